@@ -1,0 +1,378 @@
+//! The project's conventions, applied to a spec before progenitor sees it.
+//!
+//! progenitor and typify generate closed enums, decode `number` through `f64` and refuse `null`
+//! in required strings. Rather than edit their output, pspkit rewrites the *input* so that the
+//! generated code already has the behaviour payments need:
+//!
+//! - money (`format: decimal`), identifiers (`format: id`), `date-time` and `date` map to the
+//!   lenient, exact types of the `pspkit` crate (typify's `x-rust-type` extension);
+//! - every string enum becomes a named type that the generator replaces with an open enum
+//!   (`pspkit::open_enum!`), inline enums being named after their parent and field;
+//! - schemas reachable from responses are made lenient: string fields may be null or absent,
+//!   and size or range constraints are dropped (they would turn a surprising value into an
+//!   error), while request schemas keep them;
+//! - operations marked `x-codegen-skip` are left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use serde_json::{Value, json};
+
+use crate::spec::{self, METHODS, Spec};
+
+/// A string enum of the spec, emitted as an open enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenEnum {
+    /// Type name (the component name).
+    pub name: String,
+    /// The schema's description.
+    pub description: Option<String>,
+    /// The values the spec lists, in order.
+    pub values: Vec<String>,
+}
+
+/// A spec with the conventions applied: what progenitor is given.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    /// The rewritten document.
+    pub doc: Value,
+    /// Every string enum, now a named component.
+    pub enums: Vec<OpenEnum>,
+}
+
+/// Rust types of the `pspkit` crate that replace schemas by their `format`.
+fn rust_type(path: &str) -> Value {
+    json!({ "crate": "pspkit", "version": "*", "path": path })
+}
+
+/// Applies every convention to a copy of the spec's document.
+pub fn apply(spec: &Spec) -> Prepared {
+    let mut doc = spec.doc.clone();
+    drop_skipped_operations(&mut doc);
+    drop_statuses_inside_ranges(&mut doc);
+    hoist_inline_enums(&mut doc);
+    let lenient = response_components(&doc);
+    let sites = collect_sites(&doc);
+    for (pointer, site, in_component) in sites {
+        let is_lenient = match &in_component {
+            Some(name) => lenient.contains(name),
+            None => pointer.contains("/responses/"),
+        };
+        let required_types = if is_lenient { Some(required_kinds(&doc, &pointer)) } else { None };
+        if let Some(schema) = doc.pointer_mut(&pointer) {
+            rewrite_schema(schema, site.in_parameter, required_types);
+        }
+    }
+    let enums = collect_enums(&doc);
+    Prepared { doc, enums }
+}
+
+fn drop_skipped_operations(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        if let Some(item) = item.as_object_mut() {
+            item.retain(|k, op| !(METHODS.contains(&k.as_str()) && op.get("x-codegen-skip").is_some()));
+        }
+    }
+    paths.retain(|_, item| METHODS.iter().any(|m| item.get(*m).is_some()));
+}
+
+/// A specific error status beside a range that covers it (`401` beside `4XX`) documents the
+/// provider, but progenitor would emit an unreachable match arm for it; the lint has already
+/// checked that both share the error schema, so the client loses nothing.
+fn drop_statuses_inside_ranges(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(responses) = item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let ranges: Vec<char> = responses
+                .keys()
+                .filter(|k| k.len() == 3 && k.ends_with("XX"))
+                .filter_map(|k| k.chars().next())
+                .collect();
+            responses.retain(|status, _| {
+                !(status.len() == 3
+                    && status.chars().all(|c| c.is_ascii_digit())
+                    && !status.starts_with('2')
+                    && status.chars().next().is_some_and(|c| ranges.contains(&c)))
+            });
+        }
+    }
+}
+
+fn is_string_enum(schema: &Value) -> bool {
+    schema.get("$ref").is_none()
+        && schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(Value::is_string))
+        && schema.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
+}
+
+/// Gives every inline string enum a component of its own, named after where it sits.
+fn hoist_inline_enums(doc: &mut Value) {
+    let mut taken: BTreeSet<String> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut new: Vec<(String, Value)> = Vec::new();
+
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        for (name, schema) in schemas.iter_mut() {
+            hoist_children(schema, name, &mut taken, &mut new);
+        }
+    }
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for method in METHODS {
+                let Some(op) = item.get_mut(method) else { continue };
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("operation").to_upper_camel_case();
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    for p in params {
+                        let hint = format!("{id}{}", p.get("name").and_then(Value::as_str).unwrap_or("").to_upper_camel_case());
+                        if let Some(schema) = p.get_mut("schema") {
+                            hoist_root(schema, &hint, &mut taken, &mut new);
+                        }
+                    }
+                }
+                if let Some(media) = op.pointer_mut("/requestBody/content/application~1json") {
+                    if let Some(schema) = media.get_mut("schema") {
+                        hoist_root(schema, &format!("{id}Body"), &mut taken, &mut new);
+                    }
+                }
+                if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                    for (status, resp) in responses.iter_mut() {
+                        let suffix = if status.starts_with('2') { "Response".to_owned() } else { format!("Error{status}") };
+                        for media in resp.get_mut("content").and_then(Value::as_object_mut).into_iter().flat_map(|c| c.values_mut()) {
+                            if let Some(schema) = media.get_mut("schema") {
+                                hoist_root(schema, &format!("{id}{suffix}"), &mut taken, &mut new);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if new.is_empty() {
+        return;
+    }
+    let schemas = doc
+        .as_object_mut()
+        .expect("a spec is a mapping")
+        .entry("components")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("components is a mapping")
+        .entry("schemas")
+        .or_insert_with(|| json!({}));
+    if let Some(schemas) = schemas.as_object_mut() {
+        for (name, schema) in new {
+            schemas.insert(name, schema);
+        }
+    }
+}
+
+fn unique_name(hint: &str, taken: &mut BTreeSet<String>) -> String {
+    let mut name = hint.to_owned();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{hint}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
+}
+
+/// Moves `schema` into a new component if it is an inline string enum; returns whether it was
+/// nullable (its holder then has to treat the field as optional).
+fn hoist_root(schema: &mut Value, hint: &str, taken: &mut BTreeSet<String>, new: &mut Vec<(String, Value)>) -> bool {
+    if is_string_enum(schema) {
+        let name = unique_name(hint, taken);
+        let mut component = std::mem::replace(schema, json!({ "$ref": format!("#/components/schemas/{name}") }));
+        let nullable = component.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(obj) = component.as_object_mut() {
+            obj.remove("nullable");
+            obj.insert("type".into(), json!("string"));
+            if let Some(values) = obj.get_mut("enum").and_then(Value::as_array_mut) {
+                values.retain(Value::is_string);
+            }
+        }
+        new.push((name, component));
+        nullable
+    } else {
+        hoist_children(schema, hint, taken, new);
+        false
+    }
+}
+
+fn hoist_children(schema: &mut Value, hint: &str, taken: &mut BTreeSet<String>, new: &mut Vec<(String, Value)>) {
+    let Some(obj) = schema.as_object_mut() else { return };
+    let mut now_optional = Vec::new();
+    if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
+        for (field, prop) in props.iter_mut() {
+            if hoist_root(prop, &format!("{hint}{}", field.to_upper_camel_case()), taken, new) {
+                now_optional.push(field.clone());
+            }
+        }
+    }
+    if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
+        required.retain(|r| !r.as_str().is_some_and(|r| now_optional.iter().any(|f| f == r)));
+    }
+    if let Some(items) = obj.get_mut("items") {
+        hoist_root(items, &format!("{hint}Item"), taken, new);
+    }
+    if let Some(extra) = obj.get_mut("additionalProperties").filter(|v| v.is_object()) {
+        hoist_root(extra, &format!("{hint}Value"), taken, new);
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(subs) = obj.get_mut(key).and_then(Value::as_array_mut) {
+            for (i, sub) in subs.iter_mut().enumerate() {
+                hoist_root(sub, &format!("{hint}Variant{i}"), taken, new);
+            }
+        }
+    }
+}
+
+/// Names of the components reachable from any response (success or error).
+fn response_components(doc: &Value) -> BTreeSet<String> {
+    let mut roots = Vec::new();
+    for (site, media) in spec::all_media(doc) {
+        if site.pointer.contains("/responses/") {
+            if let Some(schema) = media.get("schema") {
+                roots.push(schema);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<&Value> = roots;
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(m) => {
+                if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
+                    if seen.insert(name.to_owned()) {
+                        if let Some(target) = doc.pointer(&format!("/components/schemas/{}", spec::escape(name))) {
+                            stack.push(target);
+                        }
+                    }
+                }
+                stack.extend(m.values());
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// Every schema's pointer and site, deepest first so rewriting a child never moves a parent,
+/// with the component it belongs to (if any).
+fn collect_sites(doc: &Value) -> Vec<(String, spec::SchemaSite, Option<String>)> {
+    let mut out = Vec::new();
+    spec::walk_schemas(doc, &mut |_, site| {
+        let component = site
+            .pointer
+            .strip_prefix("/components/schemas/")
+            .map(|rest| rest.split('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~"));
+        out.push((site.pointer.clone(), site.clone(), component));
+    });
+    out.reverse();
+    out
+}
+
+/// For each property of the object at `pointer`: whether it may stay `required` in a lenient
+/// schema (integers, booleans, arrays and objects may; strings of any kind may be null).
+fn required_kinds(doc: &Value, pointer: &str) -> BTreeMap<String, bool> {
+    let mut out = BTreeMap::new();
+    let Some(props) = doc.pointer(pointer).and_then(|s| s.get("properties")).and_then(Value::as_object) else {
+        return out;
+    };
+    for (name, prop) in props {
+        let resolved = spec::resolve(doc, prop).unwrap_or(prop);
+        let ty = resolved.get("type").and_then(Value::as_str);
+        let nullable = resolved.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let keep = !nullable && matches!(ty, Some("integer" | "boolean" | "array" | "object" | "number"));
+        out.insert(name.clone(), keep);
+    }
+    out
+}
+
+const RANGE_KEYWORDS: [&str; 10] = [
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+];
+
+fn rewrite_schema(schema: &mut Value, in_parameter: bool, lenient: Option<BTreeMap<String, bool>>) {
+    let Some(obj) = schema.as_object_mut() else { return };
+    // Patterns document the wire format; enforcing them would need a regex engine in every
+    // client (typify's `regress`), so they are checked by the spec tests and the sandbox.
+    obj.remove("pattern");
+    let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
+    match obj.get("format").and_then(Value::as_str) {
+        Some("decimal") => {
+            let path = if in_parameter || ty.as_deref() == Some("string") { "pspkit::DecimalString" } else { "pspkit::DecimalNumber" };
+            obj.insert("x-rust-type".into(), rust_type(path));
+        }
+        Some("id") => {
+            obj.insert("x-rust-type".into(), rust_type("pspkit::Id"));
+        }
+        Some("date-time") => {
+            obj.insert("x-rust-type".into(), rust_type("pspkit::Timestamp"));
+        }
+        Some("date") => {
+            obj.insert("x-rust-type".into(), rust_type("pspkit::Date"));
+        }
+        Some("uuid") => {
+            // Ids documented as UUIDs are kept as text: a provider changing its id scheme must
+            // not break decoding.
+            obj.remove("format");
+        }
+        _ => {}
+    }
+    if let Some(kinds) = lenient {
+        for key in RANGE_KEYWORDS {
+            obj.remove(key);
+        }
+        if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
+            required.retain(|r| r.as_str().and_then(|r| kinds.get(r)).copied().unwrap_or(false));
+        }
+        if obj.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+            obj.remove("required");
+        }
+    }
+}
+
+fn collect_enums(doc: &Value) -> Vec<OpenEnum> {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else { return Vec::new() };
+    schemas
+        .iter()
+        .filter(|(_, s)| is_string_enum(s))
+        .map(|(name, s)| OpenEnum {
+            name: name.clone(),
+            description: s.get("description").and_then(Value::as_str).map(str::to_owned),
+            values: s
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        })
+        .collect()
+}
+
+/// The operations of a spec that generation leaves out, with the reason the spec gives.
+pub fn skipped_operations(spec: &Spec) -> Vec<(String, String)> {
+    spec.operations()
+        .iter()
+        .filter_map(|op| op.str_field("x-codegen-skip").map(|why| (op.label(), why.to_owned())))
+        .collect()
+}

@@ -1,0 +1,163 @@
+//! Running progenitor on a prepared spec and shaping its output.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::conventions::{self, OpenEnum};
+use crate::lint;
+use crate::problem::Error;
+use crate::spec::Spec;
+
+/// Where a provider crate includes the generated code: `mod generated { include!(...) }` at its
+/// root. Replaced types are named by absolute path, so the location is fixed.
+pub const GENERATED_MODULE: &str = "crate::generated";
+
+/// The generated client of one spec.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// The generated module, formatted.
+    pub source: String,
+    /// The same, parsed.
+    pub file: syn::File,
+    /// Operations the spec marks `x-codegen-skip`, with the reason.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Lints the spec, applies the conventions and generates the client module.
+pub fn generate(spec: &Spec) -> Result<Generated, Error> {
+    lint::lint(spec)?;
+    let prepared = conventions::apply(spec);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.doc.clone())
+        .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
+
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_crate("pspkit", progenitor::CrateVers::Any, None);
+    for e in &prepared.enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{GENERATED_MODULE}::types::{}", e.name),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    let tokens = run_progenitor(spec, &settings, &openapi)?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
+    inject_open_enums(&mut file, &prepared.enums);
+    let source = prettyplease::unparse(&file);
+    Ok(Generated { source, file, skipped: conventions::skipped_operations(spec) })
+}
+
+/// Calls progenitor, turning its errors and panics into a [`Error`] that names the spec file
+/// (and the operation, when progenitor's message names one).
+fn run_progenitor(
+    spec: &Spec,
+    settings: &progenitor::GenerationSettings,
+    openapi: &openapiv3::OpenAPI,
+) -> Result<TokenStream, Error> {
+    let silent = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| progenitor::Generator::new(settings).generate_tokens(openapi)));
+    panic::set_hook(silent);
+    let message = match result {
+        Ok(Ok(tokens)) => return Ok(tokens),
+        Ok(Err(e)) => e.to_string(),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "progenitor panicked".into()),
+    };
+    let operation = spec
+        .operations()
+        .iter()
+        .filter_map(|op| op.id())
+        .find(|id| message.contains(id) || message.contains(&heck::ToSnakeCase::to_snake_case(*id)))
+        .map(str::to_owned);
+    Err(Error::one(&spec.file, operation, "progenitor", format!("progenitor cannot generate this spec: {message}")))
+}
+
+/// Rust identifier of an enum value: `pending` -> `Pending`, `exchange_AUTO` -> `ExchangeAuto`.
+fn variant_ident(value: &str, taken: &mut Vec<String>) -> syn::Ident {
+    let mut name = value.to_upper_camel_case();
+    if name.is_empty() {
+        name = "Empty".into();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if name == "Unknown" {
+        name = "UnknownValue".into();
+    }
+    let base = name.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.push(name.clone());
+    format_ident!("{}", name)
+}
+
+fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = e.description.clone().unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
+    let mut taken = Vec::new();
+    let variants = e.values.iter().map(|v| {
+        let ident = variant_ident(v, &mut taken);
+        let vdoc = format!("`{v}`");
+        quote! { #[doc = #vdoc] #ident = #v }
+    });
+    quote! {
+        ::pspkit::open_enum! {
+            #[doc = #doc]
+            pub enum #name { #(#variants),* }
+        }
+    }
+}
+
+/// Appends the open enums to the generated `types` module, where the replacement paths point.
+fn inject_open_enums(file: &mut syn::File, enums: &[OpenEnum]) {
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "types" {
+                if let Some((_, items)) = &mut module.content {
+                    for e in enums {
+                        items.push(syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Generates a spec's client for a provider crate's `build.rs`: writes `generated.rs` into
+/// `OUT_DIR` and asks cargo to rerun when the spec changes. On any problem it prints every
+/// problem (file, operation, rule) and exits with status 1: a clear build error, no backtrace.
+pub fn build(spec_path: &str) {
+    println!("cargo:rerun-if-changed={spec_path}");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
+    let result = Spec::load(spec_path).and_then(|spec| generate(&spec));
+    match result {
+        Ok(generated) => {
+            let out = std::path::Path::new(&out_dir).join("generated.rs");
+            if let Err(e) = std::fs::write(&out, generated.source) {
+                eprintln!("error: cannot write {}: {e}", out.display());
+                std::process::exit(1);
+            }
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            for p in &error.problems {
+                println!("cargo::error={p}");
+            }
+            std::process::exit(1);
+        }
+    }
+}

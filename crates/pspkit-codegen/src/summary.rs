@@ -1,0 +1,144 @@
+//! A compact, stable text of a generated client's public API: every operation's signature and
+//! every type's fields. Committed as an insta snapshot per provider, so that a spec edit shows
+//! its effect on the API in review.
+
+use std::fmt::Write as _;
+
+use quote::ToTokens;
+
+use crate::generate::Generated;
+
+/// Renders the public API of a generated client.
+pub fn api_summary(generated: &Generated) -> String {
+    let mut out = String::new();
+    let mut types = String::new();
+    for item in &generated.file.items {
+        match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == "Client" => {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it {
+                        if matches!(f.vis, syn::Visibility::Public(_)) && f.sig.asyncness.is_some() {
+                            let _ = writeln!(out, "{}", signature(&f.sig));
+                        }
+                    }
+                }
+            }
+            syn::Item::Mod(m) if m.ident == "types" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    type_summary(it, &mut types);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !generated.skipped.is_empty() {
+        out.push_str("\n# not generated (x-codegen-skip)\n");
+        for (op, why) in &generated.skipped {
+            let _ = writeln!(out, "{op}: {why}");
+        }
+    }
+    format!("# operations\n{out}\n# types\n{types}")
+}
+
+fn signature(sig: &syn::Signature) -> String {
+    let args: Vec<String> = sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => Some(format!("{}: {}", tokens(&t.pat), tokens(&t.ty))),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let ret = match &sig.output {
+        syn::ReturnType::Default => "()".to_owned(),
+        syn::ReturnType::Type(_, ty) => tokens(ty),
+    };
+    format!("{}({}) -> {}", sig.ident, args.join(", "), ret)
+}
+
+fn type_summary(item: &syn::Item, out: &mut String) {
+    match item {
+        syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => match &s.fields {
+            syn::Fields::Named(fields) => {
+                let _ = writeln!(out, "struct {} {{", s.ident);
+                for f in &fields.named {
+                    let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                    let _ = writeln!(out, "    {}{name}: {},", wire_name(&f.attrs, &name), tokens(&f.ty));
+                }
+                out.push_str("}\n");
+            }
+            syn::Fields::Unnamed(fields) => {
+                let inner: Vec<String> = fields.unnamed.iter().map(|f| tokens(&f.ty)).collect();
+                let _ = writeln!(out, "struct {}({})", s.ident, inner.join(", "));
+            }
+            syn::Fields::Unit => {
+                let _ = writeln!(out, "struct {}", s.ident);
+            }
+        },
+        syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+            let variants: Vec<String> = e
+                .variants
+                .iter()
+                .map(|v| match &v.fields {
+                    syn::Fields::Unit => v.ident.to_string(),
+                    fields => format!("{}{}", v.ident, tokens(fields)),
+                })
+                .collect();
+            let _ = writeln!(out, "enum {} {{ {} }}", e.ident, variants.join(", "));
+        }
+        syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
+            let _ = writeln!(out, "type {} = {}", t.ident, tokens(&t.ty));
+        }
+        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
+            // an open enum: `::pspkit::open_enum! { pub enum Name { A = "a", ... } }`
+            let text = m.mac.tokens.to_string();
+            if let Some(rest) = text.split("pub enum ").nth(1) {
+                let name = rest.split_whitespace().next().unwrap_or("");
+                let values: Vec<&str> = rest.split('"').skip(1).step_by(2).collect();
+                let values: Vec<&str> = values.into_iter().filter(|v| !v.starts_with('`')).collect();
+                let _ = writeln!(out, "open enum {name} {{ {} | Unknown(String) }}", values.join(", "));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// ` (wire "re-enrollment")` prefix when serde renames the field, so the wire name is reviewed too.
+fn wire_name(attrs: &[syn::Attribute], rust_name: &str) -> String {
+    for attr in attrs {
+        if attr.path().is_ident("serde") {
+            let text = tokens(&attr.meta);
+            if let Some(rest) = text.split("rename = \"").nth(1) {
+                let wire = rest.split('"').next().unwrap_or("");
+                if wire != rust_name {
+                    return format!("\"{wire}\" => ");
+                }
+            }
+        }
+    }
+    String::new()
+}
+
+/// Token text with the spacing `quote` adds taken out around punctuation.
+fn tokens(t: &impl ToTokens) -> String {
+    let raw = t.to_token_stream().to_string();
+    let mut s = raw;
+    for (from, to) in [
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ::", "::"),
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" , ", ", "),
+        ("& '", "&'"),
+        ("& ", "&"),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}

@@ -1,0 +1,4 @@
+//! Generates the OnePay client from the spec on every spec change.
+fn main() {
+    pspkit_codegen::build("../../specs/onepay.yaml");
+}

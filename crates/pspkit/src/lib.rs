@@ -1,0 +1,29 @@
+//! pspkit: the shared runtime of every pspkit provider client.
+//!
+//! The provider crates (`pspkit-onepay`, `pspkit-onchainpay`, ...) are generated from
+//! hand-written OpenAPI specs; the types they use for money, identifiers, timestamps and
+//! provider enums live here, so that every provider decodes them the same way:
+//!
+//! - [`DecimalString`] and [`DecimalNumber`]: exact money, decoded from the JSON text of a
+//!   string or a number, never through `f64`;
+//! - [`Id`]: an identifier that some responses send as a string and others as a number;
+//! - [`Timestamp`]: a date-time in any of the spellings the providers use;
+//! - [`open_enum!`]: enums that keep values the provider added after pspkit was released.
+
+pub mod id;
+pub mod money;
+pub mod open_enum;
+pub mod timestamp;
+
+pub use id::Id;
+pub use money::{Decimal, DecimalNumber, DecimalString};
+pub use timestamp::Timestamp;
+
+/// A calendar date without a time of day (`YYYY-MM-DD`).
+pub type Date = chrono::NaiveDate;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Re-exports used by the code that [`open_enum!`](crate::open_enum!) expands to.
+    pub use serde;
+}

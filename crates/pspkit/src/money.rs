@@ -1,0 +1,165 @@
+//! Exact money on the wire.
+//!
+//! Providers send amounts as JSON strings (`"100.50"`) or JSON numbers (`100.5`). Decoding a
+//! JSON number with serde normally goes through `f64`, which cannot hold `0.1` exactly. These
+//! types read the number's own text instead (serde_json's `RawValue`) and parse it as a
+//! [`Decimal`], so `"0.1"` and `0.1` both become exactly one tenth.
+//!
+//! The two types differ only in how they are *sent*: [`DecimalString`] as a JSON string,
+//! [`DecimalNumber`] as a JSON number, matching what each provider's spec says it expects.
+
+use std::fmt;
+use std::ops::Deref;
+use std::str::FromStr;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+pub use rust_decimal::Decimal;
+
+/// Parses the JSON text of a money value: a string holding a decimal, or a number.
+///
+/// Scientific notation (`1e-7`) is accepted; a value with more precision than [`Decimal`]
+/// holds (28 digits) is an error rather than silently rounded.
+pub fn parse_json_decimal(raw: &str) -> Result<Decimal, String> {
+    let raw = raw.trim();
+    let text: std::borrow::Cow<'_, str> = if raw.starts_with('"') {
+        let s: String = serde_json::from_str(raw).map_err(|e| format!("invalid JSON string: {e}"))?;
+        std::borrow::Cow::Owned(s.trim().to_owned())
+    } else if raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
+        std::borrow::Cow::Borrowed(raw)
+    } else {
+        return Err(format!("expected a decimal as a JSON string or number, found {}", excerpt(raw)));
+    };
+    parse_decimal_text(&text)
+}
+
+/// Parses a decimal written as text (`"12.30"`, `"-5"`, `"1e-7"`, `"+3"`).
+pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("expected a decimal, found an empty string".into());
+    }
+    let unsigned = text.strip_prefix('+').unwrap_or(text);
+    let parsed = if unsigned.contains(['e', 'E']) {
+        Decimal::from_scientific(unsigned)
+    } else {
+        Decimal::from_str_exact(unsigned)
+    };
+    parsed.map_err(|e| format!("{:?} is not an exact decimal: {e}", excerpt(text)))
+}
+
+fn excerpt(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    // Box<RawValue> works for every serde_json entry point (from_slice, from_str, from_reader).
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    parse_json_decimal(raw.get()).map_err(D::Error::custom)
+}
+
+macro_rules! decimal_newtype {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub Decimal);
+
+        impl $name {
+            /// The exact decimal value.
+            pub fn value(self) -> Decimal {
+                self.0
+            }
+        }
+
+        impl Deref for $name {
+            type Target = Decimal;
+            fn deref(&self) -> &Decimal {
+                &self.0
+            }
+        }
+
+        impl From<Decimal> for $name {
+            fn from(value: Decimal) -> Self {
+                Self(value)
+            }
+        }
+
+        impl From<$name> for Decimal {
+            fn from(value: $name) -> Decimal {
+                value.0
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(value: i64) -> Self {
+                Self(Decimal::from(value))
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                parse_decimal_text(s).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserialize_exact(deserializer).map(Self)
+            }
+        }
+    };
+}
+
+decimal_newtype! {
+    /// A decimal the provider sends and expects as a JSON string (`"100.50"`).
+    ///
+    /// Decodes exactly from a JSON string or a JSON number; encodes as a JSON string.
+    DecimalString
+}
+
+decimal_newtype! {
+    /// A decimal the provider sends and expects as a JSON number (`100.5`).
+    ///
+    /// Decodes exactly from a JSON number or a JSON string; encodes as a JSON number written
+    /// from the decimal's own digits (no `f64` on the way out either).
+    DecimalNumber
+}
+
+impl Serialize for DecimalString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl Serialize for DecimalNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Whole amounts go out as integers, which every serializer understands; others as a raw
+        // JSON number (serde_json writes RawValue verbatim).
+        if self.0.fract().is_zero() {
+            if let Ok(whole) = i64::try_from(self.0.trunc()) {
+                return serializer.serialize_i64(whole);
+            }
+        }
+        let raw = RawValue::from_string(self.0.normalize().to_string()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}

@@ -1,0 +1,102 @@
+"""Validate every provider spec with real validators.
+
+1. The whole document against the OpenAPI 3.0 schema and its semantic rules
+   (openapi-spec-validator).
+2. Every `example` in the document (schemas, properties, parameters, media types) against the
+   schema it sits on, with OpenAPI 3.0 semantics (`nullable`, ...) (openapi-schema-validator).
+
+Usage: python tests/spec_check.py [specs/onepay.yaml ...]   (default: every specs/*.yaml)
+Exits non-zero, listing each failure with its JSON pointer, when anything is wrong.
+"""
+
+from __future__ import annotations
+
+import copy
+import pathlib
+import sys
+
+import yaml
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+from openapi_spec_validator.readers import read_from_filename
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def resolve(doc: dict, node, depth: int = 0):
+    """Inline every local `$ref` so a sub-schema can be validated on its own."""
+    if depth > 40:
+        raise ValueError("schema nesting deeper than 40 (a recursive $ref?)")
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = doc
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            return resolve(doc, target, depth + 1)
+        return {k: resolve(doc, v, depth + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve(doc, v, depth + 1) for v in node]
+    return node
+
+
+def strip_examples(schema):
+    """Examples nested in a schema are not part of what they are validated against."""
+    if isinstance(schema, dict):
+        return {k: strip_examples(v) for k, v in schema.items() if k != "example"}
+    if isinstance(schema, list):
+        return [strip_examples(v) for v in schema]
+    return schema
+
+
+def examples(node, pointer: str):
+    """Yield (pointer, example, schema) for every example in the document."""
+    if isinstance(node, dict):
+        if "example" in node and isinstance(node.get("schema"), dict):
+            # media type or parameter: the example belongs to its `schema`
+            yield pointer + "/example", node["example"], node["schema"]
+        for name, ex in (node.get("examples") or {}).items() if isinstance(node.get("examples"), dict) else []:
+            if isinstance(ex, dict) and "value" in ex and isinstance(node.get("schema"), dict):
+                yield f"{pointer}/examples/{name}/value", ex["value"], node["schema"]
+        if "example" in node and ("type" in node or "properties" in node or "$ref" in node):
+            # a schema with its own example
+            yield pointer + "/example", node["example"], {k: v for k, v in node.items() if k != "example"}
+        for key, value in node.items():
+            if key in ("example", "examples"):
+                continue
+            yield from examples(value, f"{pointer}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from examples(value, f"{pointer}/{i}")
+
+
+def check(path: pathlib.Path) -> list[str]:
+    failures = []
+    spec_dict, base_uri = read_from_filename(str(path))
+    try:
+        validate(spec_dict, base_uri=base_uri)
+    except Exception as exc:  # the validator's own error, shown as it is
+        failures.append(f"{path.name}: not valid OpenAPI 3.0: {exc}")
+        return failures
+    doc = yaml.safe_load(path.read_text())
+    count = 0
+    for pointer, example, schema in examples(doc, "#"):
+        count += 1
+        full = strip_examples(resolve(doc, copy.deepcopy(schema)))
+        errors = sorted(OAS30Validator(full).iter_errors(example), key=lambda e: list(e.path))
+        for err in errors[:5]:
+            at = "/".join(str(p) for p in err.path)
+            failures.append(f"{path.name}: {pointer} -> /{at}: {err.message}")
+    print(f"{path.name}: valid OpenAPI 3.0.3, {count} examples checked")
+    return failures
+
+
+def main(argv: list[str]) -> int:
+    paths = [pathlib.Path(a) for a in argv] or sorted((ROOT / "specs").glob("*.yaml"))
+    failures = [f for p in paths for f in check(p)]
+    for f in failures:
+        print("FAIL", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
