@@ -30,8 +30,15 @@ pub struct Generated {
 pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     lint::lint(spec)?;
     let prepared = conventions::apply(spec);
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.doc.clone())
-        .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
+    let openapi: openapiv3::OpenAPI =
+        serde_json::from_value(prepared.doc.clone()).map_err(|e| {
+            Error::one(
+                &spec.file,
+                None,
+                "openapi-3.0",
+                format!("not an OpenAPI 3.0 document: {e}"),
+            )
+        })?;
 
     let mut settings = progenitor::GenerationSettings::default();
     settings
@@ -47,11 +54,22 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     }
 
     let tokens = run_progenitor(spec, &settings, &openapi)?;
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::one(
+            &spec.file,
+            None,
+            "progenitor",
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
     inject_open_enums(&mut file, &prepared.enums);
+    install_crypto_provider_in_new(&mut file);
     let source = prettyplease::unparse(&file);
-    Ok(Generated { source, file, skipped: conventions::skipped_operations(spec) })
+    Ok(Generated {
+        source,
+        file,
+        skipped: conventions::skipped_operations(spec),
+    })
 }
 
 /// Calls progenitor, turning its errors and panics into a [`Error`] that names the spec file
@@ -63,7 +81,9 @@ fn run_progenitor(
 ) -> Result<TokenStream, Error> {
     let silent = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| progenitor::Generator::new(settings).generate_tokens(openapi)));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        progenitor::Generator::new(settings).generate_tokens(openapi)
+    }));
     panic::set_hook(silent);
     let message = match result {
         Ok(Ok(tokens)) => return Ok(tokens),
@@ -80,7 +100,12 @@ fn run_progenitor(
         .filter_map(|op| op.id())
         .find(|id| message.contains(id) || message.contains(&heck::ToSnakeCase::to_snake_case(*id)))
         .map(str::to_owned);
-    Err(Error::one(&spec.file, operation, "progenitor", format!("progenitor cannot generate this spec: {message}")))
+    Err(Error::one(
+        &spec.file,
+        operation,
+        "progenitor",
+        format!("progenitor cannot generate this spec: {message}"),
+    ))
 }
 
 /// Rust identifier of an enum value: `pending` -> `Pending`, `exchange_AUTO` -> `ExchangeAuto`.
@@ -107,7 +132,10 @@ fn variant_ident(value: &str, taken: &mut Vec<String>) -> syn::Ident {
 
 fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
-    let doc = e.description.clone().unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
+    let doc = e
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
     let mut taken = Vec::new();
     let variants = e.values.iter().map(|v| {
         let ident = variant_ident(v, &mut taken);
@@ -125,12 +153,34 @@ fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
 /// Appends the open enums to the generated `types` module, where the replacement paths point.
 fn inject_open_enums(file: &mut syn::File, enums: &[OpenEnum]) {
     for item in &mut file.items {
-        if let syn::Item::Mod(module) = item {
-            if module.ident == "types" {
-                if let Some((_, items)) = &mut module.content {
-                    for e in enums {
-                        items.push(syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"));
-                    }
+        if let syn::Item::Mod(module) = item
+            && module.ident == "types"
+            && let Some((_, items)) = &mut module.content
+        {
+            for e in enums {
+                items.push(
+                    syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"),
+                );
+            }
+        }
+    }
+}
+
+/// The workspace builds reqwest on rustls without a built-in crypto provider (to keep aws-lc
+/// out of a 2-core build); progenitor's `Client::new` builds a reqwest client, which would then
+/// panic. Its first statement becomes `::pspkit::install_crypto_provider()` (ring).
+fn install_crypto_provider_in_new(file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        for it in &mut imp.items {
+            if let syn::ImplItem::Fn(f) = it {
+                if f.sig.ident == "new" {
+                    f.block
+                        .stmts
+                        .insert(0, syn::parse_quote!(::pspkit::install_crypto_provider();));
                 }
             }
         }

@@ -16,29 +16,58 @@ pub const SOURCES: [&str; 5] = ["doc", "sdk", "recorded", "community", "inferred
 pub const RETRY: [&str; 3] = ["safe", "idempotent", "unsafe"];
 
 /// Pagination styles of `x-pagination`.
-pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "keyset", "next-url", "offset"];
+pub const PAGINATION_STYLES: [&str; 5] = [
+    "page-number",
+    "page-until-short",
+    "keyset",
+    "next-url",
+    "offset",
+];
 
-const OPERATION_EXTENSIONS: [&str; 6] =
-    ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip"];
+const OPERATION_EXTENSIONS: [&str; 6] = [
+    "x-source",
+    "x-path-source",
+    "x-retry",
+    "x-idempotency",
+    "x-pagination",
+    "x-codegen-skip",
+];
 const DOCUMENT_EXTENSIONS: [&str; 2] = ["x-envelope", "x-signing"];
-const SIGNING_SCHEMES: [&str; 3] = ["onchainpay-hmac-sha256", "firekassa-hmac-sha512", "firstpay-rsa-sha256"];
+const SIGNING_SCHEMES: [&str; 3] = [
+    "onchainpay-hmac-sha256",
+    "firekassa-hmac-sha512",
+    "firstpay-rsa-sha256",
+];
 
 /// Checks every rule; `Ok` when the spec is clean.
 pub fn lint(spec: &Spec) -> Result<(), Error> {
-    let mut l = Linter { spec, problems: Vec::new() };
+    let mut l = Linter {
+        spec,
+        problems: Vec::new(),
+    };
     l.document();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for op in spec.operations() {
         if let Some(id) = op.id() {
             let at = format!("{} {}", op.method.to_uppercase(), op.path);
             if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
-                l.op(&op, "unique-operation-id", format!("operationId {id:?} is used by both {first} and {at}"));
+                l.op(
+                    &op,
+                    "unique-operation-id",
+                    format!("operationId {id:?} is used by both {first} and {at}"),
+                );
             }
         }
         l.operation(&op);
     }
     l.schemas();
-    if l.problems.is_empty() { Ok(()) } else { Err(Error { problems: l.problems }) }
+    if l.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error {
+            problems: l.problems,
+        })
+    }
 }
 
 struct Linter<'a> {
@@ -48,7 +77,12 @@ struct Linter<'a> {
 
 impl<'a> Linter<'a> {
     fn push(&mut self, operation: Option<String>, rule: &'static str, message: String) {
-        self.problems.push(Problem { file: self.spec.file.clone(), operation, rule, message });
+        self.problems.push(Problem {
+            file: self.spec.file.clone(),
+            operation,
+            rule,
+            message,
+        });
     }
 
     fn op(&mut self, op: &Operation<'a>, rule: &'static str, message: String) {
@@ -59,38 +93,70 @@ impl<'a> Linter<'a> {
         let doc = &self.spec.doc;
         let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
         if !version.starts_with("3.0.") {
-            self.push(None, "openapi-3.0", format!("`openapi` is {version:?}; only 3.0.x is supported"));
+            self.push(
+                None,
+                "openapi-3.0",
+                format!("`openapi` is {version:?}; only 3.0.x is supported"),
+            );
         }
         for key in ["title", "version"] {
-            if doc.pointer(&format!("/info/{key}")).and_then(Value::as_str).is_none_or(str::is_empty) {
+            if doc
+                .pointer(&format!("/info/{key}"))
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
                 self.push(None, "info", format!("`info.{key}` is missing"));
             }
         }
-        if doc.get("servers").and_then(Value::as_array).is_none_or(Vec::is_empty) {
-            self.push(None, "servers", "no `servers`: the default base URL comes from there".into());
+        if doc
+            .get("servers")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+        {
+            self.push(
+                None,
+                "servers",
+                "no `servers`: the default base URL comes from there".into(),
+            );
         }
         for key in doc.as_object().into_iter().flatten().map(|(k, _)| k) {
             if key.starts_with("x-") && !DOCUMENT_EXTENSIONS.contains(&key.as_str()) {
-                self.push(None, "known-extensions", format!("unknown document extension `{key}` (known: {DOCUMENT_EXTENSIONS:?})"));
+                self.push(
+                    None,
+                    "known-extensions",
+                    format!("unknown document extension `{key}` (known: {DOCUMENT_EXTENSIONS:?})"),
+                );
             }
         }
         if let Some(env) = doc.get("x-envelope") {
             for key in ["success", "data", "error"] {
                 if env.get(key).and_then(Value::as_str).is_none() {
-                    self.push(None, "x-envelope", format!("`x-envelope.{key}` must name a field"));
+                    self.push(
+                        None,
+                        "x-envelope",
+                        format!("`x-envelope.{key}` must name a field"),
+                    );
                 }
             }
         }
         if let Some(signing) = doc.get("x-signing") {
             let scheme = signing.get("scheme").and_then(Value::as_str).unwrap_or("");
             if !SIGNING_SCHEMES.contains(&scheme) {
-                self.push(None, "x-signing", format!("`x-signing.scheme` is {scheme:?}; known: {SIGNING_SCHEMES:?}"));
+                self.push(
+                    None,
+                    "x-signing",
+                    format!("`x-signing.scheme` is {scheme:?}; known: {SIGNING_SCHEMES:?}"),
+                );
             }
         }
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
                 if item.get("$ref").is_some() {
-                    self.push(None, "no-ref-path-items", format!("path {path} is a `$ref`; write the path item out"));
+                    self.push(
+                        None,
+                        "no-ref-path-items",
+                        format!("path {path} is a `$ref`; write the path item out"),
+                    );
                 }
             }
         }
@@ -115,31 +181,68 @@ impl<'a> Linter<'a> {
         if op.str_field("summary").is_none_or(|s| s.trim().is_empty()) {
             self.op(op, "summary", "no `summary`".into());
         }
-        let tags: Vec<&str> = v.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+        let tags: Vec<&str> = v
+            .get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         if tags.len() != 1 {
-            self.op(op, "one-tag", format!("has {} tags; each operation has exactly one (the provider's section)", tags.len()));
+            self.op(
+                op,
+                "one-tag",
+                format!(
+                    "has {} tags; each operation has exactly one (the provider's section)",
+                    tags.len()
+                ),
+            );
         } else if !self.declared_tags().contains(tags[0]) {
-            self.op(op, "one-tag", format!("tag {:?} is not declared in the top-level `tags`", tags[0]));
+            self.op(
+                op,
+                "one-tag",
+                format!("tag {:?} is not declared in the top-level `tags`", tags[0]),
+            );
         }
         for key in v.as_object().into_iter().flatten().map(|(k, _)| k) {
             if key.starts_with("x-") && !OPERATION_EXTENSIONS.contains(&key.as_str()) {
-                self.op(op, "known-extensions", format!("unknown extension `{key}` (known: {OPERATION_EXTENSIONS:?})"));
+                self.op(
+                    op,
+                    "known-extensions",
+                    format!("unknown extension `{key}` (known: {OPERATION_EXTENSIONS:?})"),
+                );
             }
         }
         match op.str_field("x-source") {
-            None => self.op(op, "x-source", format!("no `x-source` (one of {SOURCES:?})")),
-            Some(s) if !SOURCES.contains(&s) => self.op(op, "x-source", format!("`x-source: {s}` is not one of {SOURCES:?}")),
+            None => self.op(
+                op,
+                "x-source",
+                format!("no `x-source` (one of {SOURCES:?})"),
+            ),
+            Some(s) if !SOURCES.contains(&s) => self.op(
+                op,
+                "x-source",
+                format!("`x-source: {s}` is not one of {SOURCES:?}"),
+            ),
             _ => {}
         }
-        if let Some(s) = v.get("x-path-source") {
-            if !s.as_str().is_some_and(|s| SOURCES.contains(&s)) {
-                self.op(op, "x-path-source", format!("`x-path-source` is {s}; expected one of {SOURCES:?}"));
-            }
+        if let Some(s) = v.get("x-path-source")
+            && !s.as_str().is_some_and(|s| SOURCES.contains(&s))
+        {
+            self.op(
+                op,
+                "x-path-source",
+                format!("`x-path-source` is {s}; expected one of {SOURCES:?}"),
+            );
         }
-        if let Some(skip) = v.get("x-codegen-skip") {
-            if !skip.as_str().is_some_and(|s| !s.trim().is_empty()) {
-                self.op(op, "x-codegen-skip", "`x-codegen-skip` must be a reason (a non-empty string)".into());
-            }
+        if let Some(skip) = v.get("x-codegen-skip")
+            && skip.as_str().is_none_or(|s| s.trim().is_empty())
+        {
+            self.op(
+                op,
+                "x-codegen-skip",
+                "`x-codegen-skip` must be a reason (a non-empty string)".into(),
+            );
         }
         self.retry(op);
         self.responses(op);
@@ -153,23 +256,46 @@ impl<'a> Linter<'a> {
     fn retry(&mut self, op: &Operation<'a>) {
         let retry = op.str_field("x-retry");
         match retry {
-            None => self.op(op, "x-retry", format!("no `x-retry` (one of {RETRY:?}): say whether a retry can double money")),
-            Some(r) if !RETRY.contains(&r) => self.op(op, "x-retry", format!("`x-retry: {r}` is not one of {RETRY:?}")),
+            None => self.op(
+                op,
+                "x-retry",
+                format!("no `x-retry` (one of {RETRY:?}): say whether a retry can double money"),
+            ),
+            Some(r) if !RETRY.contains(&r) => self.op(
+                op,
+                "x-retry",
+                format!("`x-retry: {r}` is not one of {RETRY:?}"),
+            ),
             Some(r) if op.method == "get" && r != "safe" => {
-                self.op(op, "x-retry", format!("a GET is `x-retry: safe`, not {r:?}"));
+                self.op(
+                    op,
+                    "x-retry",
+                    format!("a GET is `x-retry: safe`, not {r:?}"),
+                );
             }
             _ => {}
         }
-        let header = op.value.get("x-idempotency").map(|i| i.get("header").and_then(Value::as_str));
+        let header = op
+            .value
+            .get("x-idempotency")
+            .map(|i| i.get("header").and_then(Value::as_str));
         match (retry, header) {
-            (Some("idempotent"), None) => {
-                self.op(op, "x-idempotency", "`x-retry: idempotent` needs `x-idempotency: {header: <name>}`".into())
-            }
-            (_, Some(None)) => self.op(op, "x-idempotency", "`x-idempotency` must be `{header: <name>}`".into()),
+            (Some("idempotent"), None) => self.op(
+                op,
+                "x-idempotency",
+                "`x-retry: idempotent` needs `x-idempotency: {header: <name>}`".into(),
+            ),
+            (_, Some(None)) => self.op(
+                op,
+                "x-idempotency",
+                "`x-idempotency` must be `{header: <name>}`".into(),
+            ),
             (_, Some(Some(name))) => {
                 let declared = self.parameters_of(op).into_iter().find(|p| {
                     p.get("in").and_then(Value::as_str) == Some("header")
-                        && p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))
+                        && p.get("name")
+                            .and_then(Value::as_str)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
                 });
                 match declared {
                     None => self.op(op, "x-idempotency", format!("the idempotency header {name:?} is not declared as a header parameter")),
@@ -189,7 +315,13 @@ impl<'a> Linter<'a> {
         let spec: &'a Spec = self.spec;
         op.path_parameters
             .iter()
-            .chain(op.value.get("parameters").and_then(Value::as_array).into_iter().flatten())
+            .chain(
+                op.value
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            )
             .filter_map(|p| spec.resolve(p))
             .collect()
     }
@@ -204,21 +336,40 @@ impl<'a> Linter<'a> {
             self.op(
                 op,
                 "one-success-response",
-                format!("has {} success responses ({}); progenitor takes exactly one", success.len(), join(&success)),
+                format!(
+                    "has {} success responses ({}); progenitor takes exactly one",
+                    success.len(),
+                    join(&success)
+                ),
             );
         }
         if responses.contains_key("default") {
-            self.op(op, "no-default-response", "has a `default` response; use `4XX`/`5XX` with the error schema".into());
+            self.op(
+                op,
+                "no-default-response",
+                "has a `default` response; use `4XX`/`5XX` with the error schema".into(),
+            );
         }
         let mut error_schemas: BTreeMap<String, Vec<&String>> = BTreeMap::new();
         for (status, resp) in responses {
             let Some(resp) = self.spec.resolve(resp) else {
-                self.op(op, "refs-resolve", format!("response {status} is a broken `$ref`"));
+                self.op(
+                    op,
+                    "refs-resolve",
+                    format!("response {status} is a broken `$ref`"),
+                );
                 continue;
             };
             let content = resp.get("content").and_then(Value::as_object);
             if content.is_some_and(|c| c.len() > 1) {
-                self.op(op, "one-content-type", format!("response {status} has {} content types", content.map_or(0, |c| c.len())));
+                self.op(
+                    op,
+                    "one-content-type",
+                    format!(
+                        "response {status} has {} content types",
+                        content.map_or(0, |c| c.len())
+                    ),
+                );
             }
             if !status.starts_with('2') && status != "default" {
                 let schema = content
@@ -234,13 +385,19 @@ impl<'a> Linter<'a> {
             self.op(
                 op,
                 "errors-share-schema",
-                format!("error responses use {} different schemas (statuses {}); progenitor needs one", error_schemas.len(), groups.join(" / ")),
+                format!(
+                    "error responses use {} different schemas (statuses {}); progenitor needs one",
+                    error_schemas.len(),
+                    groups.join(" / ")
+                ),
             );
         }
     }
 
     fn request_body(&mut self, op: &Operation<'a>) {
-        let Some(body) = op.value.get("requestBody") else { return };
+        let Some(body) = op.value.get("requestBody") else {
+            return;
+        };
         let Some(body) = self.spec.resolve(body) else {
             self.op(op, "refs-resolve", "requestBody is a broken `$ref`".into());
             return;
@@ -248,7 +405,13 @@ impl<'a> Linter<'a> {
         if op.value.get("x-codegen-skip").is_some() {
             return;
         }
-        let types: Vec<&String> = body.get("content").and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k).collect();
+        let types: Vec<&String> = body
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .collect();
         if types.len() != 1 || types[0] != "application/json" {
             self.op(
                 op,
@@ -257,7 +420,11 @@ impl<'a> Linter<'a> {
             );
         }
         if body.get("required").and_then(Value::as_bool) != Some(true) {
-            self.op(op, "json-request-body", "request body must be `required: true` (progenitor ignores `false`)".into());
+            self.op(
+                op,
+                "json-request-body",
+                "request body must be `required: true` (progenitor ignores `false`)".into(),
+            );
         }
     }
 
@@ -267,7 +434,11 @@ impl<'a> Linter<'a> {
         for p in &params {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
             match p.get("in").and_then(Value::as_str) {
-                Some("cookie") => self.op(op, "parameters", format!("cookie parameter {name:?} is not supported")),
+                Some("cookie") => self.op(
+                    op,
+                    "parameters",
+                    format!("cookie parameter {name:?} is not supported"),
+                ),
                 Some("path") => {
                     path_params.insert(name.to_owned());
                 }
@@ -278,10 +449,14 @@ impl<'a> Linter<'a> {
             }
         }
         for segment in op.path.split('/') {
-            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                if !path_params.contains(name) {
-                    self.op(op, "parameters", format!("path parameter {{{name}}} is not declared"));
-                }
+            if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
+                && !path_params.contains(name)
+            {
+                self.op(
+                    op,
+                    "parameters",
+                    format!("path parameter {{{name}}} is not declared"),
+                );
             }
         }
     }
@@ -322,12 +497,20 @@ impl<'a> Linter<'a> {
         let get = |k: &str| p.get(k).and_then(Value::as_str);
         let style = get("style").unwrap_or("");
         if !PAGINATION_STYLES.contains(&style) {
-            self.op(op, "x-pagination", format!("`style` is {style:?}; one of {PAGINATION_STYLES:?}"));
+            self.op(
+                op,
+                "x-pagination",
+                format!("`style` is {style:?}; one of {PAGINATION_STYLES:?}"),
+            );
             return;
         }
         let place = get("in").unwrap_or("");
         if place != "query" && place != "body" {
-            self.op(op, "x-pagination", format!("`in` is {place:?}; `query` or `body`"));
+            self.op(
+                op,
+                "x-pagination",
+                format!("`in` is {place:?}; `query` or `body`"),
+            );
             return;
         }
         let (request_keys, response_keys): (&[&str], &[&str]) = match style {
@@ -337,8 +520,14 @@ impl<'a> Linter<'a> {
             "next-url" => (&["page", "page-size"], &["items", "next-url"]),
             _ => (&["offset", "limit"], &["items"]),
         };
-        if ["page-number", "page-until-short", "next-url"].contains(&style) && !p.get("first-page").is_some_and(Value::is_u64) {
-            self.op(op, "x-pagination", format!("style {style} needs `first-page` (0 or 1)"));
+        if ["page-number", "page-until-short", "next-url"].contains(&style)
+            && !p.get("first-page").is_some_and(Value::is_u64)
+        {
+            self.op(
+                op,
+                "x-pagination",
+                format!("style {style} needs `first-page` (0 or 1)"),
+            );
         }
         let fields = self.request_fields(op, place);
         for key in request_keys {
@@ -347,7 +536,14 @@ impl<'a> Linter<'a> {
                 Some(name) if !fields.contains(name) => self.op(
                     op,
                     "x-pagination",
-                    format!("`{key}: {name}` is not a {} field of the operation", if place == "body" { "request body" } else { "query" }),
+                    format!(
+                        "`{key}: {name}` is not a {} field of the operation",
+                        if place == "body" {
+                            "request body"
+                        } else {
+                            "query"
+                        }
+                    ),
                 ),
                 _ => {}
             }
@@ -358,13 +554,24 @@ impl<'a> Linter<'a> {
                 None => self.op(op, "x-pagination", format!("style {style} needs `{key}`")),
                 Some(".") if *key == "items" => {
                     if schema.and_then(|s| s.get("type")).and_then(Value::as_str) != Some("array") {
-                        self.op(op, "x-pagination", "`items: \".\"` but the success response is not an array".into());
+                        self.op(
+                            op,
+                            "x-pagination",
+                            "`items: \".\"` but the success response is not an array".into(),
+                        );
                     }
                 }
                 Some(name) => {
-                    let has = schema.and_then(|s| s.get("properties")).and_then(|props| props.get(name)).is_some();
+                    let has = schema
+                        .and_then(|s| s.get("properties"))
+                        .and_then(|props| props.get(name))
+                        .is_some();
                     if !has {
-                        self.op(op, "x-pagination", format!("`{key}: {name}` is not a field of the success response"));
+                        self.op(
+                            op,
+                            "x-pagination",
+                            format!("`{key}: {name}` is not a field of the success response"),
+                        );
                     }
                 }
             }
@@ -378,28 +585,62 @@ impl<'a> Linter<'a> {
             let format = schema.get("format").and_then(Value::as_str);
             let at = || format!("schema at {}", site.pointer);
             if ty == Some("number") && format != Some("decimal") {
-                found.push((site.operation.clone(), "no-float", format!("{}: `type: number` without `format: decimal` would decode through f64", at())));
+                found.push((
+                    site.operation.clone(),
+                    "no-float",
+                    format!(
+                        "{}: `type: number` without `format: decimal` would decode through f64",
+                        at()
+                    ),
+                ));
             }
             if format == Some("decimal") && site.in_union {
-                found.push((site.operation.clone(), "money-outside-unions", format!("{}: money inside oneOf/anyOf/allOf cannot be decoded exactly", at())));
+                found.push((
+                    site.operation.clone(),
+                    "money-outside-unions",
+                    format!(
+                        "{}: money inside oneOf/anyOf/allOf cannot be decoded exactly",
+                        at()
+                    ),
+                ));
             }
             if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
-                found.push((site.operation.clone(), "open-objects", format!("{}: `additionalProperties: false` would reject fields providers add", at())));
+                found.push((
+                    site.operation.clone(),
+                    "open-objects",
+                    format!(
+                        "{}: `additionalProperties: false` would reject fields providers add",
+                        at()
+                    ),
+                ));
             }
-            if let Some(s) = schema.get("x-source") {
-                if !s.as_str().is_some_and(|s| SOURCES.contains(&s)) {
-                    found.push((site.operation.clone(), "x-source", format!("{}: `x-source` is {s}; one of {SOURCES:?}", at())));
-                }
+            if let Some(s) = schema.get("x-source")
+                && !s.as_str().is_some_and(|s| SOURCES.contains(&s))
+            {
+                found.push((
+                    site.operation.clone(),
+                    "x-source",
+                    format!("{}: `x-source` is {s}; one of {SOURCES:?}", at()),
+                ));
             }
-            if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-                if ty == Some("string") && !values.iter().all(|v| v.is_string() || v.is_null()) {
-                    found.push((site.operation.clone(), "string-enums", format!("{}: a string enum lists a non-string value", at())));
-                }
+            if let Some(values) = schema.get("enum").and_then(Value::as_array)
+                && ty == Some("string")
+                && !values.iter().all(|v| v.is_string() || v.is_null())
+            {
+                found.push((
+                    site.operation.clone(),
+                    "string-enums",
+                    format!("{}: a string enum lists a non-string value", at()),
+                ));
             }
-            if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-                if !r.starts_with("#/") || spec::resolve(&self.spec.doc, schema).is_none() {
-                    found.push((site.operation.clone(), "refs-resolve", format!("{}: `$ref: {r}` does not resolve", at())));
-                }
+            if let Some(r) = schema.get("$ref").and_then(Value::as_str)
+                && (!r.starts_with("#/") || spec::resolve(&self.spec.doc, schema).is_none())
+            {
+                found.push((
+                    site.operation.clone(),
+                    "refs-resolve",
+                    format!("{}: `$ref: {r}` does not resolve", at()),
+                ));
             }
         });
         for (op, rule, message) in found {
@@ -409,5 +650,9 @@ impl<'a> Linter<'a> {
 }
 
 fn join(items: &[&String]) -> String {
-    items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -16,10 +16,11 @@ pub fn api_summary(generated: &Generated) -> String {
         match item {
             syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == "Client" => {
                 for it in &imp.items {
-                    if let syn::ImplItem::Fn(f) = it {
-                        if matches!(f.vis, syn::Visibility::Public(_)) && f.sig.asyncness.is_some() {
-                            let _ = writeln!(out, "{}", signature(&f.sig));
-                        }
+                    if let syn::ImplItem::Fn(f) = it
+                        && matches!(f.vis, syn::Visibility::Public(_))
+                        && f.sig.asyncness.is_some()
+                    {
+                        let _ = writeln!(out, "{}", signature(&f.sig));
                     }
                 }
             }
@@ -62,8 +63,17 @@ fn type_summary(item: &syn::Item, out: &mut String) {
             syn::Fields::Named(fields) => {
                 let _ = writeln!(out, "struct {} {{", s.ident);
                 for f in &fields.named {
-                    let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-                    let _ = writeln!(out, "    {}{name}: {},", wire_name(&f.attrs, &name), tokens(&f.ty));
+                    let name = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "    {}{name}: {},",
+                        wire_name(&f.attrs, &name),
+                        tokens(&f.ty)
+                    );
                 }
                 out.push_str("}\n");
             }
@@ -89,14 +99,25 @@ fn type_summary(item: &syn::Item, out: &mut String) {
         syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
             let _ = writeln!(out, "type {} = {}", t.ident, tokens(&t.ty));
         }
-        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "open_enum") =>
+        {
             // an open enum: `::pspkit::open_enum! { pub enum Name { A = "a", ... } }`
             let text = m.mac.tokens.to_string();
             if let Some(rest) = text.split("pub enum ").nth(1) {
                 let name = rest.split_whitespace().next().unwrap_or("");
                 let values: Vec<&str> = rest.split('"').skip(1).step_by(2).collect();
-                let values: Vec<&str> = values.into_iter().filter(|v| !v.starts_with('`')).collect();
-                let _ = writeln!(out, "open enum {name} {{ {} | Unknown(String) }}", values.join(", "));
+                let values: Vec<&str> =
+                    values.into_iter().filter(|v| !v.starts_with('`')).collect();
+                let _ = writeln!(
+                    out,
+                    "open enum {name} {{ {} | Unknown(String) }}",
+                    values.join(", ")
+                );
             }
         }
         _ => {}
@@ -137,8 +158,87 @@ fn tokens(t: &impl ToTokens) -> String {
         (" (", "("),
         ("( ", "("),
         (" )", ")"),
+        (" ,>", ">"),
+        ("> >", ">>"),
+        ("&'a ", "&"),
+    ] {
+        s = s.replace(from, to);
+    }
+    // Paths a reviewer does not need spelled out.
+    for (from, to) in [
+        ("crate::generated::types::", "types::"),
+        ("::std::option::Option", "Option"),
+        ("::std::vec::Vec", "Vec"),
+        ("::std::string::String", "String"),
+        ("::std::num::", ""),
+        ("::std::collections::HashMap", "HashMap"),
+        ("::serde_json::", "serde_json::"),
+        ("::pspkit::", "pspkit::"),
     ] {
         s = s.replace(from, to);
     }
     s
+}
+
+/// One generated operation method and the types it decodes.
+#[derive(Clone, Debug)]
+pub struct MethodTypes {
+    /// The method name (the snake_case operationId).
+    pub method: String,
+    /// The success body type (`T` of `ResponseValue<T>`), as Rust source.
+    pub success: String,
+    /// The error body type (`E` of `Error<E>`), as Rust source.
+    pub error: String,
+}
+
+/// The response types of every generated operation, for tests that decode spec examples.
+pub fn response_types(generated: &Generated) -> Vec<MethodTypes> {
+    let mut out = Vec::new();
+    for item in &generated.file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() || tokens(&imp.self_ty) != "Client" {
+            continue;
+        }
+        for it in &imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
+                continue;
+            };
+            let args = generic_args(ty);
+            let (Some(ok), Some(err)) = (args.first(), args.get(1)) else {
+                continue;
+            };
+            let (Some(success), Some(error)) = (
+                generic_args(ok).into_iter().next(),
+                generic_args(err).into_iter().next(),
+            ) else {
+                continue;
+            };
+            out.push(MethodTypes {
+                method: f.sig.ident.to_string(),
+                success: tokens(&success),
+                error: tokens(&error),
+            });
+        }
+    }
+    out
+}
+
+fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return Vec::new();
+    };
+    let Some(last) = p.path.segments.last() else {
+        return Vec::new();
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
 }

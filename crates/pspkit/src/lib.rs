@@ -19,6 +19,16 @@ pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
 pub use timestamp::Timestamp;
 
+/// Installs rustls' ring crypto provider as the process default, unless one is installed.
+///
+/// pspkit builds reqwest on rustls without a built-in provider (aws-lc doubles a clean build);
+/// every generated `Client::new` calls this first, so users never have to. Call it yourself
+/// before building your own `reqwest::Client` for `Client::new_with_client`.
+pub fn install_crypto_provider() {
+    // An error only means a provider is already installed, which is what we want.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A calendar date without a time of day (`YYYY-MM-DD`).
 pub type Date = chrono::NaiveDate;
 

@@ -27,7 +27,10 @@ fn main() -> ExitCode {
         };
         match command.as_str() {
             "stats" => {
-                let name = std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = std::path::Path::new(file)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 rows.push((name, stats::stats(&spec)));
             }
             "lint" => match lint::lint(&spec) {
@@ -53,5 +56,9 @@ fn main() -> ExitCode {
     if command == "stats" {
         print!("{}", stats::table(&rows));
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
