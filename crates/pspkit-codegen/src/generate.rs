@@ -176,12 +176,12 @@ fn install_crypto_provider_in_new(file: &mut syn::File) {
             continue;
         }
         for it in &mut imp.items {
-            if let syn::ImplItem::Fn(f) = it {
-                if f.sig.ident == "new" {
-                    f.block
-                        .stmts
-                        .insert(0, syn::parse_quote!(::pspkit::install_crypto_provider();));
-                }
+            if let syn::ImplItem::Fn(f) = it
+                && f.sig.ident == "new"
+            {
+                f.block
+                    .stmts
+                    .insert(0, syn::parse_quote!(::pspkit::install_crypto_provider();));
             }
         }
     }

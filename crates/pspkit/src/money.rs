@@ -158,10 +158,10 @@ impl Serialize for DecimalNumber {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Whole amounts go out as integers, which every serializer understands; others as a raw
         // JSON number (serde_json writes RawValue verbatim).
-        if self.0.fract().is_zero() {
-            if let Ok(whole) = i64::try_from(self.0.trunc()) {
-                return serializer.serialize_i64(whole);
-            }
+        if self.0.fract().is_zero()
+            && let Ok(whole) = i64::try_from(self.0.trunc())
+        {
+            return serializer.serialize_i64(whole);
         }
         let raw = RawValue::from_string(self.0.normalize().to_string())
             .map_err(serde::ser::Error::custom)?;

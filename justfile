@@ -1,0 +1,53 @@
+# pspkit developer commands. `just --list` describes them; `./run test` installs `just` into
+# .venv and runs `just test`, which is what CI runs.
+
+python := ".venv/bin/python"
+
+# List the recipes
+default:
+    @just --list
+
+# Build the workspace and run every test: lint, spec validation, Rust tests (what CI runs)
+test: lint spec-check
+    cargo test --workspace --locked
+
+# Format check, clippy with warnings as errors, and the spec lint rules
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- lint specs/*.yaml
+
+# Validate every spec with the OpenAPI 3.0 validator and every example against its schema
+spec-check:
+    {{python}} tests/spec_check.py
+
+# Operations per spec and per x-source (the README's coverage table)
+spec-stats:
+    cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- stats specs/*.yaml
+
+# Print the Rust module generated from one spec, e.g. `just generated onepay`
+generated provider:
+    cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- generate specs/{{provider}}.yaml
+
+# After a spec edit: regenerate the API snapshots and show what changed, for review
+review:
+    INSTA_UPDATE=always cargo test --locked -p pspkit-tests --test it snapshots
+    git --no-pager diff --stat -- tests/it/snapshots
+    git --no-pager diff -- tests/it/snapshots
+
+# Measure the clean build of the workspace and the rebuild after touching one spec
+build-times:
+    scripts/build-times.sh
+
+# The demo: what works today (coverage of the five providers and a generated client)
+demo:
+    cargo build --workspace --locked
+    @echo
+    @echo "pspkit: typed clients for five payment providers, generated from specs/*.yaml"
+    @echo
+    cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- stats specs/*.yaml
+    @echo
+    @echo "The OnePay cashout API as generated (tests/it/snapshots/ has every provider):"
+    @grep -E "^(create_cashout|get_cashout|list_cashouts)\(|^struct Cashout |^open enum Cashout" tests/it/snapshots/it__snapshots__api_onepay.snap
+    @echo
+    cargo test -q --locked -p pspkit-tests --test it decoding -- --nocapture

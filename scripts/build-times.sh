@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures (1) a clean dev build of the whole workspace and (2) the rebuild after touching one
+# spec, on this machine. Uses a separate target dir so the shared one is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${BUILD_TIMES_TARGET:-target/build-times}
+rm -rf "$target"
+cargo fetch --locked >/dev/null
+start=$(date +%s.%N)
+CARGO_TARGET_DIR=$target cargo build --workspace --locked --quiet
+clean=$(echo "$(date +%s.%N) - $start" | bc)
+touch specs/onepay.yaml
+start=$(date +%s.%N)
+CARGO_TARGET_DIR=$target cargo build --workspace --locked --quiet
+rebuild=$(echo "$(date +%s.%N) - $start" | bc)
+printf 'machine: %s cores, %s\n' "$(nproc)" "$(rustc --version)"
+printf 'clean build of the workspace (cargo build --workspace): %.1f s\n' "$clean"
+printf 'rebuild after touching specs/onepay.yaml:            %.1f s\n' "$rebuild"
