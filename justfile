@@ -19,6 +19,7 @@ lint:
 
 # Validate every spec with the OpenAPI 3.0 validator and every example against its schema
 spec-check:
+    {{python}} tests/spec_check.py --self-test
     {{python}} tests/spec_check.py
 
 # Operations per spec and per x-source (the README's coverage table)

@@ -6,6 +6,7 @@
    schema it sits on, with OpenAPI 3.0 semantics (`nullable`, ...) (openapi-schema-validator).
 
 Usage: python tests/spec_check.py [specs/onepay.yaml ...]   (default: every specs/*.yaml)
+       python tests/spec_check.py --self-test   (proves both checks reject what they should)
 Exits non-zero, listing each failure with its JSON pointer, when anything is wrong.
 """
 
@@ -90,7 +91,42 @@ def check(path: pathlib.Path) -> list[str]:
     return failures
 
 
+def self_test() -> int:
+    """Both checks must reject a broken spec: an invalid document, and a wrong example."""
+    import tempfile
+
+    good = ROOT / "crates/pspkit-codegen/tests/fixtures/payments.yaml"
+    doc = yaml.safe_load(good.read_text())
+    cases = {}
+    bad_example = copy.deepcopy(doc)
+    bad_example["paths"]["/payments"]["get"]["responses"]["200"]["content"]["application/json"]["example"] = {
+        "items": [{"id": "p1", "amount": 1.5, "status": "paid"}],
+        "total_pages": "one",
+    }
+    cases["example of the wrong type"] = (bad_example, "total_pages")
+    invalid = copy.deepcopy(doc)
+    invalid["paths"]["/payments"]["get"]["responses"] = {"200": {"content": {}}}  # no description
+    cases["response without description"] = (invalid, "not valid OpenAPI")
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = pathlib.Path(tmp) / "good.yaml"
+        ok.write_text(yaml.safe_dump(doc))
+        if check(ok):
+            print("self-test: the good fixture was rejected")
+            return 1
+        for name, (broken, expected) in cases.items():
+            path = pathlib.Path(tmp) / "broken.yaml"
+            path.write_text(yaml.safe_dump(broken))
+            failures = check(path)
+            if not any(expected in f for f in failures):
+                print(f"self-test: {name}: not rejected as expected ({failures})")
+                return 1
+    print("self-test: both checks reject broken specs")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--self-test"]:
+        return self_test()
     paths = [pathlib.Path(a) for a in argv] or sorted((ROOT / "specs").glob("*.yaml"))
     failures = [f for p in paths for f in check(p)]
     for f in failures:

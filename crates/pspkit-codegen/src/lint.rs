@@ -444,6 +444,13 @@ impl<'a> Linter<'a> {
                 }
                 _ => {}
             }
+            if p.get("description").is_none() {
+                self.op(
+                    op,
+                    "descriptions",
+                    format!("parameter {name:?} has no `description`"),
+                );
+            }
             if p.get("style").and_then(Value::as_str) == Some("deepObject") {
                 self.op(op, "parameters", format!("parameter {name:?} uses `style: deepObject`; declare bracketed names literally"));
             }
@@ -584,6 +591,17 @@ impl<'a> Linter<'a> {
             let ty = schema.get("type").and_then(Value::as_str);
             let format = schema.get("format").and_then(Value::as_str);
             let at = || format!("schema at {}", site.pointer);
+            let is_property = site.pointer.rsplit('/').nth(1) == Some("properties");
+            if is_property && schema.get("$ref").is_none() && schema.get("description").is_none() {
+                found.push((
+                    site.operation.clone(),
+                    "descriptions",
+                    format!(
+                        "{}: a field without `description` (it becomes the field's doc comment)",
+                        at()
+                    ),
+                ));
+            }
             if ty == Some("number") && format != Some("decimal") {
                 found.push((
                     site.operation.clone(),

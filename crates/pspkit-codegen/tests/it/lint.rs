@@ -298,3 +298,22 @@ fn undeclared_path_parameter_and_cookies() {
         "parameters",
     );
 }
+
+#[test]
+fn every_field_and_parameter_is_described() {
+    expect_rule(
+        |d| {
+            remove(
+                d,
+                "/components/schemas/Payment/properties/amount/description",
+            )
+        },
+        None,
+        "descriptions",
+    );
+    expect_rule(
+        |d| remove(d, &format!("{LIST}/parameters/0/description")),
+        Some("listPayments"),
+        "descriptions",
+    );
+}
