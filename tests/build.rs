@@ -20,11 +20,8 @@ fn main() {
                     continue;
                 }
                 let ty = qualify(ty, &krate);
-                let _ = writeln!(
-                    arms,
-                    "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),",
-                    m.method
-                );
+                let _ =
+                    writeln!(arms, "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),", m.method);
             }
         }
     }
@@ -34,19 +31,12 @@ fn main() {
          pub fn decode_example(provider: &str, operation: &str, kind: &str, json: &str) -> Option<Result<(), String>> {{\n\
          \x20   match (provider, operation, kind) {{\n{arms}        _ => None,\n    }}\n}}\n"
     );
-    let out =
-        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("examples_table.rs");
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("examples_table.rs");
     std::fs::write(out, code).expect("write examples_table.rs");
 }
 
 fn pspkit_tests_providers() -> [&'static str; 5] {
-    [
-        "onlyonepays",
-        "firekassa",
-        "firstpay",
-        "onepay",
-        "onchainpay",
-    ]
+    ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"]
 }
 
 /// `types::Cashout` -> `pspkit_onepay::types::Cashout`, also inside generics.
@@ -54,8 +44,7 @@ fn qualify(ty: &str, krate: &str) -> String {
     let mut out = String::new();
     let mut rest = ty;
     while let Some(i) = rest.find("types::") {
-        let boundary =
-            i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
+        let boundary = i == 0 || !rest[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == ':');
         out.push_str(&rest[..i]);
         if boundary {
             out.push_str(krate);

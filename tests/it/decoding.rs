@@ -23,23 +23,12 @@ async fn onepay_cashouts_decode_leniently_and_exactly() {
     });
     let server = MockServer::start(200, &body.to_string()).await;
     let client = pspkit_onepay::Client::new(&server.base_url);
-    let page = client
-        .list_cashouts(None, None)
-        .await
-        .expect("decodes")
-        .into_inner();
+    let page = client.list_cashouts(None, None).await.expect("decodes").into_inner();
 
-    assert_eq!(
-        page.data[0].status,
-        Some(CashoutStatus::Unknown("on_hold".into()))
-    );
+    assert_eq!(page.data[0].status, Some(CashoutStatus::Unknown("on_hold".into())));
     assert_eq!(page.data[1].status, Some(CashoutStatus::Processed));
     assert_eq!(page.data[0].external_id, None);
-    let sum = page
-        .data
-        .iter()
-        .map(|c| c.amount.expect("amount").value())
-        .sum::<Decimal>();
+    let sum = page.data.iter().map(|c| c.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
     assert_eq!(sum.to_string(), "0.3");
     assert_eq!(server.requests()[0].uri, "/cashouts");
@@ -60,28 +49,15 @@ async fn firekassa_transactions_decode_leniently_and_exactly() {
     let server = MockServer::start(200, &body.to_string()).await;
     let client = pspkit_firekassa::Client::new(&server.base_url);
     let list = client
-        .get_transactions(
-            None, None, None, None, None, None, None, None, None, None, None, None, None, None,
-        )
+        .get_transactions(None, None, None, None, None, None, None, None, None, None, None, None, None, None)
         .await
         .expect("decodes")
         .into_inner();
 
-    assert_eq!(
-        list.items[0].status,
-        Some(TransactionStatus::Unknown("frozen_by_bank".into()))
-    );
+    assert_eq!(list.items[0].status, Some(TransactionStatus::Unknown("frozen_by_bank".into())));
     assert_eq!(list.items[0].comment, None);
-    assert_eq!(
-        list.items[1].id.as_deref(),
-        Some("102"),
-        "a numeric id is kept as text"
-    );
-    let sum = list
-        .items
-        .iter()
-        .map(|t| t.amount.expect("amount").value())
-        .sum::<Decimal>();
+    assert_eq!(list.items[1].id.as_deref(), Some("102"), "a numeric id is kept as text");
+    let sum = list.items.iter().map(|t| t.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
 }
 
@@ -106,26 +82,14 @@ async fn firstpay_payments_decode_leniently_and_exactly() {
         take: Some(50),
         type_: None,
     };
-    let list = client
-        .list_payments(&request)
-        .await
-        .expect("decodes")
-        .into_inner();
+    let list = client.list_payments(&request).await.expect("decodes").into_inner();
 
-    assert_eq!(
-        list.payments[0].status,
-        Some(PaymentStatus::Unknown("CHARGEBACK".into()))
-    );
+    assert_eq!(list.payments[0].status, Some(PaymentStatus::Unknown("CHARGEBACK".into())));
     assert_eq!(list.payments[1].status, Some(PaymentStatus::Success));
     assert_eq!(list.payments[0].merchant_payment_id, None);
-    let sum = list
-        .payments
-        .iter()
-        .map(|p| p.amount.expect("amount").value())
-        .sum::<Decimal>();
+    let sum = list.payments.iter().map(|p| p.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
-    let sent: serde_json::Value =
-        serde_json::from_str(&server.requests()[0].body).expect("JSON body");
+    let sent: serde_json::Value = serde_json::from_str(&server.requests()[0].body).expect("JSON body");
     assert_eq!(sent["createdAtFrom"], json!(1_700_000_000_000_i64));
 }
 
@@ -142,38 +106,17 @@ async fn onlyonepays_operations_decode_leniently_and_exactly() {
     });
     let server = MockServer::start(200, &body.to_string()).await;
     let client = pspkit_onlyonepays::Client::new(&server.base_url);
-    let request = SearchOperationsRequest {
-        amount_min: Some(exact("0.1").into()),
-        ..Default::default()
-    };
-    let page = client
-        .search_operations(&request)
-        .await
-        .expect("decodes")
-        .into_inner();
+    let request = SearchOperationsRequest { amount_min: Some(exact("0.1").into()), ..Default::default() };
+    let page = client.search_operations(&request).await.expect("decodes").into_inner();
 
-    assert_eq!(
-        page.items[0].operation_type,
-        Some(OperationType::Unknown("refund".into()))
-    );
+    assert_eq!(page.items[0].operation_type, Some(OperationType::Unknown("refund".into())));
     assert_eq!(page.items[1].operation_type, Some(OperationType::Payout));
     assert_eq!(page.items[0].aggregator_external_id, None);
-    let sum = page
-        .items
-        .iter()
-        .map(|o| o.amount_local.expect("amount").value())
-        .sum::<Decimal>();
+    let sum = page.items.iter().map(|o| o.amount_local.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
-    assert_eq!(
-        page.items[0].amount_usdt.expect("usdt").to_string(),
-        "0.00123"
-    );
+    assert_eq!(page.items[0].amount_usdt.expect("usdt").to_string(), "0.00123");
     // money goes out as a JSON number written from its digits
-    assert!(
-        server.requests()[0].body.contains("\"amount_min\":0.1"),
-        "{}",
-        server.requests()[0].body
-    );
+    assert!(server.requests()[0].body.contains("\"amount_min\":0.1"), "{}", server.requests()[0].body);
 }
 
 /// OnChainPay wraps every payload in `{"success": true, "response": ...}`; unwrapping the
@@ -188,27 +131,19 @@ fn onchainpay_orders_decode_leniently_and_exactly() {
         ],
         "total": "2"
     });
-    let list: ListOrdersResponse =
-        serde_json::from_slice(payload.to_string().as_bytes()).expect("decodes");
-    assert_eq!(
-        list.orders[0].status,
-        Some(OrderStatus::Unknown("refunding".into()))
-    );
+    let list: ListOrdersResponse = serde_json::from_slice(payload.to_string().as_bytes()).expect("decodes");
+    assert_eq!(list.orders[0].status, Some(OrderStatus::Unknown("refunding".into())));
     assert_eq!(list.orders[1].status, Some(OrderStatus::Processed));
     assert_eq!(list.orders[0].description, None);
-    let sum = list
-        .orders
-        .iter()
-        .map(|o| o.amount.expect("amount").value())
-        .sum::<Decimal>();
+    let sum = list.orders.iter().map(|o| o.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
 }
 
 /// The difference with f64 made concrete: the sum a float decoder would produce is not 0.3.
 #[test]
 fn float_decoding_would_have_lost_a_cent_fraction() {
-    let float_sum: f64 = serde_json::from_str::<f64>("0.1").expect("f64")
-        + serde_json::from_str::<f64>("0.2").expect("f64");
+    let float_sum: f64 =
+        serde_json::from_str::<f64>("0.1").expect("f64") + serde_json::from_str::<f64>("0.2").expect("f64");
     assert_ne!(float_sum, 0.3);
     let exact_sum = *serde_json::from_str::<pspkit::DecimalNumber>("0.1").expect("decimal")
         + *serde_json::from_str::<pspkit::DecimalNumber>("0.2").expect("decimal");

@@ -18,13 +18,7 @@ fn every_response_example_decodes_into_the_generated_type() {
             }
             let id = op.id().expect("lint requires operationId");
             let method = id.to_snake_case();
-            for (status, response) in op
-                .value
-                .get("responses")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
+            for (status, response) in op.value.get("responses").and_then(Value::as_object).into_iter().flatten() {
                 let response = spec.resolve(response).expect("responses resolve");
                 let Some(media) = response.pointer("/content/application~1json") else {
                     continue;
@@ -35,29 +29,15 @@ fn every_response_example_decodes_into_the_generated_type() {
                     }
                     continue;
                 };
-                let kind = if status.starts_with('2') {
-                    "success"
-                } else {
-                    "error"
-                };
+                let kind = if status.starts_with('2') { "success" } else { "error" };
                 match decode_example(provider, &method, kind, &example.to_string()) {
                     Some(Ok(())) => decoded += 1,
                     Some(Err(e)) => failures.push(format!("{provider} {id} {status}: {e}")),
-                    None => failures.push(format!(
-                        "{provider} {id} {status}: no generated {kind} type for `{method}`"
-                    )),
+                    None => failures.push(format!("{provider} {id} {status}: no generated {kind} type for `{method}`")),
                 }
             }
         }
-        assert!(
-            decoded >= spec.operations().len() / 2,
-            "{provider}: only {decoded} examples decoded"
-        );
+        assert!(decoded >= spec.operations().len() / 2, "{provider}: only {decoded} examples decoded");
     }
-    assert!(
-        failures.is_empty(),
-        "{} examples do not decode:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} examples do not decode:\n{}", failures.len(), failures.join("\n"));
 }

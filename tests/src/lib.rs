@@ -5,27 +5,16 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// The five providers, by the file stem of their spec and the suffix of their crate.
-pub const PROVIDERS: [&str; 5] = [
-    "onlyonepays",
-    "firekassa",
-    "firstpay",
-    "onepay",
-    "onchainpay",
-];
+pub const PROVIDERS: [&str; 5] = ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"];
 
 /// Path of a provider's spec.
 pub fn spec_path(provider: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("specs")
-        .join(format!("{provider}.yaml"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("specs").join(format!("{provider}.yaml"))
 }
 
 /// Decodes a JSON text into `T` exactly as the generated client does (serde_json from bytes).
 pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> {
-    serde_json::from_slice::<T>(json.as_bytes())
-        .map(drop)
-        .map_err(|e| e.to_string())
+    serde_json::from_slice::<T>(json.as_bytes()).map(drop).map_err(|e| e.to_string())
 }
 
 include!(concat!(env!("OUT_DIR"), "/examples_table.rs"));
@@ -61,9 +50,7 @@ impl MockServer {
             async move {
                 let method = req.method().to_string();
                 let uri = req.uri().to_string();
-                let bytes = axum::body::to_bytes(req.into_body(), 1 << 20)
-                    .await
-                    .unwrap_or_default();
+                let bytes = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
                 recorder.lock().expect("mock recorder").push(SeenRequest {
                     method,
                     uri,
@@ -76,17 +63,13 @@ impl MockServer {
                 )
             }
         });
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-            .await
-            .expect("bind loopback");
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Self {
-            base_url: format!("http://{addr}"),
-            seen,
-        }
+        Self { base_url: format!("http://{addr}"), seen }
     }
 
     /// Requests received so far.

@@ -58,11 +58,7 @@ pub fn apply(spec: &Spec) -> Prepared {
             Some(name) => lenient.contains(name),
             None => pointer.contains("/responses/"),
         };
-        let required_types = if is_lenient {
-            Some(required_kinds(&doc, &pointer))
-        } else {
-            None
-        };
+        let required_types = if is_lenient { Some(required_kinds(&doc, &pointer)) } else { None };
         if let Some(schema) = doc.pointer_mut(&pointer) {
             rewrite_schema(schema, site.in_parameter, required_types);
         }
@@ -77,9 +73,7 @@ fn drop_skipped_operations(doc: &mut Value) {
     };
     for item in paths.values_mut() {
         if let Some(item) = item.as_object_mut() {
-            item.retain(|k, op| {
-                !(METHODS.contains(&k.as_str()) && op.get("x-codegen-skip").is_some())
-            });
+            item.retain(|k, op| !(METHODS.contains(&k.as_str()) && op.get("x-codegen-skip").is_some()));
         }
     }
     paths.retain(|_, item| METHODS.iter().any(|m| item.get(*m).is_some()));
@@ -94,10 +88,8 @@ fn drop_statuses_inside_ranges(doc: &mut Value) {
     };
     for item in paths.values_mut() {
         for method in METHODS {
-            let Some(responses) = item
-                .get_mut(method)
-                .and_then(|op| op.get_mut("responses"))
-                .and_then(Value::as_object_mut)
+            let Some(responses) =
+                item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut)
             else {
                 continue;
             };
@@ -118,14 +110,8 @@ fn drop_statuses_inside_ranges(doc: &mut Value) {
 
 fn is_string_enum(schema: &Value) -> bool {
     schema.get("$ref").is_none()
-        && schema
-            .get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|v| v.iter().any(Value::is_string))
-        && schema
-            .get("type")
-            .and_then(Value::as_str)
-            .is_none_or(|t| t == "string")
+        && schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().any(Value::is_string))
+        && schema.get("type").and_then(Value::as_str).is_none_or(|t| t == "string")
 }
 
 /// Gives every inline string enum a component of its own, named after where it sits.
@@ -137,10 +123,7 @@ fn hoist_inline_enums(doc: &mut Value) {
         .unwrap_or_default();
     let mut new: Vec<(String, Value)> = Vec::new();
 
-    if let Some(schemas) = doc
-        .pointer_mut("/components/schemas")
-        .and_then(Value::as_object_mut)
-    {
+    if let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
         for (name, schema) in schemas.iter_mut() {
             hoist_children(schema, name, &mut taken, &mut new);
         }
@@ -151,19 +134,12 @@ fn hoist_inline_enums(doc: &mut Value) {
                 let Some(op) = item.get_mut(method) else {
                     continue;
                 };
-                let id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .unwrap_or("operation")
-                    .to_upper_camel_case();
+                let id = op.get("operationId").and_then(Value::as_str).unwrap_or("operation").to_upper_camel_case();
                 if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                     for p in params {
                         let hint = format!(
                             "{id}{}",
-                            p.get("name")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_upper_camel_case()
+                            p.get("name").and_then(Value::as_str).unwrap_or("").to_upper_camel_case()
                         );
                         if let Some(schema) = p.get_mut("schema") {
                             hoist_root(schema, &hint, &mut taken, &mut new);
@@ -177,11 +153,8 @@ fn hoist_inline_enums(doc: &mut Value) {
                 }
                 if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
                     for (status, resp) in responses.iter_mut() {
-                        let suffix = if status.starts_with('2') {
-                            "Response".to_owned()
-                        } else {
-                            format!("Error{status}")
-                        };
+                        let suffix =
+                            if status.starts_with('2') { "Response".to_owned() } else { format!("Error{status}") };
                         for media in resp
                             .get_mut("content")
                             .and_then(Value::as_object_mut)
@@ -229,22 +202,11 @@ fn unique_name(hint: &str, taken: &mut BTreeSet<String>) -> String {
 
 /// Moves `schema` into a new component if it is an inline string enum; returns whether it was
 /// nullable (its holder then has to treat the field as optional).
-fn hoist_root(
-    schema: &mut Value,
-    hint: &str,
-    taken: &mut BTreeSet<String>,
-    new: &mut Vec<(String, Value)>,
-) -> bool {
+fn hoist_root(schema: &mut Value, hint: &str, taken: &mut BTreeSet<String>, new: &mut Vec<(String, Value)>) -> bool {
     if is_string_enum(schema) {
         let name = unique_name(hint, taken);
-        let mut component = std::mem::replace(
-            schema,
-            json!({ "$ref": format!("#/components/schemas/{name}") }),
-        );
-        let nullable = component
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let mut component = std::mem::replace(schema, json!({ "$ref": format!("#/components/schemas/{name}") }));
+        let nullable = component.get("nullable").and_then(Value::as_bool).unwrap_or(false);
         if let Some(obj) = component.as_object_mut() {
             obj.remove("nullable");
             obj.insert("type".into(), json!("string"));
@@ -260,41 +222,25 @@ fn hoist_root(
     }
 }
 
-fn hoist_children(
-    schema: &mut Value,
-    hint: &str,
-    taken: &mut BTreeSet<String>,
-    new: &mut Vec<(String, Value)>,
-) {
+fn hoist_children(schema: &mut Value, hint: &str, taken: &mut BTreeSet<String>, new: &mut Vec<(String, Value)>) {
     let Some(obj) = schema.as_object_mut() else {
         return;
     };
     let mut now_optional = Vec::new();
     if let Some(props) = obj.get_mut("properties").and_then(Value::as_object_mut) {
         for (field, prop) in props.iter_mut() {
-            if hoist_root(
-                prop,
-                &format!("{hint}{}", field.to_upper_camel_case()),
-                taken,
-                new,
-            ) {
+            if hoist_root(prop, &format!("{hint}{}", field.to_upper_camel_case()), taken, new) {
                 now_optional.push(field.clone());
             }
         }
     }
     if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
-        required.retain(|r| {
-            !r.as_str()
-                .is_some_and(|r| now_optional.iter().any(|f| f == r))
-        });
+        required.retain(|r| !r.as_str().is_some_and(|r| now_optional.iter().any(|f| f == r)));
     }
     if let Some(items) = obj.get_mut("items") {
         hoist_root(items, &format!("{hint}Item"), taken, new);
     }
-    if let Some(extra) = obj
-        .get_mut("additionalProperties")
-        .filter(|v| v.is_object())
-    {
+    if let Some(extra) = obj.get_mut("additionalProperties").filter(|v| v.is_object()) {
         hoist_root(extra, &format!("{hint}Value"), taken, new);
     }
     for key in ["oneOf", "anyOf", "allOf"] {
@@ -321,13 +267,10 @@ fn response_components(doc: &Value) -> BTreeSet<String> {
     while let Some(v) = stack.pop() {
         match v {
             Value::Object(m) => {
-                if let Some(name) = m
-                    .get("$ref")
-                    .and_then(Value::as_str)
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                if let Some(name) =
+                    m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
                     && seen.insert(name.to_owned())
-                    && let Some(target) =
-                        doc.pointer(&format!("/components/schemas/{}", spec::escape(name)))
+                    && let Some(target) = doc.pointer(&format!("/components/schemas/{}", spec::escape(name)))
                 {
                     stack.push(target);
                 }
@@ -348,13 +291,7 @@ fn collect_sites(doc: &Value) -> Vec<(String, spec::SchemaSite, Option<String>)>
         let component = site
             .pointer
             .strip_prefix("/components/schemas/")
-            .map(|rest| {
-                rest.split('/')
-                    .next()
-                    .unwrap_or("")
-                    .replace("~1", "/")
-                    .replace("~0", "~")
-            });
+            .map(|rest| rest.split('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~"));
         out.push((site.pointer.clone(), site.clone(), component));
     });
     out.reverse();
@@ -365,25 +302,14 @@ fn collect_sites(doc: &Value) -> Vec<(String, spec::SchemaSite, Option<String>)>
 /// schema (integers, booleans, arrays and objects may; strings of any kind may be null).
 fn required_kinds(doc: &Value, pointer: &str) -> BTreeMap<String, bool> {
     let mut out = BTreeMap::new();
-    let Some(props) = doc
-        .pointer(pointer)
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object)
-    else {
+    let Some(props) = doc.pointer(pointer).and_then(|s| s.get("properties")).and_then(Value::as_object) else {
         return out;
     };
     for (name, prop) in props {
         let resolved = spec::resolve(doc, prop).unwrap_or(prop);
         let ty = resolved.get("type").and_then(Value::as_str);
-        let nullable = resolved
-            .get("nullable")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        let keep = !nullable
-            && matches!(
-                ty,
-                Some("integer" | "boolean" | "array" | "object" | "number")
-            );
+        let nullable = resolved.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let keep = !nullable && matches!(ty, Some("integer" | "boolean" | "array" | "object" | "number"));
         out.insert(name.clone(), keep);
     }
     out
@@ -440,28 +366,16 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, lenient: Option<BTreeM
             obj.remove(key);
         }
         if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
-            required.retain(|r| {
-                r.as_str()
-                    .and_then(|r| kinds.get(r))
-                    .copied()
-                    .unwrap_or(false)
-            });
+            required.retain(|r| r.as_str().and_then(|r| kinds.get(r)).copied().unwrap_or(false));
         }
-        if obj
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(Vec::is_empty)
-        {
+        if obj.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty) {
             obj.remove("required");
         }
     }
 }
 
 fn collect_enums(doc: &Value) -> Vec<OpenEnum> {
-    let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
+    let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
         return Vec::new();
     };
     schemas
@@ -469,10 +383,7 @@ fn collect_enums(doc: &Value) -> Vec<OpenEnum> {
         .filter(|(_, s)| is_string_enum(s))
         .map(|(name, s)| OpenEnum {
             name: name.clone(),
-            description: s
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            description: s.get("description").and_then(Value::as_str).map(str::to_owned),
             values: s
                 .get("enum")
                 .and_then(Value::as_array)
@@ -489,9 +400,6 @@ fn collect_enums(doc: &Value) -> Vec<OpenEnum> {
 pub fn skipped_operations(spec: &Spec) -> Vec<(String, String)> {
     spec.operations()
         .iter()
-        .filter_map(|op| {
-            op.str_field("x-codegen-skip")
-                .map(|why| (op.label(), why.to_owned()))
-        })
+        .filter_map(|op| op.str_field("x-codegen-skip").map(|why| (op.label(), why.to_owned())))
         .collect()
 }

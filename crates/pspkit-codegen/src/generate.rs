@@ -30,21 +30,15 @@ pub struct Generated {
 pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     lint::lint(spec)?;
     let prepared = conventions::apply(spec);
-    let openapi: openapiv3::OpenAPI =
-        serde_json::from_value(prepared.doc.clone()).map_err(|e| {
-            Error::one(
-                &spec.file,
-                None,
-                "openapi-3.0",
-                format!("not an OpenAPI 3.0 document: {e}"),
-            )
-        })?;
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.doc.clone())
+        .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
 
     let mut settings = progenitor::GenerationSettings::default();
-    settings
-        .with_interface(progenitor::InterfaceStyle::Positional)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_crate("pspkit", progenitor::CrateVers::Any, None);
+    settings.with_interface(progenitor::InterfaceStyle::Positional).with_tag(progenitor::TagStyle::Merged).with_crate(
+        "pspkit",
+        progenitor::CrateVers::Any,
+        None,
+    );
     for e in &prepared.enums {
         settings.with_replacement(
             &e.name,
@@ -54,22 +48,12 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     }
 
     let tokens = run_progenitor(spec, &settings, &openapi)?;
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::one(
-            &spec.file,
-            None,
-            "progenitor",
-            format!("generated code does not parse: {e}"),
-        )
-    })?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
     inject_open_enums(&mut file, &prepared.enums);
     install_crypto_provider_in_new(&mut file);
     let source = prettyplease::unparse(&file);
-    Ok(Generated {
-        source,
-        file,
-        skipped: conventions::skipped_operations(spec),
-    })
+    Ok(Generated { source, file, skipped: conventions::skipped_operations(spec) })
 }
 
 /// Calls progenitor, turning its errors and panics into a [`Error`] that names the spec file
@@ -81,9 +65,8 @@ fn run_progenitor(
 ) -> Result<TokenStream, Error> {
     let silent = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result = panic::catch_unwind(AssertUnwindSafe(|| {
-        progenitor::Generator::new(settings).generate_tokens(openapi)
-    }));
+    let result =
+        panic::catch_unwind(AssertUnwindSafe(|| progenitor::Generator::new(settings).generate_tokens(openapi)));
     panic::set_hook(silent);
     let message = match result {
         Ok(Ok(tokens)) => return Ok(tokens),
@@ -100,12 +83,7 @@ fn run_progenitor(
         .filter_map(|op| op.id())
         .find(|id| message.contains(id) || message.contains(&heck::ToSnakeCase::to_snake_case(*id)))
         .map(str::to_owned);
-    Err(Error::one(
-        &spec.file,
-        operation,
-        "progenitor",
-        format!("progenitor cannot generate this spec: {message}"),
-    ))
+    Err(Error::one(&spec.file, operation, "progenitor", format!("progenitor cannot generate this spec: {message}")))
 }
 
 /// Rust identifier of an enum value: `pending` -> `Pending`, `exchange_AUTO` -> `ExchangeAuto`.
@@ -132,10 +110,7 @@ fn variant_ident(value: &str, taken: &mut Vec<String>) -> syn::Ident {
 
 fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
-    let doc = e
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
+    let doc = e.description.clone().unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
     let mut taken = Vec::new();
     let variants = e.values.iter().map(|v| {
         let ident = variant_ident(v, &mut taken);
@@ -158,9 +133,7 @@ fn inject_open_enums(file: &mut syn::File, enums: &[OpenEnum]) {
             && let Some((_, items)) = &mut module.content
         {
             for e in enums {
-                items.push(
-                    syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"),
-                );
+                items.push(syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"));
             }
         }
     }
@@ -179,9 +152,7 @@ fn install_crypto_provider_in_new(file: &mut syn::File) {
             if let syn::ImplItem::Fn(f) = it
                 && f.sig.ident == "new"
             {
-                f.block
-                    .stmts
-                    .insert(0, syn::parse_quote!(::pspkit::install_crypto_provider();));
+                f.block.stmts.insert(0, syn::parse_quote!(::pspkit::install_crypto_provider();));
             }
         }
     }

@@ -16,58 +16,29 @@ pub const SOURCES: [&str; 5] = ["doc", "sdk", "recorded", "community", "inferred
 pub const RETRY: [&str; 3] = ["safe", "idempotent", "unsafe"];
 
 /// Pagination styles of `x-pagination`.
-pub const PAGINATION_STYLES: [&str; 5] = [
-    "page-number",
-    "page-until-short",
-    "keyset",
-    "next-url",
-    "offset",
-];
+pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "keyset", "next-url", "offset"];
 
-const OPERATION_EXTENSIONS: [&str; 6] = [
-    "x-source",
-    "x-path-source",
-    "x-retry",
-    "x-idempotency",
-    "x-pagination",
-    "x-codegen-skip",
-];
+const OPERATION_EXTENSIONS: [&str; 6] =
+    ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip"];
 const DOCUMENT_EXTENSIONS: [&str; 2] = ["x-envelope", "x-signing"];
-const SIGNING_SCHEMES: [&str; 3] = [
-    "onchainpay-hmac-sha256",
-    "firekassa-hmac-sha512",
-    "firstpay-rsa-sha256",
-];
+const SIGNING_SCHEMES: [&str; 3] = ["onchainpay-hmac-sha256", "firekassa-hmac-sha512", "firstpay-rsa-sha256"];
 
 /// Checks every rule; `Ok` when the spec is clean.
 pub fn lint(spec: &Spec) -> Result<(), Error> {
-    let mut l = Linter {
-        spec,
-        problems: Vec::new(),
-    };
+    let mut l = Linter { spec, problems: Vec::new() };
     l.document();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
     for op in spec.operations() {
         if let Some(id) = op.id() {
             let at = format!("{} {}", op.method.to_uppercase(), op.path);
             if let Some(first) = ids.insert(id.to_owned(), at.clone()) {
-                l.op(
-                    &op,
-                    "unique-operation-id",
-                    format!("operationId {id:?} is used by both {first} and {at}"),
-                );
+                l.op(&op, "unique-operation-id", format!("operationId {id:?} is used by both {first} and {at}"));
             }
         }
         l.operation(&op);
     }
     l.schemas();
-    if l.problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error {
-            problems: l.problems,
-        })
-    }
+    if l.problems.is_empty() { Ok(()) } else { Err(Error { problems: l.problems }) }
 }
 
 struct Linter<'a> {
@@ -77,12 +48,7 @@ struct Linter<'a> {
 
 impl<'a> Linter<'a> {
     fn push(&mut self, operation: Option<String>, rule: &'static str, message: String) {
-        self.problems.push(Problem {
-            file: self.spec.file.clone(),
-            operation,
-            rule,
-            message,
-        });
+        self.problems.push(Problem { file: self.spec.file.clone(), operation, rule, message });
     }
 
     fn op(&mut self, op: &Operation<'a>, rule: &'static str, message: String) {
@@ -93,31 +59,15 @@ impl<'a> Linter<'a> {
         let doc = &self.spec.doc;
         let version = doc.get("openapi").and_then(Value::as_str).unwrap_or("");
         if !version.starts_with("3.0.") {
-            self.push(
-                None,
-                "openapi-3.0",
-                format!("`openapi` is {version:?}; only 3.0.x is supported"),
-            );
+            self.push(None, "openapi-3.0", format!("`openapi` is {version:?}; only 3.0.x is supported"));
         }
         for key in ["title", "version"] {
-            if doc
-                .pointer(&format!("/info/{key}"))
-                .and_then(Value::as_str)
-                .is_none_or(str::is_empty)
-            {
+            if doc.pointer(&format!("/info/{key}")).and_then(Value::as_str).is_none_or(str::is_empty) {
                 self.push(None, "info", format!("`info.{key}` is missing"));
             }
         }
-        if doc
-            .get("servers")
-            .and_then(Value::as_array)
-            .is_none_or(Vec::is_empty)
-        {
-            self.push(
-                None,
-                "servers",
-                "no `servers`: the default base URL comes from there".into(),
-            );
+        if doc.get("servers").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+            self.push(None, "servers", "no `servers`: the default base URL comes from there".into());
         }
         for key in doc.as_object().into_iter().flatten().map(|(k, _)| k) {
             if key.starts_with("x-") && !DOCUMENT_EXTENSIONS.contains(&key.as_str()) {
@@ -131,32 +81,20 @@ impl<'a> Linter<'a> {
         if let Some(env) = doc.get("x-envelope") {
             for key in ["success", "data", "error"] {
                 if env.get(key).and_then(Value::as_str).is_none() {
-                    self.push(
-                        None,
-                        "x-envelope",
-                        format!("`x-envelope.{key}` must name a field"),
-                    );
+                    self.push(None, "x-envelope", format!("`x-envelope.{key}` must name a field"));
                 }
             }
         }
         if let Some(signing) = doc.get("x-signing") {
             let scheme = signing.get("scheme").and_then(Value::as_str).unwrap_or("");
             if !SIGNING_SCHEMES.contains(&scheme) {
-                self.push(
-                    None,
-                    "x-signing",
-                    format!("`x-signing.scheme` is {scheme:?}; known: {SIGNING_SCHEMES:?}"),
-                );
+                self.push(None, "x-signing", format!("`x-signing.scheme` is {scheme:?}; known: {SIGNING_SCHEMES:?}"));
             }
         }
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
                 if item.get("$ref").is_some() {
-                    self.push(
-                        None,
-                        "no-ref-path-items",
-                        format!("path {path} is a `$ref`; write the path item out"),
-                    );
+                    self.push(None, "no-ref-path-items", format!("path {path} is a `$ref`; write the path item out"));
                 }
             }
         }
@@ -181,68 +119,38 @@ impl<'a> Linter<'a> {
         if op.str_field("summary").is_none_or(|s| s.trim().is_empty()) {
             self.op(op, "summary", "no `summary`".into());
         }
-        let tags: Vec<&str> = v
-            .get("tags")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let tags: Vec<&str> =
+            v.get("tags").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
         if tags.len() != 1 {
             self.op(
                 op,
                 "one-tag",
-                format!(
-                    "has {} tags; each operation has exactly one (the provider's section)",
-                    tags.len()
-                ),
+                format!("has {} tags; each operation has exactly one (the provider's section)", tags.len()),
             );
         } else if !self.declared_tags().contains(tags[0]) {
-            self.op(
-                op,
-                "one-tag",
-                format!("tag {:?} is not declared in the top-level `tags`", tags[0]),
-            );
+            self.op(op, "one-tag", format!("tag {:?} is not declared in the top-level `tags`", tags[0]));
         }
         for key in v.as_object().into_iter().flatten().map(|(k, _)| k) {
             if key.starts_with("x-") && !OPERATION_EXTENSIONS.contains(&key.as_str()) {
-                self.op(
-                    op,
-                    "known-extensions",
-                    format!("unknown extension `{key}` (known: {OPERATION_EXTENSIONS:?})"),
-                );
+                self.op(op, "known-extensions", format!("unknown extension `{key}` (known: {OPERATION_EXTENSIONS:?})"));
             }
         }
         match op.str_field("x-source") {
-            None => self.op(
-                op,
-                "x-source",
-                format!("no `x-source` (one of {SOURCES:?})"),
-            ),
-            Some(s) if !SOURCES.contains(&s) => self.op(
-                op,
-                "x-source",
-                format!("`x-source: {s}` is not one of {SOURCES:?}"),
-            ),
+            None => self.op(op, "x-source", format!("no `x-source` (one of {SOURCES:?})")),
+            Some(s) if !SOURCES.contains(&s) => {
+                self.op(op, "x-source", format!("`x-source: {s}` is not one of {SOURCES:?}"))
+            }
             _ => {}
         }
         if let Some(s) = v.get("x-path-source")
             && !s.as_str().is_some_and(|s| SOURCES.contains(&s))
         {
-            self.op(
-                op,
-                "x-path-source",
-                format!("`x-path-source` is {s}; expected one of {SOURCES:?}"),
-            );
+            self.op(op, "x-path-source", format!("`x-path-source` is {s}; expected one of {SOURCES:?}"));
         }
         if let Some(skip) = v.get("x-codegen-skip")
             && skip.as_str().is_none_or(|s| s.trim().is_empty())
         {
-            self.op(
-                op,
-                "x-codegen-skip",
-                "`x-codegen-skip` must be a reason (a non-empty string)".into(),
-            );
+            self.op(op, "x-codegen-skip", "`x-codegen-skip` must be a reason (a non-empty string)".into());
         }
         self.retry(op);
         self.responses(op);
@@ -256,46 +164,25 @@ impl<'a> Linter<'a> {
     fn retry(&mut self, op: &Operation<'a>) {
         let retry = op.str_field("x-retry");
         match retry {
-            None => self.op(
-                op,
-                "x-retry",
-                format!("no `x-retry` (one of {RETRY:?}): say whether a retry can double money"),
-            ),
-            Some(r) if !RETRY.contains(&r) => self.op(
-                op,
-                "x-retry",
-                format!("`x-retry: {r}` is not one of {RETRY:?}"),
-            ),
+            None => {
+                self.op(op, "x-retry", format!("no `x-retry` (one of {RETRY:?}): say whether a retry can double money"))
+            }
+            Some(r) if !RETRY.contains(&r) => self.op(op, "x-retry", format!("`x-retry: {r}` is not one of {RETRY:?}")),
             Some(r) if op.method == "get" && r != "safe" => {
-                self.op(
-                    op,
-                    "x-retry",
-                    format!("a GET is `x-retry: safe`, not {r:?}"),
-                );
+                self.op(op, "x-retry", format!("a GET is `x-retry: safe`, not {r:?}"));
             }
             _ => {}
         }
-        let header = op
-            .value
-            .get("x-idempotency")
-            .map(|i| i.get("header").and_then(Value::as_str));
+        let header = op.value.get("x-idempotency").map(|i| i.get("header").and_then(Value::as_str));
         match (retry, header) {
-            (Some("idempotent"), None) => self.op(
-                op,
-                "x-idempotency",
-                "`x-retry: idempotent` needs `x-idempotency: {header: <name>}`".into(),
-            ),
-            (_, Some(None)) => self.op(
-                op,
-                "x-idempotency",
-                "`x-idempotency` must be `{header: <name>}`".into(),
-            ),
+            (Some("idempotent"), None) => {
+                self.op(op, "x-idempotency", "`x-retry: idempotent` needs `x-idempotency: {header: <name>}`".into())
+            }
+            (_, Some(None)) => self.op(op, "x-idempotency", "`x-idempotency` must be `{header: <name>}`".into()),
             (_, Some(Some(name))) => {
                 let declared = self.parameters_of(op).into_iter().find(|p| {
                     p.get("in").and_then(Value::as_str) == Some("header")
-                        && p.get("name")
-                            .and_then(Value::as_str)
-                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                        && p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))
                 });
                 match declared {
                     None => self.op(op, "x-idempotency", format!("the idempotency header {name:?} is not declared as a header parameter")),
@@ -315,13 +202,7 @@ impl<'a> Linter<'a> {
         let spec: &'a Spec = self.spec;
         op.path_parameters
             .iter()
-            .chain(
-                op.value
-                    .get("parameters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            )
+            .chain(op.value.get("parameters").and_then(Value::as_array).into_iter().flatten())
             .filter_map(|p| spec.resolve(p))
             .collect()
     }
@@ -336,11 +217,7 @@ impl<'a> Linter<'a> {
             self.op(
                 op,
                 "one-success-response",
-                format!(
-                    "has {} success responses ({}); progenitor takes exactly one",
-                    success.len(),
-                    join(&success)
-                ),
+                format!("has {} success responses ({}); progenitor takes exactly one", success.len(), join(&success)),
             );
         }
         if responses.contains_key("default") {
@@ -353,11 +230,7 @@ impl<'a> Linter<'a> {
         let mut error_schemas: BTreeMap<String, Vec<&String>> = BTreeMap::new();
         for (status, resp) in responses {
             let Some(resp) = self.spec.resolve(resp) else {
-                self.op(
-                    op,
-                    "refs-resolve",
-                    format!("response {status} is a broken `$ref`"),
-                );
+                self.op(op, "refs-resolve", format!("response {status} is a broken `$ref`"));
                 continue;
             };
             let content = resp.get("content").and_then(Value::as_object);
@@ -365,10 +238,7 @@ impl<'a> Linter<'a> {
                 self.op(
                     op,
                     "one-content-type",
-                    format!(
-                        "response {status} has {} content types",
-                        content.map_or(0, |c| c.len())
-                    ),
+                    format!("response {status} has {} content types", content.map_or(0, |c| c.len())),
                 );
             }
             if !status.starts_with('2') && status != "default" {
@@ -405,13 +275,8 @@ impl<'a> Linter<'a> {
         if op.value.get("x-codegen-skip").is_some() {
             return;
         }
-        let types: Vec<&String> = body
-            .get("content")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .map(|(k, _)| k)
-            .collect();
+        let types: Vec<&String> =
+            body.get("content").and_then(Value::as_object).into_iter().flatten().map(|(k, _)| k).collect();
         if types.len() != 1 || types[0] != "application/json" {
             self.op(
                 op,
@@ -434,36 +299,28 @@ impl<'a> Linter<'a> {
         for p in &params {
             let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
             match p.get("in").and_then(Value::as_str) {
-                Some("cookie") => self.op(
-                    op,
-                    "parameters",
-                    format!("cookie parameter {name:?} is not supported"),
-                ),
+                Some("cookie") => self.op(op, "parameters", format!("cookie parameter {name:?} is not supported")),
                 Some("path") => {
                     path_params.insert(name.to_owned());
                 }
                 _ => {}
             }
             if p.get("description").is_none() {
-                self.op(
-                    op,
-                    "descriptions",
-                    format!("parameter {name:?} has no `description`"),
-                );
+                self.op(op, "descriptions", format!("parameter {name:?} has no `description`"));
             }
             if p.get("style").and_then(Value::as_str) == Some("deepObject") {
-                self.op(op, "parameters", format!("parameter {name:?} uses `style: deepObject`; declare bracketed names literally"));
+                self.op(
+                    op,
+                    "parameters",
+                    format!("parameter {name:?} uses `style: deepObject`; declare bracketed names literally"),
+                );
             }
         }
         for segment in op.path.split('/') {
             if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'))
                 && !path_params.contains(name)
             {
-                self.op(
-                    op,
-                    "parameters",
-                    format!("path parameter {{{name}}} is not declared"),
-                );
+                self.op(op, "parameters", format!("path parameter {{{name}}} is not declared"));
             }
         }
     }
@@ -471,10 +328,8 @@ impl<'a> Linter<'a> {
     /// The request fields an operation takes where `x-pagination.in` says.
     fn request_fields(&self, op: &Operation<'a>, place: &str) -> BTreeSet<String> {
         if place == "body" {
-            let schema = op
-                .value
-                .pointer("/requestBody/content/application~1json/schema")
-                .and_then(|s| self.spec.resolve(s));
+            let schema =
+                op.value.pointer("/requestBody/content/application~1json/schema").and_then(|s| self.spec.resolve(s));
             schema
                 .and_then(|s| s.get("properties"))
                 .and_then(Value::as_object)
@@ -504,20 +359,12 @@ impl<'a> Linter<'a> {
         let get = |k: &str| p.get(k).and_then(Value::as_str);
         let style = get("style").unwrap_or("");
         if !PAGINATION_STYLES.contains(&style) {
-            self.op(
-                op,
-                "x-pagination",
-                format!("`style` is {style:?}; one of {PAGINATION_STYLES:?}"),
-            );
+            self.op(op, "x-pagination", format!("`style` is {style:?}; one of {PAGINATION_STYLES:?}"));
             return;
         }
         let place = get("in").unwrap_or("");
         if place != "query" && place != "body" {
-            self.op(
-                op,
-                "x-pagination",
-                format!("`in` is {place:?}; `query` or `body`"),
-            );
+            self.op(op, "x-pagination", format!("`in` is {place:?}; `query` or `body`"));
             return;
         }
         let (request_keys, response_keys): (&[&str], &[&str]) = match style {
@@ -530,11 +377,7 @@ impl<'a> Linter<'a> {
         if ["page-number", "page-until-short", "next-url"].contains(&style)
             && !p.get("first-page").is_some_and(Value::is_u64)
         {
-            self.op(
-                op,
-                "x-pagination",
-                format!("style {style} needs `first-page` (0 or 1)"),
-            );
+            self.op(op, "x-pagination", format!("style {style} needs `first-page` (0 or 1)"));
         }
         let fields = self.request_fields(op, place);
         for key in request_keys {
@@ -545,11 +388,7 @@ impl<'a> Linter<'a> {
                     "x-pagination",
                     format!(
                         "`{key}: {name}` is not a {} field of the operation",
-                        if place == "body" {
-                            "request body"
-                        } else {
-                            "query"
-                        }
+                        if place == "body" { "request body" } else { "query" }
                     ),
                 ),
                 _ => {}
@@ -561,24 +400,13 @@ impl<'a> Linter<'a> {
                 None => self.op(op, "x-pagination", format!("style {style} needs `{key}`")),
                 Some(".") if *key == "items" => {
                     if schema.and_then(|s| s.get("type")).and_then(Value::as_str) != Some("array") {
-                        self.op(
-                            op,
-                            "x-pagination",
-                            "`items: \".\"` but the success response is not an array".into(),
-                        );
+                        self.op(op, "x-pagination", "`items: \".\"` but the success response is not an array".into());
                     }
                 }
                 Some(name) => {
-                    let has = schema
-                        .and_then(|s| s.get("properties"))
-                        .and_then(|props| props.get(name))
-                        .is_some();
+                    let has = schema.and_then(|s| s.get("properties")).and_then(|props| props.get(name)).is_some();
                     if !has {
-                        self.op(
-                            op,
-                            "x-pagination",
-                            format!("`{key}: {name}` is not a field of the success response"),
-                        );
+                        self.op(op, "x-pagination", format!("`{key}: {name}` is not a field of the success response"));
                     }
                 }
             }
@@ -596,40 +424,28 @@ impl<'a> Linter<'a> {
                 found.push((
                     site.operation.clone(),
                     "descriptions",
-                    format!(
-                        "{}: a field without `description` (it becomes the field's doc comment)",
-                        at()
-                    ),
+                    format!("{}: a field without `description` (it becomes the field's doc comment)", at()),
                 ));
             }
             if ty == Some("number") && format != Some("decimal") {
                 found.push((
                     site.operation.clone(),
                     "no-float",
-                    format!(
-                        "{}: `type: number` without `format: decimal` would decode through f64",
-                        at()
-                    ),
+                    format!("{}: `type: number` without `format: decimal` would decode through f64", at()),
                 ));
             }
             if format == Some("decimal") && site.in_union {
                 found.push((
                     site.operation.clone(),
                     "money-outside-unions",
-                    format!(
-                        "{}: money inside oneOf/anyOf/allOf cannot be decoded exactly",
-                        at()
-                    ),
+                    format!("{}: money inside oneOf/anyOf/allOf cannot be decoded exactly", at()),
                 ));
             }
             if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
                 found.push((
                     site.operation.clone(),
                     "open-objects",
-                    format!(
-                        "{}: `additionalProperties: false` would reject fields providers add",
-                        at()
-                    ),
+                    format!("{}: `additionalProperties: false` would reject fields providers add", at()),
                 ));
             }
             if let Some(s) = schema.get("x-source")
@@ -654,11 +470,7 @@ impl<'a> Linter<'a> {
             if let Some(r) = schema.get("$ref").and_then(Value::as_str)
                 && (!r.starts_with("#/") || spec::resolve(&self.spec.doc, schema).is_none())
             {
-                found.push((
-                    site.operation.clone(),
-                    "refs-resolve",
-                    format!("{}: `$ref: {r}` does not resolve", at()),
-                ));
+                found.push((site.operation.clone(), "refs-resolve", format!("{}: `$ref: {r}` does not resolve", at())));
             }
         });
         for (op, rule, message) in found {
@@ -668,9 +480,5 @@ impl<'a> Linter<'a> {
 }
 
 fn join(items: &[&String]) -> String {
-    items
-        .iter()
-        .map(|s| s.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }

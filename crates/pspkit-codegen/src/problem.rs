@@ -35,31 +35,15 @@ pub struct Error {
 }
 
 impl Error {
-    pub(crate) fn one(
-        file: &str,
-        operation: Option<String>,
-        rule: &'static str,
-        message: String,
-    ) -> Self {
-        Self {
-            problems: vec![Problem {
-                file: file.to_owned(),
-                operation,
-                rule,
-                message,
-            }],
-        }
+    pub(crate) fn one(file: &str, operation: Option<String>, rule: &'static str, message: String) -> Self {
+        Self { problems: vec![Problem { file: file.to_owned(), operation, rule, message }] }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        writeln!(
-            f,
-            "{n} problem{} in the spec:",
-            if n == 1 { "" } else { "s" }
-        )?;
+        writeln!(f, "{n} problem{} in the spec:", if n == 1 { "" } else { "s" })?;
         for p in &self.problems {
             writeln!(f, "  {p}")?;
         }

@@ -7,9 +7,7 @@ use serde_json::Value;
 use crate::problem::Error;
 
 /// HTTP methods an OpenAPI path item may hold, in the order operations are listed.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// A provider spec as loaded from YAML, before any convention is applied.
 #[derive(Clone, Debug)]
@@ -43,9 +41,7 @@ impl Operation<'_> {
 
     /// The operationId, or `METHOD /path` when it has none: how messages name the operation.
     pub fn label(&self) -> String {
-        self.id()
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
+        self.id().map(str::to_owned).unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
     }
 
     /// A string extension or field of the operation (`x-source`, `summary`, ...).
@@ -59,14 +55,8 @@ impl Spec {
     pub fn load(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::one(
-                &file,
-                None,
-                "readable",
-                format!("cannot read the file: {e}"),
-            )
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::one(&file, None, "readable", format!("cannot read the file: {e}")))?;
         Self::from_str(&file, &text).map(|mut s| {
             s.path = path.to_owned();
             s
@@ -75,21 +65,12 @@ impl Spec {
 
     /// Parses a spec from text; `file` names it in messages.
     pub fn from_str(file: &str, text: &str) -> Result<Self, Error> {
-        let doc: Value = serde_yaml::from_str(text)
-            .map_err(|e| Error::one(file, None, "yaml", format!("not valid YAML: {e}")))?;
+        let doc: Value =
+            serde_yaml::from_str(text).map_err(|e| Error::one(file, None, "yaml", format!("not valid YAML: {e}")))?;
         if !doc.is_object() {
-            return Err(Error::one(
-                file,
-                None,
-                "yaml",
-                "the document is not a mapping".into(),
-            ));
+            return Err(Error::one(file, None, "yaml", "the document is not a mapping".into()));
         }
-        Ok(Self {
-            path: PathBuf::from(file),
-            file: file.to_owned(),
-            doc,
-        })
+        Ok(Self { path: PathBuf::from(file), file: file.to_owned(), doc })
     }
 
     /// Every operation, in document order.
@@ -99,19 +80,10 @@ impl Spec {
             return out;
         };
         for (path, item) in paths {
-            let path_parameters = item
-                .get("parameters")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let path_parameters = item.get("parameters").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
             for method in METHODS {
                 if let Some(value) = item.get(method) {
-                    out.push(Operation {
-                        path,
-                        method,
-                        value,
-                        path_parameters,
-                    });
+                    out.push(Operation { path, method, value, path_parameters });
                 }
             }
         }
@@ -120,10 +92,7 @@ impl Spec {
 
     /// The provider's name as the spec calls it (`info.title`).
     pub fn title(&self) -> &str {
-        self.doc
-            .pointer("/info/title")
-            .and_then(Value::as_str)
-            .unwrap_or("")
+        self.doc.pointer("/info/title").and_then(Value::as_str).unwrap_or("")
     }
 
     /// Resolves a local `$ref` (`#/components/...`) to the value it points at.
@@ -159,10 +128,7 @@ pub struct SchemaSite {
 /// Calls `visit` for every schema object in the document: components, parameters, request
 /// bodies and responses, and every schema nested in those.
 pub fn walk_schemas(doc: &Value, visit: &mut dyn FnMut(&Value, &SchemaSite)) {
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
         for (name, schema) in schemas {
             let site = SchemaSite {
                 pointer: format!("/components/schemas/{}", escape(name)),
@@ -203,11 +169,7 @@ fn walk_schema(schema: &Value, site: &SchemaSite, visit: &mut dyn FnMut(&Value, 
     };
     if let Some(props) = schema.get("properties").and_then(Value::as_object) {
         for (name, prop) in props {
-            walk_schema(
-                prop,
-                &child(format!("properties/{}", escape(name)), false),
-                visit,
-            );
+            walk_schema(prop, &child(format!("properties/{}", escape(name)), false), visit);
         }
     }
     for key in ["items", "additionalProperties", "not"] {
@@ -233,28 +195,16 @@ pub fn all_parameters(doc: &Value) -> Vec<(SchemaSite, &Value)> {
         in_union: false,
         in_parameter: true,
     };
-    if let Some(params) = doc
-        .pointer("/components/parameters")
-        .and_then(Value::as_object)
-    {
+    if let Some(params) = doc.pointer("/components/parameters").and_then(Value::as_object) {
         for (name, p) in params {
-            out.push((
-                site(format!("/components/parameters/{}", escape(name)), None),
-                p,
-            ));
+            out.push((site(format!("/components/parameters/{}", escape(name)), None), p));
         }
     }
     for_each_operation_raw(doc, &mut |pointer, op_label, op, item| {
-        for (holder, base) in [
-            (item, pointer.rsplit_once('/').map(|x| x.0).unwrap_or("")),
-            (op, pointer),
-        ] {
+        for (holder, base) in [(item, pointer.rsplit_once('/').map(|x| x.0).unwrap_or("")), (op, pointer)] {
             if let Some(params) = holder.get("parameters").and_then(Value::as_array) {
                 for (i, p) in params.iter().enumerate() {
-                    out.push((
-                        site(format!("{base}/parameters/{i}"), Some(op_label.to_owned())),
-                        p,
-                    ));
+                    out.push((site(format!("{base}/parameters/{i}"), Some(op_label.to_owned())), p));
                 }
             }
         }
@@ -265,88 +215,33 @@ pub fn all_parameters(doc: &Value) -> Vec<(SchemaSite, &Value)> {
 /// Every media type object of request bodies and responses, with its site.
 pub fn all_media(doc: &Value) -> Vec<(SchemaSite, &Value)> {
     let mut out = Vec::new();
-    let mut push_content = |pointer: String, operation: Option<String>, holder: &'_ Value| {
-        let _ = holder;
-        (pointer, operation)
-    };
-    let _ = &mut push_content;
-    let site = |pointer: String, operation: Option<String>| SchemaSite {
-        pointer,
-        operation,
-        in_union: false,
-        in_parameter: false,
-    };
     for section in ["responses", "requestBodies"] {
-        if let Some(items) = doc
-            .pointer(&format!("/components/{section}"))
-            .and_then(Value::as_object)
+        for (name, holder) in
+            doc.pointer(&format!("/components/{section}")).and_then(Value::as_object).into_iter().flatten()
         {
-            for (name, r) in items {
-                for (mt, media) in r
-                    .get("content")
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                {
-                    out.push((
-                        site(
-                            format!(
-                                "/components/{section}/{}/content/{}",
-                                escape(name),
-                                escape(mt)
-                            ),
-                            None,
-                        ),
-                        media,
-                    ));
-                }
-            }
+            push_content(&mut out, holder, format!("/components/{section}/{}", escape(name)), None);
         }
     }
     for_each_operation_raw(doc, &mut |pointer, op_label, op, _item| {
         if let Some(body) = op.get("requestBody") {
-            for (mt, media) in body
-                .get("content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                out.push((
-                    site(
-                        format!("{pointer}/requestBody/content/{}", escape(mt)),
-                        Some(op_label.to_owned()),
-                    ),
-                    media,
-                ));
-            }
+            push_content(&mut out, body, format!("{pointer}/requestBody"), Some(op_label));
         }
-        for (status, resp) in op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-        {
-            for (mt, media) in resp
-                .get("content")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-            {
-                out.push((
-                    site(
-                        format!(
-                            "{pointer}/responses/{}/content/{}",
-                            escape(status),
-                            escape(mt)
-                        ),
-                        Some(op_label.to_owned()),
-                    ),
-                    media,
-                ));
-            }
+        for (status, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            push_content(&mut out, resp, format!("{pointer}/responses/{}", escape(status)), Some(op_label));
         }
     });
     out
+}
+
+/// Adds the media types of `holder` (a request body or response object at `base`).
+fn push_content<'a>(out: &mut Vec<(SchemaSite, &'a Value)>, holder: &'a Value, base: String, operation: Option<&str>) {
+    for (mt, media) in holder.get("content").and_then(Value::as_object).into_iter().flatten() {
+        let pointer = format!("{base}/content/{}", escape(mt));
+        out.push((
+            SchemaSite { pointer, operation: operation.map(str::to_owned), in_union: false, in_parameter: false },
+            media,
+        ));
+    }
 }
 
 fn for_each_operation_raw<'a>(doc: &'a Value, f: &mut dyn FnMut(&str, &str, &'a Value, &'a Value)) {
@@ -361,12 +256,7 @@ fn for_each_operation_raw<'a>(doc: &'a Value, f: &mut dyn FnMut(&str, &str, &'a 
                     .and_then(Value::as_str)
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("{} {path}", method.to_uppercase()));
-                f(
-                    &format!("/paths/{}/{method}", escape(path)),
-                    &label,
-                    op,
-                    item,
-                );
+                f(&format!("/paths/{}/{method}", escape(path)), &label, op, item);
             }
         }
     }

@@ -21,10 +21,7 @@ pub struct Stats {
 
 /// Counts the operations of one spec.
 pub fn stats(spec: &Spec) -> Stats {
-    let mut s = Stats {
-        title: spec.title().to_owned(),
-        ..Stats::default()
-    };
+    let mut s = Stats { title: spec.title().to_owned(), ..Stats::default() };
     for op in spec.operations() {
         s.operations += 1;
         let source = op.str_field("x-source").unwrap_or("(none)").to_owned();

@@ -63,17 +63,8 @@ fn type_summary(item: &syn::Item, out: &mut String) {
             syn::Fields::Named(fields) => {
                 let _ = writeln!(out, "struct {} {{", s.ident);
                 for f in &fields.named {
-                    let name = f
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    let _ = writeln!(
-                        out,
-                        "    {}{name}: {},",
-                        wire_name(&f.attrs, &name),
-                        tokens(&f.ty)
-                    );
+                    let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                    let _ = writeln!(out, "    {}{name}: {},", wire_name(&f.attrs, &name), tokens(&f.ty));
                 }
                 out.push_str("}\n");
             }
@@ -99,25 +90,14 @@ fn type_summary(item: &syn::Item, out: &mut String) {
         syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
             let _ = writeln!(out, "type {} = {}", t.ident, tokens(&t.ty));
         }
-        syn::Item::Macro(m)
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "open_enum") =>
-        {
+        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
             // an open enum: `::pspkit::open_enum! { pub enum Name { A = "a", ... } }`
             let text = m.mac.tokens.to_string();
             if let Some(rest) = text.split("pub enum ").nth(1) {
                 let name = rest.split_whitespace().next().unwrap_or("");
                 let values: Vec<&str> = rest.split('"').skip(1).step_by(2).collect();
-                let values: Vec<&str> =
-                    values.into_iter().filter(|v| !v.starts_with('`')).collect();
-                let _ = writeln!(
-                    out,
-                    "open enum {name} {{ {} | Unknown(String) }}",
-                    values.join(", ")
-                );
+                let values: Vec<&str> = values.into_iter().filter(|v| !v.starts_with('`')).collect();
+                let _ = writeln!(out, "open enum {name} {{ {} | Unknown(String) }}", values.join(", "));
             }
         }
         _ => {}
@@ -208,17 +188,12 @@ pub fn response_types(generated: &Generated) -> Vec<MethodTypes> {
             let (Some(ok), Some(err)) = (args.first(), args.get(1)) else {
                 continue;
             };
-            let (Some(success), Some(error)) = (
-                generic_args(ok).into_iter().next(),
-                generic_args(err).into_iter().next(),
-            ) else {
+            let (Some(success), Some(error)) =
+                (generic_args(ok).into_iter().next(), generic_args(err).into_iter().next())
+            else {
                 continue;
             };
-            out.push(MethodTypes {
-                method: f.sig.ident.to_string(),
-                success: tokens(&success),
-                error: tokens(&error),
-            });
+            out.push(MethodTypes { method: f.sig.ident.to_string(), success: tokens(&success), error: tokens(&error) });
         }
     }
     out

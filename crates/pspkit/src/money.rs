@@ -25,16 +25,12 @@ pub use rust_decimal::Decimal;
 pub fn parse_json_decimal(raw: &str) -> Result<Decimal, String> {
     let raw = raw.trim();
     let text: std::borrow::Cow<'_, str> = if raw.starts_with('"') {
-        let s: String =
-            serde_json::from_str(raw).map_err(|e| format!("invalid JSON string: {e}"))?;
+        let s: String = serde_json::from_str(raw).map_err(|e| format!("invalid JSON string: {e}"))?;
         std::borrow::Cow::Owned(s.trim().to_owned())
     } else if raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
         std::borrow::Cow::Borrowed(raw)
     } else {
-        return Err(format!(
-            "expected a decimal as a JSON string or number, found {}",
-            excerpt(raw)
-        ));
+        return Err(format!("expected a decimal as a JSON string or number, found {}", excerpt(raw)));
     };
     parse_decimal_text(&text)
 }
@@ -163,8 +159,7 @@ impl Serialize for DecimalNumber {
         {
             return serializer.serialize_i64(whole);
         }
-        let raw = RawValue::from_string(self.0.normalize().to_string())
-            .map_err(serde::ser::Error::custom)?;
+        let raw = RawValue::from_string(self.0.normalize().to_string()).map_err(serde::ser::Error::custom)?;
         raw.serialize(serializer)
     }
 }

@@ -59,9 +59,7 @@ impl FromStr for Timestamp {
             }
         }
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(Self(
-                d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset(),
-            ));
+            return Ok(Self(d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset()));
         }
         Err(format!("{s:?} is not a date-time pspkit recognises"))
     }

@@ -56,9 +56,5 @@ fn main() -> ExitCode {
     if command == "stats" {
         print!("{}", stats::table(&rows));
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

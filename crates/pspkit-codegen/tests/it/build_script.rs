@@ -25,12 +25,7 @@ fn run_build(spec: &std::path::Path) -> (Option<i32>, String, String, std::path:
     ));
     std::fs::create_dir_all(&out_dir).expect("temp OUT_DIR");
     let output = Command::new(std::env::current_exe().expect("test binary"))
-        .args([
-            "--exact",
-            "build_script::child_build_script",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "build_script::child_build_script", "--nocapture", "--test-threads=1"])
         .env(CHILD, spec)
         .env("OUT_DIR", &out_dir)
         .env("RUST_BACKTRACE", "1")
@@ -49,22 +44,10 @@ fn broken_spec_fails_the_build_naming_file_operation_and_rule() {
     let spec = fixture("two-success-schemas.yaml");
     let (code, stdout, stderr, _) = run_build(&spec);
     assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let expected = format!(
-        "{}: operation createPayment: [one-success-response]",
-        spec.display()
-    );
-    assert!(
-        stderr.contains(&expected),
-        "stderr lacks {expected:?}:\n{stderr}"
-    );
-    assert!(
-        stdout.contains(&format!("cargo::error={expected}")),
-        "stdout:\n{stdout}"
-    );
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
-        "{stderr}"
-    );
+    let expected = format!("{}: operation createPayment: [one-success-response]", spec.display());
+    assert!(stderr.contains(&expected), "stderr lacks {expected:?}:\n{stderr}");
+    assert!(stdout.contains(&format!("cargo::error={expected}")), "stdout:\n{stdout}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("stack backtrace"), "{stderr}");
 }
 
 #[test]
@@ -72,15 +55,8 @@ fn good_spec_writes_the_generated_module_and_watches_the_spec() {
     let spec = fixture("payments.yaml");
     let (code, stdout, stderr, out_dir) = run_build(&spec);
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    assert!(
-        stdout.contains(&format!("cargo:rerun-if-changed={}", spec.display())),
-        "{stdout}"
-    );
-    let generated =
-        std::fs::read_to_string(out_dir.join("generated.rs")).expect("generated.rs written");
-    assert!(
-        generated.contains("pub async fn create_payment"),
-        "{generated}"
-    );
+    assert!(stdout.contains(&format!("cargo:rerun-if-changed={}", spec.display())), "{stdout}");
+    let generated = std::fs::read_to_string(out_dir.join("generated.rs")).expect("generated.rs written");
+    assert!(generated.contains("pub async fn create_payment"), "{generated}");
     assert!(generated.contains("::pspkit::install_crypto_provider();"));
 }

@@ -11,21 +11,13 @@ const CREATE: &str = "/paths/~1payments/post";
 
 fn set(doc: &mut Value, pointer: &str, value: Value) {
     let (parent, key) = pointer.rsplit_once('/').expect("pointer has a parent");
-    let parent = doc
-        .pointer_mut(parent)
-        .unwrap_or_else(|| panic!("no {parent}"));
-    parent
-        .as_object_mut()
-        .expect("object")
-        .insert(key.replace("~1", "/"), value);
+    let parent = doc.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
+    parent.as_object_mut().expect("object").insert(key.replace("~1", "/"), value);
 }
 
 fn remove(doc: &mut Value, pointer: &str) {
     let (parent, key) = pointer.rsplit_once('/').expect("pointer has a parent");
-    doc.pointer_mut(parent)
-        .and_then(Value::as_object_mut)
-        .expect("object")
-        .remove(key);
+    doc.pointer_mut(parent).and_then(Value::as_object_mut).expect("object").remove(key);
 }
 
 /// Breaks the base spec with `edit` and expects exactly the rule `rule` on `operation`.
@@ -33,11 +25,7 @@ fn expect_rule(edit: impl FnOnce(&mut Value), operation: Option<&str>, rule: &st
     let mut doc = base();
     edit(&mut doc);
     let err = lint(&spec_of(&doc)).expect_err("the broken spec is rejected");
-    let p = err
-        .problems
-        .iter()
-        .find(|p| p.rule == rule)
-        .unwrap_or_else(|| panic!("no {rule} problem in:\n{err}"));
+    let p = err.problems.iter().find(|p| p.rule == rule).unwrap_or_else(|| panic!("no {rule} problem in:\n{err}"));
     assert_eq!(p.file, "specs/fixture.yaml");
     assert_eq!(p.operation.as_deref(), operation, "{err}");
     let text = err.to_string();
@@ -82,13 +70,7 @@ fn error_statuses_with_different_schemas() {
 #[test]
 fn default_response() {
     expect_rule(
-        |d| {
-            set(
-                d,
-                &format!("{LIST}/responses/default"),
-                json!({"description": "x"}),
-            )
-        },
+        |d| set(d, &format!("{LIST}/responses/default"), json!({"description": "x"})),
         Some("listPayments"),
         "no-default-response",
     );
@@ -105,63 +87,27 @@ fn duplicate_operation_id() {
 
 #[test]
 fn missing_source_and_unknown_source() {
-    expect_rule(
-        |d| remove(d, &format!("{LIST}/x-source")),
-        Some("listPayments"),
-        "x-source",
-    );
-    expect_rule(
-        |d| set(d, &format!("{LIST}/x-source"), json!("blog")),
-        Some("listPayments"),
-        "x-source",
-    );
+    expect_rule(|d| remove(d, &format!("{LIST}/x-source")), Some("listPayments"), "x-source");
+    expect_rule(|d| set(d, &format!("{LIST}/x-source"), json!("blog")), Some("listPayments"), "x-source");
 }
 
 #[test]
 fn missing_summary_and_undeclared_tag() {
-    expect_rule(
-        |d| remove(d, &format!("{LIST}/summary")),
-        Some("listPayments"),
-        "summary",
-    );
-    expect_rule(
-        |d| set(d, &format!("{LIST}/tags"), json!(["Refunds"])),
-        Some("listPayments"),
-        "one-tag",
-    );
-    expect_rule(
-        |d| set(d, &format!("{LIST}/tags"), json!(["Payments", "Payments"])),
-        Some("listPayments"),
-        "one-tag",
-    );
+    expect_rule(|d| remove(d, &format!("{LIST}/summary")), Some("listPayments"), "summary");
+    expect_rule(|d| set(d, &format!("{LIST}/tags"), json!(["Refunds"])), Some("listPayments"), "one-tag");
+    expect_rule(|d| set(d, &format!("{LIST}/tags"), json!(["Payments", "Payments"])), Some("listPayments"), "one-tag");
 }
 
 #[test]
 fn retry_class_is_required_and_gets_are_safe() {
-    expect_rule(
-        |d| remove(d, &format!("{CREATE}/x-retry")),
-        Some("createPayment"),
-        "x-retry",
-    );
-    expect_rule(
-        |d| set(d, &format!("{LIST}/x-retry"), json!("unsafe")),
-        Some("listPayments"),
-        "x-retry",
-    );
+    expect_rule(|d| remove(d, &format!("{CREATE}/x-retry")), Some("createPayment"), "x-retry");
+    expect_rule(|d| set(d, &format!("{LIST}/x-retry"), json!("unsafe")), Some("listPayments"), "x-retry");
 }
 
 #[test]
 fn idempotent_writes_need_a_declared_optional_key_header() {
-    expect_rule(
-        |d| remove(d, &format!("{CREATE}/x-idempotency")),
-        Some("createPayment"),
-        "x-idempotency",
-    );
-    expect_rule(
-        |d| set(d, &format!("{CREATE}/parameters"), json!([])),
-        Some("createPayment"),
-        "x-idempotency",
-    );
+    expect_rule(|d| remove(d, &format!("{CREATE}/x-idempotency")), Some("createPayment"), "x-idempotency");
+    expect_rule(|d| set(d, &format!("{CREATE}/parameters"), json!([])), Some("createPayment"), "x-idempotency");
     expect_rule(
         |d| set(d, &format!("{CREATE}/parameters/0/required"), json!(true)),
         Some("createPayment"),
@@ -171,27 +117,15 @@ fn idempotent_writes_need_a_declared_optional_key_header() {
 
 #[test]
 fn unknown_extension_is_a_typo() {
-    expect_rule(
-        |d| set(d, &format!("{CREATE}/x-retries"), json!("safe")),
-        Some("createPayment"),
-        "known-extensions",
-    );
-    expect_rule(
-        |d| set(d, "/x-envelop", json!({})),
-        None,
-        "known-extensions",
-    );
+    expect_rule(|d| set(d, &format!("{CREATE}/x-retries"), json!("safe")), Some("createPayment"), "known-extensions");
+    expect_rule(|d| set(d, "/x-envelop", json!({})), None, "known-extensions");
 }
 
 #[test]
 fn request_body_must_be_json_and_required() {
     expect_rule(
         |d| {
-            set(
-                d,
-                &format!("{CREATE}/requestBody/content/multipart~1form-data"),
-                json!({"schema": {"type": "object"}}),
-            )
+            set(d, &format!("{CREATE}/requestBody/content/multipart~1form-data"), json!({"schema": {"type": "object"}}))
         },
         Some("createPayment"),
         "json-request-body",
@@ -205,28 +139,8 @@ fn request_body_must_be_json_and_required() {
 
 #[test]
 fn floats_closed_objects_and_money_in_unions() {
-    expect_rule(
-        |d| {
-            set(
-                d,
-                "/components/schemas/Payment/properties/fee",
-                json!({"type": "number"}),
-            )
-        },
-        None,
-        "no-float",
-    );
-    expect_rule(
-        |d| {
-            set(
-                d,
-                "/components/schemas/Payment/additionalProperties",
-                json!(false),
-            )
-        },
-        None,
-        "open-objects",
-    );
+    expect_rule(|d| set(d, "/components/schemas/Payment/properties/fee", json!({"type": "number"})), None, "no-float");
+    expect_rule(|d| set(d, "/components/schemas/Payment/additionalProperties", json!(false)), None, "open-objects");
     expect_rule(
         |d| {
             set(
@@ -243,31 +157,17 @@ fn floats_closed_objects_and_money_in_unions() {
 #[test]
 fn pagination_must_name_real_fields() {
     expect_rule(
-        |d| {
-            set(
-                d,
-                &format!("{LIST}/x-pagination/page-size"),
-                json!("per_page"),
-            )
-        },
+        |d| set(d, &format!("{LIST}/x-pagination/page-size"), json!("per_page")),
         Some("listPayments"),
         "x-pagination",
     );
-    expect_rule(
-        |d| set(d, &format!("{LIST}/x-pagination/items"), json!("data")),
-        Some("listPayments"),
-        "x-pagination",
-    );
+    expect_rule(|d| set(d, &format!("{LIST}/x-pagination/items"), json!("data")), Some("listPayments"), "x-pagination");
     expect_rule(
         |d| set(d, &format!("{LIST}/x-pagination/style"), json!("cursor")),
         Some("listPayments"),
         "x-pagination",
     );
-    expect_rule(
-        |d| remove(d, &format!("{LIST}/x-pagination/first-page")),
-        Some("listPayments"),
-        "x-pagination",
-    );
+    expect_rule(|d| remove(d, &format!("{LIST}/x-pagination/first-page")), Some("listPayments"), "x-pagination");
 }
 
 #[test]
@@ -276,11 +176,7 @@ fn undeclared_path_parameter_and_cookies() {
         |d| {
             let op = d.pointer(LIST).cloned().expect("list op");
             set(d, "/paths/~1payments~1{id}", json!({"get": op}));
-            set(
-                d,
-                "/paths/~1payments~1{id}/get/operationId",
-                json!("getPayment"),
-            );
+            set(d, "/paths/~1payments~1{id}/get/operationId", json!("getPayment"));
             remove(d, "/paths/~1payments~1{id}/get/x-pagination");
         },
         Some("getPayment"),
@@ -288,10 +184,7 @@ fn undeclared_path_parameter_and_cookies() {
     );
     expect_rule(
         |d| {
-            let params = d
-                .pointer_mut(&format!("{LIST}/parameters"))
-                .and_then(Value::as_array_mut)
-                .expect("params");
+            let params = d.pointer_mut(&format!("{LIST}/parameters")).and_then(Value::as_array_mut).expect("params");
             params.push(json!({"name": "session", "in": "cookie", "schema": {"type": "string"}}));
         },
         Some("listPayments"),
@@ -301,19 +194,6 @@ fn undeclared_path_parameter_and_cookies() {
 
 #[test]
 fn every_field_and_parameter_is_described() {
-    expect_rule(
-        |d| {
-            remove(
-                d,
-                "/components/schemas/Payment/properties/amount/description",
-            )
-        },
-        None,
-        "descriptions",
-    );
-    expect_rule(
-        |d| remove(d, &format!("{LIST}/parameters/0/description")),
-        Some("listPayments"),
-        "descriptions",
-    );
+    expect_rule(|d| remove(d, "/components/schemas/Payment/properties/amount/description"), None, "descriptions");
+    expect_rule(|d| remove(d, &format!("{LIST}/parameters/0/description")), Some("listPayments"), "descriptions");
 }
