@@ -1,6 +1,6 @@
 //! For every provider, a response holding an unknown enum value, an unknown field and a `null`
 //! string field decodes without error, and money stays exact ("0.1" + "0.2" == "0.3"), through
-//! the generated client over real HTTP on loopback.
+//! the typed client over real HTTP on loopback.
 
 use pspkit::Decimal;
 use pspkit_tests::MockServer;
@@ -22,8 +22,8 @@ async fn onepay_cashouts_decode_leniently_and_exactly() {
         "current_page": 1, "next_page_url": null, "per_page": 20
     });
     let server = MockServer::start(200, &body.to_string()).await;
-    let client = pspkit_onepay::Client::new(&server.base_url);
-    let page = client.list_cashouts(None, None).await.expect("decodes").into_inner();
+    let client = pspkit_onepay::OnePay::new("sk_test_x").expect("client").with_base_url(&server.base_url);
+    let page = client.list_cashouts(None, None).await.expect("decodes");
 
     assert_eq!(page.data[0].status, Some(CashoutStatus::Unknown("on_hold".into())));
     assert_eq!(page.data[1].status, Some(CashoutStatus::Processed));
@@ -47,12 +47,11 @@ async fn firekassa_transactions_decode_leniently_and_exactly() {
         "page": {"number": 1, "size": 2}
     });
     let server = MockServer::start(200, &body.to_string()).await;
-    let client = pspkit_firekassa::Client::new(&server.base_url);
+    let client = pspkit_firekassa::FireKassa::new(&server.base_url, "token", None).expect("client");
     let list = client
         .get_transactions(None, None, None, None, None, None, None, None, None, None, None, None, None, None)
         .await
-        .expect("decodes")
-        .into_inner();
+        .expect("decodes");
 
     assert_eq!(list.items[0].status, Some(TransactionStatus::Unknown("frozen_by_bank".into())));
     assert_eq!(list.items[0].comment, None);
@@ -72,7 +71,12 @@ async fn firstpay_payments_decode_leniently_and_exactly() {
         "total": 2, "nextId": null
     });
     let server = MockServer::start(200, &body.to_string()).await;
-    let client = pspkit_firstpay::Client::new(&server.base_url);
+    let client = pspkit_firstpay::FirstPay::new(
+        &server.base_url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .expect("client");
     let request = PaymentsListRequest {
         created_at_from: 1_700_000_000_000,
         created_at_to: 1_700_086_400_000,
@@ -82,7 +86,7 @@ async fn firstpay_payments_decode_leniently_and_exactly() {
         take: Some(50),
         type_: None,
     };
-    let list = client.list_payments(&request).await.expect("decodes").into_inner();
+    let list = client.list_payments(&request).await.expect("decodes");
 
     assert_eq!(list.payments[0].status, Some(PaymentStatus::Unknown("CHARGEBACK".into())));
     assert_eq!(list.payments[1].status, Some(PaymentStatus::Success));
@@ -105,9 +109,9 @@ async fn onlyonepays_operations_decode_leniently_and_exactly() {
         "page_no": 0, "page_size": 2, "total": 2, "total_pages": 1
     });
     let server = MockServer::start(200, &body.to_string()).await;
-    let client = pspkit_onlyonepays::Client::new(&server.base_url);
+    let client = pspkit_onlyonepays::OnlyOnePays::new("key").expect("client").with_base_url(&server.base_url);
     let request = SearchOperationsRequest { amount_min: Some(exact("0.1").into()), ..Default::default() };
-    let page = client.search_operations(&request).await.expect("decodes").into_inner();
+    let page = client.search_operations(&request).await.expect("decodes");
 
     assert_eq!(page.items[0].operation_type, Some(OperationType::Unknown("refund".into())));
     assert_eq!(page.items[1].operation_type, Some(OperationType::Payout));
@@ -119,19 +123,21 @@ async fn onlyonepays_operations_decode_leniently_and_exactly() {
     assert!(server.requests()[0].body.contains("\"amount_min\":0.1"), "{}", server.requests()[0].body);
 }
 
-/// OnChainPay wraps every payload in `{"success": true, "response": ...}`; unwrapping the
-/// envelope belongs to the runtime's response hook, so this decodes the payload type itself.
-#[test]
-fn onchainpay_orders_decode_leniently_and_exactly() {
-    use pspkit_onchainpay::types::{ListOrdersResponse, OrderStatus};
-    let payload = json!({
+/// OnChainPay wraps every payload in `{"success": true, "response": ...}`; the runtime unwraps
+/// it byte for byte, so the payload decodes exactly as if it had been sent bare.
+#[tokio::test]
+async fn onchainpay_orders_decode_leniently_and_exactly() {
+    use pspkit_onchainpay::types::{ListOrdersBody, OrderStatus};
+    let body = json!({"success": true, "response": {
         "orders": [
             {"orderId": "o-1", "status": "refunding", "amount": "0.1", "description": null, "riskFlag": "low"},
             {"orderId": "o-2", "status": "processed", "amount": "0.2", "description": "second"}
         ],
         "total": "2"
-    });
-    let list: ListOrdersResponse = serde_json::from_slice(payload.to_string().as_bytes()).expect("decodes");
+    }});
+    let server = MockServer::start(200, &body.to_string()).await;
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").expect("client").with_base_url(&server.base_url);
+    let list = client.list_orders(&ListOrdersBody::default()).await.expect("decodes");
     assert_eq!(list.orders[0].status, Some(OrderStatus::Unknown("refunding".into())));
     assert_eq!(list.orders[1].status, Some(OrderStatus::Processed));
     assert_eq!(list.orders[0].description, None);

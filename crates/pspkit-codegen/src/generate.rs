@@ -34,11 +34,13 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
 
     let mut settings = progenitor::GenerationSettings::default();
-    settings.with_interface(progenitor::InterfaceStyle::Positional).with_tag(progenitor::TagStyle::Merged).with_crate(
-        "pspkit",
-        progenitor::CrateVers::Any,
-        None,
-    );
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_crate("pspkit", progenitor::CrateVers::Any, None)
+        // the raw client carries the runtime context and must send through pspkit::exec
+        .with_inner_type(quote!(::pspkit::Context))
+        .with_hooks(progenitor::HooksMode::Expected);
     for e in &prepared.enums {
         settings.with_replacement(
             &e.name,
@@ -52,6 +54,9 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
     inject_open_enums(&mut file, &prepared.enums);
     install_crypto_provider_in_new(&mut file);
+    let runtime: syn::File = syn::parse2(crate::runtime::items(spec, &prepared.doc, &file))
+        .map_err(|e| Error::one(&spec.file, None, "runtime", format!("runtime glue does not parse: {e}")))?;
+    file.items.extend(runtime.items);
     let source = prettyplease::unparse(&file);
     Ok(Generated { source, file, skipped: conventions::skipped_operations(spec) })
 }

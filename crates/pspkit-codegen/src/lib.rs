@@ -17,6 +17,7 @@ pub mod conventions;
 pub mod generate;
 pub mod lint;
 pub mod problem;
+pub mod runtime;
 pub mod spec;
 pub mod stats;
 pub mod summary;

@@ -20,7 +20,7 @@ pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "ke
 
 const OPERATION_EXTENSIONS: [&str; 6] =
     ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip"];
-const DOCUMENT_EXTENSIONS: [&str; 2] = ["x-envelope", "x-signing"];
+const DOCUMENT_EXTENSIONS: [&str; 4] = ["x-envelope", "x-signing", "x-client-name", "x-error"];
 const SIGNING_SCHEMES: [&str; 3] = ["onchainpay-hmac-sha256", "firekassa-hmac-sha512", "firstpay-rsa-sha256"];
 
 /// Checks every rule; `Ok` when the spec is clean.
@@ -76,6 +76,28 @@ impl<'a> Linter<'a> {
                     "known-extensions",
                     format!("unknown document extension `{key}` (known: {DOCUMENT_EXTENSIONS:?})"),
                 );
+            }
+        }
+        match doc.get("x-client-name").and_then(Value::as_str) {
+            Some(name)
+                if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric()) => {}
+            other => self.push(
+                None,
+                "x-client-name",
+                format!("`x-client-name` must be a PascalCase type name, found {other:?}"),
+            ),
+        }
+        if let Some(error) = doc.get("x-error") {
+            for (key, value) in error.as_object().into_iter().flatten() {
+                let pointers: Vec<&Value> = match value {
+                    Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                let known = ["code", "message", "fields", "request-id"].contains(&key.as_str());
+                if !known || !pointers.iter().all(|p| p.as_str().is_some_and(|p| p.starts_with('/'))) {
+                    self.push(None, "x-error", format!("`x-error.{key}` must be one of code/message/fields/request-id with JSON pointers (`/message`)"));
+                }
             }
         }
         if let Some(env) = doc.get("x-envelope") {

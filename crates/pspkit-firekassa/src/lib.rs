@@ -1,9 +1,15 @@
 //! Typed client for FireKassa API v2 (RUB/UAH card, SBP, wallet and USDT deposits and withdrawals).
 //!
-//! Generated at build time from `specs/firekassa.yaml` by `pspkit-codegen` (progenitor); this file
-//! only includes the generated module. Money decodes exactly ([`pspkit::DecimalString`],
-//! [`pspkit::DecimalNumber`]), enums are open (unknown values decode to `Unknown(raw)`), and
-//! responses tolerate unknown fields and `null` strings.
+//! Generated at build time from `specs/firekassa.yaml` by `pspkit-codegen` (progenitor). This file
+//! holds only what is specific to the provider: how its credentials are given. Everything else
+//! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pspkit::Error> {
+//! let client = pspkit_firekassa::FireKassa::new("https://admin.vanilapay.com", "bearer-token", Some("sign-token"))?;
+//! let balance = client.get_balance().await?;
+//! # Ok(()) }
+//! ```
 
 /// The generated client and types (never edited by hand: change the spec instead).
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
@@ -12,3 +18,23 @@ mod generated {
 }
 
 pub use generated::*;
+pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+
+impl FireKassa {
+    /// A client for the merchant's host with the site's API Bearer Token and, when the site has
+    /// one, its API Sign Token (every request then carries the HMAC-SHA512 `Signature` header).
+    pub fn new(base_url: &str, token: impl Into<SecretString>, sign_token: Option<&str>) -> Result<Self, Error> {
+        Self::with_credentials(
+            base_url,
+            Credentials::Bearer { token: token.into(), sign_token: sign_token.map(SecretString::from) },
+        )
+    }
+
+    /// A client from `PSPKIT_FIREKASSA_TOKEN`, `PSPKIT_FIREKASSA_SIGN_TOKEN` (optional) and
+    /// `PSPKIT_FIREKASSA_BASE_URL` (optional).
+    pub fn from_env() -> Result<Self, Error> {
+        let token = pspkit::auth::env_var("PSPKIT_FIREKASSA_TOKEN")?;
+        let sign = pspkit::auth::env_var("PSPKIT_FIREKASSA_SIGN_TOKEN").ok();
+        Self::new(&pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url), token, sign.as_deref())
+    }
+}

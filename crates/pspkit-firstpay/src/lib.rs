@@ -1,9 +1,20 @@
 //! Typed client for FirstPay (pay-ins and payouts with RSA-signed request bodies).
 //!
-//! Generated at build time from `specs/firstpay.yaml` by `pspkit-codegen` (progenitor); this file
-//! only includes the generated module. Money decodes exactly ([`pspkit::DecimalString`],
-//! [`pspkit::DecimalNumber`]), enums are open (unknown values decode to `Unknown(raw)`), and
-//! responses tolerate unknown fields and `null` strings.
+//! Generated at build time from `specs/firstpay.yaml` by `pspkit-codegen` (progenitor). This file
+//! holds only what is specific to the provider: how its credentials are given. Everything else
+//! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pspkit::Error> {
+//! let client = pspkit_firstpay::FirstPay::from_env()?;
+//! let request = pspkit_firstpay::types::PaymentsListRequest {
+//!     created_at_from: 1_700_000_000_000,
+//!     created_at_to: 1_700_086_400_000,
+//!     currency_code: None, from_id: None, status: None, take: Some(100), type_: None,
+//! };
+//! let page = client.list_payments(&request).await?;
+//! # Ok(()) }
+//! ```
 
 /// The generated client and types (never edited by hand: change the spec instead).
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
@@ -12,3 +23,29 @@ mod generated {
 }
 
 pub use generated::*;
+pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+
+impl FirstPay {
+    /// A client for the merchant's host: FirstPay's public key (PEM, sent as `publicKey`) and the
+    /// merchant's RSA private key (PEM, PKCS#8 or PKCS#1) that signs every body into `hash`.
+    pub fn new(base_url: &str, firstpay_public_key_pem: &str, merchant_private_key_pem: &str) -> Result<Self, Error> {
+        let private_key = pspkit::signing::RsaSigningKey::from_pem(merchant_private_key_pem)?;
+        Self::with_credentials(
+            base_url,
+            Credentials::FirstPay {
+                public_key_pem: firstpay_public_key_pem.to_owned(),
+                private_key: std::sync::Arc::new(private_key),
+            },
+        )
+    }
+
+    /// A client from `PSPKIT_FIRSTPAY_BASE_URL`, `PSPKIT_FIRSTPAY_PUBLIC_KEY` and
+    /// `PSPKIT_FIRSTPAY_PRIVATE_KEY` (PEM texts).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::new(
+            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_BASE_URL")?,
+            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_PUBLIC_KEY")?,
+            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_PRIVATE_KEY")?,
+        )
+    }
+}

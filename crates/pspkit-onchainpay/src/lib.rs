@@ -1,9 +1,15 @@
 //! Typed client for OnChainPay (crypto orders, invoices, addresses, withdrawals, swaps; merchant and partner APIs).
 //!
-//! Generated at build time from `specs/onchainpay.yaml` by `pspkit-codegen` (progenitor); this file
-//! only includes the generated module. Money decodes exactly ([`pspkit::DecimalString`],
-//! [`pspkit::DecimalNumber`]), enums are open (unknown values decode to `Unknown(raw)`), and
-//! responses tolerate unknown fields and `null` strings.
+//! Generated at build time from `specs/onchainpay.yaml` by `pspkit-codegen` (progenitor). This file
+//! holds only what is specific to the provider: how its credentials are given. Everything else
+//! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pspkit::Error> {
+//! let client = pspkit_onchainpay::OnChainPay::new("public-key", "secret-key")?;
+//! let currencies = client.get_available_currencies().await?;
+//! # Ok(()) }
+//! ```
 
 /// The generated client and types (never edited by hand: change the spec instead).
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
@@ -12,3 +18,26 @@ mod generated {
 }
 
 pub use generated::*;
+pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+
+impl OnChainPay {
+    /// A client for `https://ocp.onchainpay.io` with an API key pair; every request body gets a
+    /// fresh `nonce` and the HMAC-SHA256 `x-api-signature`.
+    pub fn new(public_key: &str, secret_key: impl Into<SecretString>) -> Result<Self, Error> {
+        Self::with_credentials(
+            SPEC.default_base_url,
+            Credentials::OnChainPay { public_key: public_key.to_owned(), secret_key: secret_key.into() },
+        )
+    }
+
+    /// A client from `PSPKIT_ONCHAINPAY_PUBLIC_KEY`, `PSPKIT_ONCHAINPAY_SECRET_KEY` (and
+    /// `PSPKIT_ONCHAINPAY_BASE_URL`, optional).
+    pub fn from_env() -> Result<Self, Error> {
+        let public = pspkit::auth::env_var("PSPKIT_ONCHAINPAY_PUBLIC_KEY")?;
+        let secret = pspkit::auth::env_var("PSPKIT_ONCHAINPAY_SECRET_KEY")?;
+        Self::with_credentials(
+            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
+            Credentials::OnChainPay { public_key: public, secret_key: secret.into() },
+        )
+    }
+}

@@ -1,9 +1,18 @@
 //! Typed client for OnePay, Colombia (api.onepay.la: customers, accounts, charges, cashouts).
 //!
-//! Generated at build time from `specs/onepay.yaml` by `pspkit-codegen` (progenitor); this file
-//! only includes the generated module. Money decodes exactly ([`pspkit::DecimalString`],
-//! [`pspkit::DecimalNumber`]), enums are open (unknown values decode to `Unknown(raw)`), and
-//! responses tolerate unknown fields and `null` strings.
+//! Generated at build time from `specs/onepay.yaml` by `pspkit-codegen` (progenitor). This file
+//! holds only what is specific to the provider: how its credentials are given. Everything else
+//! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), pspkit::Error> {
+//! let client = pspkit_onepay::OnePay::new("sk_test_...")?;
+//! let page = client.list_cashouts(None, None).await?;
+//! for cashout in &page.data {
+//!     println!("{:?} {:?}", cashout.amount, cashout.status);
+//! }
+//! # Ok(()) }
+//! ```
 
 /// The generated client and types (never edited by hand: change the spec instead).
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
@@ -12,3 +21,23 @@ mod generated {
 }
 
 pub use generated::*;
+pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+
+impl OnePay {
+    /// A client for `https://api.onepay.la/v1` with a secret key (`sk_test_…` or `sk_live_…`).
+    pub fn new(secret_key: impl Into<SecretString>) -> Result<Self, Error> {
+        Self::with_credentials(
+            SPEC.default_base_url,
+            Credentials::Bearer { token: secret_key.into(), sign_token: None },
+        )
+    }
+
+    /// A client from `PSPKIT_ONEPAY_SECRET_KEY` (and `PSPKIT_ONEPAY_BASE_URL`, optional).
+    pub fn from_env() -> Result<Self, Error> {
+        let key = pspkit::auth::env_var("PSPKIT_ONEPAY_SECRET_KEY")?;
+        Self::with_credentials(
+            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
+            Credentials::Bearer { token: key.into(), sign_token: None },
+        )
+    }
+}

@@ -10,13 +10,26 @@
 //! - [`Timestamp`]: a date-time in any of the spellings the providers use;
 //! - [`open_enum!`]: enums that keep values the provider added after pspkit was released.
 
+pub mod auth;
+pub mod client;
+pub mod error;
 pub mod id;
 pub mod money;
 pub mod open_enum;
+pub mod operation;
+pub mod retry;
+pub mod secret;
+pub mod signing;
 pub mod timestamp;
 
+pub use auth::Credentials;
+pub use client::{Context, call, call_stream, exec};
+pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
+pub use operation::{Envelope, ErrorFields, OperationSpec, Pagination, PaginationStyle, ProviderSpec, RetryClass};
+pub use retry::RetryPolicy;
+pub use secret::SecretString;
 pub use timestamp::Timestamp;
 
 /// Installs rustls' ring crypto provider as the process default, unless one is installed.

@@ -1,0 +1,544 @@
+//! The request path shared by every provider client: per-attempt signing, the retry loop, a
+//! bounded body read, the response envelope, and the conversion of every failure into one
+//! [`Error`].
+//!
+//! progenitor's generated `Client` calls [`exec`] (through its `ClientHooks`) to send each
+//! request; pspkit's generated wrapper methods run the generated call inside [`call`], which
+//! turns the outcome into `Result<T, pspkit::Error>`. The two talk through a task-local record
+//! of the call (attempts, idempotency key, the last response's raw body, a typed failure),
+//! because progenitor's hook can only return `reqwest` types.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use progenitor_client::{OperationInfo, ResponseValue};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+use tracing::Instrument as _;
+
+use crate::auth::{Credentials, new_idempotency_key};
+use crate::error::{ApiError, DecodeError, Error, FieldError, excerpt};
+use crate::operation::{ProviderSpec, RetryClass};
+use crate::retry::{self, Failure, RetryPolicy};
+use crate::signing::random_bytes;
+
+/// Status of the responses pspkit makes up when no usable one arrived (a call that timed out,
+/// a body over the size limit). Only the raw progenitor client ever shows it.
+pub const SYNTHETIC_STATUS: u16 = 599;
+
+/// Largest response body read by default (16 MiB); a larger one is an error, not an
+/// out-of-memory.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
+
+/// Everything a provider client carries besides its base URL: the spec facts, the credentials
+/// and the retry policy. Cheap to clone. `Debug` shows no secret.
+#[derive(Clone)]
+pub struct Context(Arc<Inner>);
+
+struct Inner {
+    spec: &'static ProviderSpec,
+    credentials: Credentials,
+    policy: RetryPolicy,
+    max_body_bytes: usize,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("provider", &self.0.spec.name)
+            .field("credentials", &self.0.credentials)
+            .field("policy", &self.0.policy)
+            .finish()
+    }
+}
+
+impl Context {
+    /// A context for a provider, refusing empty credentials.
+    pub fn new(spec: &'static ProviderSpec, credentials: Credentials) -> Result<Self, Error> {
+        credentials.validate()?;
+        Ok(Self(Arc::new(Inner {
+            spec,
+            credentials,
+            policy: RetryPolicy::default(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        })))
+    }
+
+    /// The same context with another retry policy (timeouts, attempts, deadline).
+    pub fn with_policy(&self, policy: RetryPolicy) -> Self {
+        Self(Arc::new(Inner { policy, credentials: self.0.credentials.clone(), ..*self.clone_inner() }))
+    }
+
+    /// The same context with another limit on response bodies.
+    pub fn with_max_body_bytes(&self, max_body_bytes: usize) -> Self {
+        Self(Arc::new(Inner { max_body_bytes, credentials: self.0.credentials.clone(), ..*self.clone_inner() }))
+    }
+
+    fn clone_inner(&self) -> Box<Inner> {
+        Box::new(Inner {
+            spec: self.0.spec,
+            credentials: self.0.credentials.clone(),
+            policy: self.0.policy,
+            max_body_bytes: self.0.max_body_bytes,
+        })
+    }
+
+    /// The provider's spec facts.
+    pub fn spec(&self) -> &'static ProviderSpec {
+        self.0.spec
+    }
+
+    /// The retry policy.
+    pub fn policy(&self) -> RetryPolicy {
+        self.0.policy
+    }
+
+    /// A reqwest client with this context's connect timeout (rustls on ring). Attempt timeouts
+    /// and the deadline are enforced per call by [`exec`].
+    pub fn http_client(&self) -> reqwest::Client {
+        crate::install_crypto_provider();
+        reqwest::Client::builder()
+            .connect_timeout(self.0.policy.connect_timeout)
+            .build()
+            .expect("a reqwest client with rustls and an installed provider builds")
+    }
+}
+
+/// What one logical call did, shared between [`exec`] and [`call`].
+#[derive(Debug, Default)]
+struct CallRecord {
+    attempts: u32,
+    idempotency_key: Option<String>,
+    last_status: Option<u16>,
+    last_headers: HeaderMap,
+    last_body: Bytes,
+    failure: Option<Error>,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+fn record(f: impl FnOnce(&mut CallRecord)) {
+    let _ = CALL.try_with(|c| f(&mut c.borrow_mut()));
+}
+
+/// A response read whole.
+struct Buffered {
+    status: u16,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Buffered {
+    fn into_response(self) -> reqwest::Response {
+        let mut builder = http::Response::builder().status(self.status).version(self.version);
+        if let Some(h) = builder.headers_mut() {
+            *h = self.headers;
+        }
+        reqwest::Response::from(builder.body(self.body).expect("status and headers came from a response"))
+    }
+
+    fn synthetic() -> reqwest::Response {
+        Buffered {
+            status: SYNTHETIC_STATUS,
+            version: http::Version::HTTP_11,
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+        }
+        .into_response()
+    }
+}
+
+enum AttemptError {
+    Http(reqwest::Error),
+    TooLarge { status: u16, limit: usize },
+    TimedOut,
+}
+
+async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Buffered, AttemptError> {
+    let status = response.status().as_u16();
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(AttemptError::TooLarge { status, limit });
+    }
+    let version = response.version();
+    let headers = std::mem::take(response.headers_mut());
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(AttemptError::Http)? {
+        if body.len() + chunk.len() > limit {
+            return Err(AttemptError::TooLarge { status, limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Buffered { status, version, headers, body: body.into() })
+}
+
+/// Sends one logical call: signs each attempt afresh, retries what the operation's `x-retry`
+/// allows within the policy's attempts and deadline (honouring `Retry-After`), reads bodies up
+/// to the size limit and unwraps the provider's envelope. Called by the generated clients'
+/// `ClientHooks::exec`.
+pub async fn exec(
+    context: &Context,
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
+    info: &OperationInfo,
+) -> reqwest::Result<reqwest::Response> {
+    let spec = context.spec();
+    let operation = spec.operation(info.operation_id);
+    let name: &'static str = operation.map(|op| op.name).unwrap_or("unknown_operation");
+    // A write the spec does not describe is treated as the most dangerous kind.
+    let class = operation.map(|op| op.retry).unwrap_or(RetryClass::Unsafe);
+    let policy = context.policy();
+    request.headers_mut().remove("api-version");
+
+    let key = operation.and_then(|op| op.idempotency_header).map(|header| {
+        let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+        let key = given.map(str::to_owned).unwrap_or_else(new_idempotency_key);
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
+            request.headers_mut().insert(header, value);
+        }
+        key
+    });
+    record(|c| c.idempotency_key = key.clone());
+
+    let started = Instant::now();
+    let deadline = started + policy.deadline;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        record(|c| c.attempts = attempt);
+        let Some(mut this_try) = request.try_clone() else {
+            record(|c| c.failure = Some(Error::Config("a streaming request body cannot be retried or signed".into())));
+            return Ok(Buffered::synthetic());
+        };
+        if let Err(e) = context.0.credentials.apply(&mut this_try) {
+            record(|c| c.failure = Some(e));
+            return Ok(Buffered::synthetic());
+        }
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let span = tracing::info_span!(
+            "pspkit.attempt",
+            provider = spec.name,
+            operation = name,
+            attempt,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty
+        );
+        let sent = Instant::now();
+        let limit = context.0.max_body_bytes;
+        let outcome = tokio::time::timeout(policy.attempt_timeout.min(remaining), async {
+            let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
+            read_limited(response, limit).await
+        })
+        .instrument(span.clone())
+        .await
+        .unwrap_or(Err(AttemptError::TimedOut));
+        span.record("latency_ms", sent.elapsed().as_millis() as u64);
+
+        let failure = match outcome {
+            Ok(buffered) => {
+                span.record("status", buffered.status);
+                let buffered = match unwrap_envelope(spec, buffered) {
+                    Unwrapped::Payload(b) => b,
+                    Unwrapped::Failed(failed) => {
+                        // `success: false`: the provider's answer, not a transport problem.
+                        record(|c| {
+                            c.last_status = Some(failed.status);
+                            c.last_headers = failed.headers.clone();
+                            c.last_body = failed.body.clone();
+                        });
+                        return Ok(Buffered { status: 400, ..failed }.into_response());
+                    }
+                };
+                let status = buffered.status;
+                let retryable = !(200..300).contains(&status) && retry::is_retryable(class, Failure::Status(status));
+                let wait = retryable.then(|| wait_before_retry(&policy, attempt, &buffered.headers)).flatten();
+                match wait {
+                    Some(wait) if attempt < policy.max_attempts && Instant::now() + wait < deadline => {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    _ => {
+                        record(|c| {
+                            c.last_status = Some(status);
+                            c.last_headers = buffered.headers.clone();
+                            c.last_body = buffered.body.clone();
+                        });
+                        return Ok(buffered.into_response());
+                    }
+                }
+            }
+            Err(AttemptError::TooLarge { status, limit }) => {
+                record(|c| {
+                    c.failure = Some(Error::Decode(Box::new(DecodeError {
+                        provider: spec.name,
+                        operation: name,
+                        status,
+                        path: ".".into(),
+                        message: format!("the response body is larger than the {limit}-byte limit"),
+                        excerpt: String::new(),
+                        raw_body: String::new(),
+                    })))
+                });
+                return Ok(Buffered::synthetic());
+            }
+            Err(AttemptError::Http(e)) if e.is_connect() => (Failure::ConnectFailed, Some(e)),
+            Err(AttemptError::Http(e)) => (Failure::ConnectionLost, Some(e)),
+            Err(AttemptError::TimedOut) => (Failure::ConnectionLost, None),
+        };
+        let (kind, error) = failure;
+        if retry::is_retryable(class, kind) && attempt < policy.max_attempts {
+            let wait = retry::backoff(&policy, attempt, u64::from_le_bytes(random_bytes::<8>()));
+            if Instant::now() + wait < deadline {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+        }
+        let elapsed = started.elapsed();
+        let typed = match (kind, class) {
+            (Failure::ConnectFailed, _) => Error::Transport {
+                provider: spec.name,
+                operation: name,
+                message: error.as_ref().map(describe).unwrap_or_else(|| "connection failed".into()),
+            },
+            (_, RetryClass::Unsafe) | (_, RetryClass::Idempotent) => Error::OutcomeUnknown {
+                provider: spec.name,
+                operation: name,
+                reason: match &error {
+                    Some(e) => format!("the connection was lost after the request was sent ({})", describe(e)),
+                    None => format!("no complete response within {:.1} s", elapsed.as_secs_f64()),
+                },
+                idempotency_key: key.clone(),
+            },
+            (_, RetryClass::Safe) => match &error {
+                Some(e) if !e.is_timeout() => {
+                    Error::Transport { provider: spec.name, operation: name, message: describe(e) }
+                }
+                _ => Error::Timeout { provider: spec.name, operation: name, after: elapsed, attempts: attempt },
+            },
+        };
+        record(|c| c.failure = Some(typed));
+        return match error {
+            Some(e) => Err(e),
+            None => Ok(Buffered::synthetic()),
+        };
+    }
+}
+
+/// The wait before retrying a retryable status: the provider's `Retry-After` when it sent one
+/// (`None` when it asks for longer than the policy allows), else the jittered backoff.
+fn wait_before_retry(policy: &RetryPolicy, attempt: u32, headers: &HeaderMap) -> Option<Duration> {
+    match headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {
+        Some(v) => match retry::parse_retry_after(v, SystemTime::now()) {
+            Some(d) if d <= policy.max_retry_after => Some(d),
+            Some(_) => None,
+            None => Some(retry::backoff(policy, attempt, u64::from_le_bytes(random_bytes::<8>()))),
+        },
+        None => Some(retry::backoff(policy, attempt, u64::from_le_bytes(random_bytes::<8>()))),
+    }
+}
+
+/// The error's message and its causes, with any user-info and query taken out of the URL.
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    if let Some(url) = error.url() {
+        let mut safe = url.clone();
+        let _ = safe.set_username("");
+        let _ = safe.set_password(None);
+        safe.set_query(None);
+        text = text.replace(url.as_str(), safe.as_str());
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// A response after the provider's envelope is taken off.
+enum Unwrapped {
+    /// The payload (or the response as it came, when there is no envelope to take off).
+    Payload(Buffered),
+    /// `success: false`: the provider's error, to report as an API error.
+    Failed(Buffered),
+}
+
+/// OnChainPay-style envelopes: `{"success": true, "response": X}` becomes `X`, byte for byte.
+fn unwrap_envelope(spec: &ProviderSpec, buffered: Buffered) -> Unwrapped {
+    let Some(envelope) = spec.envelope else { return Unwrapped::Payload(buffered) };
+    let Ok(fields) = serde_json::from_slice::<std::collections::HashMap<&str, &RawValue>>(&buffered.body) else {
+        return Unwrapped::Payload(buffered);
+    };
+    match fields.get(envelope.success).map(|v| v.get().trim()) {
+        Some("true") => {
+            let data = fields.get(envelope.data).map(|v| v.get().trim()).unwrap_or("null");
+            let body = Bytes::copy_from_slice(data.as_bytes());
+            Unwrapped::Payload(Buffered { body, ..buffered })
+        }
+        Some("false") => Unwrapped::Failed(buffered),
+        _ => Unwrapped::Payload(buffered),
+    }
+}
+
+/// Runs one generated call and returns its payload or one [`Error`]. The generated wrapper
+/// methods of every provider client go through here.
+pub async fn call<T, E, F>(context: &Context, operation: &'static str, future: F) -> Result<T, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(context, operation, future, locate_decode_error::<T>).await
+}
+
+/// [`call`] for operations whose payload is not JSON (a file download): no decode path to find.
+pub async fn call_stream<T, E, F>(context: &Context, operation: &'static str, future: F) -> Result<T, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(context, operation, future, |_| None).await
+}
+
+type Locate = fn(&[u8]) -> Option<(String, String)>;
+
+async fn run<T, E, F>(context: &Context, operation: &'static str, future: F, locate: Locate) -> Result<T, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    let (result, record) = CALL
+        .scope(RefCell::new(CallRecord::default()), async {
+            let result = future.await;
+            (result, CALL.with(|c| c.take()))
+        })
+        .await;
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(error) => Err(convert(context.spec(), operation, error, record, locate)),
+    }
+}
+
+/// Decodes again with path tracking, to say where the body stopped matching the type.
+fn locate_decode_error<T: DeserializeOwned>(body: &[u8]) -> Option<(String, String)> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let err = serde_path_to_error::deserialize::<_, T>(&mut de).err()?;
+    let path = err.path().to_string();
+    Some((if path.is_empty() { ".".into() } else { path }, err.into_inner().to_string()))
+}
+
+fn convert<E>(
+    spec: &'static ProviderSpec,
+    operation: &'static str,
+    error: progenitor_client::Error<E>,
+    mut record: CallRecord,
+    locate: Locate,
+) -> Error {
+    if let Some(typed) = record.failure.take() {
+        return typed;
+    }
+    use progenitor_client::Error as P;
+    match error {
+        P::InvalidRequest(rule) => Error::InvalidRequest { operation, field: "request".into(), rule },
+        P::Custom(message) => Error::Config(message),
+        P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
+            Error::Transport { provider: spec.name, operation, message: describe(&e) }
+        }
+        P::InvalidResponsePayload(body, first) => {
+            let (path, message) = locate(&body).unwrap_or_else(|| (".".into(), first.to_string()));
+            let message = if body.is_empty() { "the body is empty".into() } else { message };
+            let text = String::from_utf8_lossy(&body);
+            Error::Decode(Box::new(DecodeError {
+                provider: spec.name,
+                operation,
+                status: record.last_status.unwrap_or(200),
+                path,
+                message,
+                excerpt: excerpt(&text, 120),
+                raw_body: text.into_owned(),
+            }))
+        }
+        P::ErrorResponse(_) | P::UnexpectedResponse(_) => api_error(spec, operation, record),
+    }
+}
+
+fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallRecord) -> Error {
+    let status = record.last_status.unwrap_or(0);
+    let body: Option<serde_json::Value> = serde_json::from_slice(&record.last_body).ok();
+    let text_at = |pointers: &[&str]| -> Option<String> {
+        pointers.iter().find_map(|p| match body.as_ref()?.pointer(p)? {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    };
+    let fields = spec.error_fields;
+    let request_id = text_at(fields.request_id).or_else(|| {
+        ["x-request-id", "request-id", "cf-ray"]
+            .iter()
+            .find_map(|h| record.last_headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
+    });
+    let api = Box::new(ApiError {
+        provider: spec.name,
+        operation,
+        status,
+        code: text_at(fields.code),
+        message: text_at(fields.message),
+        field_errors: fields
+            .fields
+            .iter()
+            .find_map(|p| body.as_ref()?.pointer(p))
+            .map(field_errors)
+            .unwrap_or_default(),
+        request_id,
+        idempotency_key: record.idempotency_key,
+        raw_body: String::from_utf8_lossy(&record.last_body).into_owned(),
+        attempts: record.attempts,
+    });
+    match status {
+        401 | 403 => Error::Unauthorized(api),
+        404 => Error::NotFound(api),
+        429 => Error::RateLimited {
+            retry_after: record
+                .last_headers
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry::parse_retry_after(v, SystemTime::now())),
+            api,
+        },
+        _ => Error::Api(api),
+    }
+}
+
+/// Field errors as providers send them: `[{key, description}]`, `[{field, message}]` or
+/// `{field: [messages]}`.
+fn field_errors(value: &serde_json::Value) -> Vec<FieldError> {
+    use serde_json::Value;
+    let text = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    };
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| {
+                let pick = |keys: &[&str]| keys.iter().find_map(|k| item.get(*k)).map(text).unwrap_or_default();
+                FieldError {
+                    field: pick(&["key", "field", "name"]),
+                    message: pick(&["description", "message", "error"]),
+                }
+            })
+            .collect(),
+        Value::Object(map) => map.iter().map(|(k, v)| FieldError { field: k.clone(), message: text(v) }).collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,194 @@
+//! The one error type of every pspkit client.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A per-field validation error the provider reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as the provider names it.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// An error response from the provider, with everything needed to act on it or report it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// Provider (`onepay`).
+    pub provider: &'static str,
+    /// Operation (the generated method name).
+    pub operation: &'static str,
+    /// HTTP status as the provider sent it (200 for an OnChainPay `success: false` envelope).
+    pub status: u16,
+    /// The provider's own error code, if it sent one.
+    pub code: Option<String>,
+    /// The provider's message, if it sent one.
+    pub message: Option<String>,
+    /// Per-field validation errors.
+    pub field_errors: Vec<FieldError>,
+    /// The provider's request id, to quote to its support.
+    pub request_id: Option<String>,
+    /// The idempotency key the request carried, if any (retry with it to stay safe).
+    pub idempotency_key: Option<String>,
+    /// The response body as received (lossy UTF-8).
+    pub raw_body: String,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: HTTP {}", self.provider, self.operation, self.status)?;
+        if let Some(code) = &self.code {
+            write!(f, " [{code}]")?;
+        }
+        match &self.message {
+            Some(m) => write!(f, ": {m}")?,
+            None if !self.raw_body.is_empty() => write!(f, ": {}", excerpt(&self.raw_body, 200))?,
+            None => {}
+        }
+        for fe in &self.field_errors {
+            write!(f, "; {}: {}", fe.field, fe.message)?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+/// A response that did not match the type the spec gives it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Provider.
+    pub provider: &'static str,
+    /// Operation.
+    pub operation: &'static str,
+    /// HTTP status.
+    pub status: u16,
+    /// JSON path where decoding failed (`data[3].amount`), `.` for the whole body.
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The start of the body.
+    pub excerpt: String,
+    /// The whole body as received (lossy UTF-8).
+    pub raw_body: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}: cannot decode the response (HTTP {}) at {}: {}; body starts: {}",
+            self.provider, self.operation, self.status, self.path, self.message, self.excerpt
+        )
+    }
+}
+
+/// Every way a pspkit call can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The provider answered with an error.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The provider is rate limiting; retry after the given time (when it said).
+    #[error("{api} (rate limited{})", retry_after.map(|d| format!(", retry after {:.1} s", d.as_secs_f64())).unwrap_or_default())]
+    RateLimited {
+        /// When the provider says to try again.
+        retry_after: Option<Duration>,
+        /// The response.
+        api: Box<ApiError>,
+    },
+    /// The credentials were refused (401/403).
+    #[error("{0} (check the credentials)")]
+    Unauthorized(Box<ApiError>),
+    /// The object does not exist (404).
+    #[error("{0} (not found)")]
+    NotFound(Box<ApiError>),
+    /// The request could not be delivered (DNS, connection refused, TLS, ...); for a write, the
+    /// provider never received it.
+    #[error("{provider} {operation}: transport error: {message}")]
+    Transport {
+        /// Provider.
+        provider: &'static str,
+        /// Operation.
+        operation: &'static str,
+        /// What failed.
+        message: String,
+    },
+    /// No complete answer within the time allowed; for a read, nothing happened.
+    #[error("{provider} {operation}: timed out after {:.1} s ({attempts} attempt{})", after.as_secs_f64(), if *attempts == 1 { "" } else { "s" })]
+    Timeout {
+        /// Provider.
+        provider: &'static str,
+        /// Operation.
+        operation: &'static str,
+        /// Time spent.
+        after: Duration,
+        /// Attempts made.
+        attempts: u32,
+    },
+    /// A write may or may not have reached the provider, and it cannot safely be retried by the
+    /// client: check its state (e.g. by your own reference) before sending it again.
+    #[error("{provider} {operation}: outcome unknown, the request may have been processed: {reason}{}", idempotency_key.as_ref().map(|k| format!(" (idempotency key {k}: retrying with it is safe)")).unwrap_or_default())]
+    OutcomeUnknown {
+        /// Provider.
+        provider: &'static str,
+        /// Operation.
+        operation: &'static str,
+        /// What happened.
+        reason: String,
+        /// The idempotency key the request carried, if the provider deduplicates.
+        idempotency_key: Option<String>,
+    },
+    /// The response could not be decoded into the expected type.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The request breaks a rule of the spec; nothing was sent.
+    #[error("invalid request for {operation}: {field}: {rule}")]
+    InvalidRequest {
+        /// Operation.
+        operation: &'static str,
+        /// The field (or parameter) at fault.
+        field: String,
+        /// The rule it breaks.
+        rule: String,
+    },
+    /// The client is misconfigured (missing credentials, unreadable key); nothing was sent.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The provider's answer, for the error kinds that have one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(a) | Error::Unauthorized(a) | Error::NotFound(a) => Some(a),
+            Error::RateLimited { api, .. } => Some(api),
+            _ => None,
+        }
+    }
+
+    /// HTTP status of the provider's answer, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Decode(d) => Some(d.status),
+            other => other.api().map(|a| a.status),
+        }
+    }
+}
+
+/// The first `max` characters of `s`, on one line.
+pub(crate) fn excerpt(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if s.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
