@@ -3,5 +3,7 @@
 
 mod decoding;
 mod examples;
+mod runtime;
+mod signatures;
 mod snapshots;
 mod specs;

@@ -96,3 +96,171 @@ pub fn http_client() -> reqwest::Client {
     pspkit::install_crypto_provider();
     reqwest::Client::builder().build().expect("reqwest client")
 }
+
+/// What a [`ScriptedServer`] does with one incoming request.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// Answer with a status, extra headers and a body.
+    Respond {
+        /// HTTP status.
+        status: u16,
+        /// Extra headers.
+        headers: Vec<(&'static str, String)>,
+        /// Body.
+        body: String,
+    },
+    /// Read the whole request, then reset the connection (TCP RST) without answering: the
+    /// request reached the server, the client learns nothing.
+    ResetAfterRequest,
+    /// Send the status line, headers and half the body, then reset.
+    ResetMidBody {
+        /// HTTP status.
+        status: u16,
+        /// The full body that was promised (Content-Length), of which half is sent.
+        body: String,
+    },
+    /// Wait, then do the next step's thing.
+    Delay(std::time::Duration, Box<Step>),
+}
+
+impl Step {
+    /// `Respond` with a JSON body and no extra headers.
+    pub fn json(status: u16, body: impl ToString) -> Self {
+        Step::Respond { status, headers: Vec::new(), body: body.to_string() }
+    }
+}
+
+/// A request as a [`ScriptedServer`] saw it.
+#[derive(Clone, Debug)]
+pub struct Received {
+    /// Method.
+    pub method: String,
+    /// Path and query as sent.
+    pub target: String,
+    /// Headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Received {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A raw HTTP/1.1 server on loopback that plays a script of answers and faults (resets, half
+/// bodies, delays), one step per request, repeating the last step. Every answer closes the
+/// connection, so each attempt of a client is a new connection and a new step.
+pub struct ScriptedServer {
+    /// `http://127.0.0.1:<port>`
+    pub base_url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+}
+
+impl ScriptedServer {
+    /// Starts the server with its script on a free port.
+    pub async fn start(script: Vec<Step>) -> Self {
+        Self::start_on(0, script).await
+    }
+
+    /// Starts the server with its script on a given port.
+    pub async fn start_on(port: u16, script: Vec<Step>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = received.clone();
+        tokio::spawn(async move {
+            let mut index = 0usize;
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let step = script.get(index).or(script.last()).cloned().expect("a non-empty script");
+                index += 1;
+                // read the head, then Content-Length bytes of body
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break usize::MAX,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                };
+                if head_end == usize::MAX {
+                    continue;
+                }
+                let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                let mut lines = head.split("\r\n");
+                let mut first = lines.next().unwrap_or("").split(' ');
+                let method = first.next().unwrap_or("").to_owned();
+                let target = first.next().unwrap_or("").to_owned();
+                let headers: Vec<(String, String)> = lines
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+                    .collect();
+                let length: usize =
+                    headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+                let mut body = buf[head_end..].to_vec();
+                while body.len() < length {
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => body.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                log.lock().expect("log").push(Received { method, target, headers, body });
+                let mut step = step;
+                while let Step::Delay(d, next) = step {
+                    tokio::time::sleep(d).await;
+                    step = *next;
+                }
+                match step {
+                    Step::Respond { status, headers, body } => {
+                        let mut out =
+                            format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+                        if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+                            out.push_str("content-type: application/json\r\n");
+                        }
+                        for (n, v) in headers {
+                            out.push_str(&format!("{n}: {v}\r\n"));
+                        }
+                        out.push_str("\r\n");
+                        out.push_str(&body);
+                        let _ = stream.write_all(out.as_bytes()).await;
+                        let _ = stream.shutdown().await;
+                    }
+                    Step::ResetAfterRequest => reset(stream),
+                    Step::ResetMidBody { status, body } => {
+                        let head = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = stream.write_all(head.as_bytes()).await;
+                        let _ = stream.write_all(&body.as_bytes()[..body.len() / 2]).await;
+                        let _ = stream.flush().await;
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        reset(stream);
+                    }
+                    Step::Delay(..) => unreachable!("delays are unwrapped above"),
+                }
+            }
+        });
+        Self { base_url: format!("http://{addr}"), received }
+    }
+
+    /// Requests received so far.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("log").clone()
+    }
+}
+
+/// Closes with a TCP RST instead of a FIN.
+fn reset(stream: tokio::net::TcpStream) {
+    let std = stream.into_std().expect("std stream");
+    let socket = socket2::Socket::from(std);
+    let _ = socket.set_linger(Some(std::time::Duration::ZERO));
+    drop(socket);
+}

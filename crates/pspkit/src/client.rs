@@ -371,8 +371,12 @@ enum Unwrapped {
 }
 
 /// OnChainPay-style envelopes: `{"success": true, "response": X}` becomes `X`, byte for byte.
+/// Only 2xx responses are unwrapped: an error status carries the failure envelope whole, which is
+/// what the spec's error schema describes, and goes through the usual status rules (retries).
 fn unwrap_envelope(spec: &ProviderSpec, buffered: Buffered) -> Unwrapped {
-    let Some(envelope) = spec.envelope else { return Unwrapped::Payload(buffered) };
+    let Some(envelope) = spec.envelope.filter(|_| (200..300).contains(&buffered.status)) else {
+        return Unwrapped::Payload(buffered);
+    };
     let Ok(fields) = serde_json::from_slice::<std::collections::HashMap<&str, &RawValue>>(&buffered.body) else {
         return Unwrapped::Payload(buffered);
     };
@@ -447,6 +451,11 @@ fn convert<E>(
         P::Custom(message) => Error::Config(message),
         P::CommunicationError(e) | P::InvalidUpgrade(e) | P::ResponseBodyError(e) => {
             Error::Transport { provider: spec.name, operation, message: describe(&e) }
+        }
+        // An error status whose body is not the documented error JSON (an HTML gateway page)
+        // is still the provider's answer: an API error with the raw body, not a decode failure.
+        P::InvalidResponsePayload(..) if record.last_status.is_some_and(|s| s >= 400) => {
+            api_error(spec, operation, record)
         }
         P::InvalidResponsePayload(body, first) => {
             let (path, message) = locate(&body).unwrap_or_else(|| (".".into(), first.to_string()));

@@ -21,6 +21,7 @@ pub mod retry;
 pub mod secret;
 pub mod signing;
 pub mod timestamp;
+pub mod webhooks;
 
 pub use auth::Credentials;
 pub use client::{Context, call, call_stream, exec};

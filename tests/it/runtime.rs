@@ -1,0 +1,282 @@
+//! Retries, idempotency, timeouts and malformed responses, over real HTTP against a scripted
+//! server on loopback.
+
+use std::time::{Duration, Instant};
+
+use pspkit::{Error, RetryPolicy};
+use pspkit_onepay::OnePay;
+use pspkit_tests::{ScriptedServer, Step};
+use serde_json::json;
+
+/// Short waits so the tests stay fast; the rules are the production ones.
+fn fast() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 5,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        attempt_timeout: Duration::from_secs(5),
+        deadline: Duration::from_secs(10),
+        ..RetryPolicy::default()
+    }
+}
+
+fn onepay(server: &ScriptedServer) -> OnePay {
+    OnePay::new("sk_test_abc").expect("client").with_base_url(&server.base_url).with_policy(fast())
+}
+
+fn empty_page() -> serde_json::Value {
+    json!({"data": [], "current_page": 1, "next_page_url": null})
+}
+
+fn cashout_request() -> pspkit_onepay::types::CreateCashoutRequest {
+    serde_json::from_value(json!({
+        "account_id": "acc-1", "amount": 150000, "currency": "COP", "customer_id": "cus-1", "method": "ACH"
+    }))
+    .expect("request")
+}
+
+fn cashout() -> serde_json::Value {
+    json!({"id": "c-1", "amount": 150000, "status": "pending", "customer_id": "cus-1", "account_id": "acc-1"})
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_waited_out_then_succeeds() {
+    let server = ScriptedServer::start(vec![
+        Step::Respond {
+            status: 429,
+            headers: vec![("retry-after", "1".into())],
+            body: json!({"message": "slow down"}).to_string(),
+        },
+        Step::json(200, empty_page()),
+    ])
+    .await;
+    let started = Instant::now();
+    onepay(&server).list_cashouts(None, None).await.expect("second attempt succeeds");
+    assert_eq!(server.received().len(), 2);
+    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After: 1 was honoured ({:?})", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_503_storm_ends_at_the_deadline_with_a_typed_error() {
+    let server = ScriptedServer::start(vec![Step::json(503, json!({"message": "maintenance"}))]).await;
+    let policy = RetryPolicy {
+        max_attempts: 1000,
+        base_delay: Duration::from_millis(20),
+        max_delay: Duration::from_millis(80),
+        deadline: Duration::from_millis(800),
+        ..fast()
+    };
+    let client = onepay(&server).with_policy(policy);
+    let started = Instant::now();
+    let err = client.list_cashouts(None, None).await.expect_err("never succeeds");
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_millis(1300), "ended near the deadline, took {elapsed:?}");
+    let Error::Api(api) = &err else { panic!("expected an API error, got {err:?}") };
+    assert_eq!(api.status, 503);
+    assert_eq!(api.message.as_deref(), Some("maintenance"));
+    assert!(api.attempts > 3, "it kept trying until the deadline: {} attempts", api.attempts);
+    assert_eq!(api.attempts as usize, server.received().len());
+}
+
+#[tokio::test]
+async fn a_reset_onepay_cashout_is_retried_with_the_same_key_and_creates_one_cashout() {
+    let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
+    let created = onepay(&server).create_cashout(None, &cashout_request()).await.expect("the retry succeeds");
+    assert_eq!(created.id.as_deref(), Some("c-1"));
+
+    let seen = server.received();
+    assert_eq!(seen.len(), 2, "one retry");
+    let keys: Vec<&str> = seen.iter().map(|r| r.header("x-idempotency").expect("key on every attempt")).collect();
+    assert_eq!(keys[0], keys[1], "the same key on both attempts");
+    assert_eq!(keys[0].len(), 36, "a generated UUID: {}", keys[0]);
+    assert_eq!(seen[0].body, seen[1].body, "the same request");
+    // OnePay deduplicates by key: the number of distinct keys is the number of cashouts created
+    let mut distinct = keys.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 1, "the server saw exactly one cashout");
+}
+
+#[tokio::test]
+async fn a_caller_given_idempotency_key_is_used_unchanged_and_reported_on_failure() {
+    let server = ScriptedServer::start(vec![Step::ResetAfterRequest]).await;
+    let err = onepay(&server)
+        .create_cashout(Some("cashout-001"), &cashout_request())
+        .await
+        .expect_err("every attempt resets");
+    assert!(server.received().iter().all(|r| r.header("x-idempotency") == Some("cashout-001")));
+    let Error::OutcomeUnknown { idempotency_key, .. } = &err else { panic!("expected OutcomeUnknown, got {err:?}") };
+    assert_eq!(idempotency_key.as_deref(), Some("cashout-001"));
+    assert!(err.to_string().contains("retrying with it is safe"), "{err}");
+}
+
+#[tokio::test]
+async fn a_reset_onchainpay_create_is_not_retried_and_the_outcome_is_unknown() {
+    let server = ScriptedServer::start(vec![
+        Step::ResetAfterRequest,
+        Step::json(200, json!({"success": true, "response": {"orderId": "o-1"}})),
+    ])
+    .await;
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret")
+        .expect("client")
+        .with_base_url(&server.base_url)
+        .with_policy(fast());
+    let body: pspkit_onchainpay::types::CreateOrderBody = serde_json::from_value(json!({
+        "currency": "USDT", "network": "tron", "amount": "10.5", "order": "order-7", "lifetime": 1800
+    }))
+    .expect("body");
+    let err = client.create_order(&body).await.expect_err("not retried");
+    assert_eq!(server.received().len(), 1, "an unsafe write is sent once");
+    assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
+    assert!(err.to_string().contains("outcome unknown"), "{err}");
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
+    // nothing listens yet: the request cannot have left, so even a non-deduplicated write retries
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let later = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        ScriptedServer::start_on(port, vec![Step::json(200, json!({"success": true, "response": {"orderId": "o-9"}}))])
+            .await
+    });
+    let policy = RetryPolicy {
+        max_attempts: 30,
+        base_delay: Duration::from_millis(40),
+        max_delay: Duration::from_millis(60),
+        ..fast()
+    };
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret")
+        .expect("client")
+        .with_base_url(&base_url)
+        .with_policy(policy);
+    let body: pspkit_onchainpay::types::CreateOrderBody = serde_json::from_value(
+        json!({"currency": "USDT", "network": "tron", "amount": "1", "order": "o", "lifetime": 1800}),
+    )
+    .expect("body");
+    let order = client.create_order(&body).await.expect("succeeds once the server is up");
+    assert_eq!(order.order_id.as_deref(), Some("o-9"));
+    assert_eq!(later.await.expect("server task").received().len(), 1, "delivered exactly once");
+}
+
+#[tokio::test]
+async fn malformed_responses_are_typed_errors_never_panics() {
+    let cases: Vec<(Step, &str)> = vec![
+        (
+            Step::Respond {
+                status: 200,
+                headers: vec![("content-type", "text/html".into())],
+                body: "<html>oops</html>".into(),
+            },
+            "decode",
+        ),
+        (Step::json(200, ""), "decode"),
+        (Step::json(200, r#"{"data": [{"id": "c-1", "amount": "#), "decode"),
+        (
+            Step::Respond {
+                status: 200,
+                headers: vec![("content-type", "text/plain".into())],
+                body: empty_page().to_string(),
+            },
+            "ok",
+        ),
+        (
+            Step::Respond {
+                status: 502,
+                headers: vec![("content-type", "text/html".into())],
+                body: "<h1>Bad Gateway</h1>".into(),
+            },
+            "api",
+        ),
+        (Step::ResetMidBody { status: 200, body: empty_page().to_string() }, "transport"),
+    ];
+    for (step, expected) in cases {
+        let server = ScriptedServer::start(vec![step.clone()]).await;
+        let result = onepay(&server).list_cashouts(None, None).await;
+        let kind = match &result {
+            Ok(_) => "ok",
+            Err(Error::Decode(_)) => "decode",
+            Err(Error::Api(_)) => "api",
+            Err(Error::Transport { .. }) => "transport",
+            Err(other) => panic!("{step:?}: unexpected {other:?}"),
+        };
+        assert_eq!(kind, expected, "{step:?} gave {result:?}");
+        if let Err(e) = result {
+            assert!(!e.to_string().is_empty());
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_decode_error_names_the_json_path_and_keeps_the_body() {
+    let body = json!({"data": [{"id": "c-1", "amount": 1}, {"id": "c-2", "amount": "12,50"}], "next_page_url": null});
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
+    let err = onepay(&server).list_cashouts(None, None).await.expect_err("12,50 is not a decimal");
+    let Error::Decode(d) = &err else { panic!("{err:?}") };
+    assert_eq!(d.path, "data[1].amount");
+    assert!(d.message.contains("12,50"), "{}", d.message);
+    assert_eq!(d.raw_body, body.to_string());
+    assert!(err.to_string().contains("data[1].amount"), "{err}");
+}
+
+#[tokio::test]
+async fn an_endless_body_ends_at_the_attempt_timeout_and_a_huge_one_at_the_size_limit() {
+    // headers promise a body that never comes
+    let stall = Step::Delay(Duration::from_secs(30), Box::new(Step::json(200, empty_page())));
+    let server = ScriptedServer::start(vec![stall]).await;
+    let policy =
+        RetryPolicy { attempt_timeout: Duration::from_millis(300), deadline: Duration::from_millis(700), ..fast() };
+    let started = Instant::now();
+    let err = onepay(&server).with_policy(policy).list_cashouts(None, None).await.expect_err("times out");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_millis(1200), "{:?}", started.elapsed());
+
+    let huge = json!({"data": [], "padding": "x".repeat(64 * 1024)});
+    let server = ScriptedServer::start(vec![Step::json(200, huge)]).await;
+    let client = onepay(&server);
+    let small = OnePay::with_context(&server.base_url, client.context().with_max_body_bytes(16 * 1024));
+    let err = small.list_cashouts(None, None).await.expect_err("over the limit");
+    let Error::Decode(d) = &err else { panic!("{err:?}") };
+    assert!(d.message.contains("larger than"), "{}", d.message);
+}
+
+#[tokio::test]
+async fn provider_errors_keep_code_message_fields_and_raw_body() {
+    let body = json!({"message": "Fondos insuficientes", "code": 10501, "code_name": "insufficient_funds",
+        "errors": [{"key": "amount", "description": "exceeds the available balance"}]});
+    let server = ScriptedServer::start(vec![Step::json(422, &body)]).await;
+    let err = onepay(&server).create_cashout(None, &cashout_request()).await.expect_err("422");
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 422);
+    assert_eq!(api.code.as_deref(), Some("insufficient_funds"));
+    assert_eq!(api.message.as_deref(), Some("Fondos insuficientes"));
+    assert_eq!(api.field_errors[0].field, "amount");
+    assert_eq!(api.raw_body, body.to_string());
+    assert_eq!(server.received().len(), 1, "a 422 is not retried");
+
+    // OnChainPay reports failures under HTTP 200
+    let server = ScriptedServer::start(vec![Step::json(
+        200,
+        json!({"success": false, "error": {"code": 1003, "name": "INVALID_NETWORK", "message": "Unknown network"}, "requestId": "req-42"}),
+    )])
+    .await;
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").expect("client").with_base_url(&server.base_url);
+    let err = client.get_available_currencies().await.expect_err("success: false");
+    let api = err.api().expect("an API error");
+    assert_eq!(
+        (api.status, api.code.as_deref(), api.message.as_deref()),
+        (200, Some("INVALID_NETWORK"), Some("Unknown network"))
+    );
+    assert_eq!(api.request_id.as_deref(), Some("req-42"));
+
+    // 401 and 404 have their own kinds
+    let server = ScriptedServer::start(vec![Step::json(401, json!({"message": "Unauthenticated."}))]).await;
+    assert!(matches!(onepay(&server).list_cashouts(None, None).await, Err(Error::Unauthorized(_))));
+    let server = ScriptedServer::start(vec![Step::json(404, json!({"message": "not found"}))]).await;
+    assert!(matches!(onepay(&server).get_cashout("nope").await, Err(Error::NotFound(_))));
+}
+
+#[test]
+fn the_retry_decision_table_is_reviewed() {
+    insta::assert_snapshot!("retry_decision_table", pspkit::retry::decision_table());
+}
