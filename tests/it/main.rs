@@ -4,6 +4,8 @@
 mod decoding;
 mod examples;
 mod runtime;
+mod secrets;
 mod signatures;
 mod snapshots;
 mod specs;
+mod webhooks;

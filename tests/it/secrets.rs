@@ -1,0 +1,103 @@
+//! No secret appears in `Debug`, `Display`, error messages or tracing output, while the same
+//! secrets demonstrably reach the server (so the scan is not vacuous).
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use pspkit_tests::{ScriptedServer, Step, keys};
+use serde_json::json;
+
+const SECRETS: [&str; 4] =
+    ["sk_live_SECRET_onepay_9f8e7d", "fk-SIGN-SECRET-77", "ocp-SECRET-KEY-55aa", "fk-BEARER-SECRET-31"];
+
+/// A tracing subscriber that writes every span and event field into one string.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<String>>);
+
+struct Fields<'a>(&'a mut String);
+
+impl tracing::field::Visit for Fields<'_> {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+}
+
+impl tracing::Subscriber for Capture {
+    fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        let mut out = self.0.lock().unwrap();
+        let _ = write!(out, "\nspan {}", span.metadata().name());
+        span.record(&mut Fields(&mut out));
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>) {
+        values.record(&mut Fields(&mut self.0.lock().unwrap()));
+    }
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut out = self.0.lock().unwrap();
+        out.push_str("\nevent");
+        event.record(&mut Fields(&mut out));
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+#[tokio::test]
+async fn secrets_never_show_in_debug_display_errors_or_traces() {
+    let capture = Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    // other tests in this binary may have hit the callsites first, with no subscriber
+    tracing::callsite::rebuild_interest_cache();
+    let mut seen = String::new();
+
+    let server = ScriptedServer::start(vec![Step::json(401, json!({"message": "Unauthenticated."}))]).await;
+    let onepay = pspkit_onepay::OnePay::new(SECRETS[0]).unwrap().with_base_url(&server.base_url);
+    let firekassa = pspkit_firekassa::FireKassa::new(&server.base_url, SECRETS[3], Some(SECRETS[1])).unwrap();
+    let onchainpay =
+        pspkit_onchainpay::OnChainPay::new("public-1", SECRETS[2]).unwrap().with_base_url(&server.base_url);
+    let firstpay =
+        pspkit_firstpay::FirstPay::new(&server.base_url, keys::FIRSTPAY_PUBLIC_PEM, keys::MERCHANT_PRIVATE_PEM)
+            .unwrap();
+    let _ = writeln!(
+        seen,
+        "{onepay:?}\n{firekassa:?}\n{onchainpay:?}\n{firstpay:?}\n{:?}\n{:?}",
+        onepay.context(),
+        onepay.raw()
+    );
+
+    let errors = [
+        onepay.list_cashouts(None, None).await.unwrap_err(),
+        firekassa.get_balance().await.unwrap_err(),
+        onchainpay.get_available_currencies().await.unwrap_err(),
+    ];
+    for e in &errors {
+        let _ = writeln!(seen, "{e}\n{e:?}");
+    }
+    // a transport failure too (nothing listens on the port)
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let policy = pspkit::RetryPolicy { max_attempts: 1, ..Default::default() };
+    let e = onepay.with_base_url(&format!("http://{closed}")).with_policy(policy).get_balance().await.unwrap_err();
+    let _ = writeln!(seen, "{e}\n{e:?}");
+    let _ = writeln!(seen, "{:?} {}", pspkit::SecretString::from(SECRETS[0]), pspkit::SecretString::from(SECRETS[0]));
+
+    let traces = capture.0.lock().unwrap().clone();
+    assert!(traces.contains("pspkit.attempt"), "attempts are traced: {traces}");
+    assert!(traces.contains("provider=\"onepay\"") && traces.contains("status=401"), "{traces}");
+    for secret in SECRETS {
+        assert!(!seen.contains(secret), "{secret} leaked into:\n{seen}");
+        assert!(!traces.contains(secret), "{secret} leaked into traces:\n{traces}");
+    }
+    assert!(!seen.contains("PRIVATE KEY"), "the RSA private key leaked:\n{seen}");
+
+    // the scan is meaningful: the server did receive these secrets
+    let wire: String = server.received().iter().flat_map(|r| r.headers.iter().map(|(_, v)| v.clone())).collect();
+    for secret in [SECRETS[0], SECRETS[3]] {
+        assert!(wire.contains(secret), "{secret} was sent");
+    }
+}
