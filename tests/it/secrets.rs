@@ -50,10 +50,17 @@ impl tracing::Subscriber for Capture {
 
 #[tokio::test]
 async fn secrets_never_show_in_debug_display_errors_or_traces() {
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
-    // other tests in this binary may have hit the callsites first, with no subscriber
-    tracing::callsite::rebuild_interest_cache();
+    // The process-wide subscriber (a thread-local one races with the interest cache of the
+    // other tests in this binary); it then scans their traffic too.
+    static CAPTURE: std::sync::OnceLock<Capture> = std::sync::OnceLock::new();
+    let capture = CAPTURE
+        .get_or_init(|| {
+            let capture = Capture::default();
+            tracing::subscriber::set_global_default(capture.clone())
+                .expect("the only global subscriber in this binary");
+            capture
+        })
+        .clone();
     let mut seen = String::new();
 
     let server = ScriptedServer::start(vec![Step::json(401, json!({"message": "Unauthenticated."}))]).await;
