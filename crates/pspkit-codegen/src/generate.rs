@@ -54,7 +54,11 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
     inject_open_enums(&mut file, &prepared.enums);
     install_crypto_provider_in_new(&mut file);
-    let runtime: syn::File = syn::parse2(crate::runtime::items(spec, &prepared.doc, &file))
+    let glue = crate::runtime::items(spec, &prepared.doc, &file).map_err(|e| {
+        let operation = e.split(':').next().map(str::to_owned);
+        Error::one(&spec.file, operation, "x-pagination", e)
+    })?;
+    let runtime: syn::File = syn::parse2(glue)
         .map_err(|e| Error::one(&spec.file, None, "runtime", format!("runtime glue does not parse: {e}")))?;
     file.items.extend(runtime.items);
     let source = prettyplease::unparse(&file);

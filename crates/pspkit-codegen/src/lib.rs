@@ -16,6 +16,7 @@
 pub mod conventions;
 pub mod generate;
 pub mod lint;
+pub mod paging;
 pub mod problem;
 pub mod runtime;
 pub mod spec;

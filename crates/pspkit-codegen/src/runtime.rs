@@ -13,11 +13,12 @@ use serde_json::Value;
 
 use crate::spec::{Spec, resolve};
 
-/// Every item to append to the generated module.
-pub fn items(spec: &Spec, prepared: &Value, file: &syn::File) -> TokenStream {
+/// Every item to append to the generated module; `Err` names a list operation whose
+/// `x-pagination` does not match the generated types.
+pub fn items(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<TokenStream, String> {
     let table = spec_table(spec, prepared);
-    let client = typed_client(spec, file);
-    quote! {
+    let client = typed_client(spec, prepared, file)?;
+    Ok(quote! {
         #table
 
         impl ClientHooks<::pspkit::Context> for Client {
@@ -31,7 +32,7 @@ pub fn items(spec: &Spec, prepared: &Value, file: &syn::File) -> TokenStream {
         }
 
         #client
-    }
+    })
 }
 
 /// The provider's short name: the spec's file stem (`specs/onepay.yaml` -> `onepay`).
@@ -159,7 +160,15 @@ fn spec_table(spec: &Spec, prepared: &Value) -> TokenStream {
 }
 
 /// The typed client: the raw client's methods with `pspkit::Error` and the payload type.
-fn typed_client(spec: &Spec, file: &syn::File) -> TokenStream {
+fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<TokenStream, String> {
+    let operations: std::collections::BTreeMap<String, &Value> = prepared
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, item)| crate::spec::METHODS.iter().filter_map(move |m| item.get(*m)))
+        .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_snake_case(), op)))
+        .collect();
     let client = format_ident!("{}", client_name(spec));
     let title = spec.title();
     let doc = format!(
@@ -202,9 +211,15 @@ fn typed_client(spec: &Spec, file: &syn::File) -> TokenStream {
                     ::pspkit::#runner(self.raw.inner(), #name_str, self.raw.#name(#(#args),*)).await
                 }
             });
+            if let Some(op) = operations.get(&name_str).filter(|op| op.get("x-pagination").is_some()) {
+                let paging = crate::paging::methods(op, f, &payload, file).ok_or_else(|| {
+                    format!("{name_str}: `x-pagination` names a parameter or field the generated types do not have")
+                })?;
+                methods.push(paging);
+            }
         }
     }
-    quote! {
+    Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
         pub struct #client {
@@ -257,7 +272,7 @@ fn typed_client(spec: &Spec, file: &syn::File) -> TokenStream {
 
             #(#methods)*
         }
-    }
+    })
 }
 
 /// `T` of `Result<ResponseValue<T>, Error<E>>`.

@@ -12,8 +12,21 @@ use crate::generate::Generated;
 pub fn api_summary(generated: &Generated) -> String {
     let mut out = String::new();
     let mut types = String::new();
+    let mut typed = String::new();
     for item in &generated.file.items {
         match item {
+            // the typed client's own methods (constructors, pagination); its per-operation methods
+            // mirror the raw ones above with `Result<T, pspkit::Error>`
+            syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) != "Client" => {
+                for it in &imp.items {
+                    if let syn::ImplItem::Fn(f) = it
+                        && matches!(f.vis, syn::Visibility::Public(_))
+                        && f.sig.asyncness.is_none()
+                    {
+                        let _ = writeln!(typed, "{}::{}", tokens(&imp.self_ty), signature(&f.sig));
+                    }
+                }
+            }
             syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == "Client" => {
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it
@@ -38,7 +51,7 @@ pub fn api_summary(generated: &Generated) -> String {
             let _ = writeln!(out, "{op}: {why}");
         }
     }
-    format!("# operations\n{out}\n# types\n{types}")
+    format!("# operations\n{out}\n# typed client (besides one method per operation)\n{typed}\n# types\n{types}")
 }
 
 fn signature(sig: &syn::Signature) -> String {
@@ -154,6 +167,9 @@ fn tokens(t: &impl ToTokens) -> String {
         ("::std::collections::HashMap", "HashMap"),
         ("::serde_json::", "serde_json::"),
         ("::pspkit::", "pspkit::"),
+        ("::core::result::Result", "Result"),
+        ("::core::option::Option", "Option"),
+        (" ,", ", "),
     ] {
         s = s.replace(from, to);
     }

@@ -17,6 +17,7 @@ pub mod id;
 pub mod money;
 pub mod open_enum;
 pub mod operation;
+pub mod paginate;
 pub mod retry;
 pub mod secret;
 pub mod signing;

@@ -1,0 +1,236 @@
+//! Every pagination style walks a 2,500-item list across page boundaries, with and without a
+//! maximum, against a loopback server that pages like the provider; the next page is requested
+//! before the current one is consumed, and never more than one ahead.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use futures_util::StreamExt;
+use pspkit::Error;
+use pspkit::paginate::PageOptions;
+use serde_json::{Value, json};
+
+const N: usize = 2500;
+
+#[derive(Clone, Default)]
+struct Log {
+    requests: Arc<Mutex<Vec<String>>>,
+    delay: Option<Duration>,
+}
+
+impl Log {
+    async fn note(&self, what: String) {
+        self.requests.lock().unwrap().push(what);
+        if let Some(d) = self.delay {
+            tokio::time::sleep(d).await;
+        }
+    }
+    fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+}
+
+fn num(v: &Value, k: &str) -> Option<usize> {
+    v.get(k).and_then(Value::as_u64).map(|n| n as usize)
+}
+
+/// One server for the five providers' list operations, each paging its own way.
+async fn serve(log: Log) -> String {
+    let app = axum::Router::new()
+        .route("/api/v1/operations/search", post(|State(log): State<Log>, Json(b): Json<Value>| async move {
+            let (page, size) = (num(&b, "page_no").unwrap_or(0), num(&b, "page_size").unwrap_or(20));
+            log.note(format!("page {page}")).await;
+            let items: Vec<Value> = (page * size..((page + 1) * size).min(N)).map(|i| json!({"id": i, "amount_local": "1.5"})).collect();
+            Json(json!({"items": items, "page_no": page, "page_size": size, "total": N, "total_pages": N.div_ceil(size)}))
+        }))
+        .route("/api/v2/transactions", get(|State(log): State<Log>, Query(q): Query<HashMap<String, String>>| async move {
+            let page: usize = q["page[number]"].parse().unwrap();
+            let size: usize = q["page[size]"].parse().unwrap();
+            log.note(format!("page {page}")).await;
+            let start = (page - 1) * size;
+            let items: Vec<Value> = (start..(start + size).min(N)).map(|i| json!({"id": i.to_string(), "amount": "1.00"})).collect();
+            Json(json!({"items": items, "page": {"number": page, "size": size}}))
+        }))
+        .route("/api/payments/v1/list", post(|State(log): State<Log>, Json(b): Json<Value>| async move {
+            let take = num(&b, "take").unwrap_or(10);
+            let from = b.get("fromId").and_then(Value::as_str).map(|s| s.trim_start_matches("p-").parse::<usize>().unwrap()).unwrap_or(0);
+            log.note(format!("from {from}")).await;
+            let items: Vec<Value> = (from..(from + take).min(N)).map(|i| json!({"id": format!("p-{i:05}"), "amount": 1})).collect();
+            let next = (from + take < N).then(|| format!("p-{:05}", from + take));
+            Json(json!({"payments": items, "total": N, "nextId": next}))
+        }))
+        .route("/cashouts", get(|State(log): State<Log>, Query(q): Query<HashMap<String, String>>| async move {
+            let page: usize = q["page"].parse().unwrap();
+            let limit: usize = q["limit"].parse().unwrap();
+            log.note(format!("page {page}")).await;
+            let start = (page - 1) * limit;
+            let items: Vec<Value> = (start..(start + limit).min(N)).map(|i| json!({"id": format!("c-{i}"), "amount": 1000})).collect();
+            let next = (start + limit < N).then(|| format!("https://api.onepay.la/v1/cashouts?page={}", page + 1));
+            Json(json!({"data": items, "current_page": page, "per_page": limit, "next_page_url": next}))
+        }))
+        .route("/api-gateway/orders", post(|State(log): State<Log>, Json(b): Json<Value>| async move {
+            let (offset, limit) = (num(&b, "offset").unwrap_or(0), num(&b, "limit").unwrap_or(10));
+            log.note(format!("offset {offset}")).await;
+            let orders: Vec<Value> = (offset..(offset + limit).min(N)).map(|i| json!({"orderId": format!("o-{i}"), "amount": "2.5"})).collect();
+            Json(json!({"success": true, "response": {"orders": orders, "total": N}}))
+        }))
+        .with_state(log);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+async fn collect<T>(stream: impl futures_util::Stream<Item = Result<T, Error>>) -> Vec<T> {
+    stream.map(|r| r.expect("every page decodes")).collect().await
+}
+
+fn ids<T>(items: &[T], id: impl Fn(&T) -> String) -> Vec<String> {
+    items.iter().map(id).collect()
+}
+
+fn expect_all(got: Vec<String>, prefix: &str, pad: bool) {
+    let want: Vec<String> =
+        (0..N).map(|i| if pad { format!("{prefix}{i:05}") } else { format!("{prefix}{i}") }).collect();
+    assert_eq!(got.len(), N);
+    assert_eq!(got, want, "every item once, in order");
+}
+
+#[tokio::test]
+async fn page_number_style_onlyonepays() {
+    let log = Log::default();
+    let url = serve(log.clone()).await;
+    let client = pspkit_onlyonepays::OnlyOnePays::new("k").unwrap().with_base_url(&url);
+    let body = pspkit_onlyonepays::types::SearchOperationsRequest::default();
+    let all = collect(client.search_operations_all(&body, PageOptions::new().page_size(300))).await;
+    expect_all(ids(&all, |o| o.id.unwrap().to_string()), "", false);
+    assert_eq!(log.count(), 9, "ceil(2500 / 300) pages, no extra request");
+
+    let some = collect(client.search_operations_all(&body, PageOptions::new().page_size(300).max_items(1000))).await;
+    assert_eq!(some.len(), 1000);
+    assert_eq!(some[999].id, Some(999));
+
+    // a page size over the documented maximum is refused before anything is sent
+    let before = log.count();
+    let err =
+        client.search_operations_all(&body, PageOptions::new().page_size(5000)).next().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { ref field, .. } if field == "page_size"), "{err}");
+    assert!(err.to_string().contains("between 1 and 1000"), "{err}");
+    assert_eq!(log.count(), before);
+}
+
+#[tokio::test]
+async fn page_until_short_style_firekassa() {
+    let log = Log::default();
+    let url = serve(log.clone()).await;
+    let client = pspkit_firekassa::FireKassa::new(&url, "t", None).unwrap();
+    let all = collect(client.get_transactions_all(
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        PageOptions::new().page_size(250),
+    ))
+    .await;
+    // 2500 / 250 = 10 full pages; the 11th comes back empty and ends the walk
+    expect_all(ids(&all, |t| t.id.as_ref().unwrap().to_string()), "", false);
+    assert_eq!(log.count(), 11);
+    let some = collect(client.get_transactions_all(
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        PageOptions::new().page_size(250).max_items(1001),
+    ))
+    .await;
+    assert_eq!(some.len(), 1001);
+}
+
+#[tokio::test]
+async fn keyset_style_firstpay() {
+    let log = Log::default();
+    let url = serve(log.clone()).await;
+    let client = pspkit_firstpay::FirstPay::new(
+        &url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .unwrap();
+    let body: pspkit_firstpay::types::PaymentsListRequest =
+        serde_json::from_value(json!({"createdAtFrom": 0, "createdAtTo": 1_800_000_000_000_i64})).unwrap();
+    let all = collect(client.list_payments_all(&body, PageOptions::new().page_size(200))).await;
+    expect_all(ids(&all, |p| p.id.as_ref().unwrap().to_string()), "p-", true);
+    assert_eq!(log.count(), 13);
+    let some = collect(client.list_payments_all(&body, PageOptions::new().page_size(200).max_items(1500))).await;
+    assert_eq!(some.len(), 1500);
+    // start at a cursor
+    let tail =
+        collect(client.list_payments_all(&body, PageOptions::new().page_size(200).start_cursor("p-02400"))).await;
+    assert_eq!(tail.len(), 100);
+}
+
+#[tokio::test]
+async fn next_url_style_onepay() {
+    let log = Log::default();
+    let url = serve(log.clone()).await;
+    let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&url);
+    let all = collect(client.list_cashouts_all(PageOptions::new())).await;
+    expect_all(ids(&all, |c| c.id.clone().unwrap()), "c-", false);
+    assert_eq!(log.count(), 25, "100 per page, and the last page's null next_page_url ends the walk");
+    let some = collect(client.list_cashouts_all(PageOptions::new().max_items(1050))).await;
+    assert_eq!(some.len(), 1050);
+}
+
+#[tokio::test]
+async fn offset_style_onchainpay() {
+    let log = Log::default();
+    let url = serve(log.clone()).await;
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").unwrap().with_base_url(&url);
+    let body = pspkit_onchainpay::types::ListOrdersBody::default();
+    let all = collect(client.list_orders_all(&body, PageOptions::new().page_size(400))).await;
+    expect_all(ids(&all, |o| o.order_id.clone().unwrap()), "o-", false);
+    let pages = collect(client.list_orders_pages(&body, PageOptions::new().page_size(400).max_items(1200))).await;
+    assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 1200);
+    assert_eq!(pages.iter().map(|p| p.request.position).collect::<Vec<_>>(), vec![0, 400, 800]);
+}
+
+#[tokio::test]
+async fn the_next_page_is_fetched_while_the_current_one_is_consumed_and_only_one_ahead() {
+    let log = Log { delay: Some(Duration::from_millis(50)), ..Log::default() };
+    let url = serve(log.clone()).await;
+    let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&url);
+    let mut pages = client.list_cashouts_pages(PageOptions::new());
+    let first = pages.next().await.unwrap().unwrap();
+    assert_eq!(first.items.len(), 100);
+    // the caller works on page 1 and does not poll; page 2 is requested meanwhile
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        *log.requests.lock().unwrap(),
+        vec!["page 1", "page 2"],
+        "page 2 was requested before page 1 was done, page 3 was not"
+    );
+    let second = pages.next().await.unwrap().unwrap();
+    assert_eq!(second.request.position, 2);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(log.count(), 3, "still one page ahead");
+}
