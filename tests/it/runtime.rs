@@ -280,3 +280,24 @@ async fn provider_errors_keep_code_message_fields_and_raw_body() {
 fn the_retry_decision_table_is_reviewed() {
     insta::assert_snapshot!("retry_decision_table", pspkit::retry::decision_table());
 }
+
+#[tokio::test]
+async fn either_or_fields_are_checked_before_anything_is_sent() {
+    let server = ScriptedServer::start(vec![Step::json(200, json!({"id": "p-1", "status": "SUCCESS"}))]).await;
+    let client = pspkit_firstpay::FirstPay::new(
+        &server.base_url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .expect("client");
+    let neither = serde_json::from_value(json!({})).expect("empty request");
+    let err = client.get_payment_status(&neither).await.expect_err("one id is required");
+    let Error::InvalidRequest { field, rule, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(field, "paymentId | merchantPaymentId");
+    assert!(rule.contains("at least one of"), "{rule}");
+    assert!(server.received().is_empty(), "nothing was sent");
+
+    let by_merchant_id = serde_json::from_value(json!({"merchantPaymentId": "order-42"})).expect("request");
+    let payment = client.get_payment_status(&by_merchant_id).await.expect("sent and decoded");
+    assert_eq!(payment.id.as_deref(), Some("p-1"));
+}

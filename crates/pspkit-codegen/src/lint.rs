@@ -18,8 +18,8 @@ pub const RETRY: [&str; 3] = ["safe", "idempotent", "unsafe"];
 /// Pagination styles of `x-pagination`.
 pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "keyset", "next-url", "offset"];
 
-const OPERATION_EXTENSIONS: [&str; 6] =
-    ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip"];
+const OPERATION_EXTENSIONS: [&str; 7] =
+    ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip", "x-require-one-of"];
 const DOCUMENT_EXTENSIONS: [&str; 4] = ["x-envelope", "x-signing", "x-client-name", "x-error"];
 const SIGNING_SCHEMES: [&str; 3] = ["onchainpay-hmac-sha256", "firekassa-hmac-sha512", "firstpay-rsa-sha256"];
 
@@ -180,6 +180,19 @@ impl<'a> Linter<'a> {
         self.parameters(op);
         if let Some(p) = v.get("x-pagination") {
             self.pagination(op, p);
+        }
+        if let Some(groups) = v.get("x-require-one-of") {
+            let fields = self.request_fields(op, "body");
+            let ok = groups.as_array().is_some_and(|g| {
+                g.iter().all(|group| {
+                    group.as_array().is_some_and(|names| {
+                        names.len() >= 2 && names.iter().all(|n| n.as_str().is_some_and(|n| fields.contains(n)))
+                    })
+                })
+            });
+            if !ok {
+                self.op(op, "x-require-one-of", "must be a list of groups of two or more request body fields".into());
+            }
         }
     }
 

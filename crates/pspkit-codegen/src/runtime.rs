@@ -205,9 +205,19 @@ fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<Token
             // A file download has no JSON to locate a decode error in.
             let runner =
                 if quote!(#payload).to_string().contains("ByteStream") { quote!(call_stream) } else { quote!(call) };
+            // `x-require-one-of`: either-or body fields, checked before anything is sent
+            let groups: Vec<Vec<String>> = operations
+                .get(&name_str)
+                .and_then(|op| op.get("x-require-one-of"))
+                .and_then(|g| serde_json::from_value(g.clone()).ok())
+                .unwrap_or_default();
+            let checks = groups
+                .iter()
+                .map(|group| quote!(::pspkit::validate::require_one_of(#name_str, body, &[#(#group),*])?;));
             methods.push(quote! {
                 #(#docs)*
                 pub async fn #name #generics (#inputs) -> ::core::result::Result<#payload, ::pspkit::Error> {
+                    #(#checks)*
                     ::pspkit::#runner(self.raw.inner(), #name_str, self.raw.#name(#(#args),*)).await
                 }
             });

@@ -35,6 +35,7 @@ impl FirstPay {
             Credentials::FirstPay {
                 public_key_pem: firstpay_public_key_pem.to_owned(),
                 private_key: std::sync::Arc::new(private_key),
+                string_to_sign: pspkit::signing::firstpay_string_to_sign,
             },
         )
     }

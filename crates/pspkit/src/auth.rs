@@ -13,6 +13,9 @@ use crate::error::Error;
 use crate::secret::SecretString;
 use crate::signing::{self, RsaSigningKey};
 
+/// Builds FirstPay's string to sign from a JSON body.
+pub type StringToSign = fn(&[u8]) -> Result<String, String>;
+
 /// A provider's credentials; `Debug` shows which kind, never the values.
 #[derive(Clone)]
 pub enum Credentials {
@@ -46,6 +49,10 @@ pub enum Credentials {
         public_key_pem: String,
         /// The merchant's private key.
         private_key: Arc<RsaSigningKey>,
+        /// Builds the string to sign from the body (with `publicKey`, without `hash`). FirstPay
+        /// documents two rules and only the deprecated one is published:
+        /// [`signing::firstpay_string_to_sign`]; put the other here when it is known.
+        string_to_sign: StringToSign,
     },
 }
 
@@ -121,10 +128,10 @@ impl Credentials {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 *request.body_mut() = Some(body.into());
             }
-            Credentials::FirstPay { public_key_pem, private_key } => {
+            Credentials::FirstPay { public_key_pem, private_key, string_to_sign } => {
                 let public_key_json = serde_json::to_string(public_key_pem).expect("a string serializes");
                 let with_key = with_leading_fields(&body_bytes(request), &[("publicKey", public_key_json.clone())]);
-                let message = signing::firstpay_string_to_sign(&with_key).map_err(Error::Config)?;
+                let message = string_to_sign(&with_key).map_err(Error::Config)?;
                 let hash =
                     serde_json::to_string(&private_key.sign_base64(message.as_bytes())).expect("a string serializes");
                 let body = with_leading_fields(&body_bytes(request), &[("publicKey", public_key_json), ("hash", hash)]);

@@ -22,6 +22,7 @@ pub mod retry;
 pub mod secret;
 pub mod signing;
 pub mod timestamp;
+pub mod validate;
 pub mod webhooks;
 
 pub use auth::Credentials;

@@ -197,3 +197,21 @@ fn every_field_and_parameter_is_described() {
     expect_rule(|d| remove(d, "/components/schemas/Payment/properties/amount/description"), None, "descriptions");
     expect_rule(|d| remove(d, &format!("{LIST}/parameters/0/description")), Some("listPayments"), "descriptions");
 }
+
+#[test]
+fn either_or_groups_name_real_body_fields() {
+    // a real group is clean, a group naming a field the body lacks is not
+    let mut doc = base();
+    set(&mut doc, &format!("{CREATE}/x-require-one-of"), json!([["amount", "reference"]]));
+    lint(&spec_of(&doc)).expect("amount and reference are body fields");
+    expect_rule(
+        |d| set(d, &format!("{CREATE}/x-require-one-of"), json!([["amount", "card_id"]])),
+        Some("createPayment"),
+        "x-require-one-of",
+    );
+    expect_rule(
+        |d| set(d, &format!("{CREATE}/x-require-one-of"), json!([["amount"]])),
+        Some("createPayment"),
+        "x-require-one-of",
+    );
+}

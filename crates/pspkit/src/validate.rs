@@ -1,0 +1,22 @@
+//! Rules of the spec that are checked before a request is sent, so a mistake is a clear error
+//! naming the field and the rule instead of a provider's 400.
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// `x-require-one-of`: at least one of `fields` must be present (and not null) in `body`.
+pub fn require_one_of<B: Serialize>(operation: &'static str, body: &B, fields: &[&str]) -> Result<(), Error> {
+    let value =
+        serde_json::to_value(body).map_err(|e| Error::Config(format!("the request body does not serialize: {e}")))?;
+    let present = fields.iter().any(|f| value.get(f).is_some_and(|v| !v.is_null() && v.as_str() != Some("")));
+    if present {
+        Ok(())
+    } else {
+        Err(Error::InvalidRequest {
+            operation,
+            field: fields.join(" | "),
+            rule: format!("at least one of {} is required", fields.join(", ")),
+        })
+    }
+}
