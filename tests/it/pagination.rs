@@ -231,6 +231,6 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed_and_only_one
     );
     let second = pages.next().await.unwrap().unwrap();
     assert_eq!(second.request.position, 2);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(log.count(), 3, "still one page ahead");
 }

@@ -22,6 +22,7 @@ pub mod runtime;
 pub mod spec;
 pub mod stats;
 pub mod summary;
+pub mod syntax;
 
 pub use generate::{GENERATED_MODULE, Generated, build, generate};
 pub use problem::{Error, Problem};

@@ -10,6 +10,8 @@ use quote::{ToTokens, format_ident, quote};
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+use crate::syntax::{generic_arg, last_ident};
+
 /// The paging methods of one generated method, or `None` if it does not paginate.
 pub fn methods(op: &Value, f: &syn::ImplItemFn, payload: &syn::Type, file: &syn::File) -> Option<TokenStream> {
     let p = op.get("x-pagination")?;
@@ -194,22 +196,6 @@ fn referenced_struct(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => last_ident(&r.elem),
         _ => None,
     }
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
-}
-
-fn generic_arg(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(p) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else { return None };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
 }
 
 /// The generated `types` module, for looking up struct fields.

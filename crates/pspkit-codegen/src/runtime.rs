@@ -187,7 +187,7 @@ fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<Token
             if f.sig.asyncness.is_none() || !matches!(f.vis, syn::Visibility::Public(_)) {
                 continue;
             }
-            let Some(payload) = payload_type(&f.sig.output) else { continue };
+            let Some((payload, _)) = crate::syntax::response_types(&f.sig.output) else { continue };
             let docs: Vec<&syn::Attribute> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
             let name = &f.sig.ident;
             let name_str = name.to_string();
@@ -283,24 +283,4 @@ fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<Token
             #(#methods)*
         }
     })
-}
-
-/// `T` of `Result<ResponseValue<T>, Error<E>>`.
-fn payload_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
-    let first = generic_args(ty).into_iter().next()?;
-    generic_args(&first).into_iter().next()
-}
-
-fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
-    let syn::Type::Path(p) = ty else { return Vec::new() };
-    let Some(last) = p.path.segments.last() else { return Vec::new() };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return Vec::new() };
-    args.args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
 }

@@ -197,39 +197,9 @@ pub fn response_types(generated: &Generated) -> Vec<MethodTypes> {
         }
         for it in &imp.items {
             let syn::ImplItem::Fn(f) = it else { continue };
-            let syn::ReturnType::Type(_, ty) = &f.sig.output else {
-                continue;
-            };
-            let args = generic_args(ty);
-            let (Some(ok), Some(err)) = (args.first(), args.get(1)) else {
-                continue;
-            };
-            let (Some(success), Some(error)) =
-                (generic_args(ok).into_iter().next(), generic_args(err).into_iter().next())
-            else {
-                continue;
-            };
+            let Some((success, error)) = crate::syntax::response_types(&f.sig.output) else { continue };
             out.push(MethodTypes { method: f.sig.ident.to_string(), success: tokens(&success), error: tokens(&error) });
         }
     }
     out
-}
-
-fn generic_args(ty: &syn::Type) -> Vec<syn::Type> {
-    let syn::Type::Path(p) = ty else {
-        return Vec::new();
-    };
-    let Some(last) = p.path.segments.last() else {
-        return Vec::new();
-    };
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return Vec::new();
-    };
-    args.args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
 }

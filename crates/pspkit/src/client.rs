@@ -127,6 +127,15 @@ fn record(f: impl FnOnce(&mut CallRecord)) {
     let _ = CALL.try_with(|c| f(&mut c.borrow_mut()));
 }
 
+/// Keeps the provider's answer for the error report.
+fn remember(answer: &Buffered) {
+    record(|c| {
+        c.last_status = Some(answer.status);
+        c.last_headers = answer.headers.clone();
+        c.last_body = answer.body.clone();
+    });
+}
+
 /// A response read whole.
 struct Buffered {
     status: u16,
@@ -209,6 +218,9 @@ pub async fn exec(
     let started = Instant::now();
     let deadline = started + policy.deadline;
     let mut attempt = 0;
+    // The last HTTP answer of a read: if a later attempt is cut short (by the deadline, say), the
+    // provider's answer says more than "timed out".
+    let mut last_answer: Option<Buffered> = None;
     loop {
         attempt += 1;
         record(|c| c.attempts = attempt);
@@ -247,11 +259,7 @@ pub async fn exec(
                     Unwrapped::Payload(b) => b,
                     Unwrapped::Failed(failed) => {
                         // `success: false`: the provider's answer, not a transport problem.
-                        record(|c| {
-                            c.last_status = Some(failed.status);
-                            c.last_headers = failed.headers.clone();
-                            c.last_body = failed.body.clone();
-                        });
+                        remember(&failed);
                         return Ok(Buffered { status: 400, ..failed }.into_response());
                     }
                 };
@@ -260,6 +268,9 @@ pub async fn exec(
                 let wait = retryable.then(|| wait_before_retry(&policy, attempt, &buffered.headers)).flatten();
                 match wait {
                     Some(wait) if attempt < policy.max_attempts && Instant::now() + wait < deadline => {
+                        if class == RetryClass::Safe {
+                            last_answer = Some(buffered);
+                        }
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -298,6 +309,10 @@ pub async fn exec(
                 tokio::time::sleep(wait).await;
                 continue;
             }
+        }
+        if let Some(answer) = last_answer.take() {
+            remember(&answer);
+            return Ok(answer.into_response());
         }
         let elapsed = started.elapsed();
         let typed = match (kind, class) {
