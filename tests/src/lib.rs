@@ -22,13 +22,13 @@ include!(concat!(env!("OUT_DIR"), "/examples_table.rs"));
 /// Test-only RSA keys (tests/fixtures/keys/README.md).
 pub mod keys {
     /// The merchant's private key (signs FirstPay request bodies).
-    pub const MERCHANT_PRIVATE_PEM: &str = include_str!("../fixtures/keys/merchant-private.pem");
+    pub const MERCHANT_PRIVATE_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/merchant-private.pem");
     /// The merchant's public key (what FirstPay would verify with).
-    pub const MERCHANT_PUBLIC_PEM: &str = include_str!("../fixtures/keys/merchant-public.pem");
+    pub const MERCHANT_PUBLIC_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/merchant-public.pem");
     /// FirstPay's private key (signs postbacks).
-    pub const FIRSTPAY_PRIVATE_PEM: &str = include_str!("../fixtures/keys/firstpay-private.pem");
+    pub const FIRSTPAY_PRIVATE_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/firstpay-private.pem");
     /// FirstPay's public key (sent as `publicKey`; verifies postbacks).
-    pub const FIRSTPAY_PUBLIC_PEM: &str = include_str!("../fixtures/keys/firstpay-public.pem");
+    pub const FIRSTPAY_PUBLIC_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/firstpay-public.pem");
 }
 
 /// A request the mock server received.

@@ -101,8 +101,10 @@ impl Credentials {
         if empty { Err(Error::Config("a credential is empty".into())) } else { Ok(()) }
     }
 
-    /// Adds authentication to one attempt of a request.
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    /// Adds authentication to one attempt of a request (headers, and for OnChainPay and FirstPay
+    /// the signed body). The clients call it on every attempt; it is public for tools that send
+    /// requests of their own, such as the sandbox's conformance tests.
+    pub fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         match self {
             Credentials::ApiKey { header, key } => {
                 let name = HeaderName::from_bytes(header.as_bytes())

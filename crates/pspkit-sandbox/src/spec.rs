@@ -1,0 +1,134 @@
+//! The specs, embedded: every operation the sandbox answers, with the example it falls back to.
+
+use serde_json::Value;
+
+/// The five providers, each served under its own path prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Provider {
+    /// OnlyOnePays Aggregator API.
+    OnlyOnePays,
+    /// FireKassa API v2.
+    FireKassa,
+    /// FirstPay.
+    FirstPay,
+    /// OnePay (Colombia).
+    OnePay,
+    /// OnChainPay (merchant and partner APIs).
+    OnChainPay,
+}
+
+impl Provider {
+    /// Every provider.
+    pub const ALL: [Provider; 5] =
+        [Provider::OnlyOnePays, Provider::FireKassa, Provider::FirstPay, Provider::OnePay, Provider::OnChainPay];
+
+    /// Short name, also the URL prefix (`/onepay`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::OnlyOnePays => "onlyonepays",
+            Provider::FireKassa => "firekassa",
+            Provider::FirstPay => "firstpay",
+            Provider::OnePay => "onepay",
+            Provider::OnChainPay => "onchainpay",
+        }
+    }
+
+    /// The provider by short name.
+    pub fn from_name(name: &str) -> Option<Provider> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    fn spec_text(self) -> &'static str {
+        match self {
+            Provider::OnlyOnePays => include_str!("../../../specs/onlyonepays.yaml"),
+            Provider::FireKassa => include_str!("../../../specs/firekassa.yaml"),
+            Provider::FirstPay => include_str!("../../../specs/firstpay.yaml"),
+            Provider::OnePay => include_str!("../../../specs/onepay.yaml"),
+            Provider::OnChainPay => include_str!("../../../specs/onchainpay.yaml"),
+        }
+    }
+
+    /// The spec document, parsed once.
+    pub fn spec(self) -> &'static Value {
+        static PARSED: [std::sync::OnceLock<Value>; 5] = [const { std::sync::OnceLock::new() }; 5];
+        PARSED[self as usize].get_or_init(|| {
+            serde_yaml::from_str(self.spec_text())
+                .expect("the embedded specs are valid YAML (checked by the spec tests)")
+        })
+    }
+}
+
+/// One operation as the sandbox serves it.
+#[derive(Clone, Debug)]
+pub struct Op {
+    /// Provider.
+    pub provider: Provider,
+    /// `operationId`.
+    pub id: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template (`/cashouts/{id}`), without the sandbox prefix.
+    pub path: String,
+    /// Status of the success response.
+    pub status: u16,
+    /// The success response's example (`None`: no body).
+    pub example: Option<Value>,
+    /// `x-pagination`, on lists.
+    pub pagination: Option<Value>,
+    /// `x-idempotency.header`.
+    pub idempotency_header: Option<String>,
+    /// The content type of the success response.
+    pub content_type: Option<String>,
+}
+
+/// Every operation of a provider's spec.
+pub fn operations(provider: Provider) -> Vec<Op> {
+    let doc = provider.spec();
+    let mut out = Vec::new();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            let Some(op) = item.get(method) else { continue };
+            let (status, response) = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .find(|(s, _)| s.starts_with('2'))
+                .map(|(s, r)| (s.parse().unwrap_or(200), resolve(doc, r)))
+                .unwrap_or((200, &Value::Null));
+            let media = response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next());
+            out.push(Op {
+                provider,
+                id: op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                status,
+                example: media.and_then(|(_, m)| m.get("example")).cloned(),
+                pagination: op.get("x-pagination").cloned(),
+                idempotency_header: op.pointer("/x-idempotency/header").and_then(Value::as_str).map(str::to_owned),
+                content_type: media.map(|(t, _)| t.clone()),
+            });
+        }
+    }
+    out
+}
+
+fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
+    while let Some(r) = v.get("$ref").and_then(Value::as_str) {
+        match doc.pointer(r.trim_start_matches('#')) {
+            Some(target) => v = target,
+            None => break,
+        }
+    }
+    v
+}
+
+/// The values a string enum field may take, by component name (for seeding statuses).
+pub fn enum_values(provider: Provider, component: &str) -> Vec<String> {
+    provider
+        .spec()
+        .pointer(&format!("/components/schemas/{component}/enum"))
+        .and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
