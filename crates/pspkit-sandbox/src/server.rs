@@ -99,6 +99,22 @@ impl Sandbox {
         advance(self.state.clone()).await
     }
 
+    /// An id that the get (or cancel) operation `op` of `provider` finds: the first object of its
+    /// kind.
+    pub fn sample_id(&self, provider: Provider, op: &str) -> Option<String> {
+        let (resource, role) = store::resource_of(provider, op)?;
+        let store = self.state.store.lock().expect("store");
+        let first = store.objects.get(&(provider, resource.kind))?.first()?;
+        let field = match role {
+            Role::Get(IdFrom::Path("external_id")) => "aggregator_external_id",
+            _ => resource.id_field,
+        };
+        match first.get(field)? {
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+
     /// Queues faults for the next provider requests, one each, in order.
     pub fn inject(&self, faults: &[Fault]) {
         self.state.injected.lock().expect("faults").extend(faults.iter().cloned());
@@ -297,15 +313,17 @@ struct Answer {
     status: u16,
     body: Option<Value>,
     headers: Vec<(&'static str, String)>,
+    /// A refusal or failure: never wrapped in a success envelope, whatever its status.
+    failed: bool,
 }
 
 impl Answer {
     fn json(status: u16, body: Value) -> Self {
-        Self { status, body: Some(body), headers: Vec::new() }
+        Self { status, body: Some(body), headers: Vec::new(), failed: !(200..300).contains(&status) }
     }
     fn error(provider: Provider, status: u16, message: &str) -> Self {
         let (status, body) = error_body(provider, status, message);
-        Self::json(status, body)
+        Self { failed: true, ..Self::json(status, body) }
     }
 }
 
@@ -391,7 +409,7 @@ async fn handle(state: Arc<State>, op: Arc<Op>, request: Request) -> Response {
                 state.store.lock().expect("store").nonces.insert((key.to_owned(), nonce.to_owned()))
             };
             match auth::check(provider, &state.config.credentials, &headers, &path_and_query, &body, &mut store_nonce) {
-                Err(refusal) => Answer::json(refusal.status, refusal.body),
+                Err(refusal) => Answer { failed: true, ..Answer::json(refusal.status, refusal.body) },
                 Ok(()) => {
                     let prefix = format!("/{}", provider.name());
                     let path = uri.path().strip_prefix(&prefix).unwrap_or(uri.path());
@@ -430,15 +448,16 @@ fn overlay(template: &Value, object: &Value) -> Value {
     out
 }
 
+/// Whether `b` may replace `a` in a response template without changing the field's JSON type
+/// (a null only replaces a null: the template's schema may not allow it).
 fn same_kind(a: &Value, b: &Value) -> bool {
     matches!(
         (a, b),
         (Value::String(_), Value::String(_))
             | (Value::Number(_), Value::Number(_))
             | (Value::Bool(_), Value::Bool(_))
-            | (Value::Null, Value::String(_))
-            | (_, Value::Null)
-    ) && !(matches!(b, Value::Null) && !a.is_null() && !a.is_string())
+            | (Value::Null, Value::String(_) | Value::Number(_) | Value::Bool(_) | Value::Null)
+    )
 }
 
 fn find<'a>(objects: &'a mut [Value], field: &str, id: &str) -> Option<&'a mut Value> {
@@ -458,7 +477,7 @@ fn dispatch(
     body: Value,
 ) -> Answer {
     let provider = op.provider;
-    let ok = |value: Option<Value>| Answer { status: op.status, body: value, headers: Vec::new() };
+    let ok = |value: Option<Value>| Answer { status: op.status, body: value, headers: Vec::new(), failed: false };
     let Some((resource, role)) = store::resource_of(provider, &op.id) else {
         // no state behind it: the spec's own example
         return ok(op.example.clone());
@@ -562,7 +581,7 @@ fn from_of(role: Role) -> Option<IdFrom> {
 }
 
 fn respond(provider: Provider, op: &Op, answer: Answer, fault: Option<Fault>, kill: Option<KillSwitch>) -> Response {
-    let success = (200..300).contains(&answer.status);
+    let success = !answer.failed && (200..300).contains(&answer.status);
     let payload = match (provider, success) {
         // OnChainPay wraps every success; a payload-less one is `response: null`
         (Provider::OnChainPay, true) if answer.status != 204 => {

@@ -79,6 +79,10 @@ pub struct Op {
     pub idempotency_header: Option<String>,
     /// The content type of the success response.
     pub content_type: Option<String>,
+    /// The request body's example, if the spec has one.
+    pub request_example: Option<Value>,
+    /// The request body's content type.
+    pub request_content_type: Option<String>,
 }
 
 /// Every operation of a provider's spec.
@@ -107,6 +111,11 @@ pub fn operations(provider: Provider) -> Vec<Op> {
                 pagination: op.get("x-pagination").cloned(),
                 idempotency_header: op.pointer("/x-idempotency/header").and_then(Value::as_str).map(str::to_owned),
                 content_type: media.map(|(t, _)| t.clone()),
+                request_example: op.pointer("/requestBody/content/application~1json/example").cloned(),
+                request_content_type: op
+                    .pointer("/requestBody/content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.keys().next().cloned()),
             });
         }
     }

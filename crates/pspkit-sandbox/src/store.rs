@@ -163,7 +163,7 @@ pub static RESOURCES: &[Resource] = &[
         ranges: &[],
         aliases: &[],
         cancel: None,
-        seeded: false,
+        seeded: true,
     },
     Resource {
         provider: Provider::OnChainPay,
@@ -197,7 +197,7 @@ pub static RESOURCES: &[Resource] = &[
         ranges: &[],
         aliases: &[],
         cancel: None,
-        seeded: false,
+        seeded: true,
     },
     Resource {
         provider: Provider::FirstPay,
@@ -231,7 +231,7 @@ pub static RESOURCES: &[Resource] = &[
         id_field: "id",
         get_id_field: "id",
         status_field: Some("status"),
-        flow: &["in_process", "success"],
+        flow: &["process", "paid"],
         amount_field: Some("amount"),
         created_field: Some("created_at"),
         ranges: &[

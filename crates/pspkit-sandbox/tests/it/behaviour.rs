@@ -1,0 +1,2 @@
+//! Authentication failures, idempotency, faults, statefulness and webhooks, through the typed
+//! clients.
