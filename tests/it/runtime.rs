@@ -77,7 +77,11 @@ async fn a_503_storm_ends_at_the_deadline_with_a_typed_error() {
     assert!(api.attempts > 3, "it kept trying until the deadline: {} attempts", api.attempts);
     // the last attempt may be cut short by the deadline before the server has read it
     let received = server.received().len();
-    assert!(received == api.attempts as usize || received + 1 == api.attempts as usize, "{received} received, {} attempts", api.attempts);
+    assert!(
+        received == api.attempts as usize || received + 1 == api.attempts as usize,
+        "{received} received, {} attempts",
+        api.attempts
+    );
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 pub const HEADER: &str = "x-pspkit-fault";
 
 /// One fault.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// 429 with `Retry-After` seconds.
     RateLimited(u64),

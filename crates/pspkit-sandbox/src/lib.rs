@@ -12,7 +12,7 @@
 //! ```no_run
 //! # async fn demo() {
 //! let sandbox = pspkit_sandbox::start(pspkit_sandbox::Config::default()).await.expect("starts");
-//! let onepay = pspkit_onepay::OnePay::new(&sandbox.credentials().onepay_secret_key).unwrap()
+//! let onepay = pspkit_onepay::OnePay::new(sandbox.credentials().onepay_secret_key.as_str()).unwrap()
 //!     .with_base_url(&sandbox.base_url("onepay"));
 //! # }
 //! ```
