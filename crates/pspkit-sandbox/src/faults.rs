@@ -61,6 +61,6 @@ impl FaultPlan {
         if self.every == 0 || self.faults.is_empty() || !n.is_multiple_of(self.every) {
             return None;
         }
-        Some(self.faults[((n / self.every - 1) % self.faults.len() as u64) as usize].clone())
+        Some(self.faults[((n / self.every - 1) % self.faults.len() as u64) as usize])
     }
 }
