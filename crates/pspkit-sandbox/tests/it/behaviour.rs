@@ -190,7 +190,7 @@ async fn lists_page_and_filter_like_the_provider() {
     for op in &some {
         assert_eq!(op.operation_type, Some(pspkit_onlyonepays::types::OperationType::Payout));
         assert!(op.amount_local.unwrap().value() >= 5000.into());
-        assert!(op.date_created.unwrap().to_utc().to_rfc3339() >= "2026-03-01".to_owned());
+        assert!(op.date_created.unwrap().to_utc().to_rfc3339().as_str() >= "2026-03-01");
     }
     // FirstPay keyset, FireKassa short pages, OnChainPay offsets
     let firstpay =
@@ -319,6 +319,7 @@ fn the_binary_prints_base_urls_and_credentials() {
         .output()
         .unwrap();
     let _ = child.kill();
+    let _ = child.wait();
     assert_eq!(String::from_utf8_lossy(&health.stdout).trim(), "ok");
     for provider in ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"] {
         assert!(printed.iter().any(|l| l.contains(&format!("{url}/{provider}"))), "{provider}: {printed:?}");
