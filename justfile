@@ -40,6 +40,15 @@ review:
 build-times:
     scripts/build-times.sh
 
+# Sandbox benchmark: start-up time of the binary and list-page requests per second (release)
+bench-sandbox:
+    cargo build --release --locked -p pspkit-sandbox
+    target/release/sandbox-bench --seconds 5 --connections 32
+
+# Run the sandbox on a port, for your own tests or the demo
+sandbox port="8080":
+    cargo run --release --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}
+
 # The demo: what works today (coverage of the five providers and a generated client)
 demo:
     cargo build --workspace --locked

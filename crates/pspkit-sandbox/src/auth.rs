@@ -123,6 +123,26 @@ pub fn check(
                 return refuse(200, failure("Nonce has already been used."));
             }
         }
+        Provider::FirstPay if header("content-type").is_some_and(|t| t.starts_with("multipart/form-data")) => {
+            // The media upload: what FirstPay signs in a multipart body is not published
+            // (firstpay.md, unknown 16), so the sandbox checks the key and that a hash is there.
+            let text = String::from_utf8_lossy(body);
+            let part = |name: &str| {
+                let marker = format!("name=\"{name}\"");
+                let start = text.find(&marker)? + marker.len();
+                let value_start = text[start..].find("\r\n\r\n")? + start + 4;
+                let value_end = text[value_start..].find("\r\n--")? + value_start;
+                Some(text[value_start..value_end].to_owned())
+            };
+            match (part("publicKey"), part("hash")) {
+                (None, _) => return refuse(401, json!({"error": "NO_LOGIN"})),
+                (_, None) => return refuse(401, json!({"error": "NO_TOKEN"})),
+                (Some(key), _) if key.trim() != creds.firstpay_public_pem.trim() => {
+                    return refuse(401, json!({"error": "NO_KEY"}));
+                }
+                _ => {}
+            }
+        }
         Provider::FirstPay => {
             let Ok(fields) = serde_json::from_slice::<serde_json::Map<String, Value>>(body) else {
                 return refuse(400, json!({"error": "Body is not a JSON object"}));
