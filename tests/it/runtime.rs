@@ -307,3 +307,11 @@ async fn either_or_fields_are_checked_before_anything_is_sent() {
     let payment = client.get_payment_status(&by_merchant_id).await.expect("sent and decoded");
     assert_eq!(payment.id.as_deref(), Some("p-1"));
 }
+
+#[tokio::test]
+async fn any_2xx_is_a_success_whatever_status_the_spec_names() {
+    // OnePay never documents 200 versus 201 for creates; the spec says 200
+    let server = ScriptedServer::start(vec![Step::json(201, cashout())]).await;
+    let created = onepay(&server).create_cashout(None, &cashout_request()).await.expect("201 is a success too");
+    assert_eq!(created.id.as_deref(), Some("c-1"));
+}

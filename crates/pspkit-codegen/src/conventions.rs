@@ -50,6 +50,7 @@ pub fn apply(spec: &Spec) -> Prepared {
     let mut doc = spec.doc.clone();
     drop_skipped_operations(&mut doc);
     drop_statuses_inside_ranges(&mut doc);
+    any_success_status(&mut doc);
     hoist_inline_enums(&mut doc);
     let lenient = response_components(&doc);
     let sites = collect_sites(&doc);
@@ -104,6 +105,26 @@ fn drop_statuses_inside_ranges(doc: &mut Value) {
                     && !status.starts_with('2')
                     && status.chars().next().is_some_and(|c| ranges.contains(&c)))
             });
+        }
+    }
+}
+
+/// The one success response answers for every 2xx: providers are not consistent about 200 versus
+/// 201 (OnePay never documents which), and a success must never become an "unexpected response".
+fn any_success_status(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(responses) =
+                item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            if let Some(status) = responses.keys().find(|k| k.starts_with('2') && *k != "2XX").cloned() {
+                if let Some(response) = responses.remove(&status) {
+                    responses.insert("2XX".into(), response);
+                }
+            }
         }
     }
 }
