@@ -120,10 +120,10 @@ fn any_success_status(doc: &mut Value) {
             else {
                 continue;
             };
-            if let Some(status) = responses.keys().find(|k| k.starts_with('2') && *k != "2XX").cloned() {
-                if let Some(response) = responses.remove(&status) {
-                    responses.insert("2XX".into(), response);
-                }
+            if let Some(status) = responses.keys().find(|k| k.starts_with('2') && *k != "2XX").cloned()
+                && let Some(response) = responses.remove(&status)
+            {
+                responses.insert("2XX".into(), response);
             }
         }
     }
