@@ -154,6 +154,7 @@ fn tokens(t: &impl ToTokens) -> String {
         (" ,>", ">"),
         ("> >", ">>"),
         ("&'a ", "&"),
+        ("&'a::", "&::"),
     ] {
         s = s.replace(from, to);
     }
