@@ -7,9 +7,10 @@ python := ".venv/bin/python"
 default:
     @just --list
 
-# Build the workspace and run every test: lint, spec validation, Rust tests (what CI runs)
+# Build the workspace and run every test: lint, spec validation, Rust tests, examples (what CI runs)
 test: lint spec-check
     cargo test --workspace --locked
+    just examples
 
 # Format check, clippy with warnings as errors, and the spec lint rules
 lint:
@@ -49,15 +50,10 @@ bench-sandbox:
 sandbox port="8080":
     cargo run --release --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}
 
-# The demo: what works today (coverage of the five providers and a generated client)
+# The demo: the reconciliation of five providers against the in-process sandbox
 demo:
-    cargo build --workspace --locked
-    @echo
-    @echo "pspkit: typed clients for five payment providers, generated from specs/*.yaml"
-    @echo
-    cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- stats specs/*.yaml
-    @echo
-    @echo "The OnePay cashout API as generated (tests/it/snapshots/ has every provider):"
-    @grep -E "^(create_cashout|get_cashout|list_cashouts)\(|^struct Cashout |^open enum Cashout" tests/it/snapshots/it__snapshots__api_onepay.snap
-    @echo
-    cargo test -q --locked -p pspkit-tests --test it decoding -- --nocapture
+    cargo run -q --locked -p pspkit-examples --example reconcile
+
+# Run every example (the demo with a smaller data set), as the test command does
+examples:
+    PSPKIT_DEMO_SIZE=300 cargo run -q --locked -p pspkit-examples --example reconcile > /dev/null

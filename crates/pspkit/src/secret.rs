@@ -38,6 +38,12 @@ impl From<&str> for SecretString {
     }
 }
 
+impl From<&String> for SecretString {
+    fn from(value: &String) -> Self {
+        Self::new(value.as_str())
+    }
+}
+
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretString([redacted])")
