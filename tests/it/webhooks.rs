@@ -120,3 +120,23 @@ fn firstpay_postbacks() {
         firstpay::PostbackStatus::Unknown("CHARGEBACK".into())
     );
 }
+
+/// OnePay's Node sample signs `JSON.stringify(parsedBody)`; a PHP backend escapes `í` as
+/// `\u00ed` in the bytes it sends. The published vector: the escaped body, signed over the
+/// unescaped form, verifies; keys keep their order.
+#[test]
+fn onepay_signatures_over_the_re_serialised_body_are_accepted() {
+    let secret = SecretString::from("wh_tok_TESTSECRET0123456789");
+    let escaped = br#"{"event":"payment.approved","data":{"id":"9e02966f-2ddf-4ee7-a391-5b5b7653e232","amount":150000,"customer":{"last_name":"Garc\u00eda"}}}"#;
+    let over_unescaped = "5761e8c6c7dd5e6845cc4e8ddc4c701f9f212f2647080458b5654e609461520e";
+    let over_escaped = "649287b19113cf61178773b8167b0e19d800a7f1157a7f044f2cae9f9b26d7a5";
+    assert_eq!(onepay::sign(&secret, escaped), over_escaped, "the published vector for the raw bytes");
+    assert!(onepay::verify(escaped, Some(over_escaped), None, &secret, None).is_ok(), "raw bytes");
+    let event = onepay::verify(escaped, Some(over_unescaped), None, &secret, None).expect("JSON.stringify form");
+    assert_eq!(event.event_type, onepay::EventType::PaymentApproved);
+    // Python-spaced bytes compact back to the original, key order kept; other signatures still fail
+    let spaced = String::from_utf8(ONEPAY_BODY.to_vec()).unwrap().replace("\":", "\": ").replace(",\"", ", \"");
+    assert_ne!(spaced.as_bytes(), ONEPAY_BODY);
+    assert_eq!(pspkit::signing::js_compact(spaced.as_bytes()).unwrap(), ONEPAY_BODY.to_vec());
+    assert!(onepay::verify(escaped, Some(ONEPAY_SIGNATURE), None, &secret, None).is_err());
+}

@@ -209,3 +209,128 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     rand::SecureRandom::fill(&rand::SystemRandom::new(), &mut out).expect("the OS random source works");
     out
 }
+
+/// `JSON.stringify(JSON.parse(raw))` as JavaScript computes it: keys in their original order, no
+/// whitespace, strings with only `"`, `\` and control characters escaped (so `\/` and `\u00ed`
+/// come out as `/` and `í`), numbers in their shortest form. OnePay's own webhook sample signs this
+/// form of the body, which differs from the raw bytes when its PHP backend escaped them.
+pub fn js_compact(raw: &[u8]) -> Option<Vec<u8>> {
+    let value: Ordered = serde_json::from_slice(raw).ok()?;
+    let mut out = String::with_capacity(raw.len());
+    value.write(&mut out);
+    Some(out.into_bytes())
+}
+
+/// A JSON value that keeps object keys in document order.
+enum Ordered {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Ordered>),
+    Object(Vec<(String, Ordered)>),
+}
+
+impl Ordered {
+    fn write(&self, out: &mut String) {
+        match self {
+            Ordered::Null => out.push_str("null"),
+            Ordered::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Ordered::Number(n) => out.push_str(n),
+            Ordered::String(s) => js_string(s, out),
+            Ordered::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Ordered::Object(fields) => {
+                out.push('{');
+                for (i, (k, v)) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    js_string(k, out);
+                    out.push(':');
+                    v.write(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+fn js_string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Number(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Number(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                // JavaScript numbers are f64 too; integral values print without a fraction
+                Ok(Ordered::Number(if v.fract() == 0.0 && v.abs() < 1e21 { format!("{v:.0}") } else { v.to_string() }))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::String(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
+                Ok(Ordered::String(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Ordered::Array(items))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
+                let mut fields: Vec<(String, Ordered)> = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Ordered>()? {
+                    // a repeated key keeps its first place and its last value, as JSON.parse does
+                    match fields.iter_mut().find(|(existing, _)| *existing == k) {
+                        Some(slot) => slot.1 = v,
+                        None => fields.push((k, v)),
+                    }
+                }
+                Ok(Ordered::Object(fields))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}

@@ -129,9 +129,7 @@ pub mod onepay {
         let signature = signature.ok_or(WebhookError::MissingSignature)?;
         let key = secret.expose().as_bytes();
         let valid = signing::verify_hmac_sha256_hex(key, body, signature)
-            || serde_json::from_slice::<serde_json::Value>(body)
-                .ok()
-                .and_then(|v| serde_json::to_vec(&v).ok())
+            || signing::js_compact(body)
                 .is_some_and(|compact| compact != body && signing::verify_hmac_sha256_hex(key, &compact, signature));
         if !valid {
             return Err(WebhookError::BadSignature);
