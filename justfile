@@ -57,3 +57,4 @@ demo:
 # Run every example (the demo with a smaller data set), as the test command does
 examples:
     PSPKIT_DEMO_SIZE=300 cargo run -q --locked -p pspkit-examples --example reconcile > /dev/null
+    for e in onepay onchainpay firstpay firekassa onlyonepays; do cargo run -q --locked -p pspkit-examples --example $e > /dev/null || exit 1; done

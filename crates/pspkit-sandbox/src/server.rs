@@ -460,8 +460,9 @@ fn same_kind(a: &Value, b: &Value) -> bool {
     )
 }
 
+/// The newest object whose `field` is `id` (a reference reused by a client finds its latest).
 fn find<'a>(objects: &'a mut [Value], field: &str, id: &str) -> Option<&'a mut Value> {
-    objects.iter_mut().find(|o| match o.get(field) {
+    objects.iter_mut().rev().find(|o| match o.get(field) {
         Some(Value::String(s)) => s == id,
         Some(Value::Number(n)) => n.to_string() == id,
         _ => false,

@@ -437,8 +437,11 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
                     map.insert(field.into(), json!(values[(i % 2) as usize]));
                 }
             }
-            if let Some(v) = map.get_mut("aggregator_external_id").filter(|v| v.is_string()) {
-                *v = json!(format!("agg-{i:07}"));
+            // merchant references are unique per object, as a merchant's own ids would be
+            for field in ["aggregator_external_id", "merchantPaymentId", "clientOrderId", "order_id", "external_id"] {
+                if let Some(v) = map.get_mut(field).filter(|v| v.is_string()) {
+                    *v = json!(format!("{}-{i:07}", v.as_str().unwrap_or("ref")));
+                }
             }
             list.push(obj);
         }

@@ -1,0 +1,40 @@
+//! FireKassa against the sandbox: balance, a card withdrawal signed with the sign token, and the
+//! transactions list until a short page. `cargo run -p pspkit-examples --example firekassa`
+
+use futures_util::StreamExt;
+use pspkit::paginate::PageOptions;
+use pspkit_firekassa::{FireKassa, types};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let sandbox = pspkit_sandbox::start(pspkit_sandbox::Config { seed_size: 120, ..Default::default() }).await?;
+    let c = sandbox.credentials();
+    let client =
+        FireKassa::new(&sandbox.base_url("firekassa"), c.firekassa_token.as_str(), c.firekassa_sign_token.as_deref())?;
+    println!("balance: {:?}", client.get_balance().await?.balance);
+    let withdrawal: types::CreateWithdrawalRequest = serde_json::from_value(
+        serde_json::json!({"account": "4111111111111111", "amount": "1500.00", "order_id": "w-1"}),
+    )?;
+    let made = client.create_withdrawal_transaction(&types::CreateWithdrawalTransactionType::Card, &withdrawal).await?;
+    println!("withdrawal {:?}: {:?}", made.id, made.amount);
+    let count = client
+        .get_transactions_all(
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            PageOptions::new().page_size(50),
+        )
+        .count()
+        .await;
+    println!("{count} transactions listed");
+    Ok(())
+}
