@@ -41,6 +41,10 @@ review:
 build-times:
     scripts/build-times.sh
 
+# Benchmarks: the Rust client against hand-written reqwest + serde; writes docs/benchmarks.md
+bench:
+    cargo run --release --locked -q -p pspkit-examples --example bench
+
 # Sandbox benchmark: start-up time of the binary and list-page requests per second (release)
 bench-sandbox:
     cargo build --release --locked -p pspkit-sandbox

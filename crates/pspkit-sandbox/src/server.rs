@@ -528,7 +528,7 @@ fn dispatch(
                 id
             ));
             *store.created.entry((provider, resource.kind)).or_default() += 1;
-            store.objects.entry((provider, resource.kind)).or_default().push(object);
+            store.insert(resource, object);
             if let Some(key) = key {
                 store.idempotency.insert(key, (body, response.clone()));
             }
@@ -544,14 +544,25 @@ fn dispatch(
                 }),
             };
             let Some((name, id)) = given else { return Answer::error(provider, 400, "An id is required") };
-            let objects = store.objects.entry((provider, resource.kind)).or_default();
             // the stored field the id is looked up in: a field of that name, else the id
+            let has_field = |n: &str| {
+                store
+                    .objects
+                    .get(&(provider, resource.kind))
+                    .and_then(|o| o.first())
+                    .is_some_and(|o| o.get(n).is_some())
+            };
             let field = match name {
                 "external_id" => "aggregator_external_id",
-                n if objects.first().is_some_and(|o| o.get(n).is_some()) => n,
+                n if n != resource.id_field && has_field(n) => n,
                 _ => resource.id_field,
             };
-            let Some(object) = find(objects, field, &id) else {
+            let found = if field == resource.id_field {
+                store.by_id(resource, &id)
+            } else {
+                find(store.objects.entry((provider, resource.kind)).or_default(), field, &id)
+            };
+            let Some(object) = found else {
                 return Answer::error(provider, 404, &format!("{} {id} not found", resource.kind));
             };
             if let (Role::Cancel(status), Some(f)) = (role, resource.status_field) {

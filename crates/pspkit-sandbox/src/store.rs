@@ -258,6 +258,36 @@ pub struct Store {
     pub requests: Vec<(Provider, String, u16)>,
     /// Counter for ids.
     pub next_id: u64,
+    /// Position of each object by its id, per (provider, kind): gets stay fast on large data sets.
+    pub ids: HashMap<(Provider, &'static str), HashMap<String, usize>>,
+}
+
+/// An id as text, whatever its JSON type.
+pub fn id_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl Store {
+    /// Keeps an object (last, so newest) and indexes its id.
+    pub fn insert(&mut self, resource: &Resource, object: Value) {
+        let key = (resource.provider, resource.kind);
+        let list = self.objects.entry(key).or_default();
+        if let Some(id) = object.get(resource.id_field).and_then(id_text) {
+            self.ids.entry(key).or_default().insert(id, list.len());
+        }
+        list.push(object);
+    }
+
+    /// The object of `resource` with this id.
+    pub fn by_id(&mut self, resource: &Resource, id: &str) -> Option<&mut Value> {
+        let key = (resource.provider, resource.kind);
+        let index = *self.ids.get(&key)?.get(id)?;
+        self.objects.get_mut(&key)?.get_mut(index)
+    }
 }
 
 /// The resource an operation belongs to, and the role it plays.
@@ -408,7 +438,6 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
             all
         };
         let mut rng = Rng::new(seed ^ (resource.kind.len() as u64) << 8 ^ resource.provider as u64);
-        let list = store.objects.entry((resource.provider, resource.kind)).or_default();
         for i in 0..size as u64 {
             let mut obj = template.clone();
             let Some(map) = obj.as_object_mut() else { continue };
@@ -443,7 +472,7 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
                     *v = json!(format!("{}-{i:07}", v.as_str().unwrap_or("ref")));
                 }
             }
-            list.push(obj);
+            store.insert(resource, obj);
         }
     }
 }
