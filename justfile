@@ -12,11 +12,12 @@ test: lint spec-check
     cargo test --workspace --locked
     just examples
 
-# Format check, clippy with warnings as errors, and the spec lint rules
+# Format check, clippy and rustdoc with warnings as errors, and the spec lint rules
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
     cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- lint specs/*.yaml
+    RUSTDOCFLAGS="-D warnings" cargo doc -q --locked --no-deps --workspace --exclude pspkit-tests --exclude pspkit-examples
 
 # Validate every spec with the OpenAPI 3.0 validator and every example against its schema
 spec-check:
