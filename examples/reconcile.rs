@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
 use pspkit::paginate::{PageOptions, Pages};
@@ -36,32 +35,6 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Webhooks the sandbox delivered to us: (provider, headers, body).
-type Inbox = Arc<Mutex<Vec<(String, axum::http::HeaderMap, bytes::Bytes)>>>;
-
-async fn webhook_receiver() -> Result<(String, Inbox), Failure> {
-    let inbox: Inbox = Arc::default();
-    let log = inbox.clone();
-    let app = axum::Router::new().route(
-        "/hooks/{provider}",
-        axum::routing::post(
-            move |axum::extract::Path(p): axum::extract::Path<String>,
-                  headers: axum::http::HeaderMap,
-                  body: bytes::Bytes| {
-                let log = log.clone();
-                async move {
-                    log.lock().expect("inbox").push((p, headers, body));
-                    "ok"
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/hooks", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    Ok((url, inbox))
 }
 
 /// Walks a list with a progress line, adding every item to the table.
@@ -105,10 +78,10 @@ fn created(sandbox: &Sandbox, provider: &str, kind: &str) -> u64 {
 
 async fn run() -> Result<(), Failure> {
     let size: usize = std::env::var("PSPKIT_DEMO_SIZE").ok().and_then(|s| s.parse().ok()).unwrap_or(3000);
-    let (hooks_url, inbox) = webhook_receiver().await?;
+    let inbox = pspkit_sandbox::Inbox::start().await?;
     let sandbox = pspkit_sandbox::start(pspkit_sandbox::Config {
         seed_size: size,
-        webhook_url: Some(hooks_url),
+        webhook_url: Some(inbox.url.clone()),
         ..Default::default()
     })
     .await?;
@@ -248,14 +221,14 @@ async fn run() -> Result<(), Failure> {
     // statuses move on: webhooks arrive, and are verified from their raw bytes
     println!("Webhooks");
     sandbox.advance().await;
-    let inbox = inbox.lock().expect("inbox").clone();
-    let header = |h: &axum::http::HeaderMap, n: &str| h.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let inbox = inbox.received();
     let mut verified = 0;
-    for (provider, headers, body) in &inbox {
-        let ok = match Provider::from_name(provider) {
+    for hook in &inbox {
+        let body = &hook.body;
+        let ok = match Provider::from_name(&hook.provider) {
             Some(Provider::OnePay) => pspkit::webhooks::onepay::verify(
                 body,
-                header(headers, "x-signature").as_deref(),
+                hook.header("x-signature"),
                 None,
                 &SecretString::from(creds.onepay_webhook_secret.as_str()),
                 None,
@@ -263,7 +236,7 @@ async fn run() -> Result<(), Failure> {
             .is_ok(),
             Some(Provider::OnChainPay) => pspkit::webhooks::onchainpay::verify(
                 body,
-                header(headers, "x-api-signature").as_deref(),
+                hook.header("x-api-signature"),
                 None,
                 &SecretString::from(creds.onchainpay_secret_key.as_str()),
             )

@@ -80,53 +80,46 @@ fn drop_skipped_operations(doc: &mut Value) {
     paths.retain(|_, item| METHODS.iter().any(|m| item.get(*m).is_some()));
 }
 
+/// Calls `f` with the `responses` map of every operation.
+fn for_each_responses(doc: &mut Value, f: impl Fn(&mut serde_json::Map<String, Value>)) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            if let Some(responses) =
+                item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut)
+            {
+                f(responses);
+            }
+        }
+    }
+}
+
 /// A specific error status beside a range that covers it (`401` beside `4XX`) documents the
 /// provider, but progenitor would emit an unreachable match arm for it; the lint has already
 /// checked that both share the error schema, so the client loses nothing.
 fn drop_statuses_inside_ranges(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for item in paths.values_mut() {
-        for method in METHODS {
-            let Some(responses) =
-                item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut)
-            else {
-                continue;
-            };
-            let ranges: Vec<char> = responses
-                .keys()
-                .filter(|k| k.len() == 3 && k.ends_with("XX"))
-                .filter_map(|k| k.chars().next())
-                .collect();
-            responses.retain(|status, _| {
-                !(status.len() == 3
-                    && status.chars().all(|c| c.is_ascii_digit())
-                    && !status.starts_with('2')
-                    && status.chars().next().is_some_and(|c| ranges.contains(&c)))
-            });
-        }
-    }
+    for_each_responses(doc, |responses| {
+        let ranges: Vec<char> =
+            responses.keys().filter(|k| k.len() == 3 && k.ends_with("XX")).filter_map(|k| k.chars().next()).collect();
+        responses.retain(|status, _| {
+            !(status.len() == 3
+                && status.chars().all(|c| c.is_ascii_digit())
+                && !status.starts_with('2')
+                && status.chars().next().is_some_and(|c| ranges.contains(&c)))
+        });
+    });
 }
 
 /// The one success response answers for every 2xx: providers are not consistent about 200 versus
 /// 201 (OnePay never documents which), and a success must never become an "unexpected response".
 fn any_success_status(doc: &mut Value) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut() {
-        for method in METHODS {
-            let Some(responses) =
-                item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut)
-            else {
-                continue;
-            };
-            if let Some(status) = responses.keys().find(|k| k.starts_with('2') && *k != "2XX").cloned()
-                && let Some(response) = responses.remove(&status)
-            {
-                responses.insert("2XX".into(), response);
-            }
+    for_each_responses(doc, |responses| {
+        if let Some(status) = responses.keys().find(|k| k.starts_with('2') && *k != "2XX").cloned()
+            && let Some(response) = responses.remove(&status)
+        {
+            responses.insert("2XX".into(), response);
         }
-    }
+    });
 }
 
 fn is_string_enum(schema: &Value) -> bool {

@@ -19,11 +19,13 @@
 
 pub mod auth;
 pub mod faults;
+pub mod inbox;
 pub mod server;
 pub mod spec;
 pub mod store;
 
 pub use auth::Credentials;
 pub use faults::{Fault, FaultPlan};
+pub use inbox::{Delivery, Inbox};
 pub use server::{Config, Sandbox, start};
 pub use spec::Provider;

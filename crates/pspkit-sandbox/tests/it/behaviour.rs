@@ -236,27 +236,8 @@ async fn lists_page_and_filter_like_the_provider() {
 
 #[tokio::test]
 async fn status_moves_on_by_admin_call_and_webhooks_arrive_signed() {
-    // a local receiver for the sandbox's webhooks
-    let received =
-        std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, axum::http::HeaderMap, bytes::Bytes)>::new()));
-    let log = received.clone();
-    let app = axum::Router::new().route(
-        "/hooks/{provider}",
-        axum::routing::post(
-            move |axum::extract::Path(p): axum::extract::Path<String>,
-                  headers: axum::http::HeaderMap,
-                  body: bytes::Bytes| {
-                let log = log.clone();
-                async move {
-                    log.lock().unwrap().push((p, headers, body));
-                    "ok"
-                }
-            },
-        ),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let hooks = format!("http://{}/hooks", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let inbox = pspkit_sandbox::Inbox::start().await.unwrap();
+    let hooks = inbox.url.clone();
 
     let sb =
         pspkit_sandbox::start(pspkit_sandbox::Config { seed_size: 10, webhook_url: Some(hooks), ..Default::default() })
@@ -272,13 +253,13 @@ async fn status_moves_on_by_admin_call_and_webhooks_arrive_signed() {
     sb.advance().await;
     assert_eq!(onepay.get_cashout(&id).await.unwrap().status, Some(pspkit_onepay::types::CashoutStatus::Processed));
 
-    let hooks = received.lock().unwrap().clone();
-    let onepay_hooks: Vec<_> = hooks.iter().filter(|(p, _, _)| p == "onepay").collect();
+    let hooks = inbox.received();
+    let onepay_hooks: Vec<_> = hooks.iter().filter(|d| d.provider == "onepay").collect();
     assert_eq!(onepay_hooks.len(), 2, "one webhook per status change");
-    for (_, headers, body) in &onepay_hooks {
+    for hook in &onepay_hooks {
         let event = pspkit::webhooks::onepay::verify(
-            body,
-            headers.get("x-signature").and_then(|v| v.to_str().ok()),
+            &hook.body,
+            hook.header("x-signature"),
             None,
             &SecretString::from(sb.credentials().onepay_webhook_secret.as_str()),
             None,
@@ -286,10 +267,10 @@ async fn status_moves_on_by_admin_call_and_webhooks_arrive_signed() {
         .expect("validly signed");
         assert!(event.event_type.as_str().starts_with("cashout."));
     }
-    let (_, headers, body) = hooks.iter().find(|(p, _, _)| p == "onchainpay").expect("an OnChainPay webhook");
+    let hook = hooks.iter().find(|d| d.provider == "onchainpay").expect("an OnChainPay webhook");
     let event = pspkit::webhooks::onchainpay::verify(
-        body,
-        headers.get("x-api-signature").and_then(|v| v.to_str().ok()),
+        &hook.body,
+        hook.header("x-api-signature"),
         None,
         &SecretString::from(sb.credentials().onchainpay_secret_key.as_str()),
     )
