@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::spec::{Spec, resolve};
+use crate::spec::Spec;
 
 /// Every item to append to the generated module; `Err` names a list operation whose
 /// `x-pagination` does not match the generated types.
@@ -139,7 +139,6 @@ fn spec_table(spec: &Spec, prepared: &Value) -> TokenStream {
             });
         }
     }
-    let _ = resolve;
     quote! {
         /// What the spec says about this provider and each operation, for the runtime.
         pub static SPEC: ::pspkit::ProviderSpec = ::pspkit::ProviderSpec {

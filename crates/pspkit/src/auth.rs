@@ -132,11 +132,12 @@ impl Credentials {
             }
             Credentials::FirstPay { public_key_pem, private_key, string_to_sign } => {
                 let public_key_json = serde_json::to_string(public_key_pem).expect("a string serializes");
-                let with_key = with_leading_fields(&body_bytes(request), &[("publicKey", public_key_json.clone())]);
+                // `publicKey` is signed; `hash` is added after signing, as FirstPay's sample does
+                let with_key = with_leading_fields(&body_bytes(request), &[("publicKey", public_key_json)]);
                 let message = string_to_sign(&with_key).map_err(Error::Config)?;
                 let hash =
                     serde_json::to_string(&private_key.sign_base64(message.as_bytes())).expect("a string serializes");
-                let body = with_leading_fields(&body_bytes(request), &[("publicKey", public_key_json), ("hash", hash)]);
+                let body = with_leading_fields(&with_key, &[("hash", hash)]);
                 request.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 *request.body_mut() = Some(body.into());
             }

@@ -39,6 +39,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 #[derive(Clone)]
 pub struct Context(Arc<Inner>);
 
+#[derive(Clone)]
 struct Inner {
     spec: &'static ProviderSpec,
     credentials: Credentials,
@@ -70,21 +71,12 @@ impl Context {
 
     /// The same context with another retry policy (timeouts, attempts, deadline).
     pub fn with_policy(&self, policy: RetryPolicy) -> Self {
-        Self(Arc::new(Inner { policy, credentials: self.0.credentials.clone(), ..*self.clone_inner() }))
+        Self(Arc::new(Inner { policy, ..(*self.0).clone() }))
     }
 
     /// The same context with another limit on response bodies.
     pub fn with_max_body_bytes(&self, max_body_bytes: usize) -> Self {
-        Self(Arc::new(Inner { max_body_bytes, credentials: self.0.credentials.clone(), ..*self.clone_inner() }))
-    }
-
-    fn clone_inner(&self) -> Box<Inner> {
-        Box::new(Inner {
-            spec: self.0.spec,
-            credentials: self.0.credentials.clone(),
-            policy: self.0.policy,
-            max_body_bytes: self.0.max_body_bytes,
-        })
+        Self(Arc::new(Inner { max_body_bytes, ..(*self.0).clone() }))
     }
 
     /// The provider's spec facts.
@@ -304,7 +296,7 @@ pub async fn exec(
         };
         let (kind, error) = failure;
         if retry::is_retryable(class, kind) && attempt < policy.max_attempts {
-            let wait = retry::backoff(&policy, attempt, u64::from_le_bytes(random_bytes::<8>()));
+            let wait = jittered(&policy, attempt);
             if Instant::now() + wait < deadline {
                 tokio::time::sleep(wait).await;
                 continue;
@@ -352,10 +344,15 @@ fn wait_before_retry(policy: &RetryPolicy, attempt: u32, headers: &HeaderMap) ->
         Some(v) => match retry::parse_retry_after(v, SystemTime::now()) {
             Some(d) if d <= policy.max_retry_after => Some(d),
             Some(_) => None,
-            None => Some(retry::backoff(policy, attempt, u64::from_le_bytes(random_bytes::<8>()))),
+            None => Some(jittered(policy, attempt)),
         },
-        None => Some(retry::backoff(policy, attempt, u64::from_le_bytes(random_bytes::<8>()))),
+        None => Some(jittered(policy, attempt)),
     }
+}
+
+/// The backoff before the next attempt, with fresh randomness for the jitter.
+fn jittered(policy: &RetryPolicy, attempt: u32) -> Duration {
+    retry::backoff(policy, attempt, u64::from_le_bytes(random_bytes::<8>()))
 }
 
 /// The error's message and its causes, with any user-info and query taken out of the URL.
