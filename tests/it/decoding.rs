@@ -3,7 +3,7 @@
 //! the typed client over real HTTP on loopback.
 
 use pspkit::Decimal;
-use pspkit_tests::MockServer;
+use pspkit_tests::{ScriptedServer, Step};
 use serde_json::json;
 
 fn exact(s: &str) -> Decimal {
@@ -21,7 +21,7 @@ async fn onepay_cashouts_decode_leniently_and_exactly() {
         ],
         "current_page": 1, "next_page_url": null, "per_page": 20
     });
-    let server = MockServer::start(200, &body.to_string()).await;
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
     let client = pspkit_onepay::OnePay::new("sk_test_x").expect("client").with_base_url(&server.base_url);
     let page = client.list_cashouts(None, None).await.expect("decodes");
 
@@ -31,7 +31,7 @@ async fn onepay_cashouts_decode_leniently_and_exactly() {
     let sum = page.data.iter().map(|c| c.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
     assert_eq!(sum.to_string(), "0.3");
-    assert_eq!(server.requests()[0].uri, "/cashouts");
+    assert_eq!(server.received()[0].target, "/cashouts");
 }
 
 #[tokio::test]
@@ -46,7 +46,7 @@ async fn firekassa_transactions_decode_leniently_and_exactly() {
         ],
         "page": {"number": 1, "size": 2}
     });
-    let server = MockServer::start(200, &body.to_string()).await;
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
     let client = pspkit_firekassa::FireKassa::new(&server.base_url, "token", None).expect("client");
     let list = client
         .get_transactions(None, None, None, None, None, None, None, None, None, None, None, None, None, None)
@@ -70,7 +70,7 @@ async fn firstpay_payments_decode_leniently_and_exactly() {
         ],
         "total": 2, "nextId": null
     });
-    let server = MockServer::start(200, &body.to_string()).await;
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
     let client = pspkit_firstpay::FirstPay::new(
         &server.base_url,
         pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
@@ -93,7 +93,7 @@ async fn firstpay_payments_decode_leniently_and_exactly() {
     assert_eq!(list.payments[0].merchant_payment_id, None);
     let sum = list.payments.iter().map(|p| p.amount.expect("amount").value()).sum::<Decimal>();
     assert_eq!(sum, exact("0.3"));
-    let sent: serde_json::Value = serde_json::from_str(&server.requests()[0].body).expect("JSON body");
+    let sent: serde_json::Value = serde_json::from_slice(&server.received()[0].body).expect("JSON body");
     assert_eq!(sent["createdAtFrom"], json!(1_700_000_000_000_i64));
 }
 
@@ -108,7 +108,7 @@ async fn onlyonepays_operations_decode_leniently_and_exactly() {
         ],
         "page_no": 0, "page_size": 2, "total": 2, "total_pages": 1
     });
-    let server = MockServer::start(200, &body.to_string()).await;
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
     let client = pspkit_onlyonepays::OnlyOnePays::new("key").expect("client").with_base_url(&server.base_url);
     let request = SearchOperationsRequest { amount_min: Some(exact("0.1").into()), ..Default::default() };
     let page = client.search_operations(&request).await.expect("decodes");
@@ -120,7 +120,8 @@ async fn onlyonepays_operations_decode_leniently_and_exactly() {
     assert_eq!(sum, exact("0.3"));
     assert_eq!(page.items[0].amount_usdt.expect("usdt").to_string(), "0.00123");
     // money goes out as a JSON number written from its digits
-    assert!(server.requests()[0].body.contains("\"amount_min\":0.1"), "{}", server.requests()[0].body);
+    let sent = String::from_utf8_lossy(&server.received()[0].body).into_owned();
+    assert!(sent.contains("\"amount_min\":0.1"), "{sent}");
 }
 
 /// OnChainPay wraps every payload in `{"success": true, "response": ...}`; the runtime unwraps
@@ -135,7 +136,7 @@ async fn onchainpay_orders_decode_leniently_and_exactly() {
         ],
         "total": "2"
     }});
-    let server = MockServer::start(200, &body.to_string()).await;
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
     let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").expect("client").with_base_url(&server.base_url);
     let list = client.list_orders(&ListOrdersBody::default()).await.expect("decodes");
     assert_eq!(list.orders[0].status, Some(OrderStatus::Unknown("refunding".into())));

@@ -1,5 +1,5 @@
-//! Helpers for pspkit's workspace tests: where the specs are, a loopback mock server that
-//! answers with a fixed response, and the generated table of response types.
+//! Helpers for pspkit's workspace tests: where the specs are, a scripted loopback server
+//! (answers and faults), test keys, and the generated table of response types.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -29,72 +29,6 @@ pub mod keys {
     pub const FIRSTPAY_PRIVATE_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/firstpay-private.pem");
     /// FirstPay's public key (sent as `publicKey`; verifies postbacks).
     pub const FIRSTPAY_PUBLIC_PEM: &str = include_str!("../../crates/pspkit-sandbox/keys/firstpay-public.pem");
-}
-
-/// A request the mock server received.
-#[derive(Clone, Debug)]
-pub struct SeenRequest {
-    /// HTTP method.
-    pub method: String,
-    /// Path and query.
-    pub uri: String,
-    /// Body bytes as text.
-    pub body: String,
-}
-
-/// A server on 127.0.0.1 that answers every request with one fixed status and JSON body, and
-/// records what it was sent. Real HTTP over loopback, for decoding tests.
-pub struct MockServer {
-    /// `http://127.0.0.1:<port>`
-    pub base_url: String,
-    seen: std::sync::Arc<std::sync::Mutex<Vec<SeenRequest>>>,
-}
-
-impl MockServer {
-    /// Starts the server on a free port.
-    pub async fn start(status: u16, body: &str) -> Self {
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let body = body.to_owned();
-        let recorder = seen.clone();
-        let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
-            let body = body.clone();
-            let recorder = recorder.clone();
-            async move {
-                let method = req.method().to_string();
-                let uri = req.uri().to_string();
-                let bytes = axum::body::to_bytes(req.into_body(), 1 << 20).await.unwrap_or_default();
-                recorder.lock().expect("mock recorder").push(SeenRequest {
-                    method,
-                    uri,
-                    body: String::from_utf8_lossy(&bytes).into_owned(),
-                });
-                (
-                    axum::http::StatusCode::from_u16(status).expect("valid status"),
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    body,
-                )
-            }
-        });
-        let listener =
-            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await.expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        Self { base_url: format!("http://{addr}"), seen }
-    }
-
-    /// Requests received so far.
-    pub fn requests(&self) -> Vec<SeenRequest> {
-        self.seen.lock().expect("mock recorder").clone()
-    }
-}
-
-/// A reqwest client on rustls with the ring provider (the workspace builds reqwest without a
-/// default crypto provider, to keep aws-lc out of the build).
-pub fn http_client() -> reqwest::Client {
-    pspkit::install_crypto_provider();
-    reqwest::Client::builder().build().expect("reqwest client")
 }
 
 /// What a [`ScriptedServer`] does with one incoming request.
