@@ -333,40 +333,16 @@ fn path_params(template: &str, path: &str) -> HashMap<String, String> {
         .split('/')
         .zip(path.split('/'))
         .filter_map(|(t, p)| {
-            t.strip_prefix('{').and_then(|t| t.strip_suffix('}')).map(|name| (name.to_owned(), percent_decode(p)))
+            t.strip_prefix('{')
+                .and_then(|t| t.strip_suffix('}'))
+                .map(|name| (name.to_owned(), percent_encoding::percent_decode_str(p).decode_utf8_lossy().into_owned()))
         })
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or(""), 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
+/// The query string's parameters, decoded (`page%5Bnumber%5D=2` -> `page[number]` = `2`).
 fn query_params(query: Option<&str>) -> HashMap<String, String> {
-    query
-        .unwrap_or("")
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            kv.split_once('=')
-                .map_or((percent_decode(kv), String::new()), |(k, v)| (percent_decode(k), percent_decode(v)))
-        })
-        .collect()
+    form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect()
 }
 
 async fn handle(state: Arc<State>, op: Arc<Op>, request: Request) -> Response {

@@ -47,6 +47,8 @@ pub struct Resource {
     pub status_field: Option<&'static str>,
     /// Status progression, first = state after create.
     pub flow: &'static [&'static str],
+    /// The spec's enum of all statuses (seeded objects take any of them, not only the flow).
+    pub status_enum: Option<&'static str>,
     /// The amount field (seeded with varied amounts).
     pub amount_field: Option<&'static str>,
     /// The creation time field.
@@ -72,6 +74,7 @@ const BASE: Resource = Resource {
     get_id_field: "id",
     status_field: None,
     flow: &[],
+    status_enum: None,
     amount_field: None,
     created_field: None,
     ranges: &[],
@@ -90,6 +93,7 @@ pub static RESOURCES: &[Resource] = &[
         lists: &["listCashouts"],
         status_field: Some("status"),
         flow: &["pending", "processing", "processed"],
+        status_enum: Some("CashoutStatus"),
         amount_field: Some("amount"),
         created_field: Some("created_at"),
         ..BASE
@@ -102,6 +106,7 @@ pub static RESOURCES: &[Resource] = &[
         lists: &["listCharges"],
         status_field: Some("status"),
         flow: &["created", "processing", "paid"],
+        status_enum: Some("ChargeStatus"),
         amount_field: Some("amount"),
         created_field: Some("created_at"),
         cancel: Some(("cancelCharge", "failed")),
@@ -135,6 +140,7 @@ pub static RESOURCES: &[Resource] = &[
         id_field: "orderId",
         status_field: Some("status"),
         flow: &["init", "pending", "processed"],
+        status_enum: Some("OrderStatus"),
         amount_field: Some("amount"),
         created_field: Some("createdAt"),
         ..BASE
@@ -158,6 +164,7 @@ pub static RESOURCES: &[Resource] = &[
         lists: &["listInvoices"],
         status_field: Some("status"),
         flow: &["CREATED", "PENDING", "PROCESSED"],
+        status_enum: Some("InvoiceStatus"),
         amount_field: Some("amount"),
         created_field: Some("createdAt"),
         ..BASE
@@ -180,6 +187,7 @@ pub static RESOURCES: &[Resource] = &[
         lists: &["listPayments"],
         status_field: Some("status"),
         flow: &["PENDING", "SUCCESS"],
+        status_enum: Some("PaymentStatus"),
         amount_field: Some("amount"),
         created_field: Some("createdAt"),
         ranges: &[("createdAtFrom", "createdAt", Cmp::AtLeast), ("createdAtTo", "createdAt", Cmp::AtMost)],
@@ -199,6 +207,7 @@ pub static RESOURCES: &[Resource] = &[
         lists: &["getTransactions", "getInvoices"],
         status_field: Some("status"),
         flow: &["process", "paid"],
+        status_enum: Some("TransactionStatus"),
         amount_field: Some("amount"),
         created_field: Some("created_at"),
         ranges: &[
@@ -375,24 +384,8 @@ pub fn make_amount(template: &Value, cents: u64) -> Value {
 
 /// RFC 3339 time `minutes` after 2026-01-01T00:00:00Z.
 pub fn make_time(minutes: u64) -> String {
-    let secs = 1_767_225_600 + minutes * 60;
-    let days = secs / 86_400;
-    let (y, m, d) = civil_from_days(days as i64);
-    let rem = secs % 86_400;
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
-}
-
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    let start = chrono::DateTime::from_timestamp(1_767_225_600, 0).expect("a valid instant");
+    (start + chrono::Duration::minutes(minutes as i64)).format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The template object of a resource: the first item of its list example, else its get or
@@ -418,25 +411,15 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
     for resource in RESOURCES.iter().filter(|r| r.seeded) {
         let ops = &ops_by_provider[&resource.provider];
         let Some(template) = template(resource, ops) else { continue };
-        let statuses: Vec<String> = if resource.flow.is_empty() {
-            Vec::new()
-        } else {
-            let mut all: Vec<String> = resource.flow.iter().map(|s| (*s).to_owned()).collect();
+        let mut statuses: Vec<String> = resource.flow.iter().map(|s| (*s).to_owned()).collect();
+        if let Some(name) = resource.status_enum {
             // also the statuses the spec lists beyond the flow (failed, expired, ...)
-            for name in
-                ["CashoutStatus", "ChargeStatus", "OrderStatus", "InvoiceStatus", "PaymentStatus", "TransactionStatus"]
-            {
-                for v in crate::spec::enum_values(resource.provider, name) {
-                    if template.get(resource.status_field.unwrap_or("")).is_some()
-                        && !all.contains(&v)
-                        && belongs(resource, name)
-                    {
-                        all.push(v);
-                    }
+            for v in crate::spec::enum_values(resource.provider, name) {
+                if !statuses.contains(&v) {
+                    statuses.push(v);
                 }
             }
-            all
-        };
+        }
         let mut rng = Rng::new(seed ^ (resource.kind.len() as u64) << 8 ^ resource.provider as u64);
         for i in 0..size as u64 {
             let mut obj = template.clone();
@@ -475,18 +458,6 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
             store.insert(resource, obj);
         }
     }
-}
-
-fn belongs(resource: &Resource, enum_name: &str) -> bool {
-    matches!(
-        (resource.kind, enum_name),
-        ("cashout", "CashoutStatus")
-            | ("charge", "ChargeStatus")
-            | ("order", "OrderStatus")
-            | ("invoice", "InvoiceStatus")
-            | ("payment", "PaymentStatus")
-            | ("transaction", "TransactionStatus")
-    )
 }
 
 /// Request parameters of a list call, query and body merged.
