@@ -117,7 +117,7 @@ impl Sandbox {
 
     /// Queues faults for the next provider requests, one each, in order.
     pub fn inject(&self, faults: &[Fault]) {
-        self.state.injected.lock().expect("faults").extend(faults.iter().cloned());
+        self.state.inject(faults);
     }
 
     /// A running sandbox's one-line-per-provider description (what the binary prints).
@@ -171,6 +171,12 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     Ok(Sandbox { addr, state, task })
 }
 
+impl State {
+    fn inject(&self, faults: &[Fault]) {
+        self.injected.lock().expect("faults").extend(faults.iter().copied());
+    }
+}
+
 /// Drops the connection a request arrived on: the fault "reset".
 #[derive(Clone)]
 struct KillSwitch(Arc<Mutex<Option<socket2::Socket>>>);
@@ -211,49 +217,32 @@ async fn serve(listener: tokio::net::TcpListener, app: axum::Router) {
 }
 
 fn router(state: Arc<State>) -> axum::Router {
+    type Shared = axum::extract::State<Arc<State>>;
     let mut app = axum::Router::new()
         .route("/_sandbox/health", get(|| async { "ok" }))
         .route(
             "/_sandbox/inspect",
-            get({
-                let state = state.clone();
-                move || {
-                    let state = state.clone();
-                    async move { axum::Json(inspect(&state)) }
-                }
-            }),
+            get(|axum::extract::State(state): Shared| async move { axum::Json(inspect(&state)) }),
         )
         .route(
             "/_sandbox/faults",
-            post({
-                let state = state.clone();
-                move |axum::Json(body): axum::Json<Value>| {
-                    let state = state.clone();
-                    async move {
-                        let faults: Vec<Fault> = body
-                            .get("faults")
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|f| f.as_str().and_then(Fault::parse))
-                            .collect();
-                        let n = faults.len();
-                        state.injected.lock().expect("faults").extend(faults);
-                        axum::Json(json!({"queued": n}))
-                    }
-                }
+            post(|axum::extract::State(state): Shared, axum::Json(body): axum::Json<Value>| async move {
+                let faults: Vec<Fault> = body
+                    .get("faults")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f.as_str().and_then(Fault::parse))
+                    .collect();
+                state.inject(&faults);
+                axum::Json(json!({"queued": faults.len()}))
             }),
         )
         .route(
             "/_sandbox/advance",
-            post({
-                let state = state.clone();
-                move || {
-                    let state = state.clone();
-                    async move { axum::Json(advance(state).await) }
-                }
-            }),
-        );
+            post(|axum::extract::State(state): Shared| async move { axum::Json(advance(state).await) }),
+        )
+        .with_state(state.clone());
     for (provider, ops) in &state.ops {
         let mut by_path: BTreeMap<String, axum::routing::MethodRouter> = BTreeMap::new();
         for op in ops {

@@ -307,3 +307,29 @@ fn the_binary_prints_base_urls_and_credentials() {
     }
     assert!(printed.iter().any(|l| l.contains("sk_test_sandbox")));
 }
+
+#[tokio::test]
+async fn faults_can_be_queued_over_http_and_inspection_counts_requests() {
+    let sb = sandbox().await;
+    pspkit::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let queued: Value = http
+        .post(format!("{}/_sandbox/faults", sb.url()))
+        .json(&json!({"faults": ["503", "nonsense"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued, json!({"queued": 1}), "unknown fault names are ignored");
+    let url = format!("{}/accounts/banks", sb.base_url("onepay"));
+    let auth = format!("Bearer {}", sb.credentials().onepay_secret_key);
+    let first = http.get(&url).header("authorization", &auth).send().await.unwrap();
+    assert_eq!(first.status().as_u16(), 503);
+    let second = http.get(&url).header("authorization", &auth).send().await.unwrap();
+    assert_eq!(second.status().as_u16(), 200);
+    let inspected: Value =
+        http.get(format!("{}/_sandbox/inspect", sb.url())).send().await.unwrap().json().await.unwrap();
+    assert_eq!(inspected["requests"]["onepay"]["listBanks"], json!(2));
+}
