@@ -18,6 +18,7 @@ pub mod generate;
 pub mod lint;
 pub mod paging;
 pub mod problem;
+pub mod python;
 pub mod runtime;
 pub mod spec;
 pub mod stats;

@@ -1,0 +1,550 @@
+//! `pspkit._native`: the Rust clients behind the `pspkit` Python package.
+//!
+//! Nothing here knows an operation: `dispatch.rs`, generated from the specs by
+//! `pspkit_codegen::python`, turns `(operation, keyword arguments as JSON)` into the typed Rust
+//! call and its payload back into JSON. This file carries what is the same for every operation:
+//! one shared tokio runtime, sync calls that release the GIL, asyncio awaitables, pages, errors as
+//! the `pspkit.errors` classes, credentials, and webhook checks.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::{Stream, StreamExt};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+use serde::Serialize;
+
+use pspkit::paginate::{PageOptions, Pages};
+use pspkit::{Error, RetryPolicy, SecretString};
+
+include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
+
+/// The keyword arguments of one call, taken one by one into their Rust types.
+pub struct Args {
+    operation: &'static str,
+    map: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Args {
+    /// The arguments of `operation`: a JSON object.
+    pub fn new(operation: &'static str, args: serde_json::Value) -> Result<Self, Error> {
+        match args {
+            serde_json::Value::Object(map) => Ok(Self { operation, map }),
+            serde_json::Value::Null => Ok(Self { operation, map: serde_json::Map::new() }),
+            _ => Err(invalid(operation, "arguments", "must be keyword arguments")),
+        }
+    }
+
+    /// Argument `name` as a `T` (absent is `null`, i.e. `None`); a mismatch names the field
+    /// and the rule, before anything is sent.
+    pub fn take<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Result<T, Error> {
+        let value = self.map.remove(name).unwrap_or(serde_json::Value::Null);
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { name.to_owned() } else { format!("{name}.{path}") };
+            invalid(self.operation, &field, &e.into_inner().to_string())
+        })
+    }
+
+    /// Fails on an argument the operation does not have.
+    pub fn finish(self) -> Result<(), Error> {
+        match self.map.keys().next() {
+            Some(extra) => Err(invalid(self.operation, extra, "is not an argument of this operation")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn invalid(operation: &'static str, field: &str, rule: &str) -> Error {
+    Error::InvalidRequest { operation, field: field.to_owned(), rule: rule.to_owned() }
+}
+
+/// An operation name the generated dispatch does not know.
+pub fn unknown_operation(name: &str) -> Error {
+    Error::Config(format!("unknown operation {name:?}"))
+}
+
+/// A payload on its way to Python: JSON, or the bytes of a file download.
+pub enum Reply {
+    /// JSON text of the decoded (and so validated) payload.
+    Json(Vec<u8>),
+    /// A downloaded file.
+    Bytes(Vec<u8>),
+}
+
+impl Reply {
+    /// The payload as JSON.
+    pub fn json<T: Serialize>(operation: &'static str, payload: &T) -> Result<Self, Error> {
+        serde_json::to_vec(payload)
+            .map(Reply::Json)
+            .map_err(|e| Error::Config(format!("{operation}: cannot encode the payload for Python: {e}")))
+    }
+
+    /// The whole body of a download.
+    pub async fn bytes(operation: &'static str, stream: progenitor_client::ByteStream) -> Result<Self, Error> {
+        let mut body = Vec::new();
+        let mut stream = stream.into_inner();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| Error::Transport {
+                provider: "pspkit",
+                operation,
+                message: format!("the download broke off: {e}"),
+            })?;
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Reply::Bytes(body))
+    }
+}
+
+type BoxedPages = Pin<Box<dyn Stream<Item = Result<Vec<u8>, Error>> + Send>>;
+
+/// The pages of one walk, each as the JSON array of its items.
+pub struct PageStream(BoxedPages);
+
+impl PageStream {
+    /// Wraps a walk.
+    pub fn new<T: Serialize + Send + 'static>(operation: &'static str, pages: Pages<T>) -> Self {
+        Self(Box::pin(pages.map(move |page| {
+            page.and_then(|p| Reply::json(operation, &p.items)).map(|r| match r {
+                Reply::Json(b) | Reply::Bytes(b) => b,
+            })
+        })))
+    }
+}
+
+macro_rules! providers {
+    ($($module:ident => $client:ty),* $(,)?) => {
+        /// A client of any provider.
+        #[derive(Clone)]
+        #[allow(non_camel_case_types)]
+        enum AnyClient { $($module($client)),* }
+
+        impl AnyClient {
+            async fn call(&self, operation: &str, args: serde_json::Value) -> Result<Reply, Error> {
+                match self { $(AnyClient::$module(c) => $module::call(c, operation, args).await),* }
+            }
+
+            fn pages(&self, operation: &str, args: serde_json::Value, options: PageOptions) -> Result<PageStream, Error> {
+                match self { $(AnyClient::$module(c) => $module::pages(c, operation, args, options)),* }
+            }
+
+            fn base_url(&self) -> &str {
+                match self { $(AnyClient::$module(c) => c.base_url()),* }
+            }
+
+            fn with_policy(&self, policy: RetryPolicy) -> Self {
+                match self { $(AnyClient::$module(c) => AnyClient::$module(c.with_policy(policy))),* }
+            }
+
+            fn with_base_url(&self, url: &str) -> Self {
+                match self { $(AnyClient::$module(c) => AnyClient::$module(c.with_base_url(url))),* }
+            }
+        }
+    };
+}
+
+providers! {
+    onlyonepays => pspkit_onlyonepays::OnlyOnePays,
+    firekassa => pspkit_firekassa::FireKassa,
+    firstpay => pspkit_firstpay::FirstPay,
+    onepay => pspkit_onepay::OnePay,
+    onchainpay => pspkit_onchainpay::OnChainPay,
+}
+
+/// A credential from the arguments, else from `PSPKIT_<PROVIDER>_<NAME>`.
+fn credential(given: &HashMap<String, Option<String>>, provider: &str, name: &str) -> Option<String> {
+    given
+        .get(name)
+        .cloned()
+        .flatten()
+        .or_else(|| std::env::var(format!("PSPKIT_{}_{}", provider.to_uppercase(), name.to_uppercase())).ok())
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn required(given: &HashMap<String, Option<String>>, provider: &str, name: &str) -> Result<String, Error> {
+    credential(given, provider, name).ok_or_else(|| {
+        Error::Config(format!(
+            "{provider}: `{name}` is missing: pass {name}=... or set PSPKIT_{}_{}",
+            provider.to_uppercase(),
+            name.to_uppercase()
+        ))
+    })
+}
+
+/// The client of `provider` for these credentials (each provider crate's own constructor).
+fn connect(
+    provider: &str,
+    given: &HashMap<String, Option<String>>,
+    base_url: Option<String>,
+) -> Result<AnyClient, Error> {
+    let base_url =
+        base_url.or_else(|| credential(given, provider, "base_url")).map(|u| u.trim_end_matches('/').to_owned());
+    let merchant_host = || {
+        base_url.clone().ok_or_else(|| {
+            Error::Config(format!(
+                "{provider}: `base_url` is missing (the merchant's own host): pass base_url=... or set PSPKIT_{}_BASE_URL",
+                provider.to_uppercase()
+            ))
+        })
+    };
+    let req = |name: &str| required(given, provider, name);
+    let client = match provider {
+        "onlyonepays" => AnyClient::onlyonepays(pspkit_onlyonepays::OnlyOnePays::new(req("api_key")?)?),
+        "firekassa" => AnyClient::firekassa(pspkit_firekassa::FireKassa::new(
+            &merchant_host()?,
+            req("token")?,
+            credential(given, provider, "sign_token").as_deref(),
+        )?),
+        "firstpay" => AnyClient::firstpay(pspkit_firstpay::FirstPay::new(
+            &merchant_host()?,
+            &req("public_key")?,
+            &req("private_key")?,
+        )?),
+        "onepay" => AnyClient::onepay(pspkit_onepay::OnePay::new(req("secret_key")?)?),
+        "onchainpay" => AnyClient::onchainpay(pspkit_onchainpay::OnChainPay::new(
+            &req("public_key")?,
+            SecretString::from(req("secret_key")?),
+        )?),
+        other => return Err(Error::Config(format!("unknown provider {other:?}"))),
+    };
+    Ok(match base_url {
+        Some(url) => client.with_base_url(&url),
+        None => client,
+    })
+}
+
+fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
+    match value {
+        None => Ok(None),
+        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        Some(s) => Err(PyValueError::new_err(format!("{name} must be a positive number of seconds, not {s}"))),
+    }
+}
+
+/// `pspkit.errors.<class>(text, **details)` for a pspkit error.
+fn to_py(py: Python<'_>, error: Error) -> PyErr {
+    match build_error(py, &error) {
+        Ok(err) => err,
+        Err(fallback) => fallback,
+    }
+}
+
+fn build_error(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
+    let details = PyDict::new(py);
+    let api = |details: &Bound<'_, PyDict>, a: &pspkit::error::ApiError| -> PyResult<()> {
+        details.set_item("provider", a.provider)?;
+        details.set_item("operation", a.operation)?;
+        details.set_item("status", a.status)?;
+        details.set_item("code", a.code.as_deref())?;
+        details.set_item("message", a.message.as_deref())?;
+        details.set_item("request_id", a.request_id.as_deref())?;
+        details.set_item("idempotency_key", a.idempotency_key.as_deref())?;
+        details.set_item("body", &a.raw_body)?;
+        details.set_item("attempts", a.attempts)?;
+        let fields: Vec<(String, String)> =
+            a.field_errors.iter().map(|f| (f.field.clone(), f.message.clone())).collect();
+        details.set_item("field_errors", fields)?;
+        Ok(())
+    };
+    let class = match error {
+        Error::Api(a) => {
+            api(&details, a)?;
+            "ApiError"
+        }
+        Error::RateLimited { retry_after, api: a } => {
+            api(&details, a)?;
+            details.set_item("retry_after", retry_after.map(|d| d.as_secs_f64()))?;
+            "RateLimitError"
+        }
+        Error::Unauthorized(a) => {
+            api(&details, a)?;
+            "AuthenticationError"
+        }
+        Error::NotFound(a) => {
+            api(&details, a)?;
+            "NotFoundError"
+        }
+        Error::Transport { provider, operation, .. } => {
+            details.set_item("provider", *provider)?;
+            details.set_item("operation", *operation)?;
+            "TransportError"
+        }
+        Error::Timeout { provider, operation, after, attempts } => {
+            details.set_item("provider", *provider)?;
+            details.set_item("operation", *operation)?;
+            details.set_item("after", after.as_secs_f64())?;
+            details.set_item("attempts", *attempts)?;
+            "TimeoutError"
+        }
+        Error::OutcomeUnknown { provider, operation, reason, idempotency_key } => {
+            details.set_item("provider", *provider)?;
+            details.set_item("operation", *operation)?;
+            details.set_item("reason", reason)?;
+            details.set_item("idempotency_key", idempotency_key.as_deref())?;
+            "OutcomeUnknownError"
+        }
+        Error::Decode(d) => {
+            details.set_item("provider", d.provider)?;
+            details.set_item("operation", d.operation)?;
+            details.set_item("status", d.status)?;
+            details.set_item("path", &d.path)?;
+            details.set_item("excerpt", &d.excerpt)?;
+            details.set_item("body", &d.raw_body)?;
+            "DecodeError"
+        }
+        Error::InvalidRequest { operation, field, rule } => {
+            details.set_item("operation", *operation)?;
+            details.set_item("field", field)?;
+            details.set_item("rule", rule)?;
+            "ValidationError"
+        }
+        Error::Config(_) => "ConfigurationError",
+        _ => "PspError",
+    };
+    let errors = py.import("pspkit.errors")?;
+    let instance = errors.getattr(class)?.call((error.to_string(),), Some(&details))?;
+    Ok(PyErr::from_value(instance))
+}
+
+fn reply_to_py(py: Python<'_>, reply: Reply) -> Py<PyAny> {
+    match reply {
+        Reply::Json(b) => (false, PyBytes::new(py, &b)).into_pyobject(py).map(|t| t.into_any().unbind()),
+        Reply::Bytes(b) => (true, PyBytes::new(py, &b)).into_pyobject(py).map(|t| t.into_any().unbind()),
+    }
+    .expect("a tuple of a bool and bytes converts")
+}
+
+fn parse_args(args: &[u8]) -> Result<serde_json::Value, Error> {
+    serde_json::from_slice(args).map_err(|e| Error::Config(format!("arguments are not JSON: {e}")))
+}
+
+/// A provider client: `call` (blocking, GIL released), `call_async` (an awaitable) and `pages`.
+#[pyclass(frozen, module = "pspkit._native")]
+struct Client {
+    provider: String,
+    inner: AnyClient,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (provider, credentials, base_url=None, max_attempts=None, timeout=None, deadline=None))]
+    fn new(
+        provider: &str,
+        credentials: HashMap<String, Option<String>>,
+        base_url: Option<String>,
+        max_attempts: Option<u32>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+        py: Python<'_>,
+    ) -> PyResult<Self> {
+        let mut policy = RetryPolicy::default();
+        if let Some(n) = max_attempts {
+            if n == 0 {
+                return Err(PyValueError::new_err("max_attempts must be at least 1"));
+            }
+            policy.max_attempts = n;
+        }
+        if let Some(t) = seconds("timeout", timeout)? {
+            policy.attempt_timeout = t;
+        }
+        if let Some(d) = seconds("deadline", deadline)? {
+            policy.deadline = d;
+        }
+        let inner = connect(provider, &credentials, base_url).map_err(|e| to_py(py, e))?.with_policy(policy);
+        Ok(Self { provider: provider.to_owned(), inner })
+    }
+
+    /// Calls `operation`; returns `(is_bytes, payload)`. Blocks without the GIL.
+    fn call(&self, py: Python<'_>, operation: &str, args: &[u8]) -> PyResult<Py<PyAny>> {
+        let client = &self.inner;
+        let result = py.detach(|| {
+            let args = parse_args(args)?;
+            runtime().block_on(client.call(operation, args))
+        });
+        match result {
+            Ok(reply) => Ok(reply_to_py(py, reply)),
+            Err(e) => Err(to_py(py, e)),
+        }
+    }
+
+    /// The same as an awaitable, on the shared tokio runtime.
+    fn call_async<'py>(&self, py: Python<'py>, operation: String, args: Vec<u8>) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.inner.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let result = match parse_args(&args) {
+                Ok(args) => client.call(&operation, args).await,
+                Err(e) => Err(e),
+            };
+            Python::attach(|py| match result {
+                Ok(reply) => Ok(reply_to_py(py, reply)),
+                Err(e) => Err(to_py(py, e)),
+            })
+        })
+    }
+
+    /// The pages of list operation `operation`.
+    #[pyo3(signature = (operation, args, page_size=None, max_items=None))]
+    fn pages(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        args: &[u8],
+        page_size: Option<u64>,
+        max_items: Option<u64>,
+    ) -> PyResult<Pager> {
+        let mut options = PageOptions::new();
+        if let Some(n) = page_size {
+            options = options.page_size(n);
+        }
+        if let Some(n) = max_items {
+            options = options.max_items(n);
+        }
+        // Pages start fetching on the runtime: enter it while building the walk
+        let _guard = runtime().enter();
+        let stream =
+            parse_args(args).and_then(|args| self.inner.pages(operation, args, options)).map_err(|e| to_py(py, e))?;
+        Ok(Pager { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<pspkit {} client for {}>", self.provider, self.inner.base_url())
+    }
+}
+
+/// One walk over a list: `next_page` (blocking, GIL released) or `next_page_async`; each returns
+/// the JSON array of a page's items, or `None` at the end.
+#[pyclass(frozen, module = "pspkit._native")]
+struct Pager {
+    stream: Arc<tokio::sync::Mutex<PageStream>>,
+}
+
+#[pymethods]
+impl Pager {
+    fn next_page(&self, py: Python<'_>) -> PyResult<Option<Py<PyBytes>>> {
+        let stream = &self.stream;
+        let page = py.detach(|| runtime().block_on(async { stream.lock().await.0.next().await }));
+        match page {
+            None => Ok(None),
+            Some(Ok(b)) => Ok(Some(PyBytes::new(py, &b).unbind())),
+            Some(Err(e)) => Err(to_py(py, e)),
+        }
+    }
+
+    fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let stream = self.stream.clone();
+        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            let page = stream.lock().await.0.next().await;
+            Python::attach(|py| match page {
+                None => Ok(None),
+                Some(Ok(b)) => Ok(Some(PyBytes::new(py, &b).unbind())),
+                Some(Err(e)) => Err(to_py(py, e)),
+            })
+        })
+    }
+}
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    pyo3_async_runtimes::tokio::get_runtime()
+}
+
+fn webhook_error(py: Python<'_>, e: pspkit::webhooks::WebhookError) -> PyErr {
+    let raised = (|| -> PyResult<PyErr> {
+        let errors = py.import("pspkit.errors")?;
+        let instance = errors.getattr("WebhookVerificationError")?.call1((e.to_string(),))?;
+        Ok(PyErr::from_value(instance))
+    })();
+    raised.unwrap_or_else(|err| err)
+}
+
+/// OnePay: verifies `body` against `x-signature` (and `x-webhook-token` when `expected_token`
+/// is given); returns `(event_type, data_json, timestamp, environment)`.
+#[pyfunction]
+#[pyo3(signature = (body, signature, token, secret, expected_token=None))]
+fn onepay_verify(
+    py: Python<'_>,
+    body: &[u8],
+    signature: Option<&str>,
+    token: Option<&str>,
+    secret: String,
+    expected_token: Option<String>,
+) -> PyResult<(String, String, Option<i64>, Option<String>)> {
+    let expected = expected_token.map(SecretString::from);
+    let event =
+        pspkit::webhooks::onepay::verify(body, signature, token, &SecretString::from(secret), expected.as_ref())
+            .map_err(|e| webhook_error(py, e))?;
+    Ok((event.event_type.to_string(), event.data.get().to_owned(), event.timestamp, event.environment))
+}
+
+/// OnePay: the `x-signature` for a body.
+#[pyfunction]
+fn onepay_sign(secret: String, body: &[u8]) -> String {
+    pspkit::webhooks::onepay::sign(&SecretString::from(secret), body)
+}
+
+/// OnChainPay: verifies `body` against `x-api-signature`; returns `(public_key, data_json)`.
+#[pyfunction]
+fn onchainpay_verify(
+    py: Python<'_>,
+    body: &[u8],
+    signature: Option<&str>,
+    public_key: Option<&str>,
+    secret: String,
+) -> PyResult<(Option<String>, String)> {
+    let event = pspkit::webhooks::onchainpay::verify(body, signature, public_key, &SecretString::from(secret))
+        .map_err(|e| webhook_error(py, e))?;
+    Ok((event.public_key, event.data.get().to_owned()))
+}
+
+/// OnChainPay: the `x-api-signature` for a body.
+#[pyfunction]
+fn onchainpay_sign(secret: String, body: &[u8]) -> String {
+    pspkit::webhooks::onchainpay::sign(&SecretString::from(secret), body)
+}
+
+/// FirstPay: verifies a postback with FirstPay's public key (PEM); returns
+/// `(status, id, data_json)`.
+#[pyfunction]
+fn firstpay_verify(py: Python<'_>, body: &[u8], public_key: &str) -> PyResult<(String, Option<String>, String)> {
+    let key = pspkit::signing::RsaVerifyingKey::from_pem(public_key).map_err(|e| to_py(py, e))?;
+    let postback = pspkit::webhooks::firstpay::verify(body, &key).map_err(|e| webhook_error(py, e))?;
+    Ok((postback.status.to_string(), postback.id.map(|i| i.to_string()), postback.data.get().to_owned()))
+}
+
+/// FirstPay: signs a postback body with a private key (PEM), returning the body with `hash`.
+#[pyfunction]
+fn firstpay_sign<'py>(py: Python<'py>, body: &[u8], private_key: &str) -> PyResult<Bound<'py, PyBytes>> {
+    let key = pspkit::signing::RsaSigningKey::from_pem(private_key).map_err(|e| to_py(py, e))?;
+    let signed = pspkit::webhooks::firstpay::sign(body, &key).map_err(|e| webhook_error(py, e))?;
+    Ok(PyBytes::new(py, &signed))
+}
+
+/// The native module.
+#[pymodule]
+#[pyo3(name = "_native")]
+fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // One runtime for every client, sync and async. Its threads get 8 MiB stacks: a call's
+    // future (signing, retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's
+    // 2 MiB default overflowed there.
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.enable_all().thread_name("pspkit").thread_stack_size(8 << 20);
+    pyo3_async_runtimes::tokio::init(builder);
+    m.add_class::<Client>()?;
+    m.add_class::<Pager>()?;
+    m.add_function(wrap_pyfunction!(onepay_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(onepay_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(onchainpay_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(onchainpay_sign, m)?)?;
+    m.add_function(wrap_pyfunction!(firstpay_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(firstpay_sign, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
