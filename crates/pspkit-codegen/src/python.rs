@@ -175,6 +175,8 @@ struct Operation {
     pages: Option<(Vec<Arg>, Ty)>,
     /// Body fields the walk sets itself (`x-pagination` in the body): not arguments of `_all`.
     paging_fields: BTreeSet<String>,
+    /// The argument carrying the idempotency key (`x-idempotency`), named `idempotency_key`.
+    idempotency: Option<String>,
     tag: String,
 }
 
@@ -307,7 +309,7 @@ impl Api {
                 _ => {}
             }
         }
-        let mut tags: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
+        let mut tags: BTreeMap<String, (String, BTreeSet<String>, Option<String>)> = BTreeMap::new();
         for op in spec.operations() {
             let Some(id) = op.id() else { continue };
             let tag = op.value.pointer("/tags/0").and_then(Value::as_str).unwrap_or("operations").to_owned();
@@ -321,7 +323,8 @@ impl Api {
             } else {
                 BTreeSet::new()
             };
-            tags.insert(id.to_snake_case(), (tag, fields));
+            let idempotency = op.value.pointer("/x-idempotency/header").and_then(Value::as_str).map(|h| h.to_snake_case());
+            tags.insert(id.to_snake_case(), (tag, fields, idempotency));
         }
         let mut pages: BTreeMap<String, (Vec<Arg>, Ty)> = BTreeMap::new();
         let mut methods = Vec::new();
@@ -367,9 +370,10 @@ impl Api {
             }
         }
         for (rust, doc, args, payload) in methods {
-            let (tag, paging_fields) = tags.remove(&rust).unwrap_or_else(|| ("operations".into(), BTreeSet::new()));
+            let (tag, paging_fields, idempotency) =
+                tags.remove(&rust).unwrap_or_else(|| ("operations".into(), BTreeSet::new(), None));
             let pages = pages.remove(&rust);
-            api.operations.push(Operation { rust, doc, args, payload, pages, paging_fields, tag });
+            api.operations.push(Operation { rust, doc, args, payload, pages, paging_fields, idempotency, tag });
         }
         api
     }
@@ -624,7 +628,7 @@ struct Params {
     packing: Vec<String>,
 }
 
-fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>) -> Params {
+fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>, idempotency: Option<&str>) -> Params {
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let mut packing = Vec::new();
@@ -652,7 +656,7 @@ fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>) -> Params {
             packing.push(format!("\"body\": _r.pack({model}, {})", fields.join(", ")));
             continue;
         }
-        let name = py_ident(&key);
+        let name = if Some(key.as_str()) == idempotency { "idempotency_key".to_owned() } else { py_ident(&key) };
         if matches!(arg.py_ty, Ty::Opt(_)) {
             optional.push(format!("{name}: {} = None", arg.py_ty.input()));
         } else {
@@ -778,7 +782,7 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
             let _ = writeln!(out, "\nclass {cls}(_r.Group):");
             out.push_str(&docstring(&format!("{title}: {tag}."), "    "));
             for (op, name) in ops.iter().zip(&names) {
-                let p = params(&op.args, api, &BTreeSet::new());
+                let p = params(&op.args, api, &BTreeSet::new(), op.idempotency.as_deref());
                 let ret = if op.payload == Ty::Unit { "None".to_owned() } else { op.payload.output() };
                 let def = if asynchronous { "async def" } else { "def" };
                 let _ = writeln!(out, "\n    {def} {name}(self{}) -> {ret}:", signature(&p.signature, &[]));
@@ -796,7 +800,7 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
                     );
                 }
                 let Some((fixed, item)) = &op.pages else { continue };
-                let p = params(fixed, api, &op.paging_fields);
+                let p = params(fixed, api, &op.paging_fields, op.idempotency.as_deref());
                 let extra = ["page_size: int | None = None", "max_items: int | None = None"];
                 let (iter, list) =
                     if asynchronous { ("AsyncIterator", "AsyncIterator") } else { ("Iterator", "Iterator") };

@@ -579,6 +579,11 @@ fn respond(provider: Provider, op: &Op, answer: Answer, fault: Option<Fault>, ki
     if !success {
         content_type = "application/json".into();
     }
+    // a file download with no example: a small stand-in file, so clients read real bytes
+    if success && payload.is_none() && op.content_type.as_deref().is_some_and(|c| !c.contains("json")) {
+        content_type = op.content_type.clone().unwrap_or_default();
+        bytes = b"%PDF-1.4\n% pspkit sandbox stand-in receipt\n%%EOF\n".to_vec();
+    }
     match &fault {
         Some(Fault::TruncatedJson) => bytes.truncate(bytes.len() / 2),
         Some(Fault::HtmlErrorPage) => {

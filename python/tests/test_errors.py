@@ -1,0 +1,127 @@
+"""Every exception class, raised by a real failure over loopback."""
+
+from __future__ import annotations
+
+import socket
+from decimal import Decimal
+from typing import Any, Dict
+
+import pytest
+
+import pspkit
+from conftest import Sandbox
+
+
+def _onepay(sandbox: Sandbox, **options: Any) -> Any:
+    from pspkit.onepay import OnePay
+
+    return OnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay"), **options)
+
+
+def test_every_error_is_a_psp_error() -> None:
+    for name in pspkit.errors.__all__:
+        assert issubclass(getattr(pspkit.errors, name), pspkit.PspError)
+    assert issubclass(pspkit.RateLimitError, pspkit.ApiError)
+    assert issubclass(pspkit.AuthenticationError, pspkit.ApiError)
+    assert issubclass(pspkit.NotFoundError, pspkit.ApiError)
+    assert issubclass(pspkit.TimeoutError, TimeoutError)
+    assert issubclass(pspkit.ValidationError, ValueError)
+
+
+def test_api_error_keeps_status_and_body(sandbox: Sandbox) -> None:
+    sandbox.faults("500")
+    with pytest.raises(pspkit.ApiError) as raised:
+        _onepay(sandbox, max_attempts=1).balances.get()
+    error = raised.value
+    assert type(error) is pspkit.ApiError
+    assert error.status == 500 and error.provider == "onepay" and error.operation == "get_balance"
+    assert error.body != "" and error.attempts == 1
+
+
+def test_rate_limit_error(sandbox: Sandbox) -> None:
+    sandbox.faults("429:1")
+    with pytest.raises(pspkit.RateLimitError) as raised:
+        _onepay(sandbox, max_attempts=1).balances.get()
+    assert raised.value.status == 429 and raised.value.retry_after == 1.0
+
+
+def test_authentication_error_names_no_secret(sandbox: Sandbox) -> None:
+    from pspkit.onepay import OnePay
+
+    with pytest.raises(pspkit.AuthenticationError) as raised:
+        OnePay("sk_test_wrong_secret", base_url=sandbox.base_url("onepay")).balances.get()
+    assert raised.value.status == 401
+    assert "sk_test_wrong_secret" not in str(raised.value) + repr(raised.value)
+
+
+def test_not_found_error(sandbox: Sandbox) -> None:
+    with pytest.raises(pspkit.NotFoundError) as raised:
+        _onepay(sandbox).cashouts.get(id="no-such-cashout")
+    assert raised.value.status == 404 and raised.value.code == "not_found"
+    assert "no-such-cashout" in (raised.value.message or "")
+
+
+def test_transport_error_on_a_closed_port() -> None:
+    from pspkit.onepay import OnePay
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(pspkit.TransportError):
+        OnePay("sk_test_sandbox", base_url=f"http://127.0.0.1:{port}", max_attempts=2).balances.get()
+
+
+def test_timeout_error(sandbox: Sandbox) -> None:
+    sandbox.faults("delay:2000")
+    with pytest.raises(pspkit.TimeoutError) as raised:
+        _onepay(sandbox, max_attempts=1, timeout=0.3).balances.get()
+    assert raised.value.attempts == 1
+
+
+def test_decode_error_keeps_the_raw_body(sandbox: Sandbox) -> None:
+    sandbox.faults("truncate")
+    with pytest.raises(pspkit.DecodeError) as raised:
+        _onepay(sandbox, max_attempts=1).balances.get()
+    assert raised.value.body.startswith("{") and raised.value.status == 200
+
+
+def test_validation_error_before_anything_is_sent(sandbox: Sandbox) -> None:
+    client = _onepay(sandbox)
+    sent = sandbox.requests("onepay", "createCashout")
+    with pytest.raises(pspkit.ValidationError) as raised:
+        client.cashouts.create(
+            account_id="a", amount=10.5, currency="COP", customer_id="c", method="ACH"  # type: ignore[arg-type]
+        )
+    assert raised.value.field == "amount" and "float" in raised.value.rule
+    with pytest.raises(pspkit.ValidationError) as raised:
+        client.cashouts.list(limit=0)
+    assert raised.value.field == "limit"
+    assert sandbox.requests("onepay", "createCashout") == sent
+
+
+def test_outcome_unknown_for_an_unsafe_write_that_may_have_arrived(clients: Dict[str, Any], sandbox: Sandbox) -> None:
+    before = sandbox.requests("onchainpay", "createOrder")
+    sandbox.faults("reset")
+    with pytest.raises(pspkit.OutcomeUnknownError) as raised:
+        clients["onchainpay"].orders.create(currency="USDT", network="tron", amount=Decimal("5"), order="py-unknown")
+    assert raised.value.idempotency_key is None
+    # sent once, never retried: OnChainPay does not deduplicate orders
+    assert sandbox.requests("onchainpay", "createOrder") == before + 1
+
+
+def test_configuration_error_names_the_missing_credential(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pspkit.onepay import OnePay
+
+    monkeypatch.delenv("PSPKIT_ONEPAY_SECRET_KEY", raising=False)
+    with pytest.raises(pspkit.ConfigurationError, match="PSPKIT_ONEPAY_SECRET_KEY"):
+        OnePay()
+
+
+def test_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox) -> None:
+    from pspkit.onepay import OnePay
+
+    monkeypatch.setenv("PSPKIT_ONEPAY_SECRET_KEY", "sk_test_sandbox")
+    monkeypatch.setenv("PSPKIT_ONEPAY_BASE_URL", sandbox.base_url("onepay"))
+    client = OnePay()
+    assert client.base_url == sandbox.base_url("onepay")
+    assert client.balances.get().balance is not None

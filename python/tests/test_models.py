@@ -1,0 +1,74 @@
+"""Response objects: attributes, ==, repr without secrets, to_dict, exact money, open enums."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Dict
+
+import pytest
+
+
+def test_attributes_equality_and_to_dict(clients: Dict[str, Any]) -> None:
+    client = clients["onepay"]
+    first = client.cashouts.list(limit=1).data[0]
+    again = client.cashouts.get(id=first.id)
+    assert first == again and first is not again
+    plain = first.to_dict()
+    assert plain["id"] == first.id and isinstance(plain["amount"], Decimal)
+    assert isinstance(plain["created_at"], datetime)
+    assert repr(first).startswith("Cashout(") and first.id in repr(first)
+    with pytest.raises(AttributeError):
+        first.no_such_field  # noqa: B018
+    with pytest.raises(AttributeError):
+        first.amount = Decimal(1)
+
+
+def test_unknown_enum_value_is_kept_as_its_string() -> None:
+    from pspkit.onepay import Cashout, CashoutStatus
+
+    known = Cashout.from_dict({"status": "processed"})
+    unknown = Cashout.from_dict({"status": "brand_new_status"})
+    assert known.status is CashoutStatus.PROCESSED and known.status == "processed"
+    assert unknown.status == "brand_new_status" and not isinstance(unknown.status, CashoutStatus)
+
+
+def test_money_is_exact_both_ways() -> None:
+    from pspkit.onepay import Cashout
+
+    cashout = Cashout(amount=Decimal("0.10"), currency="COP")
+    assert cashout.to_json()["amount"] == "0.10"
+    assert cashout.amount == Decimal("0.10")
+    assert Cashout.from_dict({"amount": 12345678901234567890.12}).amount != Decimal("0.1")
+
+
+def test_repr_masks_secrets() -> None:
+    from pspkit.onchainpay import ApiKey
+
+    fields = ApiKey._fields
+    secret_field = next(name for name in fields if "secret" in name or "private" in name)
+    key = ApiKey.from_dict({fields[secret_field][0]: "very-secret-value", "id": "k1"})
+    assert "very-secret-value" not in repr(key)
+    assert "'***'" in repr(key)
+
+
+def test_requests_accept_models_and_plain_dicts(clients: Dict[str, Any]) -> None:
+    from pspkit.firstpay import ClientFieldValue
+
+    client = clients["firstpay"]
+    for fields in ([ClientFieldValue(key="phone", value="+880170000000")], [{"key": "phone", "value": "+880170000000"}]):
+        payment = client.payments.create_pay_out(
+            account_id=7, amount="10.25", payment_method_id="pm_bkash", client_fields_values=fields
+        )
+        assert payment.id is not None
+
+
+def test_naive_datetimes_are_refused(clients: Dict[str, Any]) -> None:
+    import pspkit
+
+    payments = clients["onepay"].payments
+    with pytest.raises(pspkit.ValidationError, match="timezone") as raised:
+        payments.create(amount=1000, expiration_date=datetime(2026, 1, 1))
+    assert raised.value.field == "expiration_date"
+    made = payments.create(amount=1000, expiration_date=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert made.id is not None
