@@ -1,9 +1,23 @@
 """The Rust side of pspkit (pyo3). Internal: use the provider modules."""
 
-from typing import Any, Awaitable, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Mapping, Optional, Tuple, final
 
+__all__ = [
+    "Canceller",
+    "Client",
+    "Pager",
+    "firstpay_sign",
+    "firstpay_verify",
+    "onchainpay_sign",
+    "onchainpay_verify",
+    "onepay_sign",
+    "onepay_verify",
+    "__version__",
+    "wait_idle",
+]
 __version__: str
 
+@final
 class Client:
     def __new__(
         cls,
@@ -22,6 +36,11 @@ class Client:
     @property
     def base_url(self) -> str: ...
 
+@final
+class Canceller:
+    def __call__(self, future: Any) -> None: ...
+
+@final
 class Pager:
     def next_page(self) -> Optional[bytes]: ...
     def next_page_async(self) -> Awaitable[Optional[bytes]]: ...
@@ -36,3 +55,4 @@ def onchainpay_verify(
 def onchainpay_sign(secret: str, body: bytes) -> str: ...
 def firstpay_verify(body: bytes, public_key: str) -> Tuple[str, Optional[str], str]: ...
 def firstpay_sign(body: bytes, private_key: str) -> bytes: ...
+def wait_idle(timeout: float) -> bool: ...

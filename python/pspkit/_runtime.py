@@ -8,6 +8,7 @@ response against its type, so reading a field here only converts it (lazily, on 
 
 from __future__ import annotations
 
+import atexit
 import enum
 import json
 import re
@@ -19,6 +20,10 @@ from . import _native
 from .errors import ValidationError
 
 __all__ = ["Model", "OpenEnum", "Client", "AsyncClient", "Group"]
+
+# an asyncio call's last step runs on a runtime thread after the caller has its result: let it
+# finish before the interpreter shuts down (bounded, so a stuck call cannot hang the exit)
+atexit.register(_native.wait_idle, 2.0)
 
 _SECRET = re.compile(r"secret|password|passwd|token|private|api_?key|cvv|cvc|signature", re.IGNORECASE)
 
@@ -144,7 +149,7 @@ class _Bytes(Conv):
     __slots__ = ()
 
 
-class List(Conv):
+class ListOf(Conv):
     """A JSON array of one type."""
 
     __slots__ = ("item",)
@@ -164,7 +169,7 @@ class List(Conv):
         return [None if v is None else self.item.encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
 
-class Dict(Conv):
+class DictOf(Conv):
     """A JSON object with free keys."""
 
     __slots__ = ("item",)

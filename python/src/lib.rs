@@ -374,16 +374,14 @@ impl Client {
     /// The same as an awaitable, on the shared tokio runtime.
     fn call_async<'py>(&self, py: Python<'py>, operation: String, args: Vec<u8>) -> PyResult<Bound<'py, PyAny>> {
         let client = self.inner.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let result = match parse_args(&args) {
-                Ok(args) => client.call(&operation, args).await,
-                Err(e) => Err(e),
-            };
-            Python::attach(|py| match result {
-                Ok(reply) => Ok(reply_to_py(py, reply)),
-                Err(e) => Err(to_py(py, e)),
-            })
-        })
+        awaitable(
+            py,
+            async move {
+                let args = parse_args(&args)?;
+                client.call(&operation, args).await
+            },
+            |py, reply| Ok(reply_to_py(py, reply)),
+        )
     }
 
     /// The pages of list operation `operation`.
@@ -441,19 +439,124 @@ impl Pager {
 
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let stream = self.stream.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            let page = stream.lock().await.0.next().await;
-            Python::attach(|py| match page {
-                None => Ok(None),
-                Some(Ok(b)) => Ok(Some(PyBytes::new(py, &b).unbind())),
-                Some(Err(e)) => Err(to_py(py, e)),
+        awaitable(py, async move { stream.lock().await.0.next().await.transpose() }, |py, page| {
+            Ok(match page {
+                None => py.None(),
+                Some(b) => PyBytes::new(py, &b).into_any().unbind(),
             })
         })
     }
 }
 
+/// Calls made through `awaitable` whose runtime side has not finished yet (see `wait_idle`).
+static IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+struct InFlight;
+
+impl InFlight {
+    fn start() -> Self {
+        IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// An asyncio future completed by `work` on the shared runtime: the result is handed to the
+/// event loop with `call_soon_threadsafe`, every Python object is released before the task
+/// ends (so `wait_idle` can tell when no runtime thread will touch the interpreter again), and
+/// cancelling the asyncio future aborts the work.
+fn awaitable<'py, T, W, C>(py: Python<'py>, work: W, convert: C) -> PyResult<Bound<'py, PyAny>>
+where
+    T: Send + 'static,
+    W: std::future::Future<Output = Result<T, Error>> + Send + 'static,
+    C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
+{
+    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
+    let future = event_loop.call_method0("create_future")?;
+    let complete = wrap_pyfunction!(complete, py)?.into_any().unbind();
+    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let guard = InFlight::start();
+    let task = runtime().spawn(async move {
+        let result = work.await;
+        Python::attach(|py| {
+            let (failed, value) = match result.map_err(|e| to_py(py, e)).and_then(|v| convert(py, v)) {
+                Ok(value) => (false, value),
+                Err(error) => (true, error.into_value(py).into_any()),
+            };
+            // the loop may be closed already (the caller gave up): nothing to deliver then
+            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (complete, future_ref, failed, value));
+            drop(loop_ref);
+        });
+        drop(guard);
+    });
+    future.call_method1("add_done_callback", (Canceller(task.abort_handle()),))?;
+    Ok(future)
+}
+
+/// Sets an asyncio future's result or exception, unless it is done (cancelled) already.
+#[pyfunction]
+fn complete(future: &Bound<'_, PyAny>, failed: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    if future.call_method0("done")?.is_truthy()? {
+        return Ok(());
+    }
+    if failed {
+        future.call_method1("set_exception", (value,))?;
+    } else {
+        future.call_method1("set_result", (value,))?;
+    }
+    Ok(())
+}
+
+/// The done-callback that aborts a call's work when its asyncio future is cancelled.
+#[pyclass(frozen, module = "pspkit._native")]
+struct Canceller(tokio::task::AbortHandle);
+
+#[pymethods]
+impl Canceller {
+    fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
+        if future.call_method0("cancelled")?.is_truthy()? {
+            self.0.abort();
+        }
+        Ok(())
+    }
+}
+
+/// The one tokio runtime of the process. Its threads get 8 MiB stacks: a call's future
+/// (signing, retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's 2 MiB
+/// default overflowed there.
 fn runtime() -> &'static tokio::runtime::Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("pspkit")
+            .thread_stack_size(8 << 20)
+            .build()
+            .expect("the tokio runtime starts")
+    })
+}
+
+/// Waits (without the GIL) until no asyncio call is still finishing on the runtime, at most
+/// `timeout` seconds.
+/// Registered with `atexit`: a task still finishing an asyncio call would otherwise touch the
+/// interpreter while it shuts down.
+#[pyfunction]
+fn wait_idle(py: Python<'_>, timeout: f64) -> bool {
+    let until = std::time::Instant::now() + Duration::from_secs_f64(timeout.clamp(0.0, 60.0));
+    py.detach(|| {
+        while IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            if std::time::Instant::now() >= until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    })
 }
 
 fn webhook_error(py: Python<'_>, e: pspkit::webhooks::WebhookError) -> PyErr {
@@ -531,14 +634,10 @@ fn firstpay_sign<'py>(py: Python<'py>, body: &[u8], private_key: &str) -> PyResu
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // One runtime for every client, sync and async. Its threads get 8 MiB stacks: a call's
-    // future (signing, retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's
-    // 2 MiB default overflowed there.
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    builder.enable_all().thread_name("pspkit").thread_stack_size(8 << 20);
-    pyo3_async_runtimes::tokio::init(builder);
     m.add_class::<Client>()?;
     m.add_class::<Pager>()?;
+    m.add_class::<Canceller>()?;
+    m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
     m.add_function(wrap_pyfunction!(onepay_verify, m)?)?;
     m.add_function(wrap_pyfunction!(onepay_sign, m)?)?;
     m.add_function(wrap_pyfunction!(onchainpay_verify, m)?)?;
