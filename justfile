@@ -7,10 +7,30 @@ python := ".venv/bin/python"
 default:
     @just --list
 
-# Build the workspace and run every test: lint, spec validation, Rust tests, examples (what CI runs)
+# Build the workspace and run every test: lint, spec validation, Rust tests, examples, and the
+# Python package's tests and type checks (what CI runs)
 test: lint spec-check
     cargo test --workspace --locked
     just examples
+    just python-test
+
+# Build the Python package (debug) and install it into .venv, editable
+python-dev:
+    cd python && VIRTUAL_ENV="$PWD/../.venv" ../.venv/bin/maturin develop --locked -q
+
+# The Python suite against the sandbox binary, mypy --strict and pyright strict on the examples,
+# and stubtest (the stubs match the module)
+python-test: python-dev
+    cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
+    {{python}} -m pytest -q python/tests
+    .venv/bin/mypy --strict python/examples
+    .venv/bin/pyright -p python/pyrightconfig.json
+    {{python}} -m mypy.stubtest pspkit --allowlist python/stubtest-allowlist.txt
+
+# Build the release wheel into target/wheels and print its size
+wheel:
+    cd python && ../.venv/bin/maturin build --release --locked -q -o ../target/wheels
+    ls -l target/wheels/pspkit-*.whl
 
 # Format check, clippy and rustdoc with warnings as errors, and the spec lint rules
 lint:
