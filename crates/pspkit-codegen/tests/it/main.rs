@@ -4,6 +4,7 @@
 mod build_script;
 mod conventions;
 mod lint;
+mod python;
 
 use std::path::PathBuf;
 
