@@ -209,9 +209,7 @@ class Obj(Conv):
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
             return value._data
-        if isinstance(value, Model):
-            raise _invalid(path, f"must be a {self.model.__name__} or a dict, not {type(value).__name__}")
-        if not isinstance(value, Mapping):
+        if not isinstance(value, Mapping):  # another model class is not a Mapping either
             raise _invalid(path, f"must be a {self.model.__name__} or a dict, not {type(value).__name__}")
         return _pack_fields(self.model, value, path)
 

@@ -78,9 +78,7 @@ pub enum Reply {
 impl Reply {
     /// The payload as JSON.
     pub fn json<T: Serialize>(operation: &'static str, payload: &T) -> Result<Self, Error> {
-        serde_json::to_vec(payload)
-            .map(Reply::Json)
-            .map_err(|e| Error::Config(format!("{operation}: cannot encode the payload for Python: {e}")))
+        to_json(operation, payload).map(Reply::Json)
     }
 
     /// The whole body of a download.
@@ -99,6 +97,12 @@ impl Reply {
     }
 }
 
+/// A decoded payload (or page of items) as JSON text for Python.
+fn to_json<T: Serialize>(operation: &'static str, payload: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(payload)
+        .map_err(|e| Error::Config(format!("{operation}: cannot encode the payload for Python: {e}")))
+}
+
 type BoxedPages = Pin<Box<dyn Stream<Item = Result<Vec<u8>, Error>> + Send>>;
 
 /// The pages of one walk, each as the JSON array of its items.
@@ -107,11 +111,7 @@ pub struct PageStream(BoxedPages);
 impl PageStream {
     /// Wraps a walk.
     pub fn new<T: Serialize + Send + 'static>(operation: &'static str, pages: Pages<T>) -> Self {
-        Self(Box::pin(pages.map(move |page| {
-            page.and_then(|p| Reply::json(operation, &p.items)).map(|r| match r {
-                Reply::Json(b) | Reply::Bytes(b) => b,
-            })
-        })))
+        Self(Box::pin(pages.map(move |page| page.and_then(|p| to_json(operation, &p.items)))))
     }
 }
 

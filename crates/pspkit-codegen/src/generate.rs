@@ -173,21 +173,26 @@ fn install_crypto_provider_in_new(file: &mut syn::File) {
 pub fn build(spec_path: &str) {
     println!("cargo:rerun-if-changed={spec_path}");
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
-    let result = Spec::load(spec_path).and_then(|spec| generate(&spec));
-    match result {
-        Ok(generated) => {
-            let out = std::path::Path::new(&out_dir).join("generated.rs");
-            if let Err(e) = std::fs::write(&out, generated.source) {
-                eprintln!("error: cannot write {}: {e}", out.display());
-                std::process::exit(1);
-            }
-        }
-        Err(error) => {
-            eprintln!("error: {error}");
-            for p in &error.problems {
-                println!("cargo::error={p}");
-            }
-            std::process::exit(1);
-        }
+    match Spec::load(spec_path).and_then(|spec| generate(&spec)) {
+        Ok(generated) => write_or_exit(&std::path::Path::new(&out_dir).join("generated.rs"), &generated.source),
+        Err(error) => fail_build(&error),
+    }
+}
+
+/// Ends a build script on a spec problem: every problem as a `cargo::error` line (file,
+/// operation, rule), exit status 1, no backtrace.
+pub(crate) fn fail_build(error: &Error) -> ! {
+    eprintln!("error: {error}");
+    for p in &error.problems {
+        println!("cargo::error={p}");
+    }
+    std::process::exit(1);
+}
+
+/// Writes a generated file, ending the build script if it cannot.
+pub(crate) fn write_or_exit(path: &std::path::Path, text: &str) {
+    if let Err(e) = std::fs::write(path, text) {
+        eprintln!("error: cannot write {}: {e}", path.display());
+        std::process::exit(1);
     }
 }

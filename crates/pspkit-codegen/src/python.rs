@@ -805,11 +805,10 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
                 let Some((fixed, item)) = &op.pages else { continue };
                 let p = params(fixed, api, &op.paging_fields, op.idempotency.as_deref());
                 let extra = ["page_size: int | None = None", "max_items: int | None = None"];
-                let (iter, list) =
-                    if asynchronous { ("AsyncIterator", "AsyncIterator") } else { ("Iterator", "Iterator") };
+                let iter = if asynchronous { "AsyncIterator" } else { "Iterator" };
                 for (suffix, ret, what) in [
                     ("all", format!("{iter}[{}]", item.output()), "Every item"),
-                    ("pages", format!("{list}[List[{}]]", item.output()), "Every page (a list of items)"),
+                    ("pages", format!("{iter}[List[{}]]", item.output()), "Every page (a list of items)"),
                 ] {
                     let _ =
                         writeln!(out, "\n    def {name}_{suffix}(self{}) -> {ret}:", signature(&p.signature, &extra));
@@ -913,21 +912,12 @@ pub fn build(specs: &[&str], package_dir: &str) {
                 let stem = stem.unwrap_or_default();
                 for (ext, text) in [("py", &python.module), ("pyi", &python.stub)] {
                     let path = std::path::Path::new(package_dir).join(format!("{stem}.{ext}"));
-                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str())
-                        && let Err(e) = std::fs::write(&path, text)
-                    {
-                        eprintln!("error: cannot write {}: {e}", path.display());
-                        std::process::exit(1);
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                        crate::generate::write_or_exit(&path, text);
                     }
                 }
             }
-            Err(error) => {
-                eprintln!("error: {error}");
-                for p in &error.problems {
-                    println!("cargo::error={p}");
-                }
-                std::process::exit(1);
-            }
+            Err(error) => crate::generate::fail_build(&error),
         }
     }
     let file: syn::File = match syn::parse2(dispatch) {
@@ -937,9 +927,5 @@ pub fn build(specs: &[&str], package_dir: &str) {
             std::process::exit(1);
         }
     };
-    let out = std::path::Path::new(&out_dir).join("dispatch.rs");
-    if let Err(e) = std::fs::write(&out, prettyplease::unparse(&file)) {
-        eprintln!("error: cannot write {}: {e}", out.display());
-        std::process::exit(1);
-    }
+    crate::generate::write_or_exit(&std::path::Path::new(&out_dir).join("dispatch.rs"), &prettyplease::unparse(&file));
 }
