@@ -18,12 +18,13 @@ test: lint spec-check
 python-dev:
     cd python && VIRTUAL_ENV="$PWD/../.venv" ../.venv/bin/maturin develop --locked -q
 
-# The Python suite against the sandbox binary, mypy --strict and pyright strict on the examples,
+# The Python suite against the sandbox binary (the demo included), mypy --strict and pyright
+# strict on the Python examples and the demo,
 # and stubtest (the stubs match the module)
 python-test: python-dev
     cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
     {{python}} -m pytest -q python/tests
-    .venv/bin/mypy --strict python/examples
+    .venv/bin/mypy --strict python/examples examples/reconcile.py
     .venv/bin/pyright -p python/pyrightconfig.json
     {{python}} -m mypy.stubtest pspkit --allowlist python/stubtest-allowlist.txt
 
@@ -75,9 +76,11 @@ bench-sandbox:
 sandbox port="8080":
     cargo run --release --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}
 
-# The demo: the reconciliation of five providers against the in-process sandbox
-demo:
-    cargo run -q --locked -p pspkit-examples --example reconcile
+# The demo: builds the Python package into .venv and the sandbox, then runs examples/reconcile.py
+# (five providers reconciled against the sandbox; `examples/reconcile.rs` is the Rust version)
+demo: python-dev
+    cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
+    {{python}} examples/reconcile.py
 
 # Run every example (the demo with a smaller data set), as the test command does
 examples:

@@ -13,6 +13,7 @@ import pytest
 from conftest import KEYS, Sandbox
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "reconcile.py"
 
 
 def sandbox_env(sandbox: Sandbox) -> Dict[str, str]:
@@ -37,10 +38,31 @@ def sandbox_env(sandbox: Sandbox) -> Dict[str, str]:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.stem for e in EXAMPLES])
 def test_example_runs(example: Path, sandbox: Sandbox) -> None:
-    if example.name == "reconcile.py":
-        pytest.skip("the demo starts its own sandbox: run by `just demo` and test_demo")
     result = subprocess.run(
         [sys.executable, str(example)], env=sandbox_env(sandbox), capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip(), "the example printed nothing"
+
+
+def test_the_demo_reconciles_every_provider() -> None:
+    """`./run demo`'s script, on a smaller data set: it starts its own sandbox (with a webhook
+    receiver), and exits non-zero if any of its checks fails."""
+    result = subprocess.run(
+        [sys.executable, str(DEMO), "--size", "300"], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    rows = [line.split()[0] for line in lines[lines.index(next(l for l in lines if l.startswith("provider"))) + 1 :] if line]
+    for provider in ("onlyonepays", "onepay", "onchainpay", "firstpay", "firekassa"):
+        assert provider in rows, f"{provider} is missing from the table:\n{result.stdout}"
+    assert "webhooks verified" in result.stdout
+    assert "reconciliation FAILED" not in result.stderr
+    assert "operations reconciled across 5 providers" in result.stdout
+
+
+def test_the_demo_fails_loudly_without_its_sandbox(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(DEMO), "--sandbox-bin", str(tmp_path / "missing")], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "is missing" in result.stderr
