@@ -63,9 +63,18 @@ review:
 build-times:
     scripts/build-times.sh
 
-# Benchmarks: the Rust client against hand-written reqwest + serde; writes docs/benchmarks.md
-bench:
-    cargo run --release --locked -q -p pspkit-examples --example bench
+# Benchmarks (about 10 minutes): pspkit from Python against httpx + pydantic and requests, the
+# Rust client against hand-written reqwest + serde, build times, wheel size and import time.
+# Writes docs/benchmarks.md, docs/benchmarks.png and the README's summary.
+bench: wheel
+    {{python}} -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
+    {{python}} -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$(ls -t target/wheels/pspkit-*.whl | head -1)"
+    cargo build --release --locked -q -p pspkit-examples --example bench --example bench_server
+    mkdir -p target/bench
+    target/release/examples/bench > target/bench/rust.json
+    scripts/build-times.sh > target/bench/build.txt
+    {{python}} python/bench/bench.py --server target/release/examples/bench_server --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)"
+    @echo "the release wheel is installed in .venv; just python-dev puts the debug build back"
 
 # Sandbox benchmark: start-up time of the binary and list-page requests per second (release)
 bench-sandbox:

@@ -12,6 +12,7 @@ import atexit
 import enum
 import json
 import re
+import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, AsyncIterator, ClassVar, Dict, Iterator, Mapping, Optional, Tuple
@@ -96,10 +97,19 @@ class _Decimal(Conv):
         return str(exact)
 
 
+_FAST_ISO = sys.version_info >= (3, 11)
 _ISO = re.compile(r"^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d(?::\d\d)?)(?:\.(\d+))?(Z|[+-]\d\d:?\d\d)?$")
 
 
 def _parse_datetime(text: str) -> datetime:
+    if _FAST_ISO:
+        # Python 3.11+ reads every RFC 3339 form in C, an order of magnitude faster than below
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
     match = _ISO.match(text)
     if match is None:
         return datetime.fromisoformat(text)
@@ -292,6 +302,43 @@ def _pack_fields(model: type[Model], values: Mapping[str, Any], path: str) -> Di
 def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
     """A request body from keyword arguments (Python names), left-out fields omitted."""
     return _pack_fields(model, values, "")
+
+
+class _Field:
+    """A model field, converted from the JSON on each read. A data descriptor on the class: it is
+    found by normal attribute lookup, several times faster than a ``__getattr__`` fallback."""
+
+    __slots__ = ("wire", "decode")
+
+    def __init__(self, wire: str, conv: Conv) -> None:
+        self.wire = wire
+        self.decode = conv.decode
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj._data.get(self.wire)
+        return None if value is None else self.decode(value)
+
+
+class _PlainField(_Field):
+    """A field whose JSON value is already its Python value (strings, integers, booleans)."""
+
+    __slots__ = ()
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        return self if obj is None else obj._data.get(self.wire)
+
+
+def define(model: type[Model], fields: Dict[str, Tuple[str, Conv]]) -> None:
+    """Gives a generated model its field table (Python name -> wire name, converter) and a
+    descriptor per field. Called once per model when its module is imported."""
+    model._fields = fields
+    for name, (wire, conv) in fields.items():
+        if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
+            continue
+        plain = type(conv).decode is Conv.decode
+        setattr(model, name, _PlainField(wire, conv) if plain else _Field(wire, conv))
 
 
 class Model:

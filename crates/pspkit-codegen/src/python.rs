@@ -765,7 +765,7 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
         for m in &api.models {
             let fields: Vec<String> =
                 m.fields.iter().map(|f| format!("{}: ({}, {})", py_str(&f.py), py_str(&f.wire), f.ty.conv())).collect();
-            let _ = writeln!(out, "{}._fields = {{{}}}", m.name, fields.join(", "));
+            let _ = writeln!(out, "_r.define({}, {{{}}})", m.name, fields.join(", "));
         }
     }
 

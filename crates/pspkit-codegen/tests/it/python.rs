@@ -35,7 +35,7 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
     assert!(py.stub.contains("class PaymentStatus(_r.OpenEnum):"));
     assert!(py.stub.contains("    amount: Decimal\n"));
     assert!(py.stub.contains("    created_at: _dt.datetime | None\n"));
-    assert!(py.module.contains("Payment._fields = {"));
+    assert!(py.module.contains("_r.define(Payment, {"));
     let dispatch = py.dispatch.to_string();
     assert!(dispatch.contains("\"create_payment\" =>") && dispatch.contains("\"list_payments\" =>"));
 }
