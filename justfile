@@ -7,12 +7,13 @@ python := ".venv/bin/python"
 default:
     @just --list
 
-# Build the workspace and run every test: lint, spec validation, Rust tests, examples, and the
-# Python package's tests and type checks (what CI runs)
+# Build the workspace and run every test: lint, spec validation, Rust tests, examples, the Python
+# package's tests and type checks (the README's code blocks included), and the demo (what CI runs)
 test: lint spec-check
     cargo test --workspace --locked
     just examples
     just python-test
+    ./run demo
 
 # Build the Python package (debug) and install it into .venv, editable
 python-dev:

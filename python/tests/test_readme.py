@@ -1,0 +1,145 @@
+"""Every code block of the README is run, so none of them can rot:
+
+- ```rust blocks: compiled into the `readme` example (examples/build.rs) and run against a sandbox;
+- ```python blocks: run as scripts, with PSPKIT_* pointing at the sandbox;
+- ```sh blocks: each command is run (the pip install in a fresh virtual environment, `just
+  sandbox` until it serves), except the two commands, which are the test command itself
+  (`.ci/run`) and a step of it (`just test` ends with `./run demo`);
+- the ```text layout block: every path it lists exists.
+
+A block in another language, or a shell command this file does not know how to run, fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import pytest
+
+from conftest import ROOT, Sandbox
+from test_examples import sandbox_env
+
+README = ROOT / "README.md"
+
+
+def blocks() -> List[Tuple[str, int, str]]:
+    """(language, line, code) of every fenced block of the README."""
+    found: List[Tuple[str, int, str]] = []
+    lines = README.read_text().splitlines()
+    start = None
+    for number, line in enumerate(lines, 1):
+        if line.startswith("```") and start is None:
+            start, language = number, line[3:].strip()
+        elif line.startswith("```"):
+            assert start is not None
+            found.append((language, start, "\n".join(lines[start : number - 1])))
+            start = None
+    assert start is None, f"README.md: the block opened at line {start} is not closed"
+    return found
+
+
+def of(language: str) -> List[Tuple[int, str]]:
+    return [(line, code) for lang, line, code in blocks() if lang == language]
+
+
+def commands(code: str) -> List[str]:
+    """The commands of a shell block, comments removed."""
+    return [line.split("#", 1)[0].strip() for line in code.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_every_block_is_of_a_kind_this_file_runs() -> None:
+    languages = {lang for lang, _, _ in blocks()}
+    assert languages <= {"rust", "python", "sh", "text"}, languages
+    assert of("rust") and of("python") and of("sh"), "the README lost its examples"
+
+
+def test_rust_blocks_compile_and_run() -> None:
+    result = subprocess.run(
+        ["cargo", "run", "-q", "--locked", "-p", "pspkit-examples", "--example", "readme"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"ran {len(of('rust'))} README Rust blocks" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("line,code", of("python"), ids=[f"line {line}" for line, _ in of("python")])
+def test_python_blocks_run(line: int, code: str, sandbox: Sandbox) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=sandbox_env(sandbox), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, f"README.md line {line}:\n{result.stderr}"
+
+
+def test_layout_block_lists_real_paths() -> None:
+    (line, code), = of("text")
+    for entry in code.splitlines():
+        indent = len(entry) - len(entry.lstrip())
+        path = entry.split()[0] if entry.strip() and indent <= 2 else ""  # deeper: a description
+        if path and not path.startswith("pspkit-<"):
+            candidates = [ROOT / path, ROOT / "crates" / path]
+            assert any(p.exists() for p in candidates), f"README.md line {line}: {path} does not exist"
+
+
+KNOWN = ("./run ", "python3 ", "just sandbox ")
+
+
+def test_shell_blocks_hold_only_commands_run_here() -> None:
+    for line, code in of("sh"):
+        for command in commands(code):
+            assert command.startswith(KNOWN), f"README.md line {line}: no test runs `{command}`"
+
+
+def test_the_two_commands_are_what_ci_and_the_test_command_run() -> None:
+    two = [c for _, code in of("sh") for c in commands(code) if c.startswith("./run ")]
+    assert two == ["./run demo", "./run test"], two
+    assert "./run test" in (ROOT / ".ci" / "run").read_text()
+    recipe = re.search(r"^test:.*?(?=^\S)", (ROOT / "justfile").read_text(), re.S | re.M)
+    assert recipe and "./run demo" in recipe.group(0), "just test no longer runs the demo"
+
+
+def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
+    """The install lines exactly as written, with `python3` being a new venv's (a release build)."""
+    lines = [c for _, code in of("sh") for c in commands(code) if c.startswith("python3 ")]
+    assert any("pip install" in c for c in lines), lines
+    venv.create(tmp_path / "venv", with_pip=True)
+    env = dict(os.environ, PATH=f"{tmp_path / 'venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    env.pop("VIRTUAL_ENV", None)
+    for command in lines:
+        result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+        assert result.returncode == 0, f"`{command}` failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_just_sandbox_serves_every_provider() -> None:
+    (command,) = [c for _, code in of("sh") for c in commands(code) if c.startswith("just sandbox ")]
+    port = free_port()  # the README's 8080 may be taken on this machine
+    argv = [shutil.which("just") or str(ROOT / ".venv" / "bin" / "just"), *command.split()[1:-1], str(port)]
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               start_new_session=True)
+    try:
+        assert process.stdout is not None
+        printed: Dict[str, str] = {}
+        for line in process.stdout:  # cargo may build first: the release sandbox
+            if "http://" in line:
+                printed[line.split()[0]] = line
+            if "inspect" in printed:
+                break
+        for provider in ("onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"):
+            assert f"http://127.0.0.1:{port}/{provider}" in printed.get(provider, ""), printed
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
