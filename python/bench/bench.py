@@ -10,12 +10,13 @@ Every client does the same work against the same server, the fixed-response serv
 
 and reads `id`, `amount` (as Decimal), `status` and `created_at` of every cashout it decodes.
 The clients: pspkit sync and async (`pspkit.onepay`), httpx + pydantic v2 models (sync and
-async), and requests + dicts (`json.loads(..., parse_float=Decimal)`). Each measurement runs in
-a fresh process, 3 times; the figure is the median, and peak RSS is the process's maximum
-resident set size (`ru_maxrss`).
+async), requests + dicts (`json.loads(..., parse_float=Decimal)`), and the transport alone
+(`http.client`, decoding nothing). Each measurement runs in a fresh process; all of them run in
+5 interleaved rounds and the figure is the median. Peak RSS is the process's maximum resident
+set size (`ru_maxrss`).
 
-    python python/bench/bench.py --server target/release/examples/bench_server \
-        --rust target/bench/rust.json --build target/bench/build.txt --wheel target/wheels/pspkit-...whl
+`just bench` builds what this needs and runs it; `--reuse` rewrites the report from the last
+run's Python figures (target/bench/python.json) without measuring again.
 """
 
 from __future__ import annotations
