@@ -304,30 +304,22 @@ def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
     return _pack_fields(model, values, "")
 
 
-class _Field:
-    """A model field, converted from the JSON on each read. A data descriptor on the class: it is
-    found by normal attribute lookup, several times faster than a ``__getattr__`` fallback."""
+def _field(wire: str, conv: Conv) -> property:
+    """A model field as a property, converted from the JSON on each read. Found by normal
+    attribute lookup, it is several times faster than a ``__getattr__`` fallback."""
+    if type(conv).decode is Conv.decode:  # strings, integers, booleans: the JSON value itself
 
-    __slots__ = ("wire", "decode")
+        def plain(self: Model) -> Any:
+            return self._data.get(wire)
 
-    def __init__(self, wire: str, conv: Conv) -> None:
-        self.wire = wire
-        self.decode = conv.decode
+        return property(plain)
+    decode = conv.decode
 
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        value = obj._data.get(self.wire)
-        return None if value is None else self.decode(value)
+    def converted(self: Model) -> Any:
+        value = self._data.get(wire)
+        return None if value is None else decode(value)
 
-
-class _PlainField(_Field):
-    """A field whose JSON value is already its Python value (strings, integers, booleans)."""
-
-    __slots__ = ()
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        return self if obj is None else obj._data.get(self.wire)
+    return property(converted)
 
 
 def define(model: type[Model], fields: Dict[str, Tuple[str, Conv]]) -> None:
@@ -337,8 +329,7 @@ def define(model: type[Model], fields: Dict[str, Tuple[str, Conv]]) -> None:
     for name, (wire, conv) in fields.items():
         if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
             continue
-        plain = type(conv).decode is Conv.decode
-        setattr(model, name, _PlainField(wire, conv) if plain else _Field(wire, conv))
+        setattr(model, name, _field(wire, conv))
 
 
 class Model:

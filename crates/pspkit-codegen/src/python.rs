@@ -739,10 +739,14 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
         let _ = writeln!(out, "\nclass {}(_r.Model):", m.name);
         out.push_str(&docstring(if m.doc.is_empty() { &m.name } else { &m.doc }, "    "));
         if stub {
+            // read-only properties, as at runtime (`_r.define`); stubtest checks that they match
             for f in &m.fields {
-                let _ = writeln!(out, "    {}: {}", f.py, f.ty.output());
-                if !f.doc.is_empty() {
-                    out.push_str(&docstring(&f.doc, "    "));
+                let _ = write!(out, "    @property\n    def {}(self) -> {}:", f.py, f.ty.output());
+                if f.doc.is_empty() {
+                    out.push_str(" ...\n");
+                } else {
+                    out.push('\n');
+                    out.push_str(&docstring(&f.doc, "        "));
                 }
             }
             let mut required = Vec::new();

@@ -33,8 +33,9 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
          max_items: int | None = None) -> Iterator[Payment]:"
     ));
     assert!(py.stub.contains("class PaymentStatus(_r.OpenEnum):"));
-    assert!(py.stub.contains("    amount: Decimal\n"));
-    assert!(py.stub.contains("    created_at: _dt.datetime | None\n"));
+    // fields are read-only properties in the stub, as at runtime
+    assert!(py.stub.contains("    @property\n    def amount(self) -> Decimal:"));
+    assert!(py.stub.contains("    @property\n    def created_at(self) -> _dt.datetime | None:"));
     assert!(py.module.contains("_r.define(Payment, {"));
     let dispatch = py.dispatch.to_string();
     assert!(dispatch.contains("\"create_payment\" =>") && dispatch.contains("\"list_payments\" =>"));
