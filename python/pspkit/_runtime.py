@@ -305,8 +305,9 @@ def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
 
 
 def _field(wire: str, conv: Conv) -> property:
-    """A model field as a property, converted from the JSON on each read. Found by normal
-    attribute lookup, it is several times faster than a ``__getattr__`` fallback."""
+    """A model field as a property, converted from the JSON on each read (found by normal
+    attribute lookup: several times faster than a ``__getattr__`` fallback, and a class with
+    ``__getattr__`` slows every other attribute lookup too)."""
     if type(conv).decode is Conv.decode:  # strings, integers, booleans: the JSON value itself
 
         def plain(self: Model) -> Any:
@@ -324,7 +325,7 @@ def _field(wire: str, conv: Conv) -> property:
 
 def define(model: type[Model], fields: Dict[str, Tuple[str, Conv]]) -> None:
     """Gives a generated model its field table (Python name -> wire name, converter) and a
-    descriptor per field. Called once per model when its module is imported."""
+    property per field. Called once per model when its module is imported."""
     model._fields = fields
     for name, (wire, conv) in fields.items():
         if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
@@ -358,14 +359,6 @@ class Model:
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
         """An object from its JSON form (wire names), e.g. a webhook's data."""
         return Obj(cls).decode(dict(data))
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            wire, conv = type(self)._fields[name]
-        except KeyError:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
-        value = self._data.get(wire)
-        return None if value is None else conv.decode(value)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} objects are read-only")

@@ -12,6 +12,7 @@ A block in another language, or a shell command this file does not know how to r
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -31,6 +32,7 @@ from test_examples import sandbox_env
 README = ROOT / "README.md"
 
 
+@functools.lru_cache(maxsize=None)
 def blocks() -> List[Tuple[str, int, str]]:
     """(language, line, code) of every fenced block of the README."""
     found: List[Tuple[str, int, str]] = []
