@@ -107,20 +107,22 @@ pub fn check(
             }
         }
         Provider::OnChainPay => {
-            let failure = |message: &str| json!({"success": false, "error": {"code": 401, "name": "UNAUTHORIZED", "message": message}});
+            // the envelope on HTTP 401: OnChainPay documents no error status, and its clients
+            // read `success: false` on any status (see refusal::error_body)
+            let failure = |message: &str| json!({"success": false, "error": {"code": 401, "name": "UNAUTHORIZED", "message": message}, "requestId": format!("sbx-{}", crate::refusal::now_secs())});
             if header("x-api-public-key") != Some(creds.onchainpay_public_key.as_str()) {
-                return refuse(200, failure("Invalid public key."));
+                return refuse(401, failure("Invalid public key."));
             }
             let Some(signature) = header("x-api-signature") else {
-                return refuse(200, failure("No signature passed."));
+                return refuse(401, failure("No signature passed."));
             };
             if !signing::verify_hmac_sha256_hex(creds.onchainpay_secret_key.as_bytes(), body, signature) {
-                return refuse(200, failure("Invalid signature."));
+                return refuse(401, failure("Invalid signature."));
             }
             let nonce = serde_json::from_slice::<Value>(body).ok().and_then(|b| b.get("nonce").map(|n| n.to_string()));
-            let Some(nonce) = nonce else { return refuse(200, failure("No nonce passed.")) };
+            let Some(nonce) = nonce else { return refuse(401, failure("No nonce passed.")) };
             if !nonce_seen(&creds.onchainpay_public_key, &nonce) {
-                return refuse(200, failure("Nonce has already been used."));
+                return refuse(401, failure("Nonce has already been used."));
             }
         }
         Provider::FirstPay if header("content-type").is_some_and(|t| t.starts_with("multipart/form-data")) => {

@@ -24,11 +24,14 @@ pub enum Fault {
     HtmlErrorPage,
     /// The usual body with a `text/html` content type.
     WrongContentType,
+    /// The handler panics while it holds the sandbox's state: the request gets a 500 in the
+    /// provider's error shape and every later request is served as usual.
+    Panic,
 }
 
 impl Fault {
     /// Parses `429`, `429:2`, `500`, `502`, `503`, `reset`, `reset-mid-body`, `delay:250`,
-    /// `truncate`, `html`, `content-type`.
+    /// `truncate`, `html`, `content-type`, `panic`.
     pub fn parse(text: &str) -> Option<Fault> {
         let (name, arg) = text.trim().split_once(':').map_or((text.trim(), None), |(n, a)| (n, Some(a)));
         let arg_u64 = arg.and_then(|a| a.trim().parse::<u64>().ok());
@@ -41,6 +44,7 @@ impl Fault {
             "truncate" => Fault::TruncatedJson,
             "html" => Fault::HtmlErrorPage,
             "content-type" => Fault::WrongContentType,
+            "panic" => Fault::Panic,
             _ => return None,
         })
     }

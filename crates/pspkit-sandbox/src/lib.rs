@@ -17,12 +17,21 @@
 //! # }
 //! ```
 
+mod admin;
 pub mod auth;
+mod dispatch;
 pub mod faults;
 pub mod inbox;
+mod listener;
+pub mod openapi;
+pub mod refusal;
+pub mod requests;
+mod respond;
 pub mod server;
 pub mod spec;
 pub mod store;
+mod sync;
+pub mod validate;
 
 pub use auth::Credentials;
 pub use faults::{Fault, FaultPlan};

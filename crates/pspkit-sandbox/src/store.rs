@@ -1,5 +1,5 @@
 //! The sandbox's state: resources created through the API or seeded at start, idempotency keys,
-//! seen nonces and a log of requests, plus the spec-driven list engine that pages them in each
+//! and seen nonces, plus the spec-driven list engine that pages them in each
 //! provider's style.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -263,8 +263,6 @@ pub struct Store {
     pub idempotency: HashMap<String, (Value, Value)>,
     /// OnChainPay nonces seen, per public key.
     pub nonces: HashSet<(String, String)>,
-    /// Requests seen: (provider, operationId, HTTP status answered).
-    pub requests: Vec<(Provider, String, u16)>,
     /// Counter for ids.
     pub next_id: u64,
     /// Position of each object by its id, per (provider, kind): gets stay fast on large data sets.

@@ -79,7 +79,7 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
     )
     .unwrap();
     assert_eq!(wrong.get_payment_status(&request).await.unwrap_err().api().unwrap().code.as_deref(), Some("NO_KEY"));
-    // OnChainPay: wrong secret -> success:false under HTTP 200
+    // OnChainPay: wrong secret -> its success:false envelope, on HTTP 401
     let wrong = pspkit_onchainpay::OnChainPay::new("sandbox-onchainpay-public", "wrong")
         .unwrap()
         .with_base_url(&sb.base_url("onchainpay"));
@@ -87,7 +87,7 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
     let api = err.api().unwrap();
     assert_eq!(
         (api.status, api.code.as_deref(), api.message.as_deref()),
-        (200, Some("UNAUTHORIZED"), Some("Invalid signature."))
+        (401, Some("UNAUTHORIZED"), Some("Invalid signature."))
     );
 }
 

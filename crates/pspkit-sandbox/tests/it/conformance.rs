@@ -46,6 +46,23 @@ fn convert(node: &Value) -> Value {
     }
 }
 
+fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
+    while let Some(target) =
+        node.get("$ref").and_then(Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#')))
+    {
+        node = target;
+    }
+    node
+}
+
+/// The operation's parameters, path-level ones included, references resolved.
+fn parameters(doc: &Value, op: &Op) -> Vec<Value> {
+    let item = &doc["paths"][op.path.as_str()];
+    let own = item[op.method.to_lowercase().as_str()]["parameters"].as_array().cloned().unwrap_or_default();
+    let shared = item["parameters"].as_array().cloned().unwrap_or_default();
+    shared.iter().chain(own.iter()).map(|p| resolve(doc, p).clone()).collect()
+}
+
 fn response_schema(doc: &Value, op: &Op) -> Option<Value> {
     let method = op.method.to_lowercase();
     let responses =
@@ -78,16 +95,37 @@ async fn every_operation_is_answered_and_schema_valid() {
         for op in spec::operations(provider) {
             let multipart = op.request_content_type.as_deref().is_some_and(|t| t.starts_with("multipart/"));
             let sample = sandbox.sample_id(provider, &op.id);
+            let params = parameters(doc, &op);
+            // every declared parameter a request needs, as the spec exemplifies it: path ids
+            // are ones the sandbox knows, the rest the spec's example or first enum value
+            let value = |p: &Value| {
+                let schema = p.get("schema").map(|s| resolve(doc, s));
+                p.get("example")
+                    .or_else(|| schema.and_then(|s| s.get("enum")).and_then(|e| e.get(0)))
+                    .or_else(|| schema.and_then(|s| s.get("example")))
+                    .map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+            };
             let mut path = op.path.clone();
-            while let Some(start) = path.find('{') {
-                let end = path[start..].find('}').map_or(path.len(), |e| start + e + 1);
-                let value = sample.clone().unwrap_or_else(|| "card".into());
-                path.replace_range(start..end, &value);
+            let mut headers: Vec<(String, String)> = Vec::new();
+            for p in &params {
+                let name = p["name"].as_str().unwrap_or_default();
+                match p["in"].as_str() {
+                    Some("path") => {
+                        let enumerated = p.pointer("/schema/enum").is_some();
+                        let given = if enumerated { value(p) } else { sample.clone().or_else(|| value(p)) };
+                        path = path.replace(&format!("{{{name}}}"), &given.unwrap_or_else(|| "card".into()));
+                    }
+                    Some("header") if p["required"] == json!(true) => {
+                        headers.push((name.to_owned(), value(p).unwrap_or_else(|| "sandbox".into())));
+                    }
+                    _ => {}
+                }
             }
             let mut body = op.request_example.clone().unwrap_or(json!({}));
             if let (Some(id), Some(map)) = (&sample, body.as_object_mut()) {
                 for field in ["orderId", "withdrawalId", "invoiceId", "paymentId", "id"] {
-                    if map.contains_key(field) {
+                    // only a scalar id: a list of ids keeps the example's
+                    if map.get(field).is_some_and(|v| v.is_string() || v.is_number()) {
                         map.insert(field.into(), json!(id));
                     }
                 }
@@ -102,9 +140,12 @@ async fn every_operation_is_answered_and_schema_valid() {
                     "--b\r\nContent-Disposition: form-data; name=\"publicKey\"\r\n\r\n{key}\r\n--b\r\nContent-Disposition: form-data; name=\"hash\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.png\"\r\n\r\nPNG\r\n--b--\r\n"
                 );
                 builder = builder.header("content-type", "multipart/form-data; boundary=b").body(form);
-            } else if op.method != "GET" && op.method != "DELETE" {
+            } else if op.method != "GET" && (op.method != "DELETE" || op.request_content_type.is_some()) {
                 builder =
                     builder.header("content-type", "application/json").body(serde_json::to_vec(&body).expect("json"));
+            }
+            for (name, value) in &headers {
+                builder = builder.header(name.as_str(), value.as_str());
             }
             if let Some(h) = &op.idempotency_header {
                 builder = builder.header(h.as_str(), pspkit::auth::new_idempotency_key());

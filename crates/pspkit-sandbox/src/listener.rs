@@ -1,0 +1,59 @@
+//! The accept loop: one task per connection, each request given the means to drop its own
+//! connection (the `reset` faults).
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+
+use crate::sync::lock;
+
+/// After a failed accept (out of file descriptors, a connection reset while queued) the loop
+/// waits this long instead of spinning on the same error.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
+/// Drops the connection a request arrived on: the fault "reset".
+#[derive(Clone)]
+pub(crate) struct KillSwitch(Arc<Mutex<Option<socket2::Socket>>>);
+
+impl KillSwitch {
+    pub(crate) fn fire(&self) {
+        if let Some(socket) = lock(&self.0).take() {
+            let _ = socket.set_linger(Some(Duration::ZERO));
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        }
+    }
+}
+
+pub(crate) async fn serve(listener: tokio::net::TcpListener, app: axum::Router) {
+    use tower::ServiceExt as _;
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let kill = stream.into_std().and_then(|std| {
+            let dup = std.try_clone()?;
+            Ok((
+                tokio::net::TcpStream::from_std(std)?,
+                KillSwitch(Arc::new(Mutex::new(Some(socket2::Socket::from(dup))))),
+            ))
+        });
+        // no descriptor for the duplicate: the connection is closed, the loop goes on
+        let Ok((stream, kill)) = kill else { continue };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(kill.clone());
+                app.clone().oneshot(request.map(Body::new))
+            });
+            let _ = hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new())
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
