@@ -83,6 +83,12 @@ bench-sandbox:
     cargo build --release --locked -p pspkit-sandbox
     target/release/sandbox-bench --seconds 5 --connections 32
 
+# Fuzz every generated response decoder (a million mutated bodies per provider, release build)
+# and the response headers the runtime reads; prints the count and time per target. Arguments
+# go to the runner, e.g. `just fuzz --cases 10000 --seed 7 --only onepay`
+fuzz *args:
+    cargo run -q --release --locked -p pspkit-tests --bin fuzz -- {{args}}
+
 # Run the sandbox on a port, for your own tests or the demo
 sandbox port="8080":
     cargo run --release --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}

@@ -1,6 +1,7 @@
 //! Generates `decode_example`, a table from (provider, operation) to the generated Rust types of
 //! its responses, so the spec-example test can decode every example into the exact type the
-//! client would.
+//! client would, and `DECODERS`, every JSON response decoder of every provider as the client runs
+//! it (`pspkit::decode_answer` with the operation's success and error types), for the fuzzer.
 
 use std::fmt::Write as _;
 
@@ -8,6 +9,7 @@ use pspkit_codegen::{Spec, generate, summary};
 
 fn main() {
     let mut arms = String::new();
+    let mut decoders = String::new();
     for provider in pspkit_tests_providers() {
         let path = format!("../specs/{provider}.yaml");
         println!("cargo:rerun-if-changed={path}");
@@ -15,6 +17,22 @@ fn main() {
         let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
         let krate = format!("pspkit_{provider}");
         for m in summary::response_types(&generated) {
+            // A payload that is no JSON (nothing, a file) is never decoded: only its error
+            // statuses are, so the success type does not matter.
+            let json = |ty: &str| ty != "()" && !ty.contains("ByteStream");
+            let (success, error) = (json(&m.success), json(&m.error));
+            if success || error {
+                let ty = |t: &String, ok| if ok { qualify(t, &krate) } else { "::serde::de::IgnoredAny".into() };
+                let _ = writeln!(
+                    decoders,
+                    "    Decoder {{ provider: {provider:?}, operation: {:?}, success: {success}, error: {error}, \
+                     decode: |status, headers, body| ::pspkit::decode_answer::<{}, {}>(&{krate}::SPEC, {:?}, status, headers, body).map(drop) }},",
+                    m.method,
+                    ty(&m.success, success),
+                    ty(&m.error, error),
+                    m.method
+                );
+            }
             for (kind, ty) in [("success", &m.success), ("error", &m.error)] {
                 if ty == "()" || ty.contains("ByteStream") {
                     continue;
@@ -30,6 +48,10 @@ fn main() {
          /// `success` or `error`); `None` when the operation has no JSON body of that kind.\n\
          pub fn decode_example(provider: &str, operation: &str, kind: &str, json: &str) -> Option<Result<(), String>> {{\n\
          \x20   match (provider, operation, kind) {{\n{arms}        _ => None,\n    }}\n}}\n"
+    );
+    let code = format!(
+        "{code}\n/// Every JSON response decoder of every provider, as the client runs it.\n\
+         pub const DECODERS: &[Decoder] = &[\n{decoders}];\n"
     );
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("examples_table.rs");
     std::fs::write(out, code).expect("write examples_table.rs");

@@ -3,6 +3,7 @@
 
 mod decoding;
 mod examples;
+mod fuzz;
 mod pagination;
 mod runtime;
 mod secrets;

@@ -1,5 +1,5 @@
 //! Helpers for pspkit's workspace tests: where the specs are, a scripted loopback server
-//! (answers and faults), test keys, and the generated table of response types.
+//! (answers and faults), test keys, the generated table of response types, and the fuzzer.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,6 +18,36 @@ pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> 
 }
 
 include!(concat!(env!("OUT_DIR"), "/examples_table.rs"));
+
+pub mod fuzz;
+
+/// One generated response decoder: an operation's success and error types behind
+/// `pspkit::decode_answer`, with its provider's spec facts.
+#[derive(Clone, Copy, Debug)]
+pub struct Decoder {
+    /// The provider (spec file stem).
+    pub provider: &'static str,
+    /// The operation's generated method name.
+    pub operation: &'static str,
+    /// Whether a 2xx answer carries JSON (not nothing, not a file).
+    pub success: bool,
+    /// Whether an error answer has a JSON schema.
+    pub error: bool,
+    /// Decodes one answer (status, headers, body) as the client would, dropping the payload.
+    pub decode: fn(u16, &http::HeaderMap, &[u8]) -> Result<(), pspkit::Error>,
+}
+
+/// A provider's spec facts, as its generated client carries them.
+pub fn provider_spec(provider: &str) -> &'static pspkit::ProviderSpec {
+    match provider {
+        "onlyonepays" => &pspkit_onlyonepays::SPEC,
+        "firekassa" => &pspkit_firekassa::SPEC,
+        "firstpay" => &pspkit_firstpay::SPEC,
+        "onepay" => &pspkit_onepay::SPEC,
+        "onchainpay" => &pspkit_onchainpay::SPEC,
+        other => panic!("no provider {other:?}"),
+    }
+}
 
 /// Test-only RSA keys (tests/fixtures/keys/README.md).
 pub mod keys {

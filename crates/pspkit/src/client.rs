@@ -20,6 +20,9 @@ use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tracing::Instrument as _;
 
+mod answer;
+pub use answer::decode_answer;
+
 use crate::auth::{Credentials, new_idempotency_key};
 use crate::error::{ApiError, DecodeError, Error, FieldError, excerpt};
 use crate::operation::{ProviderSpec, RetryClass};

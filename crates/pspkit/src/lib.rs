@@ -26,7 +26,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use auth::Credentials;
-pub use client::{Context, call, call_stream, exec};
+pub use client::{Context, call, call_stream, decode_answer, exec};
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};

@@ -1,0 +1,80 @@
+//! The decode half of a call, offline: one complete HTTP answer in, what the typed client method
+//! would return out. Public so that tests and fuzzers prove things about the path real calls
+//! take, not about a copy of it.
+
+use bytes::Bytes;
+use futures_util::FutureExt as _;
+use progenitor_client::{Error as Progenitor, ResponseValue};
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::{Buffered, CallRecord, Unwrapped, convert, locate_decode_error, unwrap_envelope};
+use crate::error::Error;
+use crate::operation::ProviderSpec;
+
+/// Turns one complete HTTP answer to `operation` (the generated method name) into what the
+/// client method returns for it: the payload `T`, or one [`Error`].
+///
+/// `T` is the operation's success type and `E` its error type, as in the generated client. The
+/// steps are the call's own, minus the transport and the retries:
+///
+/// 1. [`exec`](super::exec)'s envelope step: a 2xx body wrapped in the provider's `x-envelope`
+///    is unwrapped to its payload, and a `success: false` envelope is answered as HTTP 400;
+/// 2. the generated client's dispatch on the status: 2xx decodes `T`, 4xx and 5xx decode `E` as
+///    an error response, anything else is unexpected;
+/// 3. progenitor's `ResponseValue::from_response`, the very function the generated client calls
+///    (`serde_json::from_slice` of the whole body);
+/// 4. the same conversion as [`call`](super::call): a 2xx body that does not match `T` is
+///    [`Error::Decode`] with the path where it stopped matching, an error status is
+///    [`Error::Api`] (or `RateLimited`, `Unauthorized`, `NotFound`) read from the body and the
+///    headers (`Retry-After`, request ids).
+///
+/// Only JSON payloads: for an operation answering no body or a file, use `T = IgnoredAny`
+/// (`serde::de::IgnoredAny`) and look at error statuses only.
+pub fn decode_answer<T: DeserializeOwned, E: DeserializeOwned>(
+    spec: &'static ProviderSpec,
+    operation: &str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<T, Error> {
+    let name: &'static str = spec.operation(operation).map(|op| op.name).unwrap_or("unknown_operation");
+    let answer = Buffered {
+        status,
+        version: http::Version::HTTP_11,
+        headers: headers.clone(),
+        body: Bytes::copy_from_slice(body),
+    };
+    // What exec records and hands to the generated code: the payload of an envelope, or a
+    // `success: false` envelope whole, as HTTP 400.
+    let answer = match unwrap_envelope(spec, answer) {
+        Unwrapped::Payload(payload) => payload,
+        Unwrapped::Failed(failed) => Buffered { status: 400, ..failed },
+    };
+    let record = CallRecord {
+        attempts: 1,
+        last_status: Some(status),
+        last_headers: headers.clone(),
+        last_body: answer.body.clone(),
+        ..CallRecord::default()
+    };
+    let response = answer.into_response();
+    let result: Result<ResponseValue<T>, Progenitor<E>> = match response.status().as_u16() {
+        200..=299 => settle(ResponseValue::<T>::from_response::<E>(response)),
+        400..=599 => match settle(ResponseValue::<E>::from_response::<E>(response)) {
+            Ok(value) => Err(Progenitor::ErrorResponse(value)),
+            Err(e) => Err(e),
+        },
+        _ => Err(Progenitor::UnexpectedResponse(response)),
+    };
+    result.map(ResponseValue::into_inner).map_err(|e| convert(spec, name, e, record, locate_decode_error::<T>))
+}
+
+/// Runs progenitor's async body read to completion: the body is already in memory, so the read
+/// finishes on its first poll and no runtime is needed.
+fn settle<V, E>(
+    read: impl std::future::Future<Output = Result<ResponseValue<V>, Progenitor<E>>>,
+) -> Result<ResponseValue<V>, Progenitor<E>> {
+    read.now_or_never()
+        .unwrap_or_else(|| Err(Progenitor::Custom("an in-memory body was not read on the first poll".into())))
+}
