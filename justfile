@@ -75,8 +75,14 @@ bench: wheel
     mkdir -p target/bench
     target/release/examples/bench > target/bench/rust.json
     scripts/build-times.sh > target/bench/build.txt
+    just bench-webhooks | tee target/bench/webhooks.md
     {{python}} python/bench/bench.py --server target/release/examples/bench_server --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)"
     @echo "the release wheel is installed in .venv; just python-dev puts the debug build back"
+
+# Webhook verification on hostile bodies (release): forged 1 MiB OnePay bodies must be refused
+# in under 20 ms (median); prints the table, exits non-zero on a miss
+bench-webhooks:
+    cargo run --release --locked -q -p pspkit-examples --example webhook_bench
 
 # Sandbox benchmark: start-up time of the binary and list-page requests per second (release)
 bench-sandbox:

@@ -292,9 +292,14 @@ def _pack_fields(model: type[Model], values: Mapping[str, Any], path: str) -> Di
             spec = fields[wire_names[key]]
         if spec is None:
             raise _invalid(f"{path}.{key}" if path else key, f"{model.__name__} has no field {key!r}")
-        if value is None:
-            continue
         wire, conv = spec
+        name = key if key in fields else wire_names[key]
+        if value is None:
+            if name in model._send_null:
+                out[wire] = None
+            elif name in model._required:
+                raise _invalid(f"{path}.{key}" if path else key, "is required and may not be None")
+            continue
         out[wire] = conv.encode(value, f"{path}.{key}" if path else key)
     return out
 
@@ -323,10 +328,19 @@ def _field(wire: str, conv: Conv) -> property:
     return property(converted)
 
 
-def define(model: type[Model], fields: Dict[str, Tuple[str, Conv]]) -> None:
-    """Gives a generated model its field table (Python name -> wire name, converter) and a
-    property per field. Called once per model when its module is imported."""
+def define(
+    model: type[Model],
+    fields: Dict[str, Tuple[str, Conv]],
+    required: Tuple[str, ...] = (),
+    send_null: Tuple[str, ...] = (),
+) -> None:
+    """Gives a generated model its field table (Python name -> wire name, converter), the fields a
+    request must carry (``required``) and those it carries as ``null`` when given ``None``
+    (``send_null``: required but nullable), and a property per field. Called once per model
+    when its module is imported."""
     model._fields = fields
+    model._required = frozenset(required)
+    model._send_null = frozenset(send_null)
     for name, (wire, conv) in fields.items():
         if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
             continue
@@ -341,6 +355,8 @@ class Model:
 
     __slots__ = ("_data",)
     _fields: ClassVar[Dict[str, Tuple[str, Conv]]] = {}
+    _required: ClassVar[frozenset[str]] = frozenset()
+    _send_null: ClassVar[frozenset[str]] = frozenset()
     _wire_cache: ClassVar[Optional[Dict[str, str]]] = None
     _data: Dict[str, Any]
 

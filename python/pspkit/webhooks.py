@@ -1,7 +1,12 @@
 """Verifying (and, for testing handlers, signing) the webhooks providers send.
 
 Pass the raw body bytes exactly as received, before any JSON parsing: every check runs on them,
-in constant time, and fails closed with ``pspkit.WebhookVerificationError``.
+in constant time and in time linear in the body, and fails closed with
+``pspkit.WebhookVerificationError``. Bodies over ``max_body_bytes`` (1 MiB by default) are refused
+before they are parsed. OnePay events whose signed ``event.timestamp`` is more than ``tolerance``
+seconds (300 by default) from now are refused as replays. FirstPay's signature does not cover
+nested objects, nested arrays or values holding its separators: ``verify`` returns only the
+covered fields in ``data`` and names the others in ``Event.unverified_fields``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 from . import _native
 
@@ -28,6 +33,15 @@ class Event:
     """The object id, when the provider puts one at the top (FirstPay)."""
     details: Mapping[str, Any] = field(default_factory=dict)
     """Other facts the provider sends (OnePay ``timestamp`` and ``environment``, OnChainPay ``public_key``)."""
+    unverified_fields: Sequence[str] = ()
+    """Fields of the body the signature does not cover, left out of ``data`` (FirstPay)."""
+
+
+MAX_BODY_BYTES = 1 << 20
+"""The default cap on a webhook body, in bytes."""
+
+TOLERANCE = 300.0
+"""The default replay tolerance, in seconds (OnePay)."""
 
 
 def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
@@ -45,11 +59,30 @@ class _OnePay:
     """OnePay: ``x-signature`` (HMAC-SHA256 of the body) and ``x-webhook-token``."""
 
     def verify(
-        self, body: bytes, headers: Mapping[str, str], secret: str, *, token: Optional[str] = None
+        self,
+        body: bytes,
+        headers: Mapping[str, str],
+        secret: str,
+        *,
+        token: Optional[str] = None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        tolerance: Optional[float] = TOLERANCE,
+        now: Optional[float] = None,
     ) -> Event:
-        """Verifies a OnePay webhook with the webhook's secret (and its token, when given)."""
+        """Verifies a OnePay webhook with the webhook's secret (and its token, when given).
+
+        ``tolerance`` is how many seconds the signed ``event.timestamp`` may be from ``now``
+        (Unix seconds; the system clock by default); ``None`` turns the replay check off, and
+        accepts events without a timestamp: de-duplicate by event then."""
         kind, data, timestamp, environment = _native.onepay_verify(
-            body, _header(headers, "x-signature"), _header(headers, "x-webhook-token"), secret, token
+            body,
+            _header(headers, "x-signature"),
+            _header(headers, "x-webhook-token"),
+            secret,
+            token,
+            max_body_bytes,
+            tolerance,
+            now,
         )
         return Event(kind, _json(data), details={"timestamp": timestamp, "environment": environment})
 
@@ -61,10 +94,13 @@ class _OnePay:
 class _OnChainPay:
     """OnChainPay: ``x-api-signature`` (HMAC-SHA256 of the body with the API secret key)."""
 
-    def verify(self, body: bytes, headers: Mapping[str, str], secret_key: str) -> Event:
-        """Verifies an OnChainPay webhook with the secret key of the API key pair."""
+    def verify(
+        self, body: bytes, headers: Mapping[str, str], secret_key: str, *, max_body_bytes: int = MAX_BODY_BYTES
+    ) -> Event:
+        """Verifies an OnChainPay webhook with the secret key of the API key pair. OnChainPay sends
+        no timestamp: de-duplicate by the object's id and status."""
         public_key, data = _native.onchainpay_verify(
-            body, _header(headers, "x-api-signature"), _header(headers, "x-api-public-key"), secret_key
+            body, _header(headers, "x-api-signature"), _header(headers, "x-api-public-key"), secret_key, max_body_bytes
         )
         payload = _json(data)
         status = payload.get("status") if isinstance(payload, dict) else None
@@ -78,11 +114,13 @@ class _OnChainPay:
 class _FirstPay:
     """FirstPay: the body's ``hash`` (RSA-SHA256 by FirstPay)."""
 
-    def verify(self, body: bytes, firstpay_public_key: str) -> Event:
+    def verify(self, body: bytes, firstpay_public_key: str, *, max_body_bytes: int = MAX_BODY_BYTES) -> Event:
         """Verifies a postback with FirstPay's public key (PEM) from the merchant settings,
-        never with the ``publicKey`` the body carries."""
-        status, ident, data = _native.firstpay_verify(body, firstpay_public_key)
-        return Event(status, _json(data), id=ident)
+        never with the ``publicKey`` the body carries. ``data`` holds only the fields the
+        signature covers; ``unverified_fields`` names the others (nested objects, nested arrays,
+        values holding ``|``), which must not be trusted."""
+        status, ident, data, unverified = _native.firstpay_verify(body, firstpay_public_key, max_body_bytes)
+        return Event(status, _json(data), id=ident, unverified_fields=tuple(unverified))
 
     def sign(self, body: bytes, private_key: str) -> bytes:
         """The body with ``hash`` added, signed as FirstPay would, for testing handlers."""

@@ -20,6 +20,8 @@ use serde::Serialize;
 use pspkit::paginate::{PageOptions, Pages};
 use pspkit::{Error, RetryPolicy, SecretString};
 
+mod webhooks;
+
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
 /// The keyword arguments of one call, taken one by one into their Rust types.
@@ -573,77 +575,6 @@ fn wait_idle(py: Python<'_>, timeout: f64) -> bool {
     })
 }
 
-fn webhook_error(py: Python<'_>, e: pspkit::webhooks::WebhookError) -> PyErr {
-    let raised = (|| -> PyResult<PyErr> {
-        let errors = py.import("pspkit.errors")?;
-        let instance = errors.getattr("WebhookVerificationError")?.call1((e.to_string(),))?;
-        Ok(PyErr::from_value(instance))
-    })();
-    raised.unwrap_or_else(|err| err)
-}
-
-/// OnePay: verifies `body` against `x-signature` (and `x-webhook-token` when `expected_token`
-/// is given); returns `(event_type, data_json, timestamp, environment)`.
-#[pyfunction]
-#[pyo3(signature = (body, signature, token, secret, expected_token=None))]
-fn onepay_verify(
-    py: Python<'_>,
-    body: &[u8],
-    signature: Option<&str>,
-    token: Option<&str>,
-    secret: String,
-    expected_token: Option<String>,
-) -> PyResult<(String, String, Option<i64>, Option<String>)> {
-    let expected = expected_token.map(SecretString::from);
-    let event =
-        pspkit::webhooks::onepay::verify(body, signature, token, &SecretString::from(secret), expected.as_ref())
-            .map_err(|e| webhook_error(py, e))?;
-    Ok((event.event_type.to_string(), event.data.get().to_owned(), event.timestamp, event.environment))
-}
-
-/// OnePay: the `x-signature` for a body.
-#[pyfunction]
-fn onepay_sign(secret: String, body: &[u8]) -> String {
-    pspkit::webhooks::onepay::sign(&SecretString::from(secret), body)
-}
-
-/// OnChainPay: verifies `body` against `x-api-signature`; returns `(public_key, data_json)`.
-#[pyfunction]
-fn onchainpay_verify(
-    py: Python<'_>,
-    body: &[u8],
-    signature: Option<&str>,
-    public_key: Option<&str>,
-    secret: String,
-) -> PyResult<(Option<String>, String)> {
-    let event = pspkit::webhooks::onchainpay::verify(body, signature, public_key, &SecretString::from(secret))
-        .map_err(|e| webhook_error(py, e))?;
-    Ok((event.public_key, event.data.get().to_owned()))
-}
-
-/// OnChainPay: the `x-api-signature` for a body.
-#[pyfunction]
-fn onchainpay_sign(secret: String, body: &[u8]) -> String {
-    pspkit::webhooks::onchainpay::sign(&SecretString::from(secret), body)
-}
-
-/// FirstPay: verifies a postback with FirstPay's public key (PEM); returns
-/// `(status, id, data_json)`.
-#[pyfunction]
-fn firstpay_verify(py: Python<'_>, body: &[u8], public_key: &str) -> PyResult<(String, Option<String>, String)> {
-    let key = pspkit::signing::RsaVerifyingKey::from_pem(public_key).map_err(|e| to_py(py, e))?;
-    let postback = pspkit::webhooks::firstpay::verify(body, &key).map_err(|e| webhook_error(py, e))?;
-    Ok((postback.status.to_string(), postback.id.map(|i| i.to_string()), postback.data.get().to_owned()))
-}
-
-/// FirstPay: signs a postback body with a private key (PEM), returning the body with `hash`.
-#[pyfunction]
-fn firstpay_sign<'py>(py: Python<'py>, body: &[u8], private_key: &str) -> PyResult<Bound<'py, PyBytes>> {
-    let key = pspkit::signing::RsaSigningKey::from_pem(private_key).map_err(|e| to_py(py, e))?;
-    let signed = pspkit::webhooks::firstpay::sign(body, &key).map_err(|e| webhook_error(py, e))?;
-    Ok(PyBytes::new(py, &signed))
-}
-
 /// The native module.
 #[pymodule]
 #[pyo3(name = "_native")]
@@ -652,12 +583,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Pager>()?;
     m.add_class::<Canceller>()?;
     m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
-    m.add_function(wrap_pyfunction!(onepay_verify, m)?)?;
-    m.add_function(wrap_pyfunction!(onepay_sign, m)?)?;
-    m.add_function(wrap_pyfunction!(onchainpay_verify, m)?)?;
-    m.add_function(wrap_pyfunction!(onchainpay_sign, m)?)?;
-    m.add_function(wrap_pyfunction!(firstpay_verify, m)?)?;
-    m.add_function(wrap_pyfunction!(firstpay_sign, m)?)?;
+    webhooks::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

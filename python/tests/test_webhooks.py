@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from decimal import Decimal
 from typing import Dict, Iterator, List, Tuple
 
 import pytest
@@ -14,17 +15,70 @@ from pspkit import webhooks
 from conftest import start_sandbox
 
 
+SAMPLE_TIME = 1767225600.0
+
+
 def test_onepay_sign_verify_and_tamper() -> None:
     body = b'{"event":{"type":"cashout.processed","timestamp":1767225600},"cashout":{"id":"c1","amount":1500}}'
     signature = webhooks.onepay.sign(body, "wh_secret")
-    event = webhooks.onepay.verify(body, {"X-Signature": signature}, "wh_secret")
+    event = webhooks.onepay.verify(body, {"X-Signature": signature}, "wh_secret", now=SAMPLE_TIME + 10)
     assert event.type == "cashout.processed" and event.data["id"] == "c1"
     with pytest.raises(pspkit.WebhookVerificationError):
-        webhooks.onepay.verify(body.replace(b"1500", b"9500"), {"x-signature": signature}, "wh_secret")
+        webhooks.onepay.verify(body.replace(b"1500", b"9500"), {"x-signature": signature}, "wh_secret", now=SAMPLE_TIME)
     with pytest.raises(pspkit.WebhookVerificationError):
-        webhooks.onepay.verify(body, {"x-signature": signature}, "another_secret")
+        webhooks.onepay.verify(body, {"x-signature": signature}, "another_secret", now=SAMPLE_TIME)
     with pytest.raises(pspkit.WebhookVerificationError):
-        webhooks.onepay.verify(body, {}, "wh_secret")
+        webhooks.onepay.verify(body, {}, "wh_secret", now=SAMPLE_TIME)
+
+
+def test_onepay_replays_are_refused_outside_the_tolerance() -> None:
+    body = b'{"event":{"type":"cashout.processed","timestamp":1767225600},"cashout":{"id":"c1","amount":1500}}'
+    headers = {"x-signature": webhooks.onepay.sign(body, "wh_secret")}
+    assert webhooks.onepay.verify(body, headers, "wh_secret", now=SAMPLE_TIME + 299).type == "cashout.processed"
+    with pytest.raises(pspkit.WebhookVerificationError, match="outside the 300 s tolerance"):
+        webhooks.onepay.verify(body, headers, "wh_secret", now=SAMPLE_TIME + 301)
+    with pytest.raises(pspkit.WebhookVerificationError, match="tolerance"):
+        webhooks.onepay.verify(body, headers, "wh_secret")  # today's clock: a replay
+    assert webhooks.onepay.verify(body, headers, "wh_secret", now=SAMPLE_TIME + 3000, tolerance=3600).data["id"] == "c1"
+    assert webhooks.onepay.verify(body, headers, "wh_secret", tolerance=None).data["id"] == "c1"
+    untimed = b'{"event":"payment.approved","data":{"id":"p1"}}'
+    untimed_headers = {"x-signature": webhooks.onepay.sign(untimed, "wh_secret")}
+    with pytest.raises(pspkit.WebhookVerificationError, match="no event timestamp"):
+        webhooks.onepay.verify(untimed, untimed_headers, "wh_secret")
+    assert webhooks.onepay.verify(untimed, untimed_headers, "wh_secret", tolerance=None).data == {"id": "p1"}
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="tolerance"):
+            webhooks.onepay.verify(body, headers, "wh_secret", tolerance=bad)
+
+
+def test_bodies_over_the_cap_are_refused(keys: Dict[str, str]) -> None:
+    big = b" " * ((1 << 20) + 1)
+    with pytest.raises(pspkit.WebhookVerificationError, match="over the 1048576-byte limit"):
+        webhooks.onepay.verify(big, {"x-signature": "00"}, "s")
+    with pytest.raises(pspkit.WebhookVerificationError, match="limit"):
+        webhooks.onchainpay.verify(big, {"x-api-signature": "00"}, "s")
+    with pytest.raises(pspkit.WebhookVerificationError, match="limit"):
+        webhooks.firstpay.verify(big, keys["firstpay-public"])
+    body = b'{"id":"o1","status":"processed"}'
+    headers = {"x-api-signature": webhooks.onchainpay.sign(body, "s")}
+    with pytest.raises(pspkit.WebhookVerificationError, match="over the 8-byte limit"):
+        webhooks.onchainpay.verify(body, headers, "s", max_body_bytes=8)
+    assert webhooks.onchainpay.verify(body, headers, "s").type == "processed"
+
+
+def test_firstpay_returns_only_what_its_signature_covers(keys: Dict[str, str]) -> None:
+    body = json.dumps(
+        {"id": 77, "status": "SUCCESS", "amount": 100.5, "publicKey": keys["firstpay-public"],
+         "payments": [{"id": 1, "amount": 5}], "note": "a|status=FAILED"}
+    ).encode()
+    signed = webhooks.firstpay.sign(body, keys["firstpay-private"])
+    event = webhooks.firstpay.verify(signed, keys["firstpay-public"])
+    assert sorted(event.unverified_fields) == ["note", "payments"]
+    assert "payments" not in event.data and "note" not in event.data and "hash" not in event.data
+    assert event.data["amount"] == Decimal("100.5")
+    # what the signature cannot see can be swapped, and is not handed out
+    swapped = webhooks.firstpay.verify(signed.replace(b'"amount": 5', b'"amount": 500'), keys["firstpay-public"])
+    assert "payments" not in swapped.data
 
 
 def test_onchainpay_sign_and_verify() -> None:

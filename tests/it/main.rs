@@ -4,7 +4,9 @@
 mod decoding;
 mod examples;
 mod fuzz;
+mod nullable;
 mod pagination;
+mod retry_after;
 mod runtime;
 mod secrets;
 mod signatures;

@@ -228,3 +228,23 @@ fn reset(stream: tokio::net::TcpStream) {
     let _ = socket.set_linger(Some(std::time::Duration::ZERO));
     drop(socket);
 }
+
+/// A forged OnePay webhook body of at most `size` bytes, the shape an attacker would send to make
+/// verification expensive: one object with as many keys as fit, all distinct (`repeat_key =
+/// false`) or all the same (`true`). Used by the webhook tests and `just bench`.
+pub fn forged_onepay_body(size: usize, repeat_key: bool) -> Vec<u8> {
+    let mut body = String::with_capacity(size);
+    body.push_str(r#"{"event":{"type":"payment.approved","timestamp":0},"payment":{"#);
+    let mut i = 0u64;
+    loop {
+        let key = if repeat_key { "k".to_owned() } else { format!("k{i}") };
+        let field = format!(r#"{}"{key}":{i}"#, if i == 0 { "" } else { "," });
+        if body.len() + field.len() + 2 > size {
+            break;
+        }
+        body.push_str(&field);
+        i += 1;
+    }
+    body.push_str("}}");
+    body.into_bytes()
+}

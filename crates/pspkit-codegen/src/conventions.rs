@@ -375,6 +375,19 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, lenient: Option<BTreeM
         }
         _ => {}
     }
+    // typify takes an `x-rust-type` schema as the type itself and drops `nullable`, so a
+    // required-but-nullable id or amount would be impossible to send as `null`. Wrapped in a
+    // nullable single-member `allOf`, it becomes an `Option` of the type again.
+    if obj.contains_key("x-rust-type") && obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+        obj.remove("nullable");
+        let description = obj.remove("description");
+        let inner = Value::Object(std::mem::take(obj));
+        obj.insert("allOf".into(), json!([inner]));
+        obj.insert("nullable".into(), json!(true));
+        if let Some(description) = description {
+            obj.insert("description".into(), description);
+        }
+    }
     if let Some(kinds) = lenient {
         for key in RANGE_KEYWORDS {
             obj.remove(key);

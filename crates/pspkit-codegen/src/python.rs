@@ -146,6 +146,8 @@ struct Field {
     wire: String,
     ty: Ty,
     required: bool,
+    /// Required but nullable: the field is always on the wire, and `None` sends `null`.
+    send_null: bool,
     doc: String,
 }
 
@@ -298,8 +300,11 @@ impl Api {
                             py.push('_');
                         }
                         let ty = to_ty(&f.ty, &structs, &enum_names, &api.aliases);
-                        let required = !matches!(ty, Ty::Opt(_)) && !serde.contains("default");
-                        fields.push(Field { py, wire, ty, required, doc: docs(&f.attrs) });
+                        let optional = matches!(ty, Ty::Opt(_));
+                        let required = !optional && !serde.contains("default");
+                        // an `Option` serialised even when `None` is a required, nullable field
+                        let send_null = optional && !serde.contains("default") && !serde.contains("skip_serializing_if");
+                        fields.push(Field { py, wire, ty, required, send_null, doc: docs(&f.attrs) });
                     }
                     api.models.push(Model { name: s.ident.to_string(), doc: docs(&s.attrs), fields });
                 }
@@ -619,6 +624,14 @@ fn docstring(text: &str, indent: &str) -> String {
     format!("{indent}\"\"\"{}\n{indent}\"\"\"\n", body.join("\n").trim_start())
 }
 
+/// The items of a Python tuple literal (`"a",` for one item).
+fn tuple(items: &[String]) -> String {
+    match items {
+        [one] => format!("{one},"),
+        _ => items.join(", "),
+    }
+}
+
 fn py_str(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
@@ -769,7 +782,16 @@ fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> S
         for m in &api.models {
             let fields: Vec<String> =
                 m.fields.iter().map(|f| format!("{}: ({}, {})", py_str(&f.py), py_str(&f.wire), f.ty.conv())).collect();
-            let _ = writeln!(out, "_r.define({}, {{{}}})", m.name, fields.join(", "));
+            let required: Vec<String> = m.fields.iter().filter(|f| f.required).map(|f| py_str(&f.py)).collect();
+            let send_null: Vec<String> = m.fields.iter().filter(|f| f.send_null).map(|f| py_str(&f.py)).collect();
+            let _ = writeln!(
+                out,
+                "_r.define({}, {{{}}}, required=({}), send_null=({}))",
+                m.name,
+                fields.join(", "),
+                tuple(&required),
+                tuple(&send_null)
+            );
         }
     }
 

@@ -211,7 +211,9 @@ pub async fn exec(
     record(|c| c.idempotency_key = key.clone());
 
     let started = Instant::now();
-    let deadline = started + policy.deadline;
+    // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
+    let deadline =
+        started.checked_add(policy.deadline).unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
     let mut attempt = 0;
     // The last HTTP answer of a read: if a later attempt is cut short (by the deadline, say), the
     // provider's answer says more than "timed out".
@@ -262,7 +264,10 @@ pub async fn exec(
                 let retryable = !(200..300).contains(&status) && retry::is_retryable(class, Failure::Status(status));
                 let wait = retryable.then(|| wait_before_retry(&policy, attempt, &buffered.headers)).flatten();
                 match wait {
-                    Some(wait) if attempt < policy.max_attempts && Instant::now() + wait < deadline => {
+                    Some(wait)
+                        if attempt < policy.max_attempts
+                            && Instant::now().checked_add(wait).is_some_and(|t| t < deadline) =>
+                    {
                         if class == RetryClass::Safe {
                             last_answer = Some(buffered);
                         }
@@ -300,7 +305,7 @@ pub async fn exec(
         let (kind, error) = failure;
         if retry::is_retryable(class, kind) && attempt < policy.max_attempts {
             let wait = jittered(&policy, attempt);
-            if Instant::now() + wait < deadline {
+            if Instant::now().checked_add(wait).is_some_and(|t| t < deadline) {
                 tokio::time::sleep(wait).await;
                 continue;
             }

@@ -69,17 +69,28 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32, random: u64) -> Duration {
     if nanos == 0 { Duration::ZERO } else { Duration::from_nanos(random % (nanos + 1)) }
 }
 
-/// Parses `Retry-After`: delay-seconds or an HTTP date.
+/// Parses `Retry-After`: delay-seconds or an HTTP date (RFC 9110 section 10.2.3).
+///
+/// The header comes from the server, so every value is survivable: a delay too large for a
+/// `Duration` (`1e20`, `18446744073709551616`, `inf`) saturates to `Duration::MAX`, which is longer
+/// than any policy allows and so ends the retries; a date in the past means "now"; anything that
+/// is neither a non-negative number nor an HTTP date (`NaN`, `-1`, garbage) is `None`, and the
+/// caller falls back to its own backoff. Fractions (`1.5`), which some servers send against the
+/// grammar, are honoured.
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // All digits: only overflow can fail, and an overflowing delay is a very long one.
+        return Some(value.parse::<u64>().map(Duration::from_secs).unwrap_or(Duration::MAX));
     }
-    if let Ok(secs) = value.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    if value.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-')) {
+        let secs = value.parse::<f64>().ok()?;
+        if secs.is_nan() || secs.is_sign_negative() {
+            return None;
+        }
+        return Some(Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
     }
-    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let when = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(when.timestamp()).ok()?);
+    let when = httpdate::parse_http_date(value).ok()?;
     Some(when.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

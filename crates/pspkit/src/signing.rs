@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use indexmap::IndexMap;
 use ring::{hmac, rand, signature};
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{PrivateKeyDer, SubjectPublicKeyInfoDer};
@@ -228,7 +229,7 @@ enum Ordered {
     Number(String),
     String(String),
     Array(Vec<Ordered>),
-    Object(Vec<(String, Ordered)>),
+    Object(IndexMap<String, Ordered>),
 }
 
 impl Ordered {
@@ -320,13 +321,12 @@ impl<'de> serde::Deserialize<'de> for Ordered {
                 Ok(Ordered::Array(items))
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-                let mut fields: Vec<(String, Ordered)> = Vec::new();
+                // A hashed index, not a scan per key: a forged body with many keys must cost
+                // linear time. A repeated key keeps its first place and its last value, as
+                // JSON.parse does (IndexMap::insert does exactly that).
+                let mut fields = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(4096));
                 while let Some((k, v)) = map.next_entry::<String, Ordered>()? {
-                    // a repeated key keeps its first place and its last value, as JSON.parse does
-                    match fields.iter_mut().find(|(existing, _)| *existing == k) {
-                        Some(slot) => slot.1 = v,
-                        None => fields.push((k, v)),
-                    }
+                    fields.insert(k, v);
                 }
                 Ok(Ordered::Object(fields))
             }

@@ -1,14 +1,20 @@
 //! Verifying and parsing the webhooks providers send, from the raw body bytes.
 //!
-//! Every check is constant-time, runs on the bytes exactly as received (read the body before any
-//! JSON parsing), and fails closed. Each provider module also signs payloads, so users can test
-//! their own webhook handlers with validly signed requests.
+//! A webhook endpoint is public: anyone can send it anything. So every check runs on the bytes
+//! exactly as received (read the body before any JSON parsing), is constant-time where a secret is
+//! compared, costs time linear in the body, refuses bodies over a size cap before parsing them, and
+//! fails closed. OnePay events older (or newer) than a tolerance are refused, so a captured webhook
+//! cannot be replayed later. Each provider module also signs payloads, so users can test their own
+//! webhook handlers with validly signed requests.
+
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
-use crate::secret::SecretString;
-use crate::signing;
+pub mod firstpay;
+pub mod onchainpay;
+pub mod onepay;
 
 /// Why a webhook was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,271 +32,102 @@ pub enum WebhookError {
     /// The body is not the JSON the provider documents.
     #[error("the webhook body cannot be read: {0}")]
     Malformed(String),
+    /// The body is larger than [`VerifyOptions::max_body_bytes`]; it was not parsed.
+    #[error("the webhook body is {size} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// The body's size in bytes.
+        size: usize,
+        /// The limit it exceeded.
+        limit: usize,
+    },
+    /// The event carries no timestamp, so its age cannot be checked (see
+    /// [`VerifyOptions::tolerance`] to accept such events).
+    #[error("the webhook has no event timestamp, so a replay cannot be ruled out")]
+    MissingTimestamp,
+    /// The event's timestamp is further from now than the tolerance: a replayed (or
+    /// pre-dated) webhook.
+    #[error("the webhook's timestamp {timestamp} is {} s from now, outside the {} s tolerance", age.as_secs(), tolerance.as_secs())]
+    OutsideTolerance {
+        /// The event's timestamp (Unix seconds).
+        timestamp: i64,
+        /// How far it is from now, in either direction.
+        age: Duration,
+        /// The tolerance it exceeded.
+        tolerance: Duration,
+    },
+}
+
+/// Limits applied by every `verify` (the plain `verify` functions use [`VerifyOptions::default`]).
+///
+/// ```
+/// use std::time::Duration;
+/// let options = pspkit::webhooks::VerifyOptions::default()
+///     .max_body_bytes(256 * 1024)
+///     .tolerance(Some(Duration::from_secs(600)));
+/// # let _ = options;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VerifyOptions {
+    max_body_bytes: usize,
+    tolerance: Option<Duration>,
+    now: Option<SystemTime>,
+}
+
+impl Default for VerifyOptions {
+    /// 1 MiB bodies; events within 300 s of now (Stripe's default); the system clock.
+    fn default() -> Self {
+        Self { max_body_bytes: 1 << 20, tolerance: Some(Duration::from_secs(300)), now: None }
+    }
+}
+
+impl VerifyOptions {
+    /// Largest body accepted, in bytes; a larger one is refused before it is parsed or hashed.
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// How far an event's timestamp may be from now, in either direction. `None` turns the replay
+    /// check off (and accepts events without a timestamp): de-duplicate by event id yourself then.
+    pub fn tolerance(mut self, tolerance: Option<Duration>) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Checks timestamps against this time instead of the system clock (for tests, or for
+    /// re-verifying stored webhooks as of when they arrived).
+    pub fn now(mut self, now: SystemTime) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Refuses a body over the cap, before anything reads it.
+    fn check_size(&self, body: &[u8]) -> Result<(), WebhookError> {
+        if body.len() > self.max_body_bytes {
+            return Err(WebhookError::TooLarge { size: body.len(), limit: self.max_body_bytes });
+        }
+        Ok(())
+    }
+
+    /// Refuses an event whose timestamp is missing or outside the tolerance.
+    fn check_timestamp(&self, timestamp: Option<i64>) -> Result<(), WebhookError> {
+        let Some(tolerance) = self.tolerance else { return Ok(()) };
+        let timestamp = timestamp.ok_or(WebhookError::MissingTimestamp)?;
+        let now = self.now.unwrap_or_else(SystemTime::now);
+        let now_secs: i128 = match now.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(d) => d.as_secs().into(),
+            Err(before) => -i128::from(before.duration().as_secs()),
+        };
+        // i128: a hostile i64 timestamp cannot overflow the difference
+        let age = u64::try_from((now_secs - i128::from(timestamp)).unsigned_abs()).unwrap_or(u64::MAX);
+        let age = Duration::from_secs(age);
+        if age > tolerance {
+            return Err(WebhookError::OutsideTolerance { timestamp, age, tolerance });
+        }
+        Ok(())
+    }
 }
 
 fn data_as<T: DeserializeOwned>(raw: &RawValue) -> Result<T, WebhookError> {
     serde_json::from_str(raw.get()).map_err(|e| WebhookError::Malformed(e.to_string()))
-}
-
-/// OnePay webhooks: `x-signature` = hex HMAC-SHA256 of the body with the webhook secret, and
-/// `x-webhook-token` = the webhook's static token.
-pub mod onepay {
-    use super::*;
-
-    crate::open_enum! {
-        /// OnePay webhook event types (the union of every revision of the docs).
-        pub enum EventType {
-            /// `payment.created`
-            PaymentCreated = "payment.created",
-            /// `payment.approved`
-            PaymentApproved = "payment.approved",
-            /// `payment.rejected`
-            PaymentRejected = "payment.rejected",
-            /// `payment.expired`
-            PaymentExpired = "payment.expired",
-            /// `payment.deleted`
-            PaymentDeleted = "payment.deleted",
-            /// `payment.partially_paid`
-            PaymentPartiallyPaid = "payment.partially_paid",
-            /// `payment.partial_expired`
-            PaymentPartialExpired = "payment.partial_expired",
-            /// `charge.created`
-            ChargeCreated = "charge.created",
-            /// `charge.processing`
-            ChargeProcessing = "charge.processing",
-            /// `charge.paid`
-            ChargePaid = "charge.paid",
-            /// `charge.failed`
-            ChargeFailed = "charge.failed",
-            /// `charge.refunded`
-            ChargeRefunded = "charge.refunded",
-            /// `charge.disputed`
-            ChargeDisputed = "charge.disputed",
-            /// `charge.succeeded`
-            ChargeSucceeded = "charge.succeeded",
-            /// `cashout.created`
-            CashoutCreated = "cashout.created",
-            /// `cashout.approved`
-            CashoutApproved = "cashout.approved",
-            /// `cashout.rejected`
-            CashoutRejected = "cashout.rejected",
-            /// `cashout.processed`
-            CashoutProcessed = "cashout.processed",
-            /// `subscription.created`
-            SubscriptionCreated = "subscription.created",
-            /// `subscription.active`
-            SubscriptionActive = "subscription.active",
-            /// `subscription.cancelled`
-            SubscriptionCancelled = "subscription.cancelled",
-            /// `account.validated`
-            AccountValidated = "account.validated",
-            /// `account.failed`
-            AccountFailed = "account.failed",
-        }
-    }
-
-    /// A verified OnePay webhook.
-    #[derive(Debug)]
-    pub struct Event {
-        /// The event type; unknown types are kept in `EventType::Unknown`.
-        pub event_type: EventType,
-        /// The resource (`payment`, `charge`, `cashout`, ...) the event is about, as JSON text.
-        pub data: Box<RawValue>,
-        /// `event.timestamp` (Unix seconds), when sent.
-        pub timestamp: Option<i64>,
-        /// `event.environment` (`live`, `test`, ...), when sent.
-        pub environment: Option<String>,
-    }
-
-    impl Event {
-        /// The resource decoded into a type, e.g. `pspkit_onepay::types::Payment`.
-        pub fn data_as<T: DeserializeOwned>(&self) -> Result<T, WebhookError> {
-            data_as(&self.data)
-        }
-    }
-
-    /// Verifies a webhook and parses it. `signature` is the `x-signature` header, `token` the
-    /// `x-webhook-token` header; `expected_token` is the webhook's configured token (checked when
-    /// given). The raw body is checked first; OnePay's own samples re-serialise the parsed JSON
-    /// before hashing, so the compact re-serialisation is accepted as well.
-    pub fn verify(
-        body: &[u8],
-        signature: Option<&str>,
-        token: Option<&str>,
-        secret: &SecretString,
-        expected_token: Option<&SecretString>,
-    ) -> Result<Event, WebhookError> {
-        if let Some(expected) = expected_token {
-            let given = token.ok_or(WebhookError::BadToken)?;
-            if !signing::constant_time_eq(given.trim().as_bytes(), expected.expose().as_bytes()) {
-                return Err(WebhookError::BadToken);
-            }
-        }
-        let signature = signature.ok_or(WebhookError::MissingSignature)?;
-        let key = secret.expose().as_bytes();
-        let valid = signing::verify_hmac_sha256_hex(key, body, signature)
-            || signing::js_compact(body)
-                .is_some_and(|compact| compact != body && signing::verify_hmac_sha256_hex(key, &compact, signature));
-        if !valid {
-            return Err(WebhookError::BadSignature);
-        }
-        parse(body)
-    }
-
-    /// Reads both payload shapes OnePay documents: `{"<resource>": {...}, "event": {"type", ...}}`
-    /// and `{"event": "<type>", "data": {...}}`.
-    pub fn parse(body: &[u8]) -> Result<Event, WebhookError> {
-        let fields: std::collections::BTreeMap<String, Box<RawValue>> =
-            serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let event = fields.get("event").ok_or_else(|| WebhookError::Malformed("no `event` field".into()))?;
-        if let Ok(name) = serde_json::from_str::<String>(event.get()) {
-            let data =
-                fields.get("data").cloned().unwrap_or_else(|| RawValue::from_string("null".into()).expect("null"));
-            return Ok(Event { event_type: EventType::from(name), data, timestamp: None, environment: None });
-        }
-        #[derive(serde::Deserialize)]
-        struct Meta {
-            #[serde(rename = "type")]
-            event_type: String,
-            timestamp: Option<i64>,
-            environment: Option<String>,
-        }
-        let meta: Meta = data_as(event)?;
-        let resource = meta.event_type.split('.').next().unwrap_or("");
-        let data = fields
-            .get(resource)
-            .or_else(|| fields.iter().find(|(k, _)| k.as_str() != "event").map(|(_, v)| v))
-            .cloned()
-            .unwrap_or_else(|| RawValue::from_string("null".into()).expect("null"));
-        Ok(Event {
-            event_type: EventType::from(meta.event_type),
-            data,
-            timestamp: meta.timestamp,
-            environment: meta.environment,
-        })
-    }
-
-    /// The `x-signature` value for a body, for testing webhook handlers.
-    pub fn sign(secret: &SecretString, body: &[u8]) -> String {
-        signing::hmac_sha256_hex(secret.expose().as_bytes(), body)
-    }
-}
-
-/// OnChainPay webhooks: `x-api-signature` = hex HMAC-SHA256 of the raw body with the secret key
-/// of the API key named in `x-api-public-key`.
-pub mod onchainpay {
-    use super::*;
-
-    /// A verified OnChainPay webhook: the object of the event (an order, a withdrawal, ...).
-    #[derive(Debug)]
-    pub struct Event {
-        /// The public key the webhook says it was signed for.
-        pub public_key: Option<String>,
-        /// The body, as JSON text.
-        pub data: Box<RawValue>,
-    }
-
-    impl Event {
-        /// The body decoded into a type, e.g. `pspkit_onchainpay::types::OrderDetail`.
-        pub fn data_as<T: DeserializeOwned>(&self) -> Result<T, WebhookError> {
-            data_as(&self.data)
-        }
-
-        /// The `status` field, which every OnChainPay webhook object carries.
-        pub fn status(&self) -> Option<String> {
-            #[derive(serde::Deserialize)]
-            struct Status {
-                status: Option<String>,
-            }
-            self.data_as::<Status>().ok().and_then(|s| s.status)
-        }
-    }
-
-    /// Verifies a webhook: `signature` is `x-api-signature`, `public_key` is
-    /// `x-api-public-key`, `secret` the secret key of that API key.
-    pub fn verify(
-        body: &[u8],
-        signature: Option<&str>,
-        public_key: Option<&str>,
-        secret: &SecretString,
-    ) -> Result<Event, WebhookError> {
-        let signature = signature.ok_or(WebhookError::MissingSignature)?;
-        if !signing::verify_hmac_sha256_hex(secret.expose().as_bytes(), body, signature) {
-            return Err(WebhookError::BadSignature);
-        }
-        let data: Box<RawValue> = serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        Ok(Event { public_key: public_key.map(str::to_owned), data })
-    }
-
-    /// The `x-api-signature` value for a body, for testing webhook handlers.
-    pub fn sign(secret: &SecretString, body: &[u8]) -> String {
-        signing::hmac_sha256_hex(secret.expose().as_bytes(), body)
-    }
-}
-
-/// FirstPay postbacks: the body carries `hash`, an RSA-SHA256 signature by FirstPay over the
-/// same string-to-sign as requests; verified with FirstPay's public key from the merchant's
-/// configuration (never with the `publicKey` the body itself carries).
-pub mod firstpay {
-    use super::*;
-    use crate::signing::{RsaSigningKey, RsaVerifyingKey};
-
-    crate::open_enum! {
-        /// The outcome a postback reports.
-        pub enum PostbackStatus {
-            /// `SUCCESS`
-            Success = "SUCCESS",
-            /// `FAILED`
-            Failed = "FAILED",
-            /// `PENDING`
-            Pending = "PENDING",
-            /// `NEED_CHECK`
-            NeedCheck = "NEED_CHECK",
-        }
-    }
-
-    /// A verified postback.
-    #[derive(Debug)]
-    pub struct Postback {
-        /// The payment status it reports.
-        pub status: PostbackStatus,
-        /// FirstPay's payment id.
-        pub id: Option<crate::Id>,
-        /// The whole body, as JSON text.
-        pub data: Box<RawValue>,
-    }
-
-    impl Postback {
-        /// The body decoded into a type, e.g. `pspkit_firstpay::types::Postback`.
-        pub fn data_as<T: DeserializeOwned>(&self) -> Result<T, WebhookError> {
-            data_as(&self.data)
-        }
-    }
-
-    /// Verifies a postback body with FirstPay's public key.
-    pub fn verify(body: &[u8], firstpay_public_key: &RsaVerifyingKey) -> Result<Postback, WebhookError> {
-        #[derive(serde::Deserialize)]
-        struct Head {
-            hash: Option<String>,
-            status: Option<String>,
-            id: Option<crate::Id>,
-        }
-        let head: Head = serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        let hash = head.hash.ok_or(WebhookError::MissingSignature)?;
-        let message = signing::firstpay_string_to_sign(body).map_err(WebhookError::Malformed)?;
-        if !firstpay_public_key.verify_base64(message.as_bytes(), &hash) {
-            return Err(WebhookError::BadSignature);
-        }
-        let data: Box<RawValue> = serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
-        Ok(Postback { status: PostbackStatus::from(head.status.unwrap_or_default()), id: head.id, data })
-    }
-
-    /// Signs a postback body (a JSON object holding `publicKey`, without `hash`) as FirstPay
-    /// would, returning the body with `hash` added: for testing postback handlers.
-    pub fn sign(body: &[u8], firstpay_private_key: &RsaSigningKey) -> Result<Vec<u8>, WebhookError> {
-        let message = signing::firstpay_string_to_sign(body).map_err(WebhookError::Malformed)?;
-        let hash =
-            serde_json::to_string(&firstpay_private_key.sign_base64(message.as_bytes())).expect("a string serializes");
-        Ok(crate::auth::with_leading_fields(body, &[("hash", hash)]))
-    }
 }
