@@ -42,12 +42,39 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
         return Err("expected a decimal, found an empty string".into());
     }
     let unsigned = text.strip_prefix('+').unwrap_or(text);
-    let parsed = if unsigned.contains(['e', 'E']) {
-        Decimal::from_scientific(unsigned)
-    } else {
-        Decimal::from_str_exact(unsigned)
+    // rust_decimal's parsers also skip `_` (`"1_000"` would be a thousand): not an amount.
+    if !unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+        return Err(format!("{:?} is not a decimal number", excerpt(text)));
+    }
+    let parsed = match unsigned.split_once(['e', 'E']) {
+        Some((base, exponent)) => exact_scientific(base, exponent),
+        None => Decimal::from_str_exact(unsigned).map_err(|e| e.to_string()),
     };
     parsed.map_err(|e| format!("{:?} is not an exact decimal: {e}", excerpt(text)))
+}
+
+/// `base` times ten to the `exponent`, refused when it does not fit exactly. (rust_decimal's
+/// `from_scientific` rounds a base with more digits than fit: `1.000000000000000000000000000001e0`
+/// would be 1.)
+fn exact_scientific(base: &str, exponent: &str) -> Result<Decimal, String> {
+    let mut value = Decimal::from_str_exact(base).map_err(|e| e.to_string())?;
+    let exponent: i64 = exponent.parse().map_err(|_| format!("the exponent {exponent:?} is not an integer"))?;
+    let too_large = || "too large for a decimal".to_string();
+    match i64::from(value.scale()).checked_sub(exponent) {
+        // fewer fraction digits than the base has: only the scale moves
+        Some(scale) if scale >= 0 => {
+            value.set_scale(u32::try_from(scale).map_err(|_| "too small for a decimal")?).map_err(|e| e.to_string())?;
+            Ok(value)
+        }
+        Some(scale) => {
+            value.set_scale(0).map_err(|e| e.to_string())?;
+            let power =
+                u32::try_from(scale.unsigned_abs()).ok().and_then(|p| 10i128.checked_pow(p)).ok_or_else(too_large)?;
+            let factor = Decimal::try_from_i128_with_scale(power, 0).map_err(|_| too_large())?;
+            value.checked_mul(factor).ok_or_else(too_large)
+        }
+        None => Err("too small for a decimal".into()),
+    }
 }
 
 fn excerpt(s: &str) -> String {

@@ -18,6 +18,10 @@ fn money_decodes_exactly_from_strings_and_numbers() {
         ("0.30000000000000004", "0.30000000000000004"),
         ("123456789012345678", "123456789012345678"),
         ("\" 7 \"", "7"),
+        ("1.5E+3", "1500"),
+        ("1.50e3", "1500"),
+        ("\"-5e-28\"", "-0.0000000000000000000000000005"),
+        ("7.9228162514264337593543950335e28", "79228162514264337593543950335"),
     ] {
         let n: DecimalNumber = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
         let s: DecimalString = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
@@ -28,7 +32,24 @@ fn money_decodes_exactly_from_strings_and_numbers() {
 
 #[test]
 fn money_that_is_not_a_decimal_is_an_error_naming_the_value() {
-    for json in ["\"\"", "\"12,50\"", "true", "{}", "\"NaN\"", "1e400"] {
+    // Refused, not rounded or read past: more digits than fit, `_` separators, exponents at the
+    // edges of i64 (found by reading the decoder behind the fuzzer).
+    for json in [
+        "\"\"",
+        "\"12,50\"",
+        "true",
+        "{}",
+        "\"NaN\"",
+        "1e400",
+        "1.000000000000000000000000000001e0",
+        "\"1.000000000000000000000000000001E0\"",
+        "\"1_000\"",
+        "\"1_0e0\"",
+        "1e-9223372036854775808",
+        "1e9223372036854775807",
+        "\"1e-99999999999999999999\"",
+        "5e-29",
+    ] {
         let err = serde_json::from_str::<DecimalString>(json).expect_err(json).to_string();
         assert!(!err.is_empty(), "{json}");
     }
