@@ -73,7 +73,8 @@ fn deep_nesting_is_refused_before_the_stack_runs_out() {
     for provider in PROVIDERS {
         let decoder = decoders(provider).into_iter().find(|d| d.success).expect("a JSON payload");
         for body in [nested(100_000), format!("{}1{}", r#"{"a":"#.repeat(100_000), "}".repeat(100_000))] {
-            let envelope = provider_spec(provider).envelope.map(|e| format!(r#"{{"{}":true,"{}":{body}}}"#, e.success, e.data));
+            let envelope =
+                provider_spec(provider).envelope.map(|e| format!(r#"{{"{}":true,"{}":{body}}}"#, e.success, e.data));
             let body = envelope.unwrap_or(body);
             match (decoder.decode)(200, &headers, body.as_bytes()) {
                 Err(Error::Decode(e)) => assert!(e.message.contains("recursion limit"), "{provider}: {}", e.message),

@@ -40,7 +40,8 @@ impl Seeds {
             let Some(id) = op.id() else { continue };
             let method = id.to_snake_case();
             for (status, response) in op.value.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                let Some(example) = spec.resolve(response).and_then(|r| r.pointer("/content/application~1json/example"))
+                let Some(example) =
+                    spec.resolve(response).and_then(|r| r.pointer("/content/application~1json/example"))
                 else {
                     continue;
                 };
@@ -59,12 +60,20 @@ impl Seeds {
         if seeds.errors.is_empty() {
             // No error example in the spec: the shapes providers commonly answer with.
             seeds.errors.push(json!({"error": {"code": "invalid_request", "message": "bad"}, "message": "bad"}));
-            seeds.errors.push(json!({"success": false, "error": {"code": 1, "name": "E", "message": "m"}, "requestId": "r"}));
+            seeds
+                .errors
+                .push(json!({"success": false, "error": {"code": 1, "name": "E", "message": "m"}, "requestId": "r"}));
         }
         seeds
     }
 
-    fn pick<'a>(&'a self, table: &'a BTreeMap<String, Vec<Value>>, method: &str, fallback: &'a [Value], rng: &mut Rng) -> &'a Value {
+    fn pick<'a>(
+        &'a self,
+        table: &'a BTreeMap<String, Vec<Value>>,
+        method: &str,
+        fallback: &'a [Value],
+        rng: &mut Rng,
+    ) -> &'a Value {
         match table.get(method) {
             Some(examples) if !examples.is_empty() && !rng.one_in(16) => rng.pick(examples),
             _ if !fallback.is_empty() => rng.pick(fallback),

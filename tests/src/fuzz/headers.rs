@@ -123,9 +123,19 @@ pub fn fuzz_headers(cases: u64, seed: u64) -> Report {
         let status = *rng.pick(&[429, 503, 400, 404]);
         let body = br#"{"error": {"code": "rate_limited", "message": "slow down"}, "requestId": "r-1"}"#;
         match guarded(|| (decoder.decode)(status, &headers, body)) {
-            Err(panic) => report.finding(true, &format!("{} {} HTTP {status} (case {i}, seed {seed}): {panic}", decoder.provider, decoder.operation), &value),
-            Ok(Err(e)) if is_api_error(&e) && (status != 429 || matches!(e, Error::RateLimited { .. })) => report.api_errors += 1,
-            Ok(outcome) => report.finding(false, &format!("{} {} HTTP {status}: {outcome:?}", decoder.provider, decoder.operation), &value),
+            Err(panic) => report.finding(
+                true,
+                &format!("{} {} HTTP {status} (case {i}, seed {seed}): {panic}", decoder.provider, decoder.operation),
+                &value,
+            ),
+            Ok(Err(e)) if is_api_error(&e) && (status != 429 || matches!(e, Error::RateLimited { .. })) => {
+                report.api_errors += 1
+            }
+            Ok(outcome) => report.finding(
+                false,
+                &format!("{} {} HTTP {status}: {outcome:?}", decoder.provider, decoder.operation),
+                &value,
+            ),
         }
     }
     report

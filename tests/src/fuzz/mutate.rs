@@ -378,7 +378,10 @@ pub fn mutate_bytes(bytes: &mut Vec<u8>, rng: &mut Rng) -> &'static str {
             "edge bytes"
         }
         _ => {
-            *bytes = rng.pick(&["", " ", "null", "0", "\"\"", "[]", "{}", "true", "{\"", "<html>502</html>"]).as_bytes().to_vec();
+            *bytes = rng
+                .pick(&["", " ", "null", "0", "\"\"", "[]", "{}", "true", "{\"", "<html>502</html>"])
+                .as_bytes()
+                .to_vec();
             "replace body"
         }
     }
