@@ -156,3 +156,46 @@ fn float_decoding_would_have_lost_a_cent_fraction() {
         + *serde_json::from_str::<pspkit::DecimalNumber>("0.2").expect("decimal");
     assert_eq!(exact_sum, exact("0.3"));
 }
+
+/// OnChainPay's find-tx `address`: an object `{id, type}` in the docs, the address itself as a
+/// string in the node SDK. Both shapes decode, each into its own variant.
+#[tokio::test]
+async fn onchainpay_tx_lookup_address_decodes_as_object_or_string() {
+    use pspkit_onchainpay::types::{AddressType, FindOperationsByTxBody, TxLookupResultAddress};
+    let body = json!({"success": true, "response": [
+        {"type": "IN", "source": "ORDER", "address": {"id": "a-1", "type": "PAY_IN"}, "result": {"id": "o-1"}},
+        {"type": "OUT", "source": "WITHDRAWAL", "address": "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF", "result": {}}
+    ]});
+    let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
+    let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").expect("client").with_base_url(&server.base_url);
+    let request: FindOperationsByTxBody = serde_json::from_value(json!({"tx": "a3f1"})).expect("request");
+    let found = client.find_operations_by_tx(&request).await.expect("decodes");
+
+    let Some(TxLookupResultAddress::TxLookupAddress(object)) = &found[0].address else { panic!("{:?}", found[0]) };
+    assert_eq!(object.id.as_deref(), Some("a-1"));
+    assert_eq!(object.type_, Some(AddressType::PayIn));
+    let Some(TxLookupResultAddress::String(text)) = &found[1].address else { panic!("{:?}", found[1]) };
+    assert_eq!(text, "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF");
+}
+
+/// OnlyOnePays documents `Operation.id` as an int64 while every other id is a string: a number
+/// and a string both decode into the same text, which `get_operation_by_id` takes back as is.
+#[tokio::test]
+async fn onlyonepays_operation_id_decodes_from_number_or_string() {
+    let page = json!({"items": [{"id": 1234567, "status": "success"}, {"id": "7654321", "status": "success"}],
+        "page_no": 0, "page_size": 2, "total": 2, "total_pages": 1});
+    let server = ScriptedServer::start(vec![
+        Step::json(200, &page),
+        Step::json(200, json!({"id": 1234567, "status": "success"})),
+    ])
+    .await;
+    let client = pspkit_onlyonepays::OnlyOnePays::new("k").expect("client").with_base_url(&server.base_url);
+    let found = client.search_operations(&Default::default()).await.expect("decodes");
+    assert_eq!(found.items[0].id.as_deref(), Some("1234567"), "a JSON number");
+    assert_eq!(found.items[1].id.as_deref(), Some("7654321"), "a JSON string");
+
+    let id = found.items[0].id.clone().expect("id");
+    let one = client.get_operation_by_id(&id, None).await.expect("decodes");
+    assert_eq!(one.id, Some(id));
+    assert_eq!(server.received()[1].target, "/api/v1/operations/1234567");
+}

@@ -6,6 +6,7 @@ mod examples;
 mod fuzz;
 mod nullable;
 mod pagination;
+mod require_one_of;
 mod retry_after;
 mod runtime;
 mod secrets;

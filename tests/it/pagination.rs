@@ -107,12 +107,12 @@ async fn page_number_style_onlyonepays() {
     let client = pspkit_onlyonepays::OnlyOnePays::new("k").unwrap().with_base_url(&url);
     let body = pspkit_onlyonepays::types::SearchOperationsRequest::default();
     let all = collect(client.search_operations_all(&body, PageOptions::new().page_size(300))).await;
-    expect_all(ids(&all, |o| o.id.unwrap().to_string()), "", false);
+    expect_all(ids(&all, |o| o.id.as_ref().unwrap().to_string()), "", false);
     assert_eq!(log.count(), 9, "ceil(2500 / 300) pages, no extra request");
 
     let some = collect(client.search_operations_all(&body, PageOptions::new().page_size(300).max_items(1000))).await;
     assert_eq!(some.len(), 1000);
-    assert_eq!(some[999].id, Some(999));
+    assert_eq!(some[999].id.as_deref(), Some("999"));
 
     // a page size over the documented maximum is refused before anything is sent
     let before = log.count();

@@ -49,6 +49,7 @@ fn rust_type(path: &str) -> Value {
 pub fn apply(spec: &Spec) -> Prepared {
     let mut doc = spec.doc.clone();
     drop_skipped_operations(&mut doc);
+    drop_signed_nonce(&mut doc);
     drop_statuses_inside_ranges(&mut doc);
     any_success_status(&mut doc);
     hoist_inline_enums(&mut doc);
@@ -66,6 +67,57 @@ pub fn apply(spec: &Spec) -> Prepared {
     }
     let enums = collect_enums(&doc);
     Prepared { doc, enums }
+}
+
+/// The nonce (`x-signing.nonce-field`) is declared in every request body, because every request
+/// carries it, but the runtime writes it on each attempt: the caller never passes it. Taken out
+/// of the request types, and a body holding nothing else is taken out of the method's arguments.
+fn drop_signed_nonce(doc: &mut Value) {
+    let Some(field) = doc.pointer("/x-signing/nonce-field").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    let mut nonce_schemas = BTreeSet::new();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
+            let Some(schema) = op
+                .get_mut("requestBody")
+                .and_then(|b| b.pointer_mut("/content/application~1json/schema"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
+            let Some(removed) = props.remove(&field) else { continue };
+            if let Some(name) =
+                removed.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                nonce_schemas.insert(name.to_owned());
+            }
+            let only_nonce = props.is_empty();
+            if let Some(required) = schema.get_mut("required").and_then(Value::as_array_mut) {
+                required.retain(|r| r.as_str() != Some(field.as_str()));
+                if required.is_empty() {
+                    schema.remove("required");
+                }
+            }
+            if only_nonce {
+                op.remove("requestBody");
+            }
+        }
+    }
+    // the nonce's own schema would otherwise become a type nobody uses
+    for name in nonce_schemas {
+        let reference = Value::String(format!("#/components/schemas/{name}"));
+        if !spec::contains_value(doc, &reference)
+            && let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut)
+        {
+            schemas.remove(&name);
+        }
+    }
 }
 
 fn drop_skipped_operations(doc: &mut Value) {

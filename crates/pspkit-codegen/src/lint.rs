@@ -18,6 +18,31 @@ pub const RETRY: [&str; 3] = ["safe", "idempotent", "unsafe"];
 /// Pagination styles of `x-pagination`.
 pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "keyset", "next-url", "offset"];
 
+/// The `pattern` a `type: string` schema of each pspkit-typed `format` must declare: exactly
+/// what the matching `pspkit` decoder accepts (or a subset of it), so that other OpenAPI tools
+/// (validators, mocks generating values from the spec) agree with the generated client. Written
+/// in the regex subset JSON Schema tools and randexp-style generators share.
+pub const FORMAT_PATTERNS: [(&str, &str, &str); 4] = [
+    // pspkit::DecimalString: a plain decimal of at most 28 digits (rust_decimal's precision)
+    ("decimal", DECIMAL_PATTERN, "pspkit::DecimalString"),
+    // pspkit::Id: any non-empty text without whitespace
+    ("id", ID_PATTERN, "pspkit::Id"),
+    // pspkit::Timestamp: RFC 3339 with any fraction up to nanoseconds, a space for `T`, no
+    // offset, no seconds (then no offset either), or a date alone
+    ("date-time", DATE_TIME_PATTERN, "pspkit::Timestamp"),
+    // pspkit::Date (chrono's NaiveDate): `YYYY-MM-DD`
+    ("date", DATE_PATTERN, "pspkit::Date"),
+];
+
+/// See [`FORMAT_PATTERNS`].
+pub const DECIMAL_PATTERN: &str = r"^-?[0-9]{1,16}(\.[0-9]{1,12})?$";
+/// See [`FORMAT_PATTERNS`].
+pub const ID_PATTERN: &str = r"^\S+$";
+/// See [`FORMAT_PATTERNS`].
+pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?)?$";
+/// See [`FORMAT_PATTERNS`].
+pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
 const OPERATION_EXTENSIONS: [&str; 7] =
     ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip", "x-require-one-of"];
 const DOCUMENT_EXTENSIONS: [&str; 4] = ["x-envelope", "x-signing", "x-client-name", "x-error"];
@@ -177,6 +202,7 @@ impl<'a> Linter<'a> {
         self.retry(op);
         self.responses(op);
         self.request_body(op);
+        self.signed_nonce(op);
         self.parameters(op);
         if let Some(p) = v.get("x-pagination") {
             self.pagination(op, p);
@@ -328,6 +354,37 @@ impl<'a> Linter<'a> {
         }
     }
 
+    /// With `x-signing.nonce-field` (OnChainPay) the runtime sends a JSON body carrying the
+    /// nonce on every request, reads included: the spec says so, so that other tools (a mock
+    /// validating requests) accept what pspkit sends. The generator takes the field out of the
+    /// generated API again (the caller never passes it).
+    fn signed_nonce(&mut self, op: &Operation<'a>) {
+        let Some(field) = self.spec.doc.pointer("/x-signing/nonce-field").and_then(Value::as_str) else { return };
+        if op.value.get("x-codegen-skip").is_some() {
+            return;
+        }
+        let schema =
+            op.value.pointer("/requestBody/content/application~1json/schema").and_then(|s| self.spec.resolve(s));
+        match schema {
+            None => self.op(
+                op,
+                "signed-nonce",
+                format!("no JSON request body: every request carries `{field}`; declare a body with it"),
+            ),
+            Some(schema) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                // a free-form body (no `properties`) takes the nonce like any other field
+                if props.is_some_and(|p| !p.contains_key(field)) {
+                    self.op(
+                        op,
+                        "signed-nonce",
+                        format!("the request body does not declare `{field}`, which every request carries"),
+                    );
+                }
+            }
+        }
+    }
+
     fn parameters(&mut self, op: &Operation<'a>) {
         let params = self.parameters_of(op);
         let mut path_params = BTreeSet::new();
@@ -467,6 +524,19 @@ impl<'a> Linter<'a> {
                     site.operation.clone(),
                     "no-float",
                     format!("{}: `type: number` without `format: decimal` would decode through f64", at()),
+                ));
+            }
+            if let Some((format, pattern, rust)) = FORMAT_PATTERNS.iter().find(|(f, _, _)| Some(*f) == format)
+                && ty == Some("string")
+                && schema.get("pattern").and_then(Value::as_str) != Some(pattern)
+            {
+                found.push((
+                    site.operation.clone(),
+                    "format-patterns",
+                    format!(
+                        "{}: a `format: {format}` string needs `pattern: '{pattern}'` (what {rust} accepts), so other tools agree with pspkit",
+                        at()
+                    ),
                 ));
             }
             if format == Some("decimal") && site.in_union {

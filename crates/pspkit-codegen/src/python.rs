@@ -303,7 +303,8 @@ impl Api {
                         let optional = matches!(ty, Ty::Opt(_));
                         let required = !optional && !serde.contains("default");
                         // an `Option` serialised even when `None` is a required, nullable field
-                        let send_null = optional && !serde.contains("default") && !serde.contains("skip_serializing_if");
+                        let send_null =
+                            optional && !serde.contains("default") && !serde.contains("skip_serializing_if");
                         fields.push(Field { py, wire, ty, required, send_null, doc: docs(&f.attrs) });
                     }
                     api.models.push(Model { name: s.ident.to_string(), doc: docs(&s.attrs), fields });

@@ -266,3 +266,13 @@ fn for_each_operation_raw<'a>(doc: &'a Value, f: &mut dyn FnMut(&str, &str, &'a 
 pub fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
+
+/// Whether `value` occurs anywhere inside `doc` (e.g. a `$ref` string).
+pub fn contains_value(doc: &Value, value: &Value) -> bool {
+    match doc {
+        d if d == value => true,
+        Value::Array(items) => items.iter().any(|i| contains_value(i, value)),
+        Value::Object(map) => map.values().any(|v| contains_value(v, value)),
+        _ => false,
+    }
+}

@@ -1,6 +1,7 @@
 //! What the conventions make of the fixture spec, read from the generated API summary.
 
 use pspkit_codegen::{generate, summary};
+use serde_json::json;
 
 use crate::{base, spec_of};
 
@@ -39,4 +40,26 @@ fn responses_are_lenient_and_requests_keep_their_rules() {
     assert!(api.contains("total_pages: i64"), "{api}");
     // the idempotency key is optional in the signature: pspkit fills it in
     assert!(api.contains("create_payment(idempotency_key: Option<&str>"), "{api}");
+}
+
+#[test]
+fn a_signed_nonce_is_left_to_the_runtime() {
+    let mut doc = base();
+    doc["x-signing"] = json!({"scheme": "onchainpay-hmac-sha256", "nonce-field": "nonce"});
+    let nonce = json!({"type": "integer", "description": "Nonce."});
+    let create = doc.pointer_mut("/paths/~1payments/post/requestBody/content/application~1json/schema").expect("body");
+    create["properties"]["nonce"] = nonce.clone();
+    create["required"] = json!(["amount", "nonce"]);
+    doc["paths"]["/payments"]["get"]["requestBody"] = json!({
+        "required": true,
+        "content": {"application/json": {"schema": {"type": "object", "required": ["nonce"], "properties": {"nonce": nonce}}}}
+    });
+    let generated = generate(&spec_of(&doc)).unwrap_or_else(|e| panic!("{e}"));
+    let api = summary::api_summary(&generated);
+    // the body holding only the nonce is gone from the list's arguments; the create's body type
+    // keeps its own fields and loses the nonce
+    assert!(api.contains("list_payments(page: Option<"), "{api}");
+    assert!(!api.contains("ListPaymentsBody"), "{api}");
+    assert!(api.contains("struct CreatePaymentBody {"), "{api}");
+    assert!(!api.contains("nonce"), "{api}");
 }

@@ -215,3 +215,48 @@ fn either_or_groups_name_real_body_fields() {
         "x-require-one-of",
     );
 }
+
+#[test]
+fn typed_strings_declare_the_pattern_their_decoder_accepts() {
+    // a money string without its pattern: a mock generating from the spec would send text
+    expect_rule(|d| remove(d, "/components/schemas/Payment/properties/amount/pattern"), None, "format-patterns");
+    // a pattern of its own, however plausible, is not what pspkit::Timestamp was checked against
+    expect_rule(
+        |d| set(d, "/components/schemas/Payment/properties/created_at/pattern", json!("^.+$")),
+        None,
+        "format-patterns",
+    );
+    expect_rule(
+        |d| set(d, &format!("{LIST}/parameters/0/schema"), json!({"type": "string", "format": "id"})),
+        Some("listPayments"),
+        "format-patterns",
+    );
+    // a JSON-number amount has no pattern to declare
+    let mut doc = base();
+    set(
+        &mut doc,
+        "/components/schemas/Payment/properties/fee",
+        json!({"type": "number", "format": "decimal", "description": "Fee."}),
+    );
+    lint(&spec_of(&doc)).expect("number money is constrained by its type");
+}
+
+#[test]
+fn a_signed_nonce_is_declared_in_every_request() {
+    let mut doc = base();
+    set(&mut doc, "/x-signing", json!({"scheme": "onchainpay-hmac-sha256", "nonce-field": "nonce"}));
+    let err = lint(&spec_of(&doc)).expect_err("neither operation declares the nonce");
+    let flagged: Vec<&str> =
+        err.problems.iter().filter(|p| p.rule == "signed-nonce").filter_map(|p| p.operation.as_deref()).collect();
+    assert_eq!(flagged, ["listPayments", "createPayment"], "{err}");
+
+    set(
+        &mut doc,
+        &format!("{CREATE}/requestBody/content/application~1json/schema/properties/nonce"),
+        json!({"type": "integer", "description": "Nonce."}),
+    );
+    let err = lint(&spec_of(&doc)).expect_err("the list still sends a body it does not declare");
+    let flagged: Vec<&str> =
+        err.problems.iter().filter(|p| p.rule == "signed-nonce").filter_map(|p| p.operation.as_deref()).collect();
+    assert_eq!(flagged, ["listPayments"], "{err}");
+}
