@@ -221,7 +221,10 @@ fn connect(
 fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
     match value {
         None => Ok(None),
-        Some(s) if s.is_finite() && s > 0.0 => Ok(Some(Duration::from_secs_f64(s))),
+        // try_: a huge value (1e300) is the caller's mistake to report, not a panic
+        Some(s) if s > 0.0 => Duration::try_from_secs_f64(s).map(Some).map_err(|_| {
+            PyValueError::new_err(format!("{name} must be a positive number of seconds below 2**64, not {s}"))
+        }),
         Some(s) => Err(PyValueError::new_err(format!("{name} must be a positive number of seconds, not {s}"))),
     }
 }
@@ -563,7 +566,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 /// interpreter while it shuts down.
 #[pyfunction]
 fn wait_idle(py: Python<'_>, timeout: f64) -> bool {
-    let until = std::time::Instant::now() + Duration::from_secs_f64(timeout.clamp(0.0, 60.0));
+    let until = std::time::Instant::now() + Duration::try_from_secs_f64(timeout.clamp(0.0, 60.0)).unwrap_or(Duration::ZERO);
     py.detach(|| {
         while IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst) > 0 {
             if std::time::Instant::now() >= until {

@@ -125,3 +125,12 @@ def test_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch, sandb
     client = OnePay()
     assert client.base_url == sandbox.base_url("onepay")
     assert client.balances.get().balance is not None
+
+
+@pytest.mark.parametrize("name", ["timeout", "deadline"])
+@pytest.mark.parametrize("value", [1e300, float("inf"), float("nan"), -1.0, 0.0])
+def test_hostile_client_options_are_refused_with_the_option_named(name: str, value: float) -> None:
+    from pspkit.onepay import OnePay
+
+    with pytest.raises(ValueError, match=name):
+        OnePay("sk_test", base_url="http://127.0.0.1:9", **{name: value})
