@@ -55,11 +55,15 @@ fn convert(node: &Value, reached: &mut BTreeSet<String>) -> Value {
             "nullable" | "example" | "examples" | "discriminator" | "xml" | "externalDocs" | "deprecated"
             | "readOnly" | "writeOnly" | "description" | "title" => {}
             k if k.starts_with("x-") => {}
-            "format" => {
-                if value.as_str().is_some_and(|f| CHECKED_FORMATS.contains(&f)) {
+            "format" => match value.as_str() {
+                Some(f) if CHECKED_FORMATS.contains(&f) => {
                     out.insert(key.clone(), value.clone());
                 }
-            }
+                // OpenAPI's integer formats are ranges (a bound the schema sets itself wins)
+                Some("int32") => integer_range(map, &mut out, i64::from(i32::MIN), i64::from(i32::MAX)),
+                Some("int64") => integer_range(map, &mut out, i64::MIN, i64::MAX),
+                _ => {}
+            },
             // 3.0: a boolean that makes `minimum`/`maximum` exclusive; 2020-12: the bound itself
             "exclusiveMinimum" | "exclusiveMaximum" => {}
             "properties" => {
@@ -86,6 +90,21 @@ fn convert(node: &Value, reached: &mut BTreeSet<String>) -> Value {
         }
     }
     nullable(map, Value::Object(out))
+}
+
+/// The keyword marking a 64-bit integer: an integer literal outside that range reaches the
+/// validator as a rounded float (serde_json keeps i64/u64 exactly, nothing wider), which the
+/// bounds alone cannot tell from an in-range one (see `validate::within_64_bits`).
+pub const INT64_KEYWORD: &str = "pspkitInt64";
+
+fn integer_range(original: &Map<String, Value>, out: &mut Map<String, Value>, min: i64, max: i64) {
+    out.insert(INT64_KEYWORD.into(), Value::Bool(true));
+    if !original.contains_key("minimum") {
+        out.insert("minimum".into(), json!(min));
+    }
+    if !original.contains_key("maximum") {
+        out.insert("maximum".into(), json!(max));
+    }
 }
 
 /// `schema`, or null, when the OpenAPI node says `nullable: true`.

@@ -40,6 +40,9 @@ struct Param {
 
 struct BodyRule {
     required: bool,
+    /// `x-require-one-of`: groups of fields of which at least one must be given (checked apart
+    /// from the schema, for a message that names them).
+    one_of: Vec<Vec<String>>,
     /// The body is JSON (as opposed to a multipart upload, which is not parsed).
     json: bool,
     validator: Option<Validator>,
@@ -57,9 +60,31 @@ pub struct Incoming<'a> {
     pub body: &'a [u8],
 }
 
+/// Numbers serde_json could only hold as floats (integer literals beyond i64/u64) are never
+/// 64-bit integers.
+struct Within64Bits;
+
+impl<'i> jsonschema::Keyword<'i> for Within64Bits {
+    fn validate(&self, instance: &'i Value) -> Result<(), jsonschema::ValidationError<'i>> {
+        if self.is_valid(instance) {
+            Ok(())
+        } else {
+            Err(jsonschema::ValidationError::custom("is outside the 64-bit integer range"))
+        }
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        match instance {
+            Value::Number(n) => n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.abs() < 9.0e18),
+            _ => true,
+        }
+    }
+}
+
 fn compile(doc: &Value, schema: &Value) -> Result<Validator, String> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
+        .with_keyword(crate::openapi::INT64_KEYWORD, |_, _, _| Ok(Box::new(Within64Bits)))
         .should_validate_formats(true)
         .build(&to_json_schema(doc, schema))
         .map_err(|e| e.to_string())
@@ -124,6 +149,14 @@ impl Rules {
                 let content = b.get("content").and_then(Value::as_object);
                 let json = content.and_then(|c| c.iter().find(|(t, _)| t.contains("json")));
                 Some(BodyRule {
+                    one_of: op
+                        .get("x-require-one-of")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_array)
+                        .map(|g| g.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                        .collect(),
                     required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
                     json: json.is_some() || content.is_none_or(|c| c.is_empty()),
                     validator: json
@@ -202,6 +235,14 @@ impl Rules {
                 return Value::Null;
             }
         };
+        for group in rule.map(|r| r.one_of.as_slice()).unwrap_or_default() {
+            if let Some(fields) = value.as_object()
+                && !group.iter().any(|f| fields.contains_key(f))
+            {
+                let field = group.first().cloned().unwrap_or_default();
+                problems.push(Problem { field, message: format!("one of {} is required", group.join(", ")) });
+            }
+        }
         if let Some(validator) = rule.and_then(|r| r.validator.as_ref())
             && !validator.is_valid(&value)
         {

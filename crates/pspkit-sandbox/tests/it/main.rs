@@ -3,6 +3,7 @@
 
 mod behaviour;
 mod conformance;
+mod hardening;
 
 use pspkit::Credentials;
 use pspkit_sandbox::{Config, Provider, Sandbox};

@@ -1,0 +1,167 @@
+//! What hostile or broken input does to the sandbox: a panicking handler, oversized and invalid
+//! bodies, a long run's request log, bad command-line values. Real HTTP on loopback throughout.
+
+use pspkit_sandbox::Provider;
+use serde_json::{Value, json};
+
+use crate::{credentials, sandbox};
+
+fn onepay_auth(sb: &pspkit_sandbox::Sandbox) -> String {
+    format!("Bearer {}", sb.credentials().onepay_secret_key)
+}
+
+#[tokio::test]
+async fn a_panicking_handler_costs_one_500_in_the_providers_shape_and_nothing_else() {
+    let sb = sandbox().await;
+    pspkit::install_crypto_provider();
+    let http = reqwest::Client::new();
+    let banks = format!("{}/accounts/banks", sb.base_url("onepay"));
+    let panicked = http
+        .get(&banks)
+        .header("authorization", onepay_auth(&sb))
+        .header("x-pspkit-fault", "panic")
+        .send()
+        .await
+        .expect("answered, not dropped");
+    assert_eq!(panicked.status().as_u16(), 500);
+    let body: Value = panicked.json().await.unwrap();
+    assert_eq!(body["code_name"], json!("internal_error"), "OnePay's error body: {body}");
+
+    // the handler panicked while holding the store: the next requests, which need it, are served
+    let after = http.get(&banks).header("authorization", onepay_auth(&sb)).send().await.unwrap();
+    assert_eq!(after.status().as_u16(), 200);
+    let cashouts = format!("{}/cashouts?limit=5", sb.base_url("onepay"));
+    let listed = http.get(&cashouts).header("authorization", onepay_auth(&sb)).send().await.unwrap();
+    assert_eq!(listed.status().as_u16(), 200);
+    assert_eq!(sb.inspect()["requests"]["onepay"]["listBanks"], json!(2), "the panicked request is counted");
+
+    // OnChainPay's 500 is its failure envelope
+    let creds = credentials(&sb, Provider::OnChainPay);
+    let mut request = http
+        .post(format!("{}/api-gateway/available-currencies", sb.base_url("onchainpay")))
+        .header("x-pspkit-fault", "panic")
+        .build()
+        .unwrap();
+    creds.apply(&mut request).unwrap();
+    let response = http.execute(request).await.unwrap();
+    assert_eq!(response.status().as_u16(), 500);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!((body["success"].clone(), body["error"]["code"].clone()), (json!(false), json!(500)), "{body}");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_whether_its_length_is_declared_or_not() {
+    let sb = sandbox().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/cashouts", sb.base_url("onepay"));
+    let big = vec![b' '; pspkit_sandbox::server::MAX_BODY_BYTES + 1];
+    let declared = http
+        .post(&url)
+        .header("authorization", onepay_auth(&sb))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(declared.status().as_u16(), 413);
+    let body: Value = declared.json().await.unwrap();
+    assert_eq!(body["code"], json!(413), "OnePay's error body: {body}");
+
+    // chunked: no Content-Length to judge by, the limit applies while reading
+    let chunks = big.chunks(64 << 10).map(|c| Ok::<_, std::io::Error>(c.to_vec())).collect::<Vec<_>>();
+    let streamed = http
+        .post(&url)
+        .header("authorization", onepay_auth(&sb))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(chunks)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(streamed.status().as_u16(), 413);
+    assert_eq!(sb.inspect()["created"]["onepay"]["cashout"], Value::Null, "nothing was created");
+}
+
+#[tokio::test]
+async fn invalid_json_and_invalid_fields_get_the_providers_own_refusal() {
+    let sb = sandbox().await;
+    pspkit::install_crypto_provider();
+    let http = reqwest::Client::new();
+    // OnePay: 422 with its `errors` list of {key, description}
+    let response = http
+        .post(format!("{}/cashouts", sb.base_url("onepay")))
+        .header("authorization", onepay_auth(&sb))
+        .header("content-type", "application/json")
+        .body("{\"amount\": 150000,")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["errors"][0]["key"], json!("body"), "{body}");
+    // OnePay: a query parameter out of its bounds
+    let response = http
+        .get(format!("{}/cashouts?limit=0", sb.base_url("onepay")))
+        .header("authorization", onepay_auth(&sb))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: Value = response.json().await.unwrap();
+    let keys: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["key"].as_str()).collect();
+    assert_eq!(keys, ["limit"], "{body}");
+
+    // FireKassa: Laravel's {message, errors: {field: [messages]}}, signed like a real client
+    let creds = credentials(&sb, Provider::FireKassa);
+    let mut request = http
+        .post(format!("{}/api/v2/deposit/no-such-method", sb.base_url("firekassa")))
+        .header("content-type", "application/json")
+        .body("{}")
+        .build()
+        .unwrap();
+    creds.apply(&mut request).unwrap();
+    let response = http.execute(request).await.unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["errors"]["type"].is_array(), "{body}");
+    assert_eq!(body["message"], json!("The given data was invalid"));
+
+    // FirstPay: its free-text error under 400, for a lookup that names no payment
+    let creds = credentials(&sb, Provider::FirstPay);
+    let mut request = http
+        .post(format!("{}/api/payments/v1/status", sb.base_url("firstpay")))
+        .header("content-type", "application/json")
+        .body("{}")
+        .build()
+        .unwrap();
+    creds.apply(&mut request).unwrap();
+    let response = http.execute(request).await.unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("paymentId"), "{body}");
+}
+
+#[tokio::test]
+async fn the_request_log_keeps_exact_counts_and_only_the_recent_requests() {
+    let sb = sandbox().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/accounts/banks", sb.base_url("onepay"));
+    let n = pspkit_sandbox::requests::RECENT + 25;
+    for _ in 0..n {
+        let response = http.get(&url).header("authorization", onepay_auth(&sb)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    }
+    let inspected = sb.inspect();
+    assert_eq!(inspected["requests"]["onepay"]["listBanks"], json!(n));
+    assert_eq!(inspected["requests_total"], json!(n));
+    assert_eq!(inspected["recent_requests"].as_array().unwrap().len(), pspkit_sandbox::requests::RECENT);
+}
+
+#[test]
+fn the_binary_refuses_a_bad_argument_with_an_error_instead_of_a_default() {
+    for args in [&["--port", "abc"][..], &["--port", "70000"], &["--faults", "503,bogus"], &["--size"]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_pspkit-sandbox")).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(args[0]), "{args:?} names the argument: {stderr}");
+    }
+}
