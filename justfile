@@ -11,7 +11,6 @@ default:
 # package's tests and type checks (the README's code blocks included), and the demo (what CI runs)
 test: lint spec-check
     cargo test --workspace --locked
-    just conformance
     just sandbox-schemathesis
     just examples
     just python-test
@@ -102,14 +101,6 @@ fuzz *args:
 sandbox-schemathesis:
     cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
     {{python}} crates/pspkit-sandbox/schemathesis/run.py
-
-# Prism (a third-party OpenAPI mock, dynamic mode: random responses valid under each spec, every
-# request validated) serves the five specs; every operation callable without arguments is called 5
-# times through the Rust clients: 0 decode failures and 0 refused requests. scripts/prism.sh
-# installs the pinned Prism into .tools/prism with the Node.js in .venv (about 10 s)
-conformance:
-    scripts/prism.sh --install
-    PSPKIT_PRISM="$PWD/scripts/prism.sh" cargo test --locked -p pspkit-tests --test it conformance -- --ignored --nocapture
 
 # Run the sandbox on a port, for your own tests or the demo
 sandbox port="8080":
