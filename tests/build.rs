@@ -55,6 +55,86 @@ fn main() {
     );
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("examples_table.rs");
     std::fs::write(out, code).expect("write examples_table.rs");
+    conformance_calls();
+}
+
+/// Generates `conformance_calls.rs`: per provider, every typed-client method that can be called
+/// without a required argument (every argument optional; a body, if any, built from `{}` at run
+/// time), as a function the conformance test runs against a mock of the spec.
+fn conformance_calls() {
+    let mut code = String::new();
+    for provider in pspkit_tests_providers() {
+        let spec = Spec::load(format!("../specs/{provider}.yaml")).unwrap_or_else(|e| panic!("{e}"));
+        let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let client_name = spec.doc.get("x-client-name").and_then(|n| n.as_str()).expect("x-client-name");
+        let client = format!("pspkit_{provider}::{client_name}");
+        let mut entries = String::new();
+        let mut functions = String::new();
+        for item in &generated.file.items {
+            let syn::Item::Impl(imp) = item else { continue };
+            let self_ty = &imp.self_ty;
+            if imp.trait_.is_some() || quote::quote!(#self_ty).to_string() != client_name {
+                continue;
+            }
+            for it in &imp.items {
+                let syn::ImplItem::Fn(f) = it else { continue };
+                if f.sig.asyncness.is_none() || f.sig.generics.type_params().next().is_some() {
+                    continue;
+                }
+                let mut args = Vec::new();
+                let mut has_body = false;
+                let callable = f.sig.inputs.iter().all(|arg| match arg {
+                    syn::FnArg::Receiver(_) => true,
+                    syn::FnArg::Typed(t) => {
+                        let name = t.pat.to_token_stream_string();
+                        let ty = t.ty.to_token_stream_string();
+                        if ty.starts_with(":: core :: option :: Option") || ty.starts_with("Option") {
+                            args.push("None".to_owned());
+                            true
+                        } else if name == "body" {
+                            has_body = true;
+                            args.push("&body".to_owned());
+                            true
+                        } else {
+                            false
+                        }
+                    }
+                });
+                if !callable {
+                    continue;
+                }
+                let method = f.sig.ident.to_string();
+                let body = if has_body {
+                    "let Ok(body) = serde_json::from_value(serde_json::json!({})) else { return None };"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    functions,
+                    "fn {provider}_{method}(c: &{client}) -> CallFuture<'_> {{\n    Box::pin(async move {{\n        {body}\n        Some(c.{method}({}).await.map(drop))\n    }})\n}}",
+                    args.join(", ")
+                );
+                let _ = writeln!(entries, "        ({method:?}, {provider}_{method}),");
+            }
+        }
+        let _ = writeln!(
+            code,
+            "{functions}\n/// Every `{client_name}` method callable without a required argument.\n\
+             pub fn {provider}_calls() -> Vec<(&'static str, Call<{client}>)> {{\n    vec![\n{entries}    ]\n}}\n"
+        );
+    }
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("conformance_calls.rs");
+    std::fs::write(out, code).expect("write conformance_calls.rs");
+}
+
+trait TokenText {
+    fn to_token_stream_string(&self) -> String;
+}
+
+impl<T: quote::ToTokens> TokenText for T {
+    fn to_token_stream_string(&self) -> String {
+        self.to_token_stream().to_string()
+    }
 }
 
 fn pspkit_tests_providers() -> [&'static str; 5] {

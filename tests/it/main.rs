@@ -1,6 +1,7 @@
 //! Workspace tests, one binary: the specs against the project's rules, every spec example
 //! against the generated types, the generated API snapshots, and decoding over real HTTP.
 
+mod conformance;
 mod decoding;
 mod examples;
 mod fuzz;

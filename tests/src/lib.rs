@@ -19,6 +19,7 @@ pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> 
 
 include!(concat!(env!("OUT_DIR"), "/examples_table.rs"));
 
+pub mod conformance;
 pub mod fuzz;
 
 /// One generated response decoder: an operation's success and error types behind

@@ -27,8 +27,10 @@ pub const FORMAT_PATTERNS: [(&str, &str, &str); 4] = [
     ("decimal", DECIMAL_PATTERN, "pspkit::DecimalString"),
     // pspkit::Id: any non-empty text without whitespace
     ("id", ID_PATTERN, "pspkit::Id"),
-    // pspkit::Timestamp: RFC 3339 with any fraction up to nanoseconds, a space for `T`, no
-    // offset, no seconds (then no offset either), or a date alone
+    // pspkit::Timestamp: RFC 3339 with a fraction up to nanoseconds, the offset with or without
+    // its colon or left out. pspkit also decodes a space for `T` and a date alone; the pattern
+    // leaves them out because mock generators (json-schema-faker, under Prism) only turn out
+    // a `T`-separated time for `format: date-time`
     ("date-time", DATE_TIME_PATTERN, "pspkit::Timestamp"),
     // pspkit::Date (chrono's NaiveDate): `YYYY-MM-DD`
     ("date", DATE_PATTERN, "pspkit::Date"),
@@ -39,7 +41,7 @@ pub const DECIMAL_PATTERN: &str = r"^-?[0-9]{1,16}(\.[0-9]{1,12})?$";
 /// See [`FORMAT_PATTERNS`].
 pub const ID_PATTERN: &str = r"^\S+$";
 /// See [`FORMAT_PATTERNS`].
-pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3])(:?[0-5][0-9])?)?)?)?$";
+pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?$";
 /// See [`FORMAT_PATTERNS`].
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
