@@ -12,6 +12,7 @@ default:
 test: lint spec-check
     cargo test --workspace --locked
     just conformance
+    just sandbox-schemathesis
     just examples
     just python-test
     ./run demo
@@ -95,6 +96,12 @@ bench-sandbox:
 # go to the runner, e.g. `just fuzz --cases 10000 --seed 7 --only onepay`
 fuzz *args:
     cargo run -q --release --locked -p pspkit-tests --bin fuzz -- {{args}}
+
+# Schemathesis against the sandbox binary, each spec with every default check, signed as the
+# clients sign (crates/pspkit-sandbox/schemathesis/; about 3 minutes)
+sandbox-schemathesis:
+    cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
+    {{python}} crates/pspkit-sandbox/schemathesis/run.py
 
 # Prism (a third-party OpenAPI mock, dynamic mode: random responses valid under each spec, every
 # request validated) serves the five specs; every operation callable without arguments is called 5
