@@ -2,7 +2,8 @@
 //! and the outcomes per provider (and for the headers), with every panic's input; exits non-zero
 //! if any case panicked or broke the contract.
 //!
-//! Usage: `fuzz [--cases N] [--seed S] [--only TARGET]` (targets: the providers, `headers`).
+//! Usage: `fuzz [--cases N] [--seed S] [--only TARGET]` (targets: the providers, `headers`,
+//! `onepay-webhooks`, `onchainpay-webhooks`, `firstpay-webhooks`).
 
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use pspkit_tests::PROVIDERS;
 use pspkit_tests::fuzz::Report;
 use pspkit_tests::fuzz::bodies::fuzz_provider;
 use pspkit_tests::fuzz::headers::fuzz_headers;
+use pspkit_tests::fuzz::webhooks::{TARGETS, fuzz_webhooks};
 
 fn main() {
     let mut cases: u64 = 1_000_000;
@@ -31,9 +33,14 @@ fn main() {
 
     let run = |target: &str| only.as_deref().is_none_or(|o| o == target);
     let mut clean = true;
-    let mut timed = |fuzz: &dyn Fn() -> Report| {
+    let mut timed = |fuzz: &(dyn Fn() -> Report + Sync)| {
         let started = Instant::now();
-        let report = fuzz();
+        // On a 2 MiB stack, tokio's default for the worker threads where real calls and webhook
+        // handlers run: deep input must not overflow it.
+        let report = std::thread::scope(|s| {
+            std::thread::Builder::new().stack_size(2 << 20).spawn_scoped(s, fuzz).expect("a fuzz thread").join()
+        })
+        .expect("the fuzz itself does not panic");
         let seconds = started.elapsed().as_secs_f64();
         println!("{}\n  {:.1} s, {:.0} cases/s", report.summary(), seconds, report.cases as f64 / seconds);
         clean &= report.clean();
@@ -45,12 +52,15 @@ fn main() {
     if run("headers") {
         timed(&|| fuzz_headers(cases, seed));
     }
+    for target in TARGETS.into_iter().filter(|t| run(&format!("{t}-webhooks"))) {
+        timed(&|| fuzz_webhooks(target, cases, seed));
+    }
     if !clean {
         std::process::exit(1);
     }
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("fuzz: {problem}\nusage: fuzz [--cases N] [--seed S] [--only onepay|...|headers]");
+    eprintln!("fuzz: {problem}\nusage: fuzz [--cases N] [--seed S] [--only onepay|...|headers|onepay-webhooks|...]");
     std::process::exit(2);
 }

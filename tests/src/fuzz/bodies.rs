@@ -67,6 +67,11 @@ impl Seeds {
         seeds
     }
 
+    /// Every example of the provider.
+    pub fn examples(&self) -> &[Value] {
+        &self.all
+    }
+
     fn pick<'a>(
         &'a self,
         table: &'a BTreeMap<String, Vec<Value>>,

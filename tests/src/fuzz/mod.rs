@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod headers;
 pub mod mutate;
 pub mod rng;
+pub mod webhooks;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -26,6 +27,8 @@ pub struct Report {
     pub decode_errors: u64,
     /// Inputs refused as the provider's error answer (`Api`, `RateLimited`, ...).
     pub api_errors: u64,
+    /// Webhooks refused for their signature (the other refusals count as decode errors).
+    pub refused: u64,
     /// Panics: each one a bug.
     pub panics: u64,
     /// Outcomes outside the contract (an untyped or unexpected error): each one a bug.
@@ -61,8 +64,15 @@ impl Report {
     /// One line of counts, then the findings.
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "{}: {} cases: {} accepted, {} decode errors, {} api errors, {} panics, {} contract violations",
-            self.target, self.cases, self.accepted, self.decode_errors, self.api_errors, self.panics, self.wrong
+            "{}: {} cases: {} accepted, {} decode errors, {} api errors, {} bad signatures, {} panics, {} contract violations",
+            self.target,
+            self.cases,
+            self.accepted,
+            self.decode_errors,
+            self.api_errors,
+            self.refused,
+            self.panics,
+            self.wrong
         );
         for f in &self.findings {
             out.push_str("\n  ");

@@ -227,7 +227,7 @@ fn mutate_tree(value: &mut Value, donors: &[Value], raw: &mut Raw, rng: &mut Rng
             "invalid escape"
         }
         6 => {
-            let depth = *rng.pick(&[2, 64, 126, 127, 128, 1_000, 20_000]);
+            let depth = *rng.pick(&[2, 64, 126, 127, 128, 129, 1_000, 5_000]);
             let inner = node.to_string();
             let (open, close) = if rng.one_in(2) { ("[", "]") } else { ("{\"a\":", "}") };
             *node = Value::String(raw.hold(format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))));
@@ -345,7 +345,8 @@ pub fn mutate_bytes(bytes: &mut Vec<u8>, rng: &mut Rng) -> &'static str {
         2 => {
             // inside a string literal when there is one: where a decoder reads text
             let at = quote_after(bytes, at).unwrap_or(at);
-            splice(bytes, at, *rng.pick(INVALID_UTF8));
+            let invalid: &&[u8] = rng.pick(INVALID_UTF8);
+            splice(bytes, at, invalid);
             "invalid utf-8"
         }
         3 => {

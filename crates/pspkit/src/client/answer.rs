@@ -59,22 +59,20 @@ pub fn decode_answer<T: DeserializeOwned, E: DeserializeOwned>(
         ..CallRecord::default()
     };
     let response = answer.into_response();
-    let result: Result<ResponseValue<T>, Progenitor<E>> = match response.status().as_u16() {
-        200..=299 => settle(ResponseValue::<T>::from_response::<E>(response)),
-        400..=599 => match settle(ResponseValue::<E>::from_response::<E>(response)) {
-            Ok(value) => Err(Progenitor::ErrorResponse(value)),
-            Err(e) => Err(e),
+    // The body is already in memory, so progenitor's async read finishes on its first poll and no
+    // runtime is needed; `None` would mean it did not.
+    let read = match response.status().as_u16() {
+        200..=299 => ResponseValue::<T>::from_response::<E>(response).now_or_never(),
+        400..=599 => match ResponseValue::<E>::from_response::<E>(response).now_or_never() {
+            Some(Ok(value)) => Some(Err(Progenitor::ErrorResponse(value))),
+            Some(Err(e)) => Some(Err(e)),
+            None => None,
         },
-        _ => Err(Progenitor::UnexpectedResponse(response)),
+        _ => Some(Err(Progenitor::UnexpectedResponse(response))),
     };
-    result.map(ResponseValue::into_inner).map_err(|e| convert(spec, name, e, record, locate_decode_error::<T>))
-}
-
-/// Runs progenitor's async body read to completion: the body is already in memory, so the read
-/// finishes on its first poll and no runtime is needed.
-fn settle<V, E>(
-    read: impl std::future::Future<Output = Result<ResponseValue<V>, Progenitor<E>>>,
-) -> Result<ResponseValue<V>, Progenitor<E>> {
-    read.now_or_never()
-        .unwrap_or_else(|| Err(Progenitor::Custom("an in-memory body was not read on the first poll".into())))
+    match read {
+        Some(Ok(value)) => Ok(value.into_inner()),
+        Some(Err(e)) => Err(convert(spec, name, e, record, locate_decode_error::<T>)),
+        None => Err(Error::Config("an in-memory response body was not read on the first poll".into())),
+    }
 }
