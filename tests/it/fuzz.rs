@@ -110,20 +110,24 @@ fn onchainpay_webhooks() {
 }
 
 #[test]
-#[ignore = "pspkit::signing::js_render recurses once per array level with no depth limit: overflows the stack"]
 fn firstpay_webhooks() {
     webhooks_survive_mutated_deliveries("firstpay");
 }
 
-/// Found by `firstpay_webhooks`: FirstPay's string to sign re-parses every nested array
-/// (`signing::js_render`, once per level, each parse with a fresh depth budget), so a body of
-/// nested arrays under the 1 MiB cap overflows the stack, before the signature is checked: anyone
-/// who can reach the webhook endpoint can abort the process.
+/// Found by `firstpay_webhooks`: FirstPay's string to sign re-parsed every nested array once per
+/// level, each parse with a fresh depth budget, so a body of nested arrays under the 1 MiB cap
+/// overflowed the stack before the signature was checked. Array nesting is now capped.
 #[test]
-#[ignore = "pspkit::signing::js_render recurses once per array level with no depth limit: overflows the stack"]
 fn firstpay_deeply_nested_arrays_are_refused_before_the_stack_runs_out() {
-    let depth = 400_000;
-    let body = format!(r#"{{"publicKey":"k","hash":"x","a":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
     let key = pspkit::signing::RsaVerifyingKey::from_pem(pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM).expect("test key");
-    assert!(pspkit::webhooks::firstpay::verify(body.as_bytes(), &key).is_err());
+    for depth in [9, 1_000, 400_000] {
+        let body = format!(r#"{{"publicKey":"k","hash":"x","a":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+        let err = pspkit::webhooks::firstpay::verify(body.as_bytes(), &key).expect_err("refused");
+        assert!(err.to_string().contains("nested deeper than 8"), "{depth}: {err}");
+    }
+    // genuine shapes (an array of objects, arrays of scalars) still render and simply fail the
+    // signature
+    let body = r#"{"publicKey":"k","hash":"x","payments":[{"id":1}],"a":[[1,2],[3]]}"#;
+    let err = pspkit::webhooks::firstpay::verify(body.as_bytes(), &key).expect_err("refused");
+    assert_eq!(err, pspkit::webhooks::WebhookError::BadSignature);
 }

@@ -250,8 +250,20 @@ fn a_forged_onepay_body_with_many_keys_is_refused() {
         let err = onepay::verify(&body, Some(&"0".repeat(64)), None, &secret, None).unwrap_err();
         assert_eq!(err, WebhookError::BadSignature);
     }
-    // and a body that repeats a key is read the way JSON.parse reads it: first place, last value
-    assert_eq!(pspkit::signing::js_compact(br#"{"a":1,"b":2,"a":3}"#).unwrap(), br#"{"a":3,"b":2}"#.to_vec());
+    // a repeated key has no compact form (parsers disagree on its value): only the raw bytes
+    // can verify such a body
+    assert_eq!(pspkit::signing::js_compact(br#"{"a":1,"b":2,"a":3}"#), None);
+    assert_eq!(
+        pspkit::signing::js_compact(br#"{"a":{"k":1},"b":{"k":2}}"#).unwrap(),
+        br#"{"a":{"k":1},"b":{"k":2}}"#.to_vec()
+    );
+    assert_eq!(pspkit::signing::js_compact(b"[ ]").unwrap(), b"[]".to_vec());
+    assert_eq!(pspkit::signing::js_compact(b" { } ").unwrap(), b"{}".to_vec());
+    assert_eq!(
+        pspkit::signing::js_compact(br#"[1, [ ], {"x": "a\u0001\/b"}]"#).unwrap(),
+        br#"[1,[],{"x":"a\u0001/b"}]"#.to_vec()
+    );
+    assert_eq!(pspkit::signing::js_compact(b"{} x"), None, "trailing bytes are not JSON");
 }
 
 #[test]

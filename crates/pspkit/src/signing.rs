@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use indexmap::IndexMap;
 use ring::{hmac, rand, signature};
 use rustls::pki_types::pem::PemObject as _;
 use rustls::pki_types::{PrivateKeyDer, SubjectPublicKeyInfoDer};
@@ -83,16 +82,29 @@ pub fn firstpay_string_to_sign(body: &[u8]) -> Result<String, String> {
     Ok(pairs.join("|"))
 }
 
+/// Deepest array nesting a FirstPay body may have. JavaScript flattens nested arrays when it
+/// renders them, and each level here re-reads its items; a forged body of 400,000 nested arrays
+/// would otherwise overflow the stack (and cost time quadratic in the depth). Genuine bodies nest
+/// one level (`payments`, `clientFieldsValues`).
+const MAX_ARRAY_DEPTH: usize = 8;
+
 /// `${value}` in JavaScript for a JSON value given as text.
 fn js_render(raw: &str) -> Result<String, String> {
+    js_render_at(raw, 0)
+}
+
+fn js_render_at(raw: &str, depth: usize) -> Result<String, String> {
     let raw = raw.trim();
     Ok(match raw.as_bytes().first() {
         Some(b'"') => serde_json::from_str::<String>(raw).map_err(|e| e.to_string())?,
+        Some(b'[') if depth >= MAX_ARRAY_DEPTH => {
+            return Err(format!("arrays are nested deeper than {MAX_ARRAY_DEPTH} levels"));
+        }
         Some(b'[') => {
             let items: Vec<Box<RawValue>> = serde_json::from_str(raw).map_err(|e| e.to_string())?;
             let rendered: Result<Vec<String>, String> = items
                 .iter()
-                .map(|i| if i.get().trim() == "null" { Ok(String::new()) } else { js_render(i.get()) })
+                .map(|i| if i.get().trim() == "null" { Ok(String::new()) } else { js_render_at(i.get(), depth + 1) })
                 .collect();
             rendered?.join(",")
         }
@@ -215,122 +227,189 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// whitespace, strings with only `"`, `\` and control characters escaped (so `\/` and `\u00ed`
 /// come out as `/` and `í`), numbers in their shortest form. OnePay's own webhook sample signs this
 /// form of the body, which differs from the raw bytes when its PHP backend escaped them.
+///
+/// `None` when the body is not JSON, nests deeper than serde_json's limit, or repeats a key within
+/// an object. The last is deliberate: a repeated key is where two parsers disagree about a value,
+/// a genuine webhook never has one, and refusing it lets the form be written while the body is
+/// parsed, in one linear pass with no tree, whatever a forged body holds.
 pub fn js_compact(raw: &[u8]) -> Option<Vec<u8>> {
-    let value: Ordered = serde_json::from_slice(raw).ok()?;
+    use serde::de::DeserializeSeed as _;
     let mut out = String::with_capacity(raw.len());
-    value.write(&mut out);
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    // keyed per call, so a forged body cannot aim its keys at one bucket of the repeat check
+    let keys = std::collections::hash_map::RandomState::new();
+    Compact { out: &mut out, keys: &keys }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
     Some(out.into_bytes())
 }
 
-/// A JSON value that keeps object keys in document order.
-enum Ordered {
-    Null,
-    Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Ordered>),
-    Object(IndexMap<String, Ordered>),
+/// Writes the compact form of one JSON value as it is parsed.
+struct Compact<'a> {
+    out: &'a mut String,
+    keys: &'a std::collections::hash_map::RandomState,
 }
 
-impl Ordered {
-    fn write(&self, out: &mut String) {
-        match self {
-            Ordered::Null => out.push_str("null"),
-            Ordered::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Ordered::Number(n) => out.push_str(n),
-            Ordered::String(s) => js_string(s, out),
-            Ordered::Array(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    item.write(out);
-                }
-                out.push(']');
+impl<'a> Compact<'a> {
+    fn child(&mut self) -> Compact<'_> {
+        Compact { out: self.out, keys: self.keys }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Compact<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Compact<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.out.push_str("null");
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        self.out.push_str(if v { "true" } else { "false" });
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        use std::fmt::Write as _;
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        use std::fmt::Write as _;
+        let _ = write!(self.out, "{v}");
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        use std::fmt::Write as _;
+        // JavaScript numbers are f64 too; integral values print without a fraction
+        let _ = if v.fract() == 0.0 && v.abs() < 1e21 { write!(self.out, "{v:.0}") } else { write!(self.out, "{v}") };
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        js_string(v, self.out);
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        self.out.push('[');
+        let mut first = true;
+        loop {
+            if !first {
+                self.out.push(',');
             }
-            Ordered::Object(fields) => {
-                out.push('{');
-                for (i, (k, v)) in fields.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    js_string(k, out);
-                    out.push(':');
-                    v.write(out);
+            if seq.next_element_seed(self.child())?.is_none() {
+                if !first {
+                    self.out.pop(); // the comma written for an element that did not come
                 }
-                out.push('}');
+                break;
             }
+            first = false;
         }
+        self.out.push(']');
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::Error as _;
+        // hashes of the keys seen in this object (already keyed: the set need not hash again);
+        // a repeat ends the pass (see `js_compact`)
+        let mut seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Prehashed>> = Default::default();
+        self.out.push('{');
+        let mut first = true;
+        loop {
+            let mark = self.out.len();
+            if !first {
+                self.out.push(',');
+            }
+            let Some(hash) = map.next_key_seed(Key { out: self.out, keys: self.keys })? else {
+                self.out.truncate(mark);
+                break;
+            };
+            if !seen.insert(hash) {
+                return Err(A::Error::custom("a repeated key"));
+            }
+            self.out.push(':');
+            map.next_value_seed(self.child())?;
+            first = false;
+        }
+        self.out.push('}');
+        Ok(())
+    }
+}
+
+/// Writes an object key and returns its hash, for the repeated-key check.
+struct Key<'a> {
+    out: &'a mut String,
+    keys: &'a std::collections::hash_map::RandomState,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
+    type Value = u64;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for Key<'_> {
+    type Value = u64;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<u64, E> {
+        use std::hash::BuildHasher as _;
+        js_string(v, self.out);
+        Ok(self.keys.hash_one(v))
+    }
+}
+
+/// A hasher for values that are already keyed hashes: passes the `u64` through.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // only `write_u64` is used; fold anything else in rather than lose it
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
 
 fn js_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // runs of characters that need no escape are copied at once
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escaped = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            c if (c as u32) < 0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escaped.is_empty() {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        } else {
+            out.push_str(escaped);
         }
+        start = i + c.len_utf8();
     }
+    out.push_str(&s[start..]);
     out.push('"');
-}
-
-impl<'de> serde::Deserialize<'de> for Ordered {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Ordered;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("JSON")
-            }
-            fn visit_unit<E>(self) -> Result<Ordered, E> {
-                Ok(Ordered::Null)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
-                Ok(Ordered::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
-                Ok(Ordered::Number(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
-                Ok(Ordered::Number(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
-                // JavaScript numbers are f64 too; integral values print without a fraction
-                Ok(Ordered::Number(if v.fract() == 0.0 && v.abs() < 1e21 { format!("{v:.0}") } else { v.to_string() }))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
-                Ok(Ordered::String(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
-                Ok(Ordered::String(v))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Ordered, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Ordered::Array(items))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
-                // A hashed index, not a scan per key: a forged body with many keys must cost
-                // linear time. A repeated key keeps its first place and its last value, as
-                // JSON.parse does (IndexMap::insert does exactly that).
-                let mut fields = IndexMap::with_capacity(map.size_hint().unwrap_or(0).min(4096));
-                while let Some((k, v)) = map.next_entry::<String, Ordered>()? {
-                    fields.insert(k, v);
-                }
-                Ok(Ordered::Object(fields))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
 }
