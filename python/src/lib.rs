@@ -566,7 +566,8 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 /// interpreter while it shuts down.
 #[pyfunction]
 fn wait_idle(py: Python<'_>, timeout: f64) -> bool {
-    let until = std::time::Instant::now() + Duration::try_from_secs_f64(timeout.clamp(0.0, 60.0)).unwrap_or(Duration::ZERO);
+    let until =
+        std::time::Instant::now() + Duration::try_from_secs_f64(timeout.clamp(0.0, 60.0)).unwrap_or(Duration::ZERO);
     py.detach(|| {
         while IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst) > 0 {
             if std::time::Instant::now() >= until {
