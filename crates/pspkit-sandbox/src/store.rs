@@ -261,12 +261,40 @@ pub struct Store {
     pub created: BTreeMap<(Provider, &'static str), u64>,
     /// OnePay idempotency: key -> (request body, response).
     pub idempotency: HashMap<String, (Value, Value)>,
-    /// OnChainPay nonces seen, per public key.
-    pub nonces: HashSet<(String, String)>,
+    /// OnChainPay nonces seen, per public key (the most recent ones).
+    pub nonces: RecentNonces,
     /// Counter for ids.
     pub next_id: u64,
     /// Position of each object by its id, per (provider, kind): gets stay fast on large data sets.
     pub ids: HashMap<(Provider, &'static str), HashMap<String, usize>>,
+}
+
+/// The OnChainPay nonces seen most recently: every signed request adds one, reads included, so
+/// the set is bounded and forgets the oldest first. A nonce older than the last
+/// [`RecentNonces::CAPACITY`] is accepted again, a leniency no test of a client can notice.
+#[derive(Default)]
+pub struct RecentNonces {
+    seen: HashSet<(String, String)>,
+    order: std::collections::VecDeque<(String, String)>,
+}
+
+impl RecentNonces {
+    /// How many nonces are remembered.
+    pub const CAPACITY: usize = 100_000;
+
+    /// Records a nonce of a public key; `false` if it was already seen (a replay).
+    pub fn insert(&mut self, entry: (String, String)) -> bool {
+        if !self.seen.insert(entry.clone()) {
+            return false;
+        }
+        self.order.push_back(entry);
+        if self.order.len() > Self::CAPACITY
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.seen.remove(&oldest);
+        }
+        true
+    }
 }
 
 /// An id as text, whatever its JSON type.

@@ -165,3 +165,16 @@ fn the_binary_refuses_a_bad_argument_with_an_error_instead_of_a_default() {
         assert!(stderr.contains(args[0]), "{args:?} names the argument: {stderr}");
     }
 }
+
+#[test]
+fn the_nonce_memory_is_bounded_and_still_refuses_recent_replays() {
+    use pspkit_sandbox::store::RecentNonces;
+    let mut nonces = RecentNonces::default();
+    let entry = |n: usize| ("pub".to_owned(), n.to_string());
+    for n in 0..RecentNonces::CAPACITY + 10 {
+        assert!(nonces.insert(entry(n)), "{n} is new");
+    }
+    assert!(!nonces.insert(entry(RecentNonces::CAPACITY)), "a recent nonce is a replay");
+    assert!(!nonces.insert(("pub".to_owned(), "10".to_owned())), "the oldest kept is still refused");
+    assert!(nonces.insert(entry(0)), "the oldest were forgotten: memory stays bounded");
+}
