@@ -11,8 +11,8 @@ use pspkit_tests::{PROVIDERS, provider_spec};
 /// Fixed, so that a failure here is reproducible with `just fuzz --seed`.
 const SEED: u64 = 0x5eed_f022;
 const CASES: u64 = 10_000;
-/// Fewer: a webhook case signs and verifies (HMAC, or RSA for FirstPay) on top of parsing.
-const WEBHOOK_CASES: u64 = 5_000;
+/// As many as the response bodies: a webhook endpoint is as exposed as a client.
+const WEBHOOK_CASES: u64 = 10_000;
 
 /// One provider's share, a test of its own so that the providers run in parallel.
 fn mutated_bodies_decode_or_fail_with_a_typed_error(provider: &str) {
