@@ -10,6 +10,19 @@ fn onepay_auth(sb: &pspkit_sandbox::Sandbox) -> String {
     format!("Bearer {}", sb.credentials().onepay_secret_key)
 }
 
+/// POSTs an empty JSON object to `path`, signed as the provider's client signs.
+async fn post_signed(sb: &pspkit_sandbox::Sandbox, provider: Provider, path: &str) -> reqwest::Response {
+    let http = reqwest::Client::new();
+    let mut request = http
+        .post(format!("{}{path}", sb.base_url(provider.name())))
+        .header("content-type", "application/json")
+        .body("{}")
+        .build()
+        .unwrap();
+    credentials(sb, provider).apply(&mut request).unwrap();
+    http.execute(request).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_panicking_handler_costs_one_500_in_the_providers_shape_and_nothing_else() {
     let sb = sandbox().await;
@@ -111,30 +124,14 @@ async fn invalid_json_and_invalid_fields_get_the_providers_own_refusal() {
     assert_eq!(keys, ["limit"], "{body}");
 
     // FireKassa: Laravel's {message, errors: {field: [messages]}}, signed like a real client
-    let creds = credentials(&sb, Provider::FireKassa);
-    let mut request = http
-        .post(format!("{}/api/v2/deposit/no-such-method", sb.base_url("firekassa")))
-        .header("content-type", "application/json")
-        .body("{}")
-        .build()
-        .unwrap();
-    creds.apply(&mut request).unwrap();
-    let response = http.execute(request).await.unwrap();
+    let response = post_signed(&sb, Provider::FireKassa, "/api/v2/deposit/no-such-method").await;
     assert_eq!(response.status().as_u16(), 422);
     let body: Value = response.json().await.unwrap();
     assert!(body["errors"]["type"].is_array(), "{body}");
     assert_eq!(body["message"], json!("The given data was invalid"));
 
     // FirstPay: its free-text error under 400, for a lookup that names no payment
-    let creds = credentials(&sb, Provider::FirstPay);
-    let mut request = http
-        .post(format!("{}/api/payments/v1/status", sb.base_url("firstpay")))
-        .header("content-type", "application/json")
-        .body("{}")
-        .build()
-        .unwrap();
-    creds.apply(&mut request).unwrap();
-    let response = http.execute(request).await.unwrap();
+    let response = post_signed(&sb, Provider::FirstPay, "/api/payments/v1/status").await;
     assert_eq!(response.status().as_u16(), 400);
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("paymentId"), "{body}");
