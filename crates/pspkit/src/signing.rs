@@ -236,24 +236,13 @@ pub fn js_compact(raw: &[u8]) -> Option<Vec<u8>> {
     use serde::de::DeserializeSeed as _;
     let mut out = String::with_capacity(raw.len());
     let mut de = serde_json::Deserializer::from_slice(raw);
-    // keyed per call, so a forged body cannot aim its keys at one bucket of the repeat check
-    let keys = std::collections::hash_map::RandomState::new();
-    Compact { out: &mut out, keys: &keys }.deserialize(&mut de).ok()?;
+    Compact(&mut out).deserialize(&mut de).ok()?;
     de.end().ok()?;
     Some(out.into_bytes())
 }
 
 /// Writes the compact form of one JSON value as it is parsed.
-struct Compact<'a> {
-    out: &'a mut String,
-    keys: &'a std::collections::hash_map::RandomState,
-}
-
-impl<'a> Compact<'a> {
-    fn child(&mut self) -> Compact<'_> {
-        Compact { out: self.out, keys: self.keys }
-    }
-}
+struct Compact<'a>(&'a mut String);
 
 impl<'de> serde::de::DeserializeSeed<'de> for Compact<'_> {
     type Value = ();
@@ -268,84 +257,84 @@ impl<'de> serde::de::Visitor<'de> for Compact<'_> {
         f.write_str("JSON")
     }
     fn visit_unit<E>(self) -> Result<(), E> {
-        self.out.push_str("null");
+        self.0.push_str("null");
         Ok(())
     }
     fn visit_bool<E>(self, v: bool) -> Result<(), E> {
-        self.out.push_str(if v { "true" } else { "false" });
+        self.0.push_str(if v { "true" } else { "false" });
         Ok(())
     }
     fn visit_i64<E>(self, v: i64) -> Result<(), E> {
-        use std::fmt::Write as _;
-        let _ = write!(self.out, "{v}");
+        if v < 0 {
+            self.0.push('-');
+        }
+        push_digits(self.0, v.unsigned_abs());
         Ok(())
     }
     fn visit_u64<E>(self, v: u64) -> Result<(), E> {
-        use std::fmt::Write as _;
-        let _ = write!(self.out, "{v}");
+        push_digits(self.0, v);
         Ok(())
     }
     fn visit_f64<E>(self, v: f64) -> Result<(), E> {
         use std::fmt::Write as _;
         // JavaScript numbers are f64 too; integral values print without a fraction
-        let _ = if v.fract() == 0.0 && v.abs() < 1e21 { write!(self.out, "{v:.0}") } else { write!(self.out, "{v}") };
+        let _ = if v.fract() == 0.0 && v.abs() < 1e21 { write!(self.0, "{v:.0}") } else { write!(self.0, "{v}") };
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
-        js_string(v, self.out);
+        js_string(v, self.0);
         Ok(())
     }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        self.out.push('[');
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.push('[');
         let mut first = true;
         loop {
+            let mark = self.0.len();
             if !first {
-                self.out.push(',');
+                self.0.push(',');
             }
-            if seq.next_element_seed(self.child())?.is_none() {
-                if !first {
-                    self.out.pop(); // the comma written for an element that did not come
-                }
+            if seq.next_element_seed(Compact(self.0))?.is_none() {
+                self.0.truncate(mark); // the comma written for an element that did not come
                 break;
             }
             first = false;
         }
-        self.out.push(']');
+        self.0.push(']');
         Ok(())
     }
-    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         use serde::de::Error as _;
-        // hashes of the keys seen in this object (already keyed: the set need not hash again);
-        // a repeat ends the pass (see `js_compact`)
-        let mut seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<Prehashed>> = Default::default();
-        self.out.push('{');
+        // the keys' hashes, checked for a repeat once the object is read (see `js_compact`):
+        // sorting costs n log n whatever the keys are, so no choice of keys can make it slower
+        let mut hashes = Vec::new();
+        self.0.push('{');
         let mut first = true;
         loop {
-            let mark = self.out.len();
+            let mark = self.0.len();
             if !first {
-                self.out.push(',');
+                self.0.push(',');
             }
-            let Some(hash) = map.next_key_seed(Key { out: self.out, keys: self.keys })? else {
-                self.out.truncate(mark);
+            let Some(hash) = map.next_key_seed(Key(self.0))? else {
+                self.0.truncate(mark);
                 break;
             };
-            if !seen.insert(hash) {
-                return Err(A::Error::custom("a repeated key"));
-            }
-            self.out.push(':');
-            map.next_value_seed(self.child())?;
+            hashes.push(hash);
+            self.0.push(':');
+            map.next_value_seed(Compact(self.0))?;
             first = false;
         }
-        self.out.push('}');
+        hashes.sort_unstable();
+        if hashes.windows(2).any(|pair| pair[0] == pair[1]) {
+            // a 64-bit hash collision would only mean the compact form is not tried
+            return Err(A::Error::custom("a repeated key"));
+        }
+        self.0.push('}');
         Ok(())
     }
 }
 
-/// Writes an object key and returns its hash, for the repeated-key check.
-struct Key<'a> {
-    out: &'a mut String,
-    keys: &'a std::collections::hash_map::RandomState,
-}
+/// Writes an object key and returns its hash (FNV-1a), for the repeated-key check.
+struct Key<'a>(&'a mut String);
 
 impl<'de> serde::de::DeserializeSeed<'de> for Key<'_> {
     type Value = u64;
@@ -360,29 +349,26 @@ impl serde::de::Visitor<'_> for Key<'_> {
         f.write_str("an object key")
     }
     fn visit_str<E>(self, v: &str) -> Result<u64, E> {
-        use std::hash::BuildHasher as _;
-        js_string(v, self.out);
-        Ok(self.keys.hash_one(v))
+        js_string(v, self.0);
+        Ok(v.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)))
     }
 }
 
-/// A hasher for values that are already keyed hashes: passes the `u64` through.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // only `write_u64` is used; fold anything else in rather than lose it
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+/// Decimal digits of `n`, without the formatting machinery (a forged body can hold a million
+/// numbers).
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+    // ASCII digits are UTF-8
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 fn js_string(s: &str, out: &mut String) {
