@@ -349,7 +349,8 @@ def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress and checks in order
     parser = argparse.ArgumentParser(description="The reconciliation demo against the local sandbox.")
     parser.add_argument("--size", type=int, default=int(os.environ.get("PSPKIT_DEMO_SIZE", "3000")), help="objects per kind in the sandbox (default 3000)")
-    default_bin = os.environ.get("PSPKIT_SANDBOX_BIN", str(ROOT / "target" / "debug" / "pspkit-sandbox"))
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))  # cargo's, wherever it points
+    default_bin = os.environ.get("PSPKIT_SANDBOX_BIN", str(target / "debug" / "pspkit-sandbox"))
     parser.add_argument("--sandbox-bin", type=Path, default=Path(default_bin), help="the sandbox binary to start")
     args = parser.parse_args()
 

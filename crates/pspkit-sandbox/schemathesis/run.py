@@ -90,7 +90,9 @@ def run_one(provider: str, env: dict[str, str], examples: int, seed: int) -> boo
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--binary", type=Path, default=ROOT / "target/debug/pspkit-sandbox")
+    # where cargo put it: CARGO_TARGET_DIR may point outside the project
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    parser.add_argument("--binary", type=Path, default=target / "debug" / "pspkit-sandbox")
     parser.add_argument("providers", nargs="*", help=f"any of {', '.join(PROVIDERS)} (default: all)")
     args = parser.parse_args()
     unknown = set(args.providers) - set(PROVIDERS)
