@@ -28,7 +28,7 @@ const PY_HMAC: &str = "import hmac,hashlib,sys; print(hmac.new(sys.argv[1].encod
 
 #[test]
 fn published_vectors_onchainpay_and_onepay() {
-    // shared/providers/onchainpay.md, "Worked test vector"
+    // OnChainPay's signature documentation, its worked test vector
     let key = b"ocp-test-private-key-0123456789";
     assert_eq!(
         signing::hmac_sha256_hex(key, br#"{"from":"ETH","to":"USDT","nonce":1700000000000}"#),
@@ -38,7 +38,7 @@ fn published_vectors_onchainpay_and_onepay() {
         signing::hmac_sha256_hex(key, br#"{"from": "ETH", "to": "USDT", "nonce": 1700000000000}"#),
         "cfbe368d9d8b146b1aca7da32ff7b10a1be5c89d3b4297b754311ad3af1bf727"
     );
-    // shared/providers/onepay.md, webhook vector
+    // OnePay's webhook documentation, its signed sample
     let body = br#"{"payment":{"id":"9e5ccd4a-d2f0-49dd-87fc-a0da752bd166","status":"approved","amount":150000,"currency":"COP"},"event":{"type":"payment.approved","timestamp":1707398765,"environment":"test"}}"#;
     assert_eq!(
         signing::hmac_sha256_hex(b"wh_tok_TESTSECRET0123456789", body),
@@ -48,7 +48,7 @@ fn published_vectors_onchainpay_and_onepay() {
 
 #[test]
 fn published_vector_firstpay_string_and_signature() {
-    // shared/providers/firstpay.md 3.5: the string to sign, and a hash made with OpenSSL.
+    // FirstPay's signing documentation: the string to sign, and a hash made with OpenSSL.
     let stand_in = "-----BEGIN PUBLIC KEY-----\nFIRSTPAY-ISSUED-KEY-STAND-IN\n-----END PUBLIC KEY-----\n";
     let body = json!({
         "paymentMethodId": "pm_test_1", "accountId": 7, "amount": 100.5,

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::problem::{Error, Problem};
 use crate::spec::{self, Operation, Spec};
 
-/// Source classes an `x-source` may name (see `shared/providers/README.md`).
+/// Source classes an `x-source` may name (see `specs/README.md`).
 pub const SOURCES: [&str; 5] = ["doc", "sdk", "recorded", "community", "inferred"];
 
 /// Values of `x-retry`.
