@@ -71,8 +71,18 @@ pub fn firekassa_message(path: &str, query: Option<&str>, body: &[u8]) -> Vec<u8
 ///
 /// This is the one function to replace when FirstPay's current rule becomes known.
 pub fn firstpay_string_to_sign(body: &[u8]) -> Result<String, String> {
-    let fields: BTreeMap<String, Box<RawValue>> =
-        serde_json::from_slice(body).map_err(|e| format!("FirstPay bodies are JSON objects: {e}"))?;
+    firstpay_string_to_sign_fields(&firstpay_fields(body)?)
+}
+
+/// A FirstPay body's top-level fields, values as their raw JSON text (for a repeated key, the
+/// last value, as `JSON.parse` keeps).
+pub fn firstpay_fields(body: &[u8]) -> Result<BTreeMap<String, Box<RawValue>>, String> {
+    serde_json::from_slice(body).map_err(|e| format!("FirstPay bodies are JSON objects: {e}"))
+}
+
+/// [`firstpay_string_to_sign`] of fields already read with [`firstpay_fields`], for a caller
+/// that needs them too (postback verification).
+pub fn firstpay_string_to_sign_fields(fields: &BTreeMap<String, Box<RawValue>>) -> Result<String, String> {
     let mut keys: Vec<&String> = fields.keys().filter(|k| k.as_str() != "hash").collect();
     keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
     let mut pairs = Vec::with_capacity(keys.len());

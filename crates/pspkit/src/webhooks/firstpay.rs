@@ -66,17 +66,15 @@ pub fn verify_with(
     options: &VerifyOptions,
 ) -> Result<Postback, WebhookError> {
     options.check_size(body)?;
-    // one parse serves the signature check and the result, so both see the same fields (for a
-    // repeated key, the last value, as in the string to sign)
-    let fields: BTreeMap<String, Box<RawValue>> = serde_json::from_slice(body)
-        .map_err(|e| WebhookError::Malformed(format!("FirstPay postbacks are JSON objects: {e}")))?;
+    // one parse serves the signature check and the result, so both see the same fields
+    let fields = signing::firstpay_fields(body).map_err(WebhookError::Malformed)?;
     let hash: String = match fields.get("hash") {
         Some(raw) => {
             serde_json::from_str(raw.get()).map_err(|_| WebhookError::Malformed("`hash` is not a string".into()))?
         }
         None => return Err(WebhookError::MissingSignature),
     };
-    let message = signing::firstpay_string_to_sign(body).map_err(WebhookError::Malformed)?;
+    let message = signing::firstpay_string_to_sign_fields(&fields).map_err(WebhookError::Malformed)?;
     if !firstpay_public_key.verify_base64(message.as_bytes(), &hash) {
         return Err(WebhookError::BadSignature);
     }
