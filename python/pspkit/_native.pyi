@@ -6,6 +6,8 @@ __all__ = [
     "Canceller",
     "Client",
     "Pager",
+    "WEBHOOK_MAX_BODY_BYTES",
+    "WEBHOOK_TOLERANCE",
     "firstpay_sign",
     "firstpay_verify",
     "onchainpay_sign",
@@ -50,18 +52,19 @@ def onepay_verify(
     signature: Optional[str],
     token: Optional[str],
     secret: str,
-    expected_token: Optional[str] = None,
-    max_body_bytes: int = ...,
-    tolerance: Optional[float] = ...,
-    now: Optional[float] = None,
+    expected_token: Optional[str],
+    max_body_bytes: int,
+    tolerance: Optional[float],
+    now: Optional[float],
 ) -> Tuple[str, str, Optional[int], Optional[str]]: ...
 def onepay_sign(secret: str, body: bytes) -> str: ...
 def onchainpay_verify(
-    body: bytes, signature: Optional[str], public_key: Optional[str], secret: str, max_body_bytes: int = ...
+    body: bytes, signature: Optional[str], public_key: Optional[str], secret: str, max_body_bytes: int
 ) -> Tuple[Optional[str], str]: ...
 def onchainpay_sign(secret: str, body: bytes) -> str: ...
-def firstpay_verify(
-    body: bytes, public_key: str, max_body_bytes: int = ...
-) -> Tuple[str, Optional[str], str, List[str]]: ...
+def firstpay_verify(body: bytes, public_key: str, max_body_bytes: int) -> Tuple[str, Optional[str], str, List[str]]: ...
+
+WEBHOOK_MAX_BODY_BYTES: int
+WEBHOOK_TOLERANCE: float
 def firstpay_sign(body: bytes, private_key: str) -> bytes: ...
 def wait_idle(timeout: float) -> bool: ...

@@ -37,11 +37,11 @@ class Event:
     """Fields of the body the signature does not cover, left out of ``data`` (FirstPay)."""
 
 
-MAX_BODY_BYTES = 1 << 20
-"""The default cap on a webhook body, in bytes."""
+MAX_BODY_BYTES: int = _native.WEBHOOK_MAX_BODY_BYTES
+"""The default cap on a webhook body, in bytes (1 MiB)."""
 
-TOLERANCE = 300.0
-"""The default replay tolerance, in seconds (OnePay)."""
+TOLERANCE: float = _native.WEBHOOK_TOLERANCE
+"""The default replay tolerance, in seconds (300, OnePay)."""
 
 
 def _header(headers: Mapping[str, str], name: str) -> Optional[str]:

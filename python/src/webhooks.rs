@@ -1,16 +1,16 @@
 //! Webhook checks for `pspkit.webhooks`: each provider's `verify` and `sign`, with the limits of
 //! `pspkit::webhooks::VerifyOptions` (body cap, replay tolerance, clock) taken as plain numbers.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use pspkit::SecretString;
-use pspkit::webhooks::{VerifyOptions, WebhookError, firstpay, onchainpay, onepay};
+use pspkit::webhooks::{self, VerifyOptions, WebhookError, firstpay, onchainpay, onepay};
 
-use super::to_py;
+use super::{seconds, to_py};
 
 /// Registers the functions on the native module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -20,6 +20,9 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(onchainpay_sign, m)?)?;
     m.add_function(wrap_pyfunction!(firstpay_verify, m)?)?;
     m.add_function(wrap_pyfunction!(firstpay_sign, m)?)?;
+    // the defaults live in the Rust crate; `pspkit.webhooks` reads them from here
+    m.add("WEBHOOK_MAX_BODY_BYTES", webhooks::DEFAULT_MAX_BODY_BYTES)?;
+    m.add("WEBHOOK_TOLERANCE", webhooks::DEFAULT_TOLERANCE.as_secs_f64())?;
     Ok(())
 }
 
@@ -32,21 +35,14 @@ fn webhook_error(py: Python<'_>, e: WebhookError) -> PyErr {
     raised.unwrap_or_else(|err| err)
 }
 
-/// A duration in seconds from Python, refused with the argument's name when it is negative,
-/// not a number or too large.
-fn seconds(name: &str, value: f64) -> PyResult<Duration> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| PyValueError::new_err(format!("{name} must be a non-negative number of seconds, got {value}")))
-}
-
 /// `VerifyOptions` from `max_body_bytes`, `tolerance` (seconds; `None`: no replay check) and
 /// `now` (Unix seconds; `None`: the system clock).
 fn options(max_body_bytes: usize, tolerance: Option<f64>, now: Option<f64>) -> PyResult<VerifyOptions> {
     let mut options = VerifyOptions::default().max_body_bytes(max_body_bytes);
-    options = options.tolerance(tolerance.map(|t| seconds("tolerance", t)).transpose()?);
+    options = options.tolerance(tolerance.map(|t| seconds("tolerance", t, false)).transpose()?);
     if let Some(now) = now {
         let at = SystemTime::UNIX_EPOCH
-            .checked_add(seconds("now", now)?)
+            .checked_add(seconds("now", now, false)?)
             .ok_or_else(|| PyValueError::new_err(format!("now is out of range: {now}")))?;
         options = options.now(at);
     }
@@ -56,7 +52,7 @@ fn options(max_body_bytes: usize, tolerance: Option<f64>, now: Option<f64>) -> P
 /// OnePay: verifies `body` against `x-signature` (and `x-webhook-token` when `expected_token`
 /// is given); returns `(event_type, data_json, timestamp, environment)`.
 #[pyfunction]
-#[pyo3(signature = (body, signature, token, secret, expected_token=None, max_body_bytes=1 << 20, tolerance=Some(300.0), now=None))]
+#[pyo3(signature = (body, signature, token, secret, expected_token, max_body_bytes, tolerance, now))]
 #[allow(clippy::too_many_arguments)] // the Python signature, keyword arguments in a row
 fn onepay_verify(
     py: Python<'_>,
@@ -84,7 +80,6 @@ fn onepay_sign(secret: String, body: &[u8]) -> String {
 
 /// OnChainPay: verifies `body` against `x-api-signature`; returns `(public_key, data_json)`.
 #[pyfunction]
-#[pyo3(signature = (body, signature, public_key, secret, max_body_bytes=1 << 20))]
 fn onchainpay_verify(
     py: Python<'_>,
     body: &[u8],
@@ -108,7 +103,6 @@ fn onchainpay_sign(secret: String, body: &[u8]) -> String {
 /// FirstPay: verifies a postback with FirstPay's public key (PEM); returns
 /// `(status, id, covered_data_json, unverified_field_names)`.
 #[pyfunction]
-#[pyo3(signature = (body, public_key, max_body_bytes=1 << 20))]
 fn firstpay_verify(
     py: Python<'_>,
     body: &[u8],

@@ -57,6 +57,12 @@ pub enum WebhookError {
     },
 }
 
+/// The body cap of [`VerifyOptions::default`]: 1 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1 << 20;
+
+/// The replay tolerance of [`VerifyOptions::default`]: 300 s, as Stripe's SDKs default to.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
+
 /// Limits applied by every `verify` (the plain `verify` functions use [`VerifyOptions::default`]).
 ///
 /// ```
@@ -74,9 +80,9 @@ pub struct VerifyOptions {
 }
 
 impl Default for VerifyOptions {
-    /// 1 MiB bodies; events within 300 s of now (Stripe's default); the system clock.
+    /// [`DEFAULT_MAX_BODY_BYTES`], [`DEFAULT_TOLERANCE`], the system clock.
     fn default() -> Self {
-        Self { max_body_bytes: 1 << 20, tolerance: Some(Duration::from_secs(300)), now: None }
+        Self { max_body_bytes: DEFAULT_MAX_BODY_BYTES, tolerance: Some(DEFAULT_TOLERANCE), now: None }
     }
 }
 
