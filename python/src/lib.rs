@@ -218,14 +218,14 @@ fn connect(
     })
 }
 
-fn seconds(name: &str, value: Option<f64>) -> PyResult<Option<Duration>> {
-    match value {
-        None => Ok(None),
-        // try_: a huge value (1e300) is the caller's mistake to report, not a panic
-        Some(s) if s > 0.0 => Duration::try_from_secs_f64(s).map(Some).map_err(|_| {
-            PyValueError::new_err(format!("{name} must be a positive number of seconds below 2**64, not {s}"))
-        }),
-        Some(s) => Err(PyValueError::new_err(format!("{name} must be a positive number of seconds, not {s}"))),
+/// A number of seconds from Python as a `Duration`, refused with the argument's name when it is
+/// negative (or zero, when `positive`), not a number, or too large (1e300 is the caller's mistake
+/// to report, not a panic).
+fn seconds(name: &str, value: f64, positive: bool) -> PyResult<Duration> {
+    let kind = if positive { "positive" } else { "non-negative" };
+    match Duration::try_from_secs_f64(value) {
+        Ok(d) if !positive || value > 0.0 => Ok(d),
+        _ => Err(PyValueError::new_err(format!("{name} must be a {kind} number of seconds below 2**64, not {value}"))),
     }
 }
 
@@ -353,11 +353,11 @@ impl Client {
             }
             policy.max_attempts = n;
         }
-        if let Some(t) = seconds("timeout", timeout)? {
-            policy.attempt_timeout = t;
+        if let Some(t) = timeout {
+            policy.attempt_timeout = seconds("timeout", t, true)?;
         }
-        if let Some(d) = seconds("deadline", deadline)? {
-            policy.deadline = d;
+        if let Some(d) = deadline {
+            policy.deadline = seconds("deadline", d, true)?;
         }
         let inner = connect(provider, &credentials, base_url).map_err(|e| to_py(py, e))?.with_policy(policy);
         Ok(Self { provider: provider.to_owned(), inner })
