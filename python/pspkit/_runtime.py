@@ -287,13 +287,10 @@ def _pack_fields(model: type[Model], values: Mapping[str, Any], path: str) -> Di
     wire_names = model._wire()
     out: Dict[str, Any] = {}
     for key, value in values.items():
-        spec = fields.get(key)
-        if spec is None and key in wire_names:
-            spec = fields[wire_names[key]]
-        if spec is None:
+        name = key if key in fields else wire_names.get(key)  # a Python name, or a wire name
+        if name is None:
             raise _invalid(f"{path}.{key}" if path else key, f"{model.__name__} has no field {key!r}")
-        wire, conv = spec
-        name = key if key in fields else wire_names[key]
+        wire, conv = fields[name]
         if value is None:
             if name in model._send_null:
                 out[wire] = None
