@@ -8,7 +8,10 @@ import json
 import os
 import re
 import subprocess
+import threading
 import urllib.request
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -94,28 +97,41 @@ def keys() -> Dict[str, str]:
     return {p.stem: p.read_text() for p in KEYS.glob("*.pem")}
 
 
-@pytest.fixture()
-def clients(sandbox: Sandbox, keys: Dict[str, str]) -> Dict[str, Any]:
-    """A sync client per provider, with the sandbox's published credentials."""
+def client(provider: str, base_url: str, keys: Dict[str, str]) -> Any:
+    """A sync client of `provider` at `base_url`, with the sandbox's published credentials."""
     from pspkit.firekassa import FireKassa
     from pspkit.firstpay import FirstPay
     from pspkit.onchainpay import OnChainPay
     from pspkit.onepay import OnePay
     from pspkit.onlyonepays import OnlyOnePays
 
-    return {
-        "onepay": OnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay")),
-        "onchainpay": OnChainPay(
-            "sandbox-onchainpay-public", "sandbox-onchainpay-secret", base_url=sandbox.base_url("onchainpay")
-        ),
-        "firekassa": FireKassa(
-            "sandbox-firekassa-token", "sandbox-firekassa-sign-token", base_url=sandbox.base_url("firekassa")
-        ),
-        "firstpay": FirstPay(
-            keys["firstpay-public"], keys["merchant-private"], base_url=sandbox.base_url("firstpay")
-        ),
-        "onlyonepays": OnlyOnePays("sandbox-onlyonepays-key", base_url=sandbox.base_url("onlyonepays")),
+    make = {
+        "onepay": lambda: OnePay("sk_test_sandbox", base_url=base_url),
+        "onchainpay": lambda: OnChainPay("sandbox-onchainpay-public", "sandbox-onchainpay-secret", base_url=base_url),
+        "firekassa": lambda: FireKassa("sandbox-firekassa-token", "sandbox-firekassa-sign-token", base_url=base_url),
+        "firstpay": lambda: FirstPay(keys["firstpay-public"], keys["merchant-private"], base_url=base_url),
+        "onlyonepays": lambda: OnlyOnePays("sandbox-onlyonepays-key", base_url=base_url),
     }
+    return make[provider]()
+
+
+@pytest.fixture()
+def clients(sandbox: Sandbox, keys: Dict[str, str]) -> Dict[str, Any]:
+    """A sync client per provider, with the sandbox's published credentials."""
+    providers = ("onepay", "onchainpay", "firekassa", "firstpay", "onlyonepays")
+    return {p: client(p, sandbox.base_url(p), keys) for p in providers}
+
+
+@contextmanager
+def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """An HTTP server on a free loopback port answering with `handler` while the block runs: its
+    base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
 
 
 def all_items(iterator: Iterator[Any]) -> List[Any]:

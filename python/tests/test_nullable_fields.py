@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import inspect
 import json
-import threading
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Tuple
 
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 import pspkit
+from conftest import client, loopback
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 PROVIDERS = ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"]
@@ -71,36 +71,15 @@ class _Capture(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def capture() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Capture)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     _Capture.bodies = []
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
+    with loopback(_Capture) as url:
+        yield url
 
 
-def _client(provider: str, base_url: str, keys: Dict[str, str]) -> Any:
-    from pspkit.firekassa import FireKassa
-    from pspkit.firstpay import FirstPay
-    from pspkit.onchainpay import OnChainPay
-    from pspkit.onepay import OnePay
-    from pspkit.onlyonepays import OnlyOnePays
-
-    return {
-        "onepay": lambda: OnePay("sk_test", base_url=base_url),
-        "onchainpay": lambda: OnChainPay("pub", "secret", base_url=base_url),
-        "firekassa": lambda: FireKassa("token", "sign-token", base_url=base_url),
-        "firstpay": lambda: FirstPay(keys["firstpay-public"], keys["merchant-private"], base_url=base_url),
-        "onlyonepays": lambda: OnlyOnePays("key", base_url=base_url),
-    }[provider]()
-
-
-def _public_method(client: Any, rust_name: str) -> Any:
+def _public_method(provider_client: Any, rust_name: str) -> Any:
     """The public method whose body sends operation `rust_name` (read from the generated source)."""
-    for group_name in dir(client):
-        group = getattr(client, group_name, None)
+    for group_name in dir(provider_client):
+        group = getattr(provider_client, group_name, None)
         if not isinstance(group, pspkit._runtime.Group):
             continue
         for name, method in inspect.getmembers(group, inspect.ismethod):
@@ -129,9 +108,9 @@ def test_none_sends_null_for_every_required_nullable_field(
     provider: str, capture: str, keys: Dict[str, str]
 ) -> None:
     fields = required_nullable_fields(provider)
-    client = _client(provider, capture, keys)
+    provider_client = client(provider, capture, keys)
     for op, wire in fields:
-        method = _public_method(client, _snake(op["operationId"]))
+        method = _public_method(provider_client, _snake(op["operationId"]))
         example = op["requestBody"]["content"]["application/json"].get("example", {})
         params = inspect.signature(method).parameters
         kwargs = {_snake(k): _exact(v) for k, v in example.items() if _snake(k) in params}
@@ -151,9 +130,9 @@ def test_none_sends_null_for_every_required_nullable_field(
 def test_none_for_a_required_field_that_is_not_nullable_is_refused_before_sending(
     capture: str, keys: Dict[str, str]
 ) -> None:
-    client = _client("firstpay", capture, keys)
+    firstpay = client("firstpay", capture, keys)
     with pytest.raises(pspkit.ValidationError, match="client_fields_values.*required"):
-        client.payments.create_pay_in(
+        firstpay.payments.create_pay_in(
             account_id=7, amount="100.5", client_fields_values=None, payment_method_id="pm_1"  # type: ignore[arg-type]
         )
     assert _Capture.bodies == []

@@ -7,13 +7,14 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
 import pspkit
 from pspkit.onepay import OnePay
+from conftest import loopback
 
 RETRIED, GIVES_UP = "retried", "gives up"
 
@@ -78,12 +79,8 @@ class _RateLimiter(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _RateLimiter)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
+    with loopback(_RateLimiter) as url:
+        yield url
 
 
 def test_every_hostile_retry_after_ends_in_a_bounded_wait_or_a_rate_limit_error(server: str) -> None:

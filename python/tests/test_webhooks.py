@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler
 from decimal import Decimal
 from typing import Dict, Iterator, List, Tuple
 
@@ -12,7 +11,7 @@ import pytest
 
 import pspkit
 from pspkit import webhooks
-from conftest import start_sandbox
+from conftest import loopback, start_sandbox
 
 
 SAMPLE_TIME = 1767225600.0
@@ -116,11 +115,8 @@ class _Inbox(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def inbox() -> Iterator[str]:
-    server = HTTPServer(("127.0.0.1", 0), _Inbox)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hooks"
-    server.shutdown()
+    with loopback(_Inbox) as url:
+        yield f"{url}/hooks"
 
 
 def test_a_webhook_delivered_by_the_sandbox_verifies(inbox: str) -> None:
