@@ -4,36 +4,22 @@
 use pspkit_tests::{PROVIDERS, ScriptedServer, Step, keys, spec_path};
 use serde_json::{Value, json};
 
-fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
-    while let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        match doc.pointer(r.trim_start_matches('#')) {
-            Some(target) => node = target,
-            None => break,
-        }
-    }
-    node
-}
-
 /// `provider operationId field` for every required, nullable field of a JSON request body.
 fn required_nullable_fields() -> Vec<String> {
     let mut out = Vec::new();
     for provider in PROVIDERS {
-        let doc = pspkit_codegen::Spec::load(spec_path(provider)).expect("the spec loads").doc;
-        for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
-            for op in item.as_object().into_iter().flat_map(|m| m.values()) {
-                let Some(body) = op.get("requestBody") else { continue };
-                let schema = resolve(
-                    &doc,
-                    resolve(&doc, body).pointer("/content/application~1json/schema").unwrap_or(&Value::Null),
-                );
-                let required: Vec<&str> =
-                    schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-                for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
-                    let nullable = prop["nullable"].as_bool().unwrap_or(false)
-                        || resolve(&doc, prop)["nullable"].as_bool().unwrap_or(false);
-                    if nullable && required.contains(&name.as_str()) {
-                        out.push(format!("{provider} {} {name}", op["operationId"].as_str().unwrap_or("?")));
-                    }
+        let spec = pspkit_codegen::Spec::load(spec_path(provider)).expect("the spec loads");
+        let resolve = |v: &Value| spec.resolve(v).cloned().unwrap_or(Value::Null);
+        for op in spec.operations() {
+            let Some(body) = op.value.get("requestBody") else { continue };
+            let schema = resolve(resolve(body).pointer("/content/application~1json/schema").unwrap_or(&Value::Null));
+            let required: Vec<&str> =
+                schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            for (name, prop) in schema["properties"].as_object().into_iter().flatten() {
+                let nullable =
+                    prop["nullable"].as_bool().unwrap_or(false) || resolve(prop)["nullable"].as_bool().unwrap_or(false);
+                if nullable && required.contains(&name.as_str()) {
+                    out.push(format!("{provider} {} {name}", op.id().unwrap_or("?")));
                 }
             }
         }

@@ -20,10 +20,6 @@ enum Expect {
 /// The longest `Retry-After` the test's policy honours.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(2);
 
-fn http_date(t: SystemTime) -> String {
-    httpdate::fmt_http_date(t)
-}
-
 fn table() -> Vec<(String, Expect)> {
     use Expect::*;
     let now = SystemTime::now();
@@ -69,9 +65,9 @@ fn table() -> Vec<(String, Expect)> {
     .map(|(v, e)| (v.to_owned(), e))
     .collect();
     rows.push(("9".repeat(10_000), GivesUp));
-    rows.push((http_date(now - Duration::from_secs(3600)), Retried));
-    rows.push((http_date(now + Duration::from_secs(1)), Retried));
-    rows.push((http_date(now + Duration::from_secs(86_400)), GivesUp));
+    rows.push((httpdate::fmt_http_date(now - Duration::from_secs(3600)), Retried));
+    rows.push((httpdate::fmt_http_date(now + Duration::from_secs(1)), Retried));
+    rows.push((httpdate::fmt_http_date(now + Duration::from_secs(86_400)), GivesUp));
     rows
 }
 
@@ -140,7 +136,10 @@ fn retry_after_parsing_saturates_ignores_or_honours() {
     assert_eq!(parse_retry_after("-1", now), None);
     assert_eq!(parse_retry_after("1.5", now), Some(Duration::from_millis(1500)));
     assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
-    assert_eq!(parse_retry_after(&http_date(now + Duration::from_secs(30)), now), Some(Duration::from_secs(30)));
-    assert_eq!(parse_retry_after(&http_date(now - Duration::from_secs(30)), now), Some(Duration::ZERO));
+    assert_eq!(
+        parse_retry_after(&httpdate::fmt_http_date(now + Duration::from_secs(30)), now),
+        Some(Duration::from_secs(30))
+    );
+    assert_eq!(parse_retry_after(&httpdate::fmt_http_date(now - Duration::from_secs(30)), now), Some(Duration::ZERO));
     assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now), Some(Duration::ZERO));
 }
