@@ -122,14 +122,17 @@ pub fn operations(provider: Provider) -> Vec<Op> {
     out
 }
 
-fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-    while let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        match doc.pointer(r.trim_start_matches('#')) {
-            Some(target) => v = target,
+/// Follows local `$ref`s from `node` to the value they name (the last one found, if a reference
+/// is broken).
+pub fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
+    // a bounded walk: a reference cycle in a spec must not hang start-up
+    for _ in 0..16 {
+        match node.get("$ref").and_then(Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
+            Some(target) => node = target,
             None => break,
         }
     }
-    v
+    node
 }
 
 /// The values a string enum field may take, by component name (for seeding statuses).

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::openapi::to_json_schema;
 use crate::refusal::Problem;
+use crate::spec::resolve;
 
 /// At most this many problems are listed for one request (the rest add nothing for a client).
 const MAX_PROBLEMS: usize = 10;
@@ -88,17 +89,6 @@ fn compile(doc: &Value, schema: &Value) -> Result<Validator, String> {
         .should_validate_formats(true)
         .build(&to_json_schema(doc, schema))
         .map_err(|e| e.to_string())
-}
-
-fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
-    // a bounded walk: a reference cycle in a spec must not hang start-up
-    for _ in 0..16 {
-        match node.get("$ref").and_then(Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#'))) {
-            Some(target) => node = target,
-            None => break,
-        }
-    }
-    node
 }
 
 impl Rules {

@@ -2,58 +2,11 @@
 //! the operation's response schema (JSON Schema, draft 2020-12, converted from OpenAPI 3.0).
 
 use pspkit_sandbox::Provider;
-use pspkit_sandbox::spec::{self, Op};
-use serde_json::{Map, Value, json};
+use pspkit_sandbox::openapi::to_json_schema;
+use pspkit_sandbox::spec::{self, Op, resolve};
+use serde_json::{Value, json};
 
 use crate::{credentials, sandbox};
-
-/// OpenAPI 3.0 schema -> JSON Schema: `nullable` becomes `anyOf [.., null]`, references point
-/// into `$defs`, OpenAPI-only keywords go.
-fn convert(node: &Value) -> Value {
-    match node {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                match k.as_str() {
-                    "nullable" | "example" | "discriminator" | "xml" | "externalDocs" | "deprecated" | "readOnly"
-                    | "writeOnly" => {}
-                    k if k.starts_with("x-") => {}
-                    "$ref" => {
-                        let target = v.as_str().unwrap_or("").replace("#/components/schemas/", "#/$defs/");
-                        out.insert(k.clone(), json!(target));
-                    }
-                    "properties" | "$defs" => {
-                        let props: Map<String, Value> =
-                            v.as_object().into_iter().flatten().map(|(name, s)| (name.clone(), convert(s))).collect();
-                        out.insert(k.clone(), Value::Object(props));
-                    }
-                    _ => {
-                        out.insert(k.clone(), convert(v));
-                    }
-                }
-            }
-            if map.get("nullable") == Some(&json!(true)) {
-                let mut inner = Value::Object(out);
-                if let Some(values) = inner.get_mut("enum").and_then(Value::as_array_mut) {
-                    values.push(Value::Null);
-                }
-                return json!({"anyOf": [inner, {"type": "null"}]});
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(convert).collect()),
-        other => other.clone(),
-    }
-}
-
-fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
-    while let Some(target) =
-        node.get("$ref").and_then(Value::as_str).and_then(|r| doc.pointer(r.trim_start_matches('#')))
-    {
-        node = target;
-    }
-    node
-}
 
 /// The operation's parameters, path-level ones included, references resolved.
 fn parameters(doc: &Value, op: &Op) -> Vec<Value> {
@@ -67,19 +20,9 @@ fn response_schema(doc: &Value, op: &Op) -> Option<Value> {
     let method = op.method.to_lowercase();
     let responses =
         doc.pointer(&format!("/paths/{}/{method}/responses", op.path.replace('~', "~0").replace('/', "~1")))?;
-    let (_, mut response) = responses.as_object()?.iter().find(|(s, _)| s.starts_with('2'))?;
-    while let Some(r) = response.get("$ref").and_then(Value::as_str) {
-        response = doc.pointer(r.trim_start_matches('#'))?;
-    }
-    let schema = response.get("content")?.as_object()?.values().next()?.get("schema")?;
-    let mut converted = convert(schema);
-    let defs = convert(&json!({"$defs": doc.pointer("/components/schemas").cloned().unwrap_or(json!({}))}));
-    if let Some(map) = converted.as_object_mut() {
-        map.insert("$defs".into(), defs["$defs"].clone());
-    } else {
-        converted = json!({"allOf": [converted], "$defs": defs["$defs"]});
-    }
-    Some(converted)
+    let (_, response) = responses.as_object()?.iter().find(|(s, _)| s.starts_with('2'))?;
+    let schema = resolve(doc, response).get("content")?.as_object()?.values().next()?.get("schema")?;
+    Some(to_json_schema(doc, schema))
 }
 
 #[tokio::test]
