@@ -4,6 +4,9 @@
    (openapi-spec-validator).
 2. Every `example` in the document (schemas, properties, parameters, media types) against the
    schema it sits on, with OpenAPI 3.0 semantics (`nullable`, ...) (openapi-schema-validator).
+3. The project's `x-*` extensions (of the document, of each operation, and `x-source` wherever
+   it appears) against `specs/extensions.schema.json`, the JSON Schema the generator's typed
+   extensions produce (jsonschema).
 
 Usage: python tests/spec_check.py [specs/onepay.yaml ...]   (default: every specs/*.yaml)
        python tests/spec_check.py --self-test   (proves both checks reject what they should)
@@ -13,15 +16,63 @@ Exits non-zero, listing each failure with its JSON pointer, when anything is wro
 from __future__ import annotations
 
 import copy
+import json
 import pathlib
 import sys
 
 import yaml
+from jsonschema import Draft7Validator
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def extension_validators() -> dict[str, Draft7Validator]:
+    """One validator per place an extension sits: `document`, `operation`, `source`."""
+    schema = json.loads((ROOT / "specs/extensions.schema.json").read_text())
+    return {
+        place: Draft7Validator({**sub, "definitions": schema["definitions"]})
+        for place, sub in schema["properties"].items()
+    }
+
+
+def extension_failures(doc: dict, name: str) -> list[str]:
+    """Every `x-*` value of the spec that the extensions' schema refuses, with its pointer."""
+    validators = extension_validators()
+    failures = []
+
+    def report(place: str, value, pointer: str) -> None:
+        for err in validators[place].iter_errors(value):
+            at = "/".join(str(p) for p in err.path)
+            failures.append(f"{name}: {pointer}/{at}: {err.message}")
+
+    report("document", {k: v for k, v in doc.items() if k.startswith("x-")}, "#")
+    operations = set()
+    for path, item in (doc.get("paths") or {}).items():
+        for method in METHODS:
+            op = item.get(method) if isinstance(item, dict) else None
+            if isinstance(op, dict):
+                operations.add(id(op))
+                pointer = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+                report("operation", {k: v for k, v in op.items() if k.startswith("x-")}, pointer)
+
+    def walk(node, pointer: str) -> None:
+        if isinstance(node, dict):
+            if id(node) not in operations and "x-source" in node:
+                report("source", node["x-source"], pointer + "/x-source")
+            for key, value in node.items():
+                if not (id(node) in operations and key.startswith("x-")):
+                    walk(value, f"{pointer}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{pointer}/{i}")
+
+    walk(doc.get("paths"), "#/paths")
+    walk(doc.get("components"), "#/components")
+    return failures
 
 
 def resolve(doc: dict, node, depth: int = 0):
@@ -87,12 +138,14 @@ def check(path: pathlib.Path) -> list[str]:
         for err in errors[:5]:
             at = "/".join(str(p) for p in err.path)
             failures.append(f"{path.name}: {pointer} -> /{at}: {err.message}")
-    print(f"{path.name}: valid OpenAPI 3.0.3, {count} examples checked")
+    failures += extension_failures(doc, path.name)
+    print(f"{path.name}: valid OpenAPI 3.0.3, {count} examples and the x-* extensions checked")
     return failures
 
 
 def self_test() -> int:
-    """Both checks must reject a broken spec: an invalid document, and a wrong example."""
+    """Every check must reject a broken spec: an invalid document, a wrong example, an unknown
+    extension value and an unknown extension."""
     import tempfile
 
     good = ROOT / "crates/pspkit-codegen/tests/fixtures/payments.yaml"
@@ -107,6 +160,12 @@ def self_test() -> int:
     invalid = copy.deepcopy(doc)
     invalid["paths"]["/payments"]["get"]["responses"] = {"200": {"content": {}}}  # no description
     cases["response without description"] = (invalid, "not valid OpenAPI")
+    bad_retry = copy.deepcopy(doc)
+    bad_retry["paths"]["/payments"]["get"]["x-retry"] = "sometimes"
+    cases["unknown x-retry value"] = (bad_retry, "x-retry")
+    unknown_extension = copy.deepcopy(doc)
+    unknown_extension["x-envelop"] = {}
+    cases["unknown document extension"] = (unknown_extension, "x-envelop")
     with tempfile.TemporaryDirectory() as tmp:
         ok = pathlib.Path(tmp) / "good.yaml"
         ok.write_text(yaml.safe_dump(doc))
@@ -120,7 +179,7 @@ def self_test() -> int:
             if not any(expected in f for f in failures):
                 print(f"self-test: {name}: not rejected as expected ({failures})")
                 return 1
-    print("self-test: both checks reject broken specs")
+    print("self-test: every check rejects broken specs")
     return 0
 
 

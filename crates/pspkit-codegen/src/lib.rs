@@ -14,6 +14,7 @@
 //! binaries never link it.
 
 pub mod conventions;
+pub mod extensions;
 pub mod generate;
 pub mod lint;
 pub mod paging;

@@ -6,17 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::extensions::{self, DocumentExtensions, Idempotency, OperationExtensions, Pagination, ParamPlace, Retry};
 use crate::problem::{Error, Problem};
 use crate::spec::{self, Operation, Spec};
 
 /// Source classes an `x-source` may name (see `specs/README.md`).
 pub const SOURCES: [&str; 5] = ["doc", "sdk", "recorded", "community", "inferred"];
-
-/// Values of `x-retry`.
-pub const RETRY: [&str; 3] = ["safe", "idempotent", "unsafe"];
-
-/// Pagination styles of `x-pagination`.
-pub const PAGINATION_STYLES: [&str; 5] = ["page-number", "page-until-short", "keyset", "next-url", "offset"];
 
 /// The `pattern` a `type: string` schema of each pspkit-typed `format` must declare: exactly
 /// what the matching `pspkit` decoder accepts (or a subset of it), so that other OpenAPI tools
@@ -44,11 +39,6 @@ pub const ID_PATTERN: &str = r"^\S+$";
 pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?$";
 /// See [`FORMAT_PATTERNS`].
 pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
-
-const OPERATION_EXTENSIONS: [&str; 7] =
-    ["x-source", "x-path-source", "x-retry", "x-idempotency", "x-pagination", "x-codegen-skip", "x-require-one-of"];
-const DOCUMENT_EXTENSIONS: [&str; 4] = ["x-envelope", "x-signing", "x-client-name", "x-error"];
-const SIGNING_SCHEMES: [&str; 3] = ["onchainpay-hmac-sha256", "firekassa-hmac-sha512", "firstpay-rsa-sha256"];
 
 /// Checks every rule; `Ok` when the spec is clean.
 pub fn lint(spec: &Spec) -> Result<(), Error> {
@@ -96,49 +86,8 @@ impl<'a> Linter<'a> {
         if doc.get("servers").and_then(Value::as_array).is_none_or(Vec::is_empty) {
             self.push(None, "servers", "no `servers`: the default base URL comes from there".into());
         }
-        for key in doc.as_object().into_iter().flatten().map(|(k, _)| k) {
-            if key.starts_with("x-") && !DOCUMENT_EXTENSIONS.contains(&key.as_str()) {
-                self.push(
-                    None,
-                    "known-extensions",
-                    format!("unknown document extension `{key}` (known: {DOCUMENT_EXTENSIONS:?})"),
-                );
-            }
-        }
-        match doc.get("x-client-name").and_then(Value::as_str) {
-            Some(name)
-                if name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                    && name.chars().all(|c| c.is_ascii_alphanumeric()) => {}
-            other => self.push(
-                None,
-                "x-client-name",
-                format!("`x-client-name` must be a PascalCase type name, found {other:?}"),
-            ),
-        }
-        if let Some(error) = doc.get("x-error") {
-            for (key, value) in error.as_object().into_iter().flatten() {
-                let pointers: Vec<&Value> = match value {
-                    Value::Array(items) => items.iter().collect(),
-                    other => vec![other],
-                };
-                let known = ["code", "message", "fields", "request-id"].contains(&key.as_str());
-                if !known || !pointers.iter().all(|p| p.as_str().is_some_and(|p| p.starts_with('/'))) {
-                    self.push(None, "x-error", format!("`x-error.{key}` must be one of code/message/fields/request-id with JSON pointers (`/message`)"));
-                }
-            }
-        }
-        if let Some(env) = doc.get("x-envelope") {
-            for key in ["success", "data", "error"] {
-                if env.get(key).and_then(Value::as_str).is_none() {
-                    self.push(None, "x-envelope", format!("`x-envelope.{key}` must name a field"));
-                }
-            }
-        }
-        if let Some(signing) = doc.get("x-signing") {
-            let scheme = signing.get("scheme").and_then(Value::as_str).unwrap_or("");
-            if !SIGNING_SCHEMES.contains(&scheme) {
-                self.push(None, "x-signing", format!("`x-signing.scheme` is {scheme:?}; known: {SIGNING_SCHEMES:?}"));
-            }
+        if let Err(message) = extensions::read::<DocumentExtensions>(doc) {
+            self.push(None, extension_rule(&message), message);
         }
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
@@ -179,70 +128,43 @@ impl<'a> Linter<'a> {
         } else if !self.declared_tags().contains(tags[0]) {
             self.op(op, "one-tag", format!("tag {:?} is not declared in the top-level `tags`", tags[0]));
         }
-        for key in v.as_object().into_iter().flatten().map(|(k, _)| k) {
-            if key.starts_with("x-") && !OPERATION_EXTENSIONS.contains(&key.as_str()) {
-                self.op(op, "known-extensions", format!("unknown extension `{key}` (known: {OPERATION_EXTENSIONS:?})"));
+        let typed = match extensions::read::<OperationExtensions>(v) {
+            Ok(typed) => Some(typed),
+            Err(message) => {
+                self.op(op, extension_rule(&message), message);
+                None
             }
+        };
+        if let Some(typed) = &typed {
+            self.retry(op, typed);
         }
-        match op.str_field("x-source") {
-            None => self.op(op, "x-source", format!("no `x-source` (one of {SOURCES:?})")),
-            Some(s) if !SOURCES.contains(&s) => {
-                self.op(op, "x-source", format!("`x-source: {s}` is not one of {SOURCES:?}"))
-            }
-            _ => {}
-        }
-        if let Some(s) = v.get("x-path-source")
-            && !s.as_str().is_some_and(|s| SOURCES.contains(&s))
-        {
-            self.op(op, "x-path-source", format!("`x-path-source` is {s}; expected one of {SOURCES:?}"));
-        }
-        if let Some(skip) = v.get("x-codegen-skip")
-            && skip.as_str().is_none_or(|s| s.trim().is_empty())
-        {
-            self.op(op, "x-codegen-skip", "`x-codegen-skip` must be a reason (a non-empty string)".into());
-        }
-        self.retry(op);
         self.responses(op);
         self.request_body(op);
         self.signed_nonce(op);
         self.parameters(op);
-        if let Some(p) = v.get("x-pagination") {
+        let Some(typed) = typed else { return };
+        if let Some(p) = &typed.pagination {
             self.pagination(op, p);
         }
-        if let Some(groups) = v.get("x-require-one-of") {
-            let fields = self.request_fields(op, "body");
-            let ok = groups.as_array().is_some_and(|g| {
-                g.iter().all(|group| {
-                    group.as_array().is_some_and(|names| {
-                        names.len() >= 2 && names.iter().all(|n| n.as_str().is_some_and(|n| fields.contains(n)))
-                    })
-                })
-            });
+        if !typed.require_one_of.is_empty() {
+            let fields = self.request_fields(op, ParamPlace::Body);
+            let ok =
+                typed.require_one_of.iter().all(|group| group.len() >= 2 && group.iter().all(|n| fields.contains(n)));
             if !ok {
                 self.op(op, "x-require-one-of", "must be a list of groups of two or more request body fields".into());
             }
         }
     }
 
-    fn retry(&mut self, op: &Operation<'a>) {
-        let retry = op.str_field("x-retry");
-        match retry {
-            None => {
-                self.op(op, "x-retry", format!("no `x-retry` (one of {RETRY:?}): say whether a retry can double money"))
-            }
-            Some(r) if !RETRY.contains(&r) => self.op(op, "x-retry", format!("`x-retry: {r}` is not one of {RETRY:?}")),
-            Some(r) if op.method == "get" && r != "safe" => {
-                self.op(op, "x-retry", format!("a GET is `x-retry: safe`, not {r:?}"));
-            }
-            _ => {}
+    fn retry(&mut self, op: &Operation<'a>, typed: &OperationExtensions) {
+        if op.method == "get" && typed.retry != Retry::Safe {
+            self.op(op, "x-retry", format!("a GET is `x-retry: safe`, not {:?}", typed.retry.as_str()));
         }
-        let header = op.value.get("x-idempotency").map(|i| i.get("header").and_then(Value::as_str));
-        match (retry, header) {
-            (Some("idempotent"), None) => {
+        match (typed.retry, &typed.idempotency) {
+            (Retry::Idempotent, None) => {
                 self.op(op, "x-idempotency", "`x-retry: idempotent` needs `x-idempotency: {header: <name>}`".into())
             }
-            (_, Some(None)) => self.op(op, "x-idempotency", "`x-idempotency` must be `{header: <name>}`".into()),
-            (_, Some(Some(name))) => {
+            (_, Some(Idempotency { header: name })) => {
                 let declared = self.parameters_of(op).into_iter().find(|p| {
                     p.get("in").and_then(Value::as_str) == Some("header")
                         && p.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(name))
@@ -420,8 +342,8 @@ impl<'a> Linter<'a> {
     }
 
     /// The request fields an operation takes where `x-pagination.in` says.
-    fn request_fields(&self, op: &Operation<'a>, place: &str) -> BTreeSet<String> {
-        if place == "body" {
+    fn request_fields(&self, op: &Operation<'a>, place: ParamPlace) -> BTreeSet<String> {
+        if place == ParamPlace::Body {
             let schema =
                 op.value.pointer("/requestBody/content/application~1json/schema").and_then(|s| self.spec.resolve(s));
             schema
@@ -449,30 +371,14 @@ impl<'a> Linter<'a> {
         spec.resolve(media.get("schema")?)
     }
 
-    fn pagination(&mut self, op: &Operation<'a>, p: &Value) {
-        let get = |k: &str| p.get(k).and_then(Value::as_str);
-        let style = get("style").unwrap_or("");
-        if !PAGINATION_STYLES.contains(&style) {
-            self.op(op, "x-pagination", format!("`style` is {style:?}; one of {PAGINATION_STYLES:?}"));
-            return;
-        }
-        let place = get("in").unwrap_or("");
-        if place != "query" && place != "body" {
-            self.op(op, "x-pagination", format!("`in` is {place:?}; `query` or `body`"));
-            return;
-        }
-        let (request_keys, response_keys): (&[&str], &[&str]) = match style {
-            "page-number" => (&["page", "page-size"], &["items", "total-pages"]),
-            "page-until-short" => (&["page", "page-size"], &["items"]),
-            "keyset" => (&["cursor", "page-size"], &["items", "next-cursor"]),
-            "next-url" => (&["page", "page-size"], &["items", "next-url"]),
-            _ => (&["offset", "limit"], &["items"]),
-        };
-        if ["page-number", "page-until-short", "next-url"].contains(&style)
-            && !p.get("first-page").is_some_and(Value::is_u64)
-        {
+    fn pagination(&mut self, op: &Operation<'a>, p: &Pagination) {
+        let style = p.style.as_str();
+        let (request_keys, response_keys) = p.style.needs();
+        if p.style.numbered() && p.first_page.is_none() {
             self.op(op, "x-pagination", format!("style {style} needs `first-page` (0 or 1)"));
         }
+        let place = p.place;
+        let get = |k: &str| p.key(k);
         let fields = self.request_fields(op, place);
         for key in request_keys {
             match get(key) {
@@ -482,7 +388,7 @@ impl<'a> Linter<'a> {
                     "x-pagination",
                     format!(
                         "`{key}: {name}` is not a {} field of the operation",
-                        if place == "body" { "request body" } else { "query" }
+                        if place == ParamPlace::Body { "request body" } else { "query" }
                     ),
                 ),
                 _ => {}
@@ -584,6 +490,28 @@ impl<'a> Linter<'a> {
             self.push(op, rule, message);
         }
     }
+}
+
+/// The rule a refused extension breaks: the extension's own name, or `known-extensions` for a
+/// key the project does not define.
+fn extension_rule(message: &str) -> &'static str {
+    const NAMES: [&str; 11] = [
+        "x-client-name",
+        "x-error",
+        "x-envelope",
+        "x-signing",
+        "x-source",
+        "x-path-source",
+        "x-retry",
+        "x-idempotency",
+        "x-pagination",
+        "x-require-one-of",
+        "x-codegen-skip",
+    ];
+    if message.contains("unknown field `x-") {
+        return "known-extensions";
+    }
+    NAMES.iter().find(|n| message.contains(&format!("`{n}"))).copied().unwrap_or("known-extensions")
 }
 
 fn join(items: &[&String]) -> String {

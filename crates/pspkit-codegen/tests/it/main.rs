@@ -3,6 +3,7 @@
 
 mod build_script;
 mod conventions;
+mod extensions;
 mod lint;
 mod python;
 

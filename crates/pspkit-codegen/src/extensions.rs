@@ -1,0 +1,368 @@
+//! The project's OpenAPI extensions (`x-*`, listed in `specs/README.md`) as typed values.
+//!
+//! Each extension is read once, here, into a serde type that refuses what it does not know:
+//! an unknown `x-retry` value, an unknown key inside `x-pagination`, or an `x-*` key the project
+//! does not define is a spec problem naming the extension, never a silent default. The same
+//! types produce the extensions' JSON Schema ([`json_schema`], written to
+//! `specs/extensions.schema.json`), which `tests/spec_check.py` validates every spec against and
+//! editors can use for completion.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How much to trust a fact: where it was learned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The provider's own documentation.
+    Doc,
+    /// An official SDK of the provider.
+    Sdk,
+    /// Recorded traffic.
+    Recorded,
+    /// A community integration.
+    Community,
+    /// pspkit's inference: the first thing to correct when a better source appears.
+    Inferred,
+}
+
+/// Whether a failed call may be sent again (`x-retry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Retry {
+    /// No side effects: retried on 408, 429, 5xx and connection errors.
+    Safe,
+    /// Side effects the provider deduplicates by the `x-idempotency` header: retried like
+    /// `safe`, with the same key on every attempt.
+    Idempotent,
+    /// Side effects the provider does not deduplicate: retried only when the request provably
+    /// never left.
+    Unsafe,
+}
+
+impl Retry {
+    /// The value as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Retry::Safe => "safe",
+            Retry::Idempotent => "idempotent",
+            Retry::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// `x-idempotency`: the request header the provider deduplicates a write by.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// The header name, also declared as an optional header parameter of the operation.
+    pub header: String,
+}
+
+/// How a list is walked (`x-pagination.style`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaginationStyle {
+    /// Numbered pages and a total page count in the response.
+    PageNumber,
+    /// Numbered pages until one is shorter than the page size.
+    PageUntilShort,
+    /// A cursor from each response's next-cursor field.
+    Keyset,
+    /// Numbered pages until the response's next-page URL is null.
+    NextUrl,
+    /// An offset and a limit, until a page is shorter than the limit.
+    Offset,
+}
+
+impl PaginationStyle {
+    /// The value as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaginationStyle::PageNumber => "page-number",
+            PaginationStyle::PageUntilShort => "page-until-short",
+            PaginationStyle::Keyset => "keyset",
+            PaginationStyle::NextUrl => "next-url",
+            PaginationStyle::Offset => "offset",
+        }
+    }
+
+    /// The request keys and response keys of `x-pagination` this style needs.
+    pub fn needs(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            PaginationStyle::PageNumber => (&["page", "page-size"], &["items", "total-pages"]),
+            PaginationStyle::PageUntilShort => (&["page", "page-size"], &["items"]),
+            PaginationStyle::Keyset => (&["cursor", "page-size"], &["items", "next-cursor"]),
+            PaginationStyle::NextUrl => (&["page", "page-size"], &["items", "next-url"]),
+            PaginationStyle::Offset => (&["offset", "limit"], &["items"]),
+        }
+    }
+
+    /// Whether pages are numbered (and `first-page` says from what).
+    pub fn numbered(self) -> bool {
+        matches!(self, PaginationStyle::PageNumber | PaginationStyle::PageUntilShort | PaginationStyle::NextUrl)
+    }
+}
+
+/// Where the paging parameters of a list request go (`x-pagination.in`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamPlace {
+    /// Query parameters.
+    Query,
+    /// Fields of the JSON request body.
+    Body,
+}
+
+/// `x-pagination`: how to walk a list operation. Which keys a style needs is
+/// [`PaginationStyle::needs`]; the names are the spec's wire names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Pagination {
+    /// How the list is walked.
+    pub style: PaginationStyle,
+    /// Where the request parameters go.
+    #[serde(rename = "in")]
+    pub place: ParamPlace,
+    /// Request parameter: the page number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<String>,
+    /// The number of the first page (0 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<u64>,
+    /// Request parameter: the page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<String>,
+    /// The provider's documented maximum page size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_page_size: Option<u64>,
+    /// Response field holding the items; `.` when the response is the array itself.
+    pub items: String,
+    /// Response field with the number of pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<String>,
+    /// Request parameter taking the cursor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    /// Response field with the next cursor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// Response field that is null on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_url: Option<String>,
+    /// Request parameter: the offset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// Request parameter: the limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+}
+
+impl Pagination {
+    /// The value of one key by its spec name (`page-size`, `next-cursor`, ...).
+    pub fn key(&self, key: &str) -> Option<&str> {
+        match key {
+            "page" => self.page.as_deref(),
+            "page-size" => self.page_size.as_deref(),
+            "items" => Some(&self.items),
+            "total-pages" => self.total_pages.as_deref(),
+            "cursor" => self.cursor.as_deref(),
+            "next-cursor" => self.next_cursor.as_deref(),
+            "next-url" => self.next_url.as_deref(),
+            "offset" => self.offset.as_deref(),
+            "limit" => self.limit.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The request parameters giving the position and the size of a page.
+    pub fn position_and_size(&self) -> (Option<&str>, Option<&str>) {
+        match self.style {
+            PaginationStyle::Offset => (self.offset.as_deref(), self.limit.as_deref()),
+            PaginationStyle::Keyset => (None, self.page_size.as_deref()),
+            _ => (self.page.as_deref(), self.page_size.as_deref()),
+        }
+    }
+}
+
+/// One JSON pointer, or a list of them of which the first that matches wins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Pointers {
+    /// One pointer.
+    One(#[schemars(regex(pattern = r"^/"))] String),
+    /// Several, first match wins.
+    Many(#[schemars(inner(regex(pattern = r"^/")))] Vec<String>),
+}
+
+impl Pointers {
+    /// The pointers in order.
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            Pointers::One(p) => std::slice::from_ref(p),
+            Pointers::Many(ps) => ps,
+        }
+    }
+}
+
+/// `x-error`: where a provider's error body keeps its parts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ErrorPointers {
+    /// The provider's error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Pointers>,
+    /// The provider's message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Pointers>,
+    /// Per-field errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Pointers>,
+    /// The provider's request id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<Pointers>,
+}
+
+/// `x-envelope`: every response on the wire is wrapped, e.g. `{"success": true, "response": ...}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// The boolean field saying whether the call succeeded.
+    pub success: String,
+    /// The field holding the payload.
+    pub data: String,
+    /// The field holding the error.
+    pub error: String,
+}
+
+/// `x-signing`: how requests are signed beyond the security schemes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "scheme", deny_unknown_fields)]
+pub enum Signing {
+    /// OnChainPay: hex HMAC-SHA256 of the body, which carries a fresh nonce.
+    #[serde(rename = "onchainpay-hmac-sha256", rename_all = "kebab-case")]
+    OnChainPayHmacSha256 {
+        /// The body field carrying the nonce.
+        nonce_field: String,
+    },
+    /// FireKassa: hex HMAC-SHA512 of path, query and body in a header.
+    #[serde(rename = "firekassa-hmac-sha512")]
+    FireKassaHmacSha512 {
+        /// The header carrying the signature.
+        header: String,
+    },
+    /// FirstPay: the public key and an RSA-SHA256 signature inside every JSON body.
+    #[serde(rename = "firstpay-rsa-sha256", rename_all = "kebab-case")]
+    FirstPayRsaSha256 {
+        /// The body field carrying FirstPay's public key.
+        public_key_field: String,
+        /// The body field carrying the signature.
+        signature_field: String,
+    },
+}
+
+impl Signing {
+    /// The scheme's name as written in the spec.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Signing::OnChainPayHmacSha256 { .. } => "onchainpay-hmac-sha256",
+            Signing::FireKassaHmacSha512 { .. } => "firekassa-hmac-sha512",
+            Signing::FirstPayRsaSha256 { .. } => "firstpay-rsa-sha256",
+        }
+    }
+}
+
+/// The extensions of the document's top level.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentExtensions {
+    /// The name of the generated typed client, e.g. `OnePay`.
+    #[serde(rename = "x-client-name")]
+    #[schemars(regex(pattern = r"^[A-Z][A-Za-z0-9]*$"))]
+    pub client_name: String,
+    /// Where an error body keeps its parts.
+    #[serde(rename = "x-error", default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorPointers>,
+    /// The response envelope, when every response is wrapped.
+    #[serde(rename = "x-envelope", default, skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<Envelope>,
+    /// Request signing beyond the security schemes.
+    #[serde(rename = "x-signing", default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<Signing>,
+}
+
+/// The extensions of one operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperationExtensions {
+    /// Where the operation is known from.
+    #[serde(rename = "x-source")]
+    pub source: Source,
+    /// Where the method and path are known from, when weaker than `x-source`.
+    #[serde(rename = "x-path-source", default, skip_serializing_if = "Option::is_none")]
+    pub path_source: Option<Source>,
+    /// Whether a failed call may be sent again.
+    #[serde(rename = "x-retry")]
+    pub retry: Retry,
+    /// The header the provider deduplicates this write by.
+    #[serde(rename = "x-idempotency", default, skip_serializing_if = "Option::is_none")]
+    pub idempotency: Option<Idempotency>,
+    /// How to walk the list this operation returns.
+    #[serde(rename = "x-pagination", default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+    /// Groups of request body fields of which at least one must be given.
+    #[serde(rename = "x-require-one-of", default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 2)))]
+    pub require_one_of: Vec<Vec<String>>,
+    /// Why the generator leaves this operation out (its shape cannot be generated).
+    #[serde(rename = "x-codegen-skip", default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub codegen_skip: Option<String>,
+}
+
+/// Reads the `x-*` keys of `object` (a document or an operation) into `T`, which refuses
+/// unknown keys and values. The message names the extension and what was wrong.
+pub fn read<T: serde::de::DeserializeOwned>(object: &Value) -> Result<T, String> {
+    let extensions: serde_json::Map<String, Value> = object
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("x-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    serde_path_to_error::deserialize(Value::Object(extensions)).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path == "." { inner } else { format!("`{path}`: {inner}") }
+    })
+}
+
+/// The JSON Schema of every extension: `document` and `operation` (the `x-*` keys of each),
+/// and `source` for `x-source` on schemas, properties and parameters.
+pub fn json_schema() -> Value {
+    let generator = schemars::r#gen::SchemaSettings::draft07().into_generator();
+    let mut generator = generator;
+    let document = generator.subschema_for::<DocumentExtensions>();
+    let operation = generator.subschema_for::<OperationExtensions>();
+    let source = generator.subschema_for::<Source>();
+    let definitions: BTreeMap<String, Value> = generator
+        .take_definitions()
+        .into_iter()
+        .map(|(k, v)| (k, serde_json::to_value(v).expect("a schema serializes")))
+        .collect();
+    serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "pspkit OpenAPI extensions",
+        "description": "The x-* keys of a pspkit provider spec (see specs/README.md). Generated by `pspkit-spec extensions-schema`; do not edit.",
+        "type": "object",
+        "properties": {
+            "document": document,
+            "operation": operation,
+            "source": source,
+        },
+        "definitions": definitions,
+    })
+}
