@@ -11,11 +11,20 @@ default:
 # package's tests and type checks (the README's code blocks included), and the demo (what CI runs)
 test: lint spec-check
     cargo test --workspace --locked
+    cargo test -q --locked -p pspkit-tests --features schemars --test it json_schemas
+    just package
     just conformance
     just sandbox-schemathesis
     just examples
     just python-test
     ./run demo
+
+# The publishable crates as they would be uploaded (each verified by building it from its
+# package), and a new project outside the workspace that depends on pspkit-onepay by path
+# (no debug info, like the workspace's dependencies, so they are reused rather than rebuilt)
+package:
+    CARGO_PROFILE_DEV_DEBUG=false cargo package -q --locked --allow-dirty -p pspkit -p pspkit-codegen -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay
+    scripts/outside-project.sh
 
 # Build the Python package (debug) and install it into .venv, editable
 python-dev:

@@ -73,7 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = Vec::new();
     // (a) one GET
     let a_pspkit = rate(3000, || async {
-        client.get_cashout(&id).await.expect("get");
+        client.get_cashout(&id).send().await.expect("get");
     })
     .await;
     let a_hand = rate(3000, || async {
@@ -83,9 +83,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await;
     rows.push(("a", "calls/s", a_pspkit, a_hand));
     // (b) one page of 100
-    let limit = std::num::NonZeroU64::new(100);
     let b_pspkit = rate(1000, || async {
-        client.list_cashouts(limit, None).await.expect("page");
+        client.list_cashouts().limit(100).send().await.expect("page");
     })
     .await;
     let b_hand = rate(1000, || async {
@@ -97,7 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     rows.push(("b", "pages/s", b_pspkit, b_hand));
     // (c) 100,000 items page by page
     let c_pspkit = rate(1, || async {
-        let n = client.list_cashouts_all(PageOptions::new().page_size(100)).count().await;
+        let n = client.list_cashouts().stream(PageOptions::new().page_size(100)).count().await;
         assert_eq!(n, total);
     })
     .await

@@ -11,30 +11,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let c = sandbox.credentials();
     let client =
         FireKassa::new(&sandbox.base_url("firekassa"), c.firekassa_token.as_str(), c.firekassa_sign_token.as_deref())?;
-    println!("balance: {:?}", client.get_balance().await?.balance);
-    let withdrawal: types::CreateWithdrawalRequest = serde_json::from_value(
-        serde_json::json!({"account": "4111111111111111", "amount": "1500.00", "order_id": "w-1"}),
-    )?;
-    let made = client.create_withdrawal_transaction(&types::CreateWithdrawalTransactionType::Card, &withdrawal).await?;
+    println!("balance: {:?}", client.get_balance().send().await?.balance);
+    let withdrawal = types::CreateWithdrawalRequest::builder()
+        .account("4111111111111111")
+        .amount("1500.00".parse::<pspkit::Decimal>()?)
+        .order_id("w-1")
+        .build()?;
+    let made =
+        client.create_withdrawal_transaction(types::CreateWithdrawalTransactionType::Card, withdrawal).send().await?;
     println!("withdrawal {:?}: {:?}", made.id, made.amount);
-    let count = client
-        .get_transactions_all(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            PageOptions::new().page_size(50),
-        )
-        .count()
-        .await;
+    let count = client.get_transactions().stream(PageOptions::new().page_size(50)).count().await;
     println!("{count} transactions listed");
     Ok(())
 }

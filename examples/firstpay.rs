@@ -14,20 +14,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &sandbox.credentials().firstpay_public_pem,
         include_str!("../crates/pspkit-sandbox/keys/merchant-private.pem"),
     )?;
-    let pay_in: types::PaymentRequest = serde_json::from_value(serde_json::json!({
-        "accountId": 7, "amount": 100.5, "paymentMethodId": "pm_bkash", "merchantPaymentId": "order-42",
-        "clientFieldsValues": [{"key": "phone", "value": "+8801700000000"}]
-    }))?;
-    let payment = client.create_pay_in(&pay_in).await?;
+    let pay_in = types::PaymentRequest::builder()
+        .account_id(7)
+        .amount("100.5".parse::<pspkit::Decimal>()?)
+        .payment_method_id("pm_bkash")
+        .merchant_payment_id("order-42")
+        .client_fields_values(vec![types::ClientFieldValue::builder().key("phone").value("+8801700000000").build()?])
+        .build()?;
+    let payment = client.create_pay_in(pay_in).send().await?;
     println!("pay-in {:?}: {:?}", payment.id, payment.status);
     let status = client
-        .get_payment_status(&serde_json::from_value(serde_json::json!({"merchantPaymentId": "order-42"}))?)
+        .get_payment_status(types::PaymentStatusRequest::builder().merchant_payment_id("order-42").build()?)
+        .send()
         .await?;
     println!("status by merchant id: {:?}", status.status);
-    let year: types::PaymentsListRequest = serde_json::from_value(
-        serde_json::json!({"createdAtFrom": 1_767_225_600_000_i64, "createdAtTo": 1_798_761_599_000_i64}),
-    )?;
-    let count = client.list_payments_all(&year, PageOptions::new().page_size(40)).count().await;
+    let year = types::PaymentsListRequest::builder()
+        .created_at_from(1_767_225_600_000_i64)
+        .created_at_to(1_798_761_599_000_i64)
+        .build()?;
+    let count = client.list_payments(year).stream(PageOptions::new().page_size(40)).count().await;
     println!("{count} payments of 2026, by keyset");
     Ok(())
 }

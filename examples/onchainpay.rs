@@ -12,19 +12,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = OnChainPay::new(&c.onchainpay_public_key, c.onchainpay_secret_key.as_str())?
         .with_base_url(&sandbox.base_url("onchainpay"));
 
-    let currencies = client.get_available_currencies().await?;
+    let currencies = client.get_available_currencies().send().await?;
     println!("{} currencies available", currencies.len());
-    let body: types::CreateOrderBody = serde_json::from_value(serde_json::json!({
-        "currency": "USDT", "network": "tron", "amount": "25.50", "order": "invoice-88", "lifetime": 1800
-    }))?;
+    let body = types::CreateOrderBody::builder()
+        .currency("USDT")
+        .network("tron")
+        .amount("25.50".parse::<pspkit::Decimal>()?)
+        .order("invoice-88")
+        .lifetime(1800)
+        .build()?;
     // not deduplicated by OnChainPay: pspkit never retries it once it may have arrived
-    let order = client.create_order(&body).await?;
-    let order_id = order.order_id.clone().unwrap_or_default();
+    let order = client.create_order(body).send().await?;
+    let order_id = order.order_id.clone();
     println!("order {order_id}: {:?} {:?}", order.amount, order.status);
-    let detail = client.get_order(&serde_json::from_value(serde_json::json!({"orderId": order_id}))?).await?;
+    let detail = client.get_order(types::GetOrderBody::builder().order_id(order_id).build()?).send().await?;
     println!("read back: {:?}", detail.status);
     let count =
-        client.list_orders_all(&types::ListOrdersBody::default(), PageOptions::new().page_size(50)).count().await;
+        client.list_orders(types::ListOrdersBody::default()).stream(PageOptions::new().page_size(50)).count().await;
     println!("{count} orders listed by offset");
     Ok(())
 }

@@ -12,18 +12,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client =
         OnePay::new(sandbox.credentials().onepay_secret_key.as_str())?.with_base_url(&sandbox.base_url("onepay"));
 
-    let request: types::CreateCashoutRequest = serde_json::from_value(serde_json::json!({
-        "account_id": "acc-1", "amount": 150000, "currency": "COP", "customer_id": "cus-1", "method": "ACH"
-    }))?;
+    let request = types::CreateCashoutRequest::builder()
+        .account_id("acc-1")
+        .amount(150_000)
+        .currency("COP")
+        .customer_id("cus-1")
+        .method(types::CashoutMethod::Ach)
+        .build()?;
     // the same key on a retry (by pspkit or by you) never pays twice
-    let cashout = client.create_cashout(Some("payout-0001"), &request).await?;
-    let id = cashout.id.clone().unwrap_or_default();
+    let cashout = client.create_cashout(request).idempotency_key("payout-0001").send().await?;
+    let id = cashout.id.clone();
     println!("created cashout {id}: {:?} {:?}", cashout.amount, cashout.status);
-    let again = client.get_cashout(&id).await?;
+    let again = client.get_cashout(&id).send().await?;
     println!("read back: {:?}", again.status);
 
     let mut listed = 0;
-    let mut cashouts = client.list_cashouts_all(PageOptions::new().page_size(50));
+    let mut cashouts = client.list_cashouts().stream(PageOptions::new().page_size(50));
     while let Some(c) = cashouts.next().await {
         c?;
         listed += 1;

@@ -17,9 +17,8 @@ use std::process::ExitCode;
 
 use futures_util::StreamExt;
 use pspkit::paginate::{PageOptions, Pages};
-use pspkit::{Decimal, Error, SecretString};
+use pspkit::{Decimal, Error, SecretString, Timestamp};
 use pspkit_sandbox::{Fault, Provider, Sandbox};
-use serde_json::json;
 
 type Failure = Box<dyn std::error::Error>;
 
@@ -94,10 +93,12 @@ async fn run() -> Result<(), Failure> {
     println!("OnlyOnePays");
     let onlyonepays = pspkit_onlyonepays::OnlyOnePays::new(creds.onlyonepays_api_key.as_str())?
         .with_base_url(&sandbox.base_url("onlyonepays"));
-    let range: pspkit_onlyonepays::types::SearchOperationsRequest =
-        serde_json::from_value(json!({"date_from": "2026-05-01T00:00:00Z", "date_to": "2026-08-31T23:59:59Z"}))?;
+    let range = pspkit_onlyonepays::types::SearchOperationsRequest::builder()
+        .date_from("2026-05-01T00:00:00Z".parse::<Timestamp>()?)
+        .date_to("2026-08-31T23:59:59Z".parse::<Timestamp>()?)
+        .build()?;
     sandbox.inject(&[Fault::RateLimited(0), Fault::Status(503)]);
-    let n = walk("onlyonepays", onlyonepays.search_operations_pages(&range, all.clone()), &mut table, |o| {
+    let n = walk("onlyonepays", onlyonepays.search_operations(range).pages(all.clone()), &mut table, |o| {
         (
             o.currency.map_or("?".into(), |c| c.to_string()),
             o.status.clone().unwrap_or_default(),
@@ -111,21 +112,22 @@ async fn run() -> Result<(), Failure> {
     println!("OnePay");
     let onepay =
         pspkit_onepay::OnePay::new(creds.onepay_secret_key.as_str())?.with_base_url(&sandbox.base_url("onepay"));
-    let request: pspkit_onepay::types::CreateCashoutRequest = serde_json::from_value(
-        json!({"account_id": "acc-7", "amount": 250000, "currency": "COP", "customer_id": "cus-7", "method": "ACH", "external_id": "payout-2026-11-21-001"}),
-    )?;
+    let request = pspkit_onepay::types::CreateCashoutRequest::builder()
+        .account_id("acc-7")
+        .amount(250_000)
+        .currency("COP")
+        .customer_id("cus-7")
+        .method(pspkit_onepay::types::CashoutMethod::Ach)
+        .external_id("payout-2026-11-21-001")
+        .build()?;
     sandbox.inject(&[Fault::Status(503), Fault::ResetBeforeResponse]);
-    let cashout = onepay.create_cashout(Some("payout-2026-11-21-001"), &request).await?;
+    let cashout = onepay.create_cashout(request).idempotency_key("payout-2026-11-21-001").send().await?;
     check(
         created(&sandbox, "onepay", "cashout") == 1,
         "a cashout through a 503 and a dropped connection: retried with one key, created once",
     )?;
-    walk("onepay", onepay.list_cashouts_pages(all.clone()), &mut table, |c| {
-        (
-            c.currency.clone().unwrap_or_else(|| "COP".into()),
-            c.status.as_ref().map_or("?".into(), ToString::to_string),
-            c.amount.map(|a| a.value()),
-        )
+    walk("onepay", onepay.list_cashouts().pages(all.clone()), &mut table, |c| {
+        (c.currency.clone().unwrap_or_else(|| "COP".into()), c.status.to_string(), Some(c.amount.value()))
     })
     .await?;
 
@@ -134,23 +136,23 @@ async fn run() -> Result<(), Failure> {
     let onchainpay =
         pspkit_onchainpay::OnChainPay::new(&creds.onchainpay_public_key, creds.onchainpay_secret_key.as_str())?
             .with_base_url(&sandbox.base_url("onchainpay"));
-    let order: pspkit_onchainpay::types::CreateOrderBody = serde_json::from_value(
-        json!({"currency": "USDT", "network": "tron", "amount": "125.50", "order": "invoice-88", "lifetime": 1800}),
-    )?;
-    let made = onchainpay.create_order(&order).await?;
+    let order = pspkit_onchainpay::types::CreateOrderBody::builder()
+        .currency("USDT")
+        .network("tron")
+        .amount("125.50".parse::<Decimal>()?)
+        .order("invoice-88")
+        .lifetime(1800)
+        .build()?;
+    let made = onchainpay.create_order(order.clone()).send().await?;
     sandbox.inject(&[Fault::ResetBeforeResponse]);
-    let lost = onchainpay.create_order(&order).await;
+    let lost = onchainpay.create_order(order).send().await;
     check(
         matches!(lost, Err(Error::OutcomeUnknown { .. })),
         "a dropped connection on a create is reported as outcome unknown, not retried",
     )?;
     sandbox.inject(&[Fault::ResetMidBody]);
-    walk("onchainpay", onchainpay.list_orders_pages(&Default::default(), all.clone()), &mut table, |o| {
-        (
-            o.currency.clone().unwrap_or_default(),
-            o.status.as_ref().map_or("?".into(), ToString::to_string),
-            o.amount.map(|a| a.value()),
-        )
+    walk("onchainpay", onchainpay.list_orders(Default::default()).pages(all.clone()), &mut table, |o| {
+        (o.currency.clone(), o.status.to_string(), Some(o.amount.value()))
     })
     .await?;
 
@@ -161,19 +163,22 @@ async fn run() -> Result<(), Failure> {
         &creds.firstpay_public_pem,
         include_str!("../crates/pspkit-sandbox/keys/merchant-private.pem"),
     )?;
-    let payout: pspkit_firstpay::types::PaymentRequest = serde_json::from_value(json!({
-        "accountId": 7, "amount": 100.5, "paymentMethodId": "pm_bkash", "merchantPaymentId": "payout-77",
-        "clientFieldsValues": [{"key": "phone", "value": "+8801700000000"}]
-    }))?;
-    firstpay.create_pay_out(&payout).await?;
-    let window: pspkit_firstpay::types::PaymentsListRequest =
-        serde_json::from_value(json!({"createdAtFrom": 1_767_225_600_000_i64, "createdAtTo": 1_798_761_599_000_i64}))?;
-    walk("firstpay", firstpay.list_payments_pages(&window, all.clone()), &mut table, |p| {
-        (
-            p.currency_code.clone().unwrap_or_default(),
-            p.status.as_ref().map_or("?".into(), ToString::to_string),
-            p.amount.map(|a| a.value()),
-        )
+    let payout = pspkit_firstpay::types::PaymentRequest::builder()
+        .account_id(7)
+        .amount("100.5".parse::<Decimal>()?)
+        .payment_method_id("pm_bkash")
+        .merchant_payment_id("payout-77")
+        .client_fields_values(vec![
+            pspkit_firstpay::types::ClientFieldValue::builder().key("phone").value("+8801700000000").build()?,
+        ])
+        .build()?;
+    firstpay.create_pay_out(payout).send().await?;
+    let window = pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(1_767_225_600_000_i64)
+        .created_at_to(1_798_761_599_000_i64)
+        .build()?;
+    walk("firstpay", firstpay.list_payments(window).pages(all.clone()), &mut table, |p| {
+        (p.currency_code.clone(), p.status.to_string(), p.amount.map(|a| a.value()))
     })
     .await?;
 
@@ -184,38 +189,18 @@ async fn run() -> Result<(), Failure> {
         &creds.firekassa_token,
         creds.firekassa_sign_token.as_deref(),
     )?;
-    let withdrawal: pspkit_firekassa::types::CreateWithdrawalRequest = serde_json::from_value(
-        json!({"account": "4111111111111111", "amount": "1500.00", "order_id": "w-2026-11-21"}),
-    )?;
+    let withdrawal = pspkit_firekassa::types::CreateWithdrawalRequest::builder()
+        .account("4111111111111111")
+        .amount("1500.00".parse::<Decimal>()?)
+        .order_id("w-2026-11-21")
+        .build()?;
     firekassa
-        .create_withdrawal_transaction(&pspkit_firekassa::types::CreateWithdrawalTransactionType::Card, &withdrawal)
+        .create_withdrawal_transaction(pspkit_firekassa::types::CreateWithdrawalTransactionType::Card, withdrawal)
+        .send()
         .await?;
-    walk(
-        "firekassa",
-        firekassa.get_transactions_pages(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            all.clone(),
-        ),
-        &mut table,
-        |t| {
-            (
-                t.currency.clone().unwrap_or_default(),
-                t.status.as_ref().map_or("?".into(), ToString::to_string),
-                t.amount.map(|a| a.value()),
-            )
-        },
-    )
+    walk("firekassa", firekassa.get_transactions().pages(all.clone()), &mut table, |t| {
+        (t.currency.clone(), t.status.to_string(), Some(t.amount.value()))
+    })
     .await?;
 
     // statuses move on: webhooks arrive, and are verified from their raw bytes
@@ -253,10 +238,7 @@ async fn run() -> Result<(), Failure> {
         verified == inbox.len() && verified >= 3,
         &format!("{verified} webhooks (OnePay, OnChainPay, FirstPay) verified"),
     )?;
-    check(
-        onepay.get_cashout(cashout.id.as_deref().unwrap_or("")).await?.status.is_some(),
-        "the cashout is found again by id",
-    )?;
+    check(onepay.get_cashout(&cashout.id).send().await?.id == cashout.id, "the cashout is found again by id")?;
     let _ = made;
 
     // the reconciliation table

@@ -5,14 +5,13 @@
 
 use std::fmt::Write as _;
 
-use quote::ToTokens as _;
-
 use pspkit_codegen::{Spec, generate, summary};
 
 fn main() {
     let mut arms = String::new();
     let mut decoders = String::new();
     let mut calls = String::new();
+    let mut schemas = String::new();
     for provider in pspkit_tests_providers() {
         let path = format!("../specs/{provider}.yaml");
         println!("cargo:rerun-if-changed={path}");
@@ -46,7 +45,8 @@ fn main() {
                     writeln!(arms, "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),", m.method);
             }
         }
-        conformance_calls(provider, &spec, &generated, &mut calls);
+        conformance_calls(provider, &generated, &mut calls);
+        json_schemas(provider, &spec, &generated, &mut schemas);
     }
     let code = format!(
         "/// Decodes `json` into the generated type of `provider`'s `operation` response (`kind` is\n\
@@ -61,68 +61,69 @@ fn main() {
     let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     std::fs::write(out_dir.join("examples_table.rs"), code).expect("write examples_table.rs");
     std::fs::write(out_dir.join("conformance_calls.rs"), calls).expect("write conformance_calls.rs");
+    let schemas = format!(
+        "/// Every component schema with a generated struct: (provider, component, schemars schema).\n\
+         pub fn component_schemas() -> Vec<(&'static str, &'static str, fn() -> ::serde_json::Value)> {{\n    vec![\n{schemas}    ]\n}}\n"
+    );
+    std::fs::write(out_dir.join("json_schemas.rs"), schemas).expect("write json_schemas.rs");
 }
 
-/// Appends to `conformance_calls.rs`, for one provider: every typed-client method that can be
-/// called without a required argument (every argument optional; a body, if any, built from `{}`
-/// at run time), as a function the conformance test runs against a mock of the spec.
-fn conformance_calls(provider: &str, spec: &Spec, generated: &pspkit_codegen::Generated, code: &mut String) {
-    let client_name = spec.doc.get("x-client-name").and_then(|n| n.as_str()).expect("x-client-name");
+/// Appends to `conformance_calls.rs`, for one provider: every operation that can be called
+/// without a required parameter (a body, if any, from its builder with nothing set, skipped at run
+/// time when the body has required fields), as a function the conformance test runs against a
+/// mock of the spec.
+fn conformance_calls(provider: &str, generated: &pspkit_codegen::Generated, code: &mut String) {
+    let model = &generated.model;
+    let client_name = &model.provider.client_name;
     let client = format!("pspkit_{provider}::{client_name}");
     let mut entries = String::new();
     let mut functions = String::new();
-    for item in &generated.file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        let self_ty = &imp.self_ty;
-        if imp.trait_.is_some() || quote::quote!(#self_ty).to_string() != client_name {
+    for op in &model.operations {
+        if op.params.iter().any(|p| p.required) {
             continue;
         }
-        for it in &imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            if f.sig.asyncness.is_none() || f.sig.generics.type_params().next().is_some() {
-                continue;
-            }
-            let mut args = Vec::new();
-            let mut has_body = false;
-            let callable = f.sig.inputs.iter().all(|arg| match arg {
-                syn::FnArg::Receiver(_) => true,
-                syn::FnArg::Typed(t) => {
-                    let name = t.pat.to_token_stream().to_string();
-                    let ty = t.ty.to_token_stream().to_string();
-                    if ty.starts_with(":: core :: option :: Option") || ty.starts_with("Option") {
-                        args.push("None".to_owned());
-                        true
-                    } else if name == "body" {
-                        has_body = true;
-                        args.push("&body".to_owned());
-                        true
-                    } else {
-                        false
-                    }
-                }
-            });
-            if !callable {
-                continue;
-            }
-            let method = f.sig.ident.to_string();
-            let body = if has_body {
-                "let Ok(body) = serde_json::from_value(serde_json::json!({})) else { return None };"
-            } else {
-                ""
-            };
-            let _ = writeln!(
-                functions,
-                "fn {provider}_{method}(c: &{client}) -> CallFuture<'_> {{\n    Box::pin(async move {{\n        {body}\n        Some(c.{method}({}).await.map(drop))\n    }})\n}}",
-                args.join(", ")
-            );
-            let _ = writeln!(entries, "        ({method:?}, {provider}_{method}),");
-        }
+        let method = &op.name;
+        let is_struct = |tokens: &str| {
+            let name = tokens.strip_prefix("types::").unwrap_or("");
+            model.types.get(name).is_some_and(|t| matches!(t.shape, pspkit_codegen::model::Shape::Struct(_)))
+        };
+        let (body, arg) = match &op.body {
+            // a union has no empty value: nothing to send without arguments
+            Some(b) if b.ty.tokens.starts_with("types::") && !is_struct(&b.ty.tokens) => continue,
+            Some(b) if b.ty.tokens.starts_with("types::") => (
+                format!("let Ok(body) = pspkit_{provider}::{}::builder().build() else {{ return None }};", b.ty.tokens),
+                "body",
+            ),
+            Some(_) => ("let body = Default::default();".to_owned(), "body"),
+            None => (String::new(), ""),
+        };
+        let _ = writeln!(
+            functions,
+            "fn {provider}_{method}(c: &{client}) -> CallFuture<'_> {{\n    Box::pin(async move {{\n        {body}\n        Some(c.{method}({arg}).send().await.map(drop))\n    }})\n}}"
+        );
+        let _ = writeln!(entries, "        ({method:?}, {provider}_{method}),");
     }
     let _ = writeln!(
         code,
-        "{functions}\n/// Every `{client_name}` method callable without a required argument.\n\
+        "{functions}\n/// Every `{client_name}` operation callable without a required parameter.\n\
          pub fn {provider}_calls() -> Vec<(&'static str, Call<{client}>)> {{\n    vec![\n{entries}    ]\n}}\n"
     );
+}
+
+/// Appends, for one provider, every component schema the generator made a struct of, with the
+/// schemars schema of that struct.
+fn json_schemas(provider: &str, spec: &Spec, generated: &pspkit_codegen::Generated, code: &mut String) {
+    let components = spec.doc.pointer("/components/schemas").and_then(|s| s.as_object());
+    for name in components.into_iter().flatten().map(|(name, _)| name) {
+        let is_struct =
+            generated.model.types.get(name).is_some_and(|t| matches!(t.shape, pspkit_codegen::model::Shape::Struct(_)));
+        if is_struct {
+            let _ = writeln!(
+                code,
+                "        ({provider:?}, {name:?}, || ::serde_json::to_value(::schemars::schema_for!(pspkit_{provider}::types::{name})).expect(\"a schema serializes\")),"
+            );
+        }
+    }
 }
 
 fn pspkit_tests_providers() -> [&'static str; 5] {

@@ -1,4 +1,5 @@
-//! Generates the FireKassa client from the spec on every spec change.
+//! Generates the FireKassa client from the spec the crate carries (`firekassa.yaml`, the workspace's
+//! `specs/firekassa.yaml`) on every spec change.
 fn main() {
-    pspkit_codegen::build("../../specs/firekassa.yaml");
+    pspkit_codegen::build("firekassa.yaml");
 }

@@ -1,4 +1,5 @@
-//! Generates the FirstPay client from the spec on every spec change.
+//! Generates the FirstPay client from the spec the crate carries (`firstpay.yaml`, the workspace's
+//! `specs/firstpay.yaml`) on every spec change.
 fn main() {
-    pspkit_codegen::build("../../specs/firstpay.yaml");
+    pspkit_codegen::build("firstpay.yaml");
 }

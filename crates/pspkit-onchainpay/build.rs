@@ -1,4 +1,5 @@
-//! Generates the OnChainPay client from the spec on every spec change.
+//! Generates the OnChainPay client from the spec the crate carries (`onchainpay.yaml`, the workspace's
+//! `specs/onchainpay.yaml`) on every spec change.
 fn main() {
-    pspkit_codegen::build("../../specs/onchainpay.yaml");
+    pspkit_codegen::build("onchainpay.yaml");
 }

@@ -1,4 +1,5 @@
-//! Generates the OnePay client from the spec on every spec change.
+//! Generates the OnePay client from the spec the crate carries (`onepay.yaml`, the workspace's
+//! `specs/onepay.yaml`) on every spec change.
 fn main() {
-    pspkit_codegen::build("../../specs/onepay.yaml");
+    pspkit_codegen::build("onepay.yaml");
 }

@@ -1,4 +1,5 @@
-//! Generates the OnlyOnePays client from the spec on every spec change.
+//! Generates the OnlyOnePays client from the spec the crate carries (`onlyonepays.yaml`, the workspace's
+//! `specs/onlyonepays.yaml`) on every spec change.
 fn main() {
-    pspkit_codegen::build("../../specs/onlyonepays.yaml");
+    pspkit_codegen::build("onlyonepays.yaml");
 }

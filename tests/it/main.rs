@@ -1,10 +1,12 @@
 //! Workspace tests, one binary: the specs against the project's rules, every spec example
 //! against the generated types, the generated API snapshots, and decoding over real HTTP.
 
+mod builders;
 mod conformance;
 mod decoding;
 mod examples;
 mod fuzz;
+mod json_schemas;
 mod nullable;
 mod pagination;
 mod require_one_of;

@@ -52,8 +52,8 @@ async fn firstpay_complaint_sends_null_for_each_required_nullable_field() {
             amount: Some("100.5".parse().expect("decimal")),
             attachment_id: None,
             client_fields_values: Some(vec![types::ClientFieldValue {
-                key: Some("phone".into()),
-                value: Some("+8801700000000".into()),
+                key: "phone".into(),
+                value: "+8801700000000".into(),
             }]),
             comment: None,
             merchant_payment_id: Some("order-42".into()),
@@ -67,7 +67,7 @@ async fn firstpay_complaint_sends_null_for_each_required_nullable_field() {
             "amount" => body.amount = None,
             _ => body.client_fields_values = None,
         }
-        client.create_complaint(&body).await.expect("sent and answered");
+        client.create_complaint(body).send().await.expect("sent and answered");
         let received = server.received();
         let sent: Value = serde_json::from_slice(&received[0].body).expect("a JSON body");
         assert_eq!(sent.get(field), Some(&Value::Null), "{field} is on the wire as null: {sent}");

@@ -38,6 +38,27 @@ fn num(v: &Value, k: &str) -> Option<usize> {
     v.get(k).and_then(Value::as_u64).map(|n| n as usize)
 }
 
+/// A FireKassa transaction with the fields every recorded one carries.
+fn fk_transaction(i: usize) -> Value {
+    json!({"id": i.to_string(), "created_at": "2023-04-19T17:29:00+03:00", "updated_at": "2023-04-19T17:29:01+03:00",
+        "action": "deposit", "method": "wallet-card", "order_id": format!("o-{i}"), "amount": "1.00",
+        "payment_amount": "0.00", "commission": "0.01", "status": "process", "currency": "RUB"})
+}
+
+/// A OnePay cashout with the fields of the documented reply.
+fn onepay_cashout(i: usize) -> Value {
+    json!({"id": format!("c-{i}"), "customer_id": "cu-1", "account_id": "ac-1", "is_test": true, "amount": 1000,
+        "status": "processed", "created_at": "2024-10-17T18:07:18.000000Z", "method": "ACH"})
+}
+
+/// An OnChainPay order with the fields the SDKs type as always present.
+fn onchainpay_order(i: usize) -> Value {
+    json!({"orderId": format!("o-{i}"), "clientOrderId": format!("m-{i}"), "status": "init",
+        "link": "https://pay.example/o", "amount": "2.5", "advancedBalanceId": "ab-1", "currency": "USDT",
+        "network": "tron", "addressId": "a-1", "address": "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF",
+        "expiresAt": "2024-12-26T08:51:33.194Z", "createdAt": "2024-12-26T08:21:33.194Z"})
+}
+
 /// One server for the five providers' list operations, each paging its own way.
 async fn serve(log: Log) -> String {
     let app = axum::Router::new()
@@ -52,30 +73,30 @@ async fn serve(log: Log) -> String {
             let size: usize = q["page[size]"].parse().unwrap();
             log.note(format!("page {page}")).await;
             let start = (page - 1) * size;
-            let items: Vec<Value> = (start..(start + size).min(N)).map(|i| json!({"id": i.to_string(), "amount": "1.00"})).collect();
+            let items: Vec<Value> = (start..(start + size).min(N)).map(fk_transaction).collect();
             Json(json!({"items": items, "page": {"number": page, "size": size}}))
         }))
         .route("/api/payments/v1/list", post(|State(log): State<Log>, Json(b): Json<Value>| async move {
             let take = num(&b, "take").unwrap_or(10);
             let from = b.get("fromId").and_then(Value::as_str).map(|s| s.trim_start_matches("p-").parse::<usize>().unwrap()).unwrap_or(0);
             log.note(format!("from {from}")).await;
-            let items: Vec<Value> = (from..(from + take).min(N)).map(|i| json!({"id": format!("p-{i:05}"), "amount": 1})).collect();
+            let items: Vec<Value> = (from..(from + take).min(N)).map(|i| json!({"id": format!("p-{i:05}"), "status": "SUCCESS", "paymentMethodId": "pm-1", "currencyCode": "BDT", "amount": 1})).collect();
             let next = (from + take < N).then(|| format!("p-{:05}", from + take));
-            Json(json!({"payments": items, "total": N, "nextId": next}))
+            Json(json!({"payments": items, "total": N, "totalSucceed": N, "totalFailed": 0, "amounts": [], "nextId": next}))
         }))
         .route("/cashouts", get(|State(log): State<Log>, Query(q): Query<HashMap<String, String>>| async move {
             let page: usize = q["page"].parse().unwrap();
             let limit: usize = q["limit"].parse().unwrap();
             log.note(format!("page {page}")).await;
             let start = (page - 1) * limit;
-            let items: Vec<Value> = (start..(start + limit).min(N)).map(|i| json!({"id": format!("c-{i}"), "amount": 1000})).collect();
+            let items: Vec<Value> = (start..(start + limit).min(N)).map(onepay_cashout).collect();
             let next = (start + limit < N).then(|| format!("https://api.onepay.la/v1/cashouts?page={}", page + 1));
             Json(json!({"data": items, "current_page": page, "per_page": limit, "next_page_url": next}))
         }))
         .route("/api-gateway/orders", post(|State(log): State<Log>, Json(b): Json<Value>| async move {
             let (offset, limit) = (num(&b, "offset").unwrap_or(0), num(&b, "limit").unwrap_or(10));
             log.note(format!("offset {offset}")).await;
-            let orders: Vec<Value> = (offset..(offset + limit).min(N)).map(|i| json!({"orderId": format!("o-{i}"), "amount": "2.5"})).collect();
+            let orders: Vec<Value> = (offset..(offset + limit).min(N)).map(onchainpay_order).collect();
             Json(json!({"success": true, "response": {"orders": orders, "total": N}}))
         }))
         .with_state(log);
@@ -106,18 +127,24 @@ async fn page_number_style_onlyonepays() {
     let url = serve(log.clone()).await;
     let client = pspkit_onlyonepays::OnlyOnePays::new("k").unwrap().with_base_url(&url);
     let body = pspkit_onlyonepays::types::SearchOperationsRequest::default();
-    let all = collect(client.search_operations_all(&body, PageOptions::new().page_size(300))).await;
+    let all = collect(client.search_operations(body.clone()).stream(PageOptions::new().page_size(300))).await;
     expect_all(ids(&all, |o| o.id.as_ref().unwrap().to_string()), "", false);
     assert_eq!(log.count(), 9, "ceil(2500 / 300) pages, no extra request");
 
-    let some = collect(client.search_operations_all(&body, PageOptions::new().page_size(300).max_items(1000))).await;
+    let some =
+        collect(client.search_operations(body.clone()).stream(PageOptions::new().page_size(300).max_items(1000))).await;
     assert_eq!(some.len(), 1000);
     assert_eq!(some[999].id.as_deref(), Some("999"));
 
     // a page size over the documented maximum is refused before anything is sent
     let before = log.count();
-    let err =
-        client.search_operations_all(&body, PageOptions::new().page_size(5000)).next().await.unwrap().unwrap_err();
+    let err = client
+        .search_operations(body.clone())
+        .stream(PageOptions::new().page_size(5000))
+        .next()
+        .await
+        .unwrap()
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest { ref field, .. } if field == "page_size"), "{err}");
     assert!(err.to_string().contains("between 1 and 1000"), "{err}");
     assert_eq!(log.count(), before);
@@ -128,41 +155,11 @@ async fn page_until_short_style_firekassa() {
     let log = Log::default();
     let url = serve(log.clone()).await;
     let client = pspkit_firekassa::FireKassa::new(&url, "t", None).unwrap();
-    let all = collect(client.get_transactions_all(
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        PageOptions::new().page_size(250),
-    ))
-    .await;
+    let all = collect(client.get_transactions().stream(PageOptions::new().page_size(250))).await;
     // 2500 / 250 = 10 full pages; the 11th comes back empty and ends the walk
-    expect_all(ids(&all, |t| t.id.as_ref().unwrap().to_string()), "", false);
+    expect_all(ids(&all, |t| t.id.to_string()), "", false);
     assert_eq!(log.count(), 11);
-    let some = collect(client.get_transactions_all(
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        PageOptions::new().page_size(250).max_items(1001),
-    ))
-    .await;
+    let some = collect(client.get_transactions().stream(PageOptions::new().page_size(250).max_items(1001))).await;
     assert_eq!(some.len(), 1001);
 }
 
@@ -176,16 +173,21 @@ async fn keyset_style_firstpay() {
         pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
     )
     .unwrap();
-    let body: pspkit_firstpay::types::PaymentsListRequest =
-        serde_json::from_value(json!({"createdAtFrom": 0, "createdAtTo": 1_800_000_000_000_i64})).unwrap();
-    let all = collect(client.list_payments_all(&body, PageOptions::new().page_size(200))).await;
-    expect_all(ids(&all, |p| p.id.as_ref().unwrap().to_string()), "p-", true);
+    let body = pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(0)
+        .created_at_to(1_800_000_000_000_i64)
+        .build()
+        .unwrap();
+    let all = collect(client.list_payments(body.clone()).stream(PageOptions::new().page_size(200))).await;
+    expect_all(ids(&all, |p| p.id.to_string()), "p-", true);
     assert_eq!(log.count(), 13);
-    let some = collect(client.list_payments_all(&body, PageOptions::new().page_size(200).max_items(1500))).await;
+    let some =
+        collect(client.list_payments(body.clone()).stream(PageOptions::new().page_size(200).max_items(1500))).await;
     assert_eq!(some.len(), 1500);
     // start at a cursor
     let tail =
-        collect(client.list_payments_all(&body, PageOptions::new().page_size(200).start_cursor("p-02400"))).await;
+        collect(client.list_payments(body.clone()).stream(PageOptions::new().page_size(200).start_cursor("p-02400")))
+            .await;
     assert_eq!(tail.len(), 100);
 }
 
@@ -194,10 +196,10 @@ async fn next_url_style_onepay() {
     let log = Log::default();
     let url = serve(log.clone()).await;
     let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&url);
-    let all = collect(client.list_cashouts_all(PageOptions::new())).await;
-    expect_all(ids(&all, |c| c.id.clone().unwrap()), "c-", false);
+    let all = collect(client.list_cashouts().stream(PageOptions::new())).await;
+    expect_all(ids(&all, |c| c.id.clone()), "c-", false);
     assert_eq!(log.count(), 25, "100 per page, and the last page's null next_page_url ends the walk");
-    let some = collect(client.list_cashouts_all(PageOptions::new().max_items(1050))).await;
+    let some = collect(client.list_cashouts().stream(PageOptions::new().max_items(1050))).await;
     assert_eq!(some.len(), 1050);
 }
 
@@ -207,9 +209,10 @@ async fn offset_style_onchainpay() {
     let url = serve(log.clone()).await;
     let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").unwrap().with_base_url(&url);
     let body = pspkit_onchainpay::types::ListOrdersBody::default();
-    let all = collect(client.list_orders_all(&body, PageOptions::new().page_size(400))).await;
-    expect_all(ids(&all, |o| o.order_id.clone().unwrap()), "o-", false);
-    let pages = collect(client.list_orders_pages(&body, PageOptions::new().page_size(400).max_items(1200))).await;
+    let all = collect(client.list_orders(body.clone()).stream(PageOptions::new().page_size(400))).await;
+    expect_all(ids(&all, |o| o.order_id.clone()), "o-", false);
+    let pages =
+        collect(client.list_orders(body.clone()).pages(PageOptions::new().page_size(400).max_items(1200))).await;
     assert_eq!(pages.iter().map(|p| p.items.len()).sum::<usize>(), 1200);
     assert_eq!(pages.iter().map(|p| p.request.position).collect::<Vec<_>>(), vec![0, 400, 800]);
 }
@@ -219,7 +222,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed_and_only_one
     let log = Log { delay: Some(Duration::from_millis(50)), ..Log::default() };
     let url = serve(log.clone()).await;
     let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&url);
-    let mut pages = client.list_cashouts_pages(PageOptions::new());
+    let mut pages = client.list_cashouts().pages(PageOptions::new());
     let first = pages.next().await.unwrap().unwrap();
     assert_eq!(first.items.len(), 100);
     // the caller works on page 1 and does not poll; page 2 is requested meanwhile

@@ -91,7 +91,7 @@ async fn one(value: String, expect: Expect) -> Result<(), String> {
         ..RetryPolicy::default()
     };
     let client = OnePay::new("sk_test_abc").expect("client").with_base_url(&server.base_url).with_policy(policy);
-    let outcome = tokio::spawn(async move { client.list_cashouts(None, None).await })
+    let outcome = tokio::spawn(async move { client.list_cashouts().send().await })
         .await
         .map_err(|e| format!("Retry-After {value:?} panicked the call: {e}"))?;
     let shown: String = value.chars().take(40).collect();

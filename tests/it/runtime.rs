@@ -29,14 +29,27 @@ fn empty_page() -> serde_json::Value {
 }
 
 fn cashout_request() -> pspkit_onepay::types::CreateCashoutRequest {
-    serde_json::from_value(json!({
-        "account_id": "acc-1", "amount": 150000, "currency": "COP", "customer_id": "cus-1", "method": "ACH"
-    }))
-    .expect("request")
+    pspkit_onepay::types::CreateCashoutRequest::builder()
+        .account_id("acc-1")
+        .amount(150_000)
+        .currency("COP")
+        .customer_id("cus-1")
+        .method("ACH")
+        .build()
+        .expect("request")
+}
+
+/// An OnChainPay order as `make-order` returns it (the fields the SDKs type as always present).
+fn order(id: &str) -> serde_json::Value {
+    json!({"orderId": id, "clientOrderId": "order-7", "status": "init", "link": "https://pay.example/o",
+        "amount": "10.5", "advancedBalanceId": "ab-1", "currency": "USDT", "network": "tron", "addressId": "a-1",
+        "address": "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF", "expiresAt": "2024-12-26T08:51:33.194Z",
+        "createdAt": "2024-12-26T08:21:33.194Z"})
 }
 
 fn cashout() -> serde_json::Value {
-    json!({"id": "c-1", "amount": 150000, "status": "pending", "customer_id": "cus-1", "account_id": "acc-1"})
+    json!({"id": "c-1", "amount": 150000, "status": "pending", "customer_id": "cus-1", "account_id": "acc-1",
+        "is_test": true, "created_at": "2024-10-17T18:07:18.000000Z", "method": "ACH"})
 }
 
 #[tokio::test]
@@ -51,7 +64,7 @@ async fn a_429_with_retry_after_is_waited_out_then_succeeds() {
     ])
     .await;
     let started = Instant::now();
-    onepay(&server).list_cashouts(None, None).await.expect("second attempt succeeds");
+    onepay(&server).list_cashouts().send().await.expect("second attempt succeeds");
     assert_eq!(server.received().len(), 2);
     assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After: 1 was honoured ({:?})", started.elapsed());
 }
@@ -68,7 +81,7 @@ async fn a_503_storm_ends_at_the_deadline_with_a_typed_error() {
     };
     let client = onepay(&server).with_policy(policy);
     let started = Instant::now();
-    let err = client.list_cashouts(None, None).await.expect_err("never succeeds");
+    let err = client.list_cashouts().send().await.expect_err("never succeeds");
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_millis(1300), "ended near the deadline, took {elapsed:?}");
     let Error::Api(api) = &err else { panic!("expected an API error, got {err:?}") };
@@ -87,8 +100,8 @@ async fn a_503_storm_ends_at_the_deadline_with_a_typed_error() {
 #[tokio::test]
 async fn a_reset_onepay_cashout_is_retried_with_the_same_key_and_creates_one_cashout() {
     let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
-    let created = onepay(&server).create_cashout(None, &cashout_request()).await.expect("the retry succeeds");
-    assert_eq!(created.id.as_deref(), Some("c-1"));
+    let created = onepay(&server).create_cashout(cashout_request()).send().await.expect("the retry succeeds");
+    assert_eq!(created.id, "c-1");
 
     let seen = server.received();
     assert_eq!(seen.len(), 2, "one retry");
@@ -106,7 +119,9 @@ async fn a_reset_onepay_cashout_is_retried_with_the_same_key_and_creates_one_cas
 async fn a_caller_given_idempotency_key_is_used_unchanged_and_reported_on_failure() {
     let server = ScriptedServer::start(vec![Step::ResetAfterRequest]).await;
     let err = onepay(&server)
-        .create_cashout(Some("cashout-001"), &cashout_request())
+        .create_cashout(cashout_request())
+        .idempotency_key("cashout-001")
+        .send()
         .await
         .expect_err("every attempt resets");
     assert!(server.received().iter().all(|r| r.header("x-idempotency") == Some("cashout-001")));
@@ -119,18 +134,22 @@ async fn a_caller_given_idempotency_key_is_used_unchanged_and_reported_on_failur
 async fn a_reset_onchainpay_create_is_not_retried_and_the_outcome_is_unknown() {
     let server = ScriptedServer::start(vec![
         Step::ResetAfterRequest,
-        Step::json(200, json!({"success": true, "response": {"orderId": "o-1"}})),
+        Step::json(200, json!({"success": true, "response": order("o-1")})),
     ])
     .await;
     let client = pspkit_onchainpay::OnChainPay::new("pub", "secret")
         .expect("client")
         .with_base_url(&server.base_url)
         .with_policy(fast());
-    let body: pspkit_onchainpay::types::CreateOrderBody = serde_json::from_value(json!({
-        "currency": "USDT", "network": "tron", "amount": "10.5", "order": "order-7", "lifetime": 1800
-    }))
-    .expect("body");
-    let err = client.create_order(&body).await.expect_err("not retried");
+    let body = pspkit_onchainpay::types::CreateOrderBody::builder()
+        .currency("USDT")
+        .network("tron")
+        .amount("10.5".parse::<pspkit::Decimal>().expect("a decimal"))
+        .order("order-7")
+        .lifetime(1800)
+        .build()
+        .expect("body");
+    let err = client.create_order(body).send().await.expect_err("not retried");
     assert_eq!(server.received().len(), 1, "an unsafe write is sent once");
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err:?}");
     assert!(err.to_string().contains("outcome unknown"), "{err}");
@@ -143,8 +162,7 @@ async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
     let base_url = format!("http://127.0.0.1:{port}");
     let later = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(150)).await;
-        ScriptedServer::start_on(port, vec![Step::json(200, json!({"success": true, "response": {"orderId": "o-9"}}))])
-            .await
+        ScriptedServer::start_on(port, vec![Step::json(200, json!({"success": true, "response": order("o-9")}))]).await
     });
     let policy = RetryPolicy {
         max_attempts: 30,
@@ -156,12 +174,16 @@ async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
         .expect("client")
         .with_base_url(&base_url)
         .with_policy(policy);
-    let body: pspkit_onchainpay::types::CreateOrderBody = serde_json::from_value(
-        json!({"currency": "USDT", "network": "tron", "amount": "1", "order": "o", "lifetime": 1800}),
-    )
-    .expect("body");
-    let order = client.create_order(&body).await.expect("succeeds once the server is up");
-    assert_eq!(order.order_id.as_deref(), Some("o-9"));
+    let body = pspkit_onchainpay::types::CreateOrderBody::builder()
+        .currency("USDT")
+        .network("tron")
+        .amount(1)
+        .order("o")
+        .lifetime(1800)
+        .build()
+        .expect("body");
+    let order = client.create_order(body).send().await.expect("succeeds once the server is up");
+    assert_eq!(order.order_id, "o-9");
     assert_eq!(later.await.expect("server task").received().len(), 1, "delivered exactly once");
 }
 
@@ -198,7 +220,7 @@ async fn malformed_responses_are_typed_errors_never_panics() {
     ];
     for (step, expected) in cases {
         let server = ScriptedServer::start(vec![step.clone()]).await;
-        let result = onepay(&server).list_cashouts(None, None).await;
+        let result = onepay(&server).list_cashouts().send().await;
         let kind = match &result {
             Ok(_) => "ok",
             Err(Error::Decode(_)) => "decode",
@@ -215,9 +237,12 @@ async fn malformed_responses_are_typed_errors_never_panics() {
 
 #[tokio::test]
 async fn a_decode_error_names_the_json_path_and_keeps_the_body() {
-    let body = json!({"data": [{"id": "c-1", "amount": 1}, {"id": "c-2", "amount": "12,50"}], "next_page_url": null});
+    let mut bad = cashout();
+    bad["id"] = json!("c-2");
+    bad["amount"] = json!("12,50");
+    let body = json!({"data": [cashout(), bad], "next_page_url": null});
     let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
-    let err = onepay(&server).list_cashouts(None, None).await.expect_err("12,50 is not a decimal");
+    let err = onepay(&server).list_cashouts().send().await.expect_err("12,50 is not a decimal");
     let Error::Decode(d) = &err else { panic!("{err:?}") };
     assert_eq!(d.path, "data[1].amount");
     assert!(d.message.contains("12,50"), "{}", d.message);
@@ -233,7 +258,7 @@ async fn an_endless_body_ends_at_the_attempt_timeout_and_a_huge_one_at_the_size_
     let policy =
         RetryPolicy { attempt_timeout: Duration::from_millis(300), deadline: Duration::from_millis(700), ..fast() };
     let started = Instant::now();
-    let err = onepay(&server).with_policy(policy).list_cashouts(None, None).await.expect_err("times out");
+    let err = onepay(&server).with_policy(policy).list_cashouts().send().await.expect_err("times out");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_millis(1200), "{:?}", started.elapsed());
 
@@ -241,7 +266,7 @@ async fn an_endless_body_ends_at_the_attempt_timeout_and_a_huge_one_at_the_size_
     let server = ScriptedServer::start(vec![Step::json(200, huge)]).await;
     let client = onepay(&server);
     let small = OnePay::with_context(&server.base_url, client.context().with_max_body_bytes(16 * 1024));
-    let err = small.list_cashouts(None, None).await.expect_err("over the limit");
+    let err = small.list_cashouts().send().await.expect_err("over the limit");
     let Error::Decode(d) = &err else { panic!("{err:?}") };
     assert!(d.message.contains("larger than"), "{}", d.message);
 }
@@ -251,7 +276,7 @@ async fn provider_errors_keep_code_message_fields_and_raw_body() {
     let body = json!({"message": "Fondos insuficientes", "code": 10501, "code_name": "insufficient_funds",
         "errors": [{"key": "amount", "description": "exceeds the available balance"}]});
     let server = ScriptedServer::start(vec![Step::json(422, &body)]).await;
-    let err = onepay(&server).create_cashout(None, &cashout_request()).await.expect_err("422");
+    let err = onepay(&server).create_cashout(cashout_request()).send().await.expect_err("422");
     let api = err.api().expect("an API error");
     assert_eq!(api.status, 422);
     assert_eq!(api.code.as_deref(), Some("insufficient_funds"));
@@ -267,7 +292,7 @@ async fn provider_errors_keep_code_message_fields_and_raw_body() {
     )])
     .await;
     let client = pspkit_onchainpay::OnChainPay::new("pub", "secret").expect("client").with_base_url(&server.base_url);
-    let err = client.get_available_currencies().await.expect_err("success: false");
+    let err = client.get_available_currencies().send().await.expect_err("success: false");
     let api = err.api().expect("an API error");
     assert_eq!(
         (api.status, api.code.as_deref(), api.message.as_deref()),
@@ -277,9 +302,9 @@ async fn provider_errors_keep_code_message_fields_and_raw_body() {
 
     // 401 and 404 have their own kinds
     let server = ScriptedServer::start(vec![Step::json(401, json!({"message": "Unauthenticated."}))]).await;
-    assert!(matches!(onepay(&server).list_cashouts(None, None).await, Err(Error::Unauthorized(_))));
+    assert!(matches!(onepay(&server).list_cashouts().send().await, Err(Error::Unauthorized(_))));
     let server = ScriptedServer::start(vec![Step::json(404, json!({"message": "not found"}))]).await;
-    assert!(matches!(onepay(&server).get_cashout("nope").await, Err(Error::NotFound(_))));
+    assert!(matches!(onepay(&server).get_cashout("nope").send().await, Err(Error::NotFound(_))));
 }
 
 #[test]
@@ -289,29 +314,33 @@ fn the_retry_decision_table_is_reviewed() {
 
 #[tokio::test]
 async fn either_or_fields_are_checked_before_anything_is_sent() {
-    let server = ScriptedServer::start(vec![Step::json(200, json!({"id": "p-1", "status": "SUCCESS"}))]).await;
+    let payment = json!({"id": "p-1", "status": "SUCCESS", "paymentMethodId": "pm-1", "currencyCode": "BDT"});
+    let server = ScriptedServer::start(vec![Step::json(200, payment)]).await;
     let client = pspkit_firstpay::FirstPay::new(
         &server.base_url,
         pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
         pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
     )
     .expect("client");
-    let neither = serde_json::from_value(json!({})).expect("empty request");
-    let err = client.get_payment_status(&neither).await.expect_err("one id is required");
+    let neither = pspkit_firstpay::types::PaymentStatusRequest::default();
+    let err = client.get_payment_status(neither).send().await.expect_err("one id is required");
     let Error::InvalidRequest { field, rule, .. } = &err else { panic!("{err:?}") };
     assert_eq!(field, "paymentId | merchantPaymentId");
     assert!(rule.contains("at least one of"), "{rule}");
     assert!(server.received().is_empty(), "nothing was sent");
 
-    let by_merchant_id = serde_json::from_value(json!({"merchantPaymentId": "order-42"})).expect("request");
-    let payment = client.get_payment_status(&by_merchant_id).await.expect("sent and decoded");
-    assert_eq!(payment.id.as_deref(), Some("p-1"));
+    let by_merchant_id = pspkit_firstpay::types::PaymentStatusRequest::builder()
+        .merchant_payment_id("order-42")
+        .build()
+        .expect("request");
+    let payment = client.get_payment_status(by_merchant_id).send().await.expect("sent and decoded");
+    assert_eq!(payment.id.as_str(), "p-1");
 }
 
 #[tokio::test]
 async fn any_2xx_is_a_success_whatever_status_the_spec_names() {
     // OnePay never documents 200 versus 201 for creates; the spec says 200
     let server = ScriptedServer::start(vec![Step::json(201, cashout())]).await;
-    let created = onepay(&server).create_cashout(None, &cashout_request()).await.expect("201 is a success too");
-    assert_eq!(created.id.as_deref(), Some("c-1"));
+    let created = onepay(&server).create_cashout(cashout_request()).send().await.expect("201 is a success too");
+    assert_eq!(created.id, "c-1");
 }

@@ -79,9 +79,9 @@ async fn secrets_never_show_in_debug_display_errors_or_traces() {
     );
 
     let errors = [
-        onepay.list_cashouts(None, None).await.unwrap_err(),
-        firekassa.get_balance().await.unwrap_err(),
-        onchainpay.get_available_currencies().await.unwrap_err(),
+        onepay.list_cashouts().send().await.unwrap_err(),
+        firekassa.get_balance().send().await.unwrap_err(),
+        onchainpay.get_available_currencies().send().await.unwrap_err(),
     ];
     for e in &errors {
         let _ = writeln!(seen, "{e}\n{e:?}");
@@ -89,7 +89,8 @@ async fn secrets_never_show_in_debug_display_errors_or_traces() {
     // a transport failure too (nothing listens on the port)
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let policy = pspkit::RetryPolicy { max_attempts: 1, ..Default::default() };
-    let e = onepay.with_base_url(&format!("http://{closed}")).with_policy(policy).get_balance().await.unwrap_err();
+    let e =
+        onepay.with_base_url(&format!("http://{closed}")).with_policy(policy).get_balance().send().await.unwrap_err();
     let _ = writeln!(seen, "{e}\n{e:?}");
     let _ = writeln!(seen, "{:?} {}", pspkit::SecretString::from(SECRETS[0]), pspkit::SecretString::from(SECRETS[0]));
 

@@ -94,7 +94,7 @@ async fn onchainpay_signs_the_exact_body_with_a_fresh_nonce_on_every_attempt() {
     let secret = "ocp-test-private-key-0123456789";
     let client =
         pspkit_onchainpay::OnChainPay::new("pub-key-1", secret).expect("client").with_base_url(&server.base_url);
-    client.get_available_currencies().await.expect("second attempt succeeds");
+    client.get_available_currencies().send().await.expect("second attempt succeeds");
 
     let seen = server.received();
     assert_eq!(seen.len(), 2);
@@ -137,16 +137,16 @@ async fn firekassa_signs_path_query_and_body_with_hmac_sha512() {
     .await;
     let sign_token = "fk-sign-token";
     let client = pspkit_firekassa::FireKassa::new(&server.base_url, "fk-bearer", Some(sign_token)).expect("client");
-    let page = std::num::NonZeroU64::new(2);
-    client
-        .get_transactions(None, None, None, None, None, None, None, None, None, None, None, page, None, None)
-        .await
-        .expect("list");
-    let body: pspkit_firekassa::types::CreateWithdrawalRequest =
-        serde_json::from_value(json!({"account": "4111111111111111", "amount": "100.00", "order_id": "order-1"}))
-            .expect("body");
+    client.get_transactions().page_number(2).send().await.expect("list");
+    let body = pspkit_firekassa::types::CreateWithdrawalRequest::builder()
+        .account("4111111111111111")
+        .amount("100.00".parse::<pspkit::Decimal>().expect("a decimal"))
+        .order_id("order-1")
+        .build()
+        .expect("body");
     let _ = client
-        .create_withdrawal_transaction(&pspkit_firekassa::types::CreateWithdrawalTransactionType::Card, &body)
+        .create_withdrawal_transaction(pspkit_firekassa::types::CreateWithdrawalTransactionType::Card, body)
+        .send()
         .await;
 
     let seen = server.received();
@@ -163,15 +163,21 @@ async fn firekassa_signs_path_query_and_body_with_hmac_sha512() {
 
 #[tokio::test]
 async fn firstpay_hash_verifies_with_openssl_over_an_independently_built_string() {
-    let server = ScriptedServer::start(vec![Step::json(200, json!({"payments": [], "total": 0}))]).await;
+    let server = ScriptedServer::start(vec![Step::json(
+        200,
+        json!({"payments": [], "total": 0, "totalSucceed": 0, "totalFailed": 0, "amounts": []}),
+    )])
+    .await;
     let client =
         pspkit_firstpay::FirstPay::new(&server.base_url, keys::FIRSTPAY_PUBLIC_PEM, keys::MERCHANT_PRIVATE_PEM)
             .expect("client");
-    let request: pspkit_firstpay::types::PaymentsListRequest = serde_json::from_value(
-        json!({"createdAtFrom": 1_700_000_000_000_i64, "createdAtTo": 1_700_086_400_000_i64, "take": 50}),
-    )
-    .expect("request");
-    client.list_payments(&request).await.expect("list");
+    let request = pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(1_700_000_000_000_i64)
+        .created_at_to(1_700_086_400_000_i64)
+        .take(50)
+        .build()
+        .expect("request");
+    client.list_payments(request).send().await.expect("list");
 
     let seen = server.received();
     let body: serde_json::Value = serde_json::from_slice(&seen[0].body).expect("JSON");

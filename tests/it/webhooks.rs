@@ -101,13 +101,19 @@ fn onepay_second_payload_shape_and_unknown_event_types() {
 #[test]
 fn onchainpay_webhooks() {
     let secret = SecretString::from("ocp-secret");
-    let body = json!({"id": "o-1", "status": "processed", "amount": "10.50", "received": "10.50"}).to_string();
+    // an ORDER webhook carries the order as `getOrder` returns it (white-label docs)
+    let body = json!({"id": "o-1", "advancedBalanceId": "ab-1", "currency": "USDT", "network": "tron",
+        "status": "processed", "orderId": "order-7", "order": "order-7", "address": "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF",
+        "addressId": "a-1", "amount": "10.50", "received": "10.50", "link": "https://pay.example/o-1",
+        "expiresAt": "2024-12-26T08:51:33.194Z", "createdAt": "2024-12-26T08:21:33.194Z",
+        "updatedAt": "2024-12-26T08:30:02.000Z", "transactions": [], "orphanDeposits": []})
+    .to_string();
     let signature = onchainpay::sign(&secret, body.as_bytes());
     let event = onchainpay::verify(body.as_bytes(), Some(&signature), Some("pub-1"), &secret).expect("valid");
     assert_eq!(event.status().as_deref(), Some("processed"));
     assert_eq!(event.public_key.as_deref(), Some("pub-1"));
     let order: pspkit_onchainpay::types::OrderDetail = event.data_as().expect("an order");
-    assert_eq!(order.amount.map(|a| a.to_string()).as_deref(), Some("10.50"));
+    assert_eq!(order.amount.to_string(), "10.50");
 
     let tampered = body.replace("10.50", "99.50");
     assert!(matches!(

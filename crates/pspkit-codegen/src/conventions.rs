@@ -8,12 +8,19 @@
 //!   lenient, exact types of the `pspkit` crate (typify's `x-rust-type` extension);
 //! - every string enum becomes a named type that the generator replaces with an open enum
 //!   (`pspkit::open_enum!`), inline enums being named after their parent and field;
-//! - schemas reachable from responses are made lenient: string fields may be null or absent,
-//!   and size or range constraints are dropped (they would turn a surprising value into an
-//!   error), while request schemas keep them;
+//! - `required` means required, in responses as in requests: a property the spec lists in
+//!   `required` and does not mark `nullable` becomes a plain field (not an `Option`), so the
+//!   client refuses a body without it. Leniency is not applied by kind (every string optional,
+//!   as pspkit once did) but written into the spec per field, as a sourced fact: a property a
+//!   source shows absent or `null` is left out of `required` and/or marked `nullable: true`,
+//!   with its `x-source` (see `specs/README.md`);
+//! - schemas reachable from responses lose their size and range keywords (`maxLength`,
+//!   `minimum`, ...), which typify would turn into checked newtypes: a provider sending a
+//!   longer reference or a larger count than documented is not a reason to refuse the whole
+//!   response. Request schemas keep them (pspkit checks what it sends);
 //! - operations marked `x-codegen-skip` are left out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use heck::ToUpperCamelCase;
 use serde_json::{Value, json};
@@ -53,16 +60,15 @@ pub fn apply(spec: &Spec) -> Prepared {
     drop_statuses_inside_ranges(&mut doc);
     any_success_status(&mut doc);
     hoist_inline_enums(&mut doc);
-    let lenient = response_components(&doc);
+    let in_responses = response_components(&doc);
     let sites = collect_sites(&doc);
     for (pointer, site, in_component) in sites {
-        let is_lenient = match &in_component {
-            Some(name) => lenient.contains(name),
+        let in_response = match &in_component {
+            Some(name) => in_responses.contains(name),
             None => pointer.contains("/responses/"),
         };
-        let required_types = if is_lenient { Some(required_kinds(&doc, &pointer)) } else { None };
         if let Some(schema) = doc.pointer_mut(&pointer) {
-            rewrite_schema(schema, site.in_parameter, required_types);
+            rewrite_schema(schema, site.in_parameter, in_response);
         }
     }
     let enums = collect_enums(&doc);
@@ -319,7 +325,7 @@ fn hoist_children(schema: &mut Value, hint: &str, taken: &mut BTreeSet<String>, 
 }
 
 /// Names of the components reachable from any response (success or error).
-fn response_components(doc: &Value) -> BTreeSet<String> {
+pub(crate) fn response_components(doc: &Value) -> BTreeSet<String> {
     let mut roots = Vec::new();
     for (site, media) in spec::all_media(doc) {
         if site.pointer.contains("/responses/")
@@ -364,23 +370,10 @@ fn collect_sites(doc: &Value) -> Vec<(String, spec::SchemaSite, Option<String>)>
     out
 }
 
-/// For each property of the object at `pointer`: whether it may stay `required` in a lenient
-/// schema (integers, booleans, arrays and objects may; strings of any kind may be null).
-fn required_kinds(doc: &Value, pointer: &str) -> BTreeMap<String, bool> {
-    let mut out = BTreeMap::new();
-    let Some(props) = doc.pointer(pointer).and_then(|s| s.get("properties")).and_then(Value::as_object) else {
-        return out;
-    };
-    for (name, prop) in props {
-        let resolved = spec::resolve(doc, prop).unwrap_or(prop);
-        let ty = resolved.get("type").and_then(Value::as_str);
-        let nullable = resolved.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        let keep = !nullable && matches!(ty, Some("integer" | "boolean" | "array" | "object" | "number"));
-        out.insert(name.clone(), keep);
-    }
-    out
-}
-
+/// Size and range keywords, dropped from response schemas: typify turns them into checked
+/// newtypes (a `maxLength` string, a bounded integer), and a value outside a documented bound is
+/// the provider's inconsistency, not a reason to lose the whole response. Whether a field may be
+/// absent or `null` is not decided here: that is the spec's `required` and `nullable`.
 const RANGE_KEYWORDS: [&str; 10] = [
     "minLength",
     "maxLength",
@@ -394,7 +387,7 @@ const RANGE_KEYWORDS: [&str; 10] = [
     "multipleOf",
 ];
 
-fn rewrite_schema(schema: &mut Value, in_parameter: bool, lenient: Option<BTreeMap<String, bool>>) {
+fn rewrite_schema(schema: &mut Value, in_parameter: bool, in_response: bool) {
     let Some(obj) = schema.as_object_mut() else {
         return;
     };
@@ -440,15 +433,9 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, lenient: Option<BTreeM
             obj.insert("description".into(), description);
         }
     }
-    if let Some(kinds) = lenient {
+    if in_response {
         for key in RANGE_KEYWORDS {
             obj.remove(key);
-        }
-        if let Some(required) = obj.get_mut("required").and_then(Value::as_array_mut) {
-            required.retain(|r| r.as_str().and_then(|r| kinds.get(r)).copied().unwrap_or(false));
-        }
-        if obj.get("required").and_then(Value::as_array).is_some_and(Vec::is_empty) {
-            obj.remove("required");
         }
     }
 }

@@ -8,6 +8,7 @@ use quote::{format_ident, quote};
 
 use crate::conventions::{self, OpenEnum};
 use crate::lint;
+use crate::model::Model;
 use crate::problem::Error;
 use crate::spec::Spec;
 
@@ -24,6 +25,8 @@ pub struct Generated {
     pub file: syn::File,
     /// Operations the spec marks `x-codegen-skip`, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// The model every surface renders from.
+    pub model: Model,
 }
 
 /// Lints the spec, applies the conventions and generates the client module.
@@ -49,12 +52,17 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         );
     }
 
-    let tokens = run_progenitor(spec, &settings, &openapi)?;
+    let (tokens, generator) = run_progenitor(spec, &settings, &openapi)?;
+    let model = Model::build(spec, &prepared, generator.get_type_space())?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
-    inject_open_enums(&mut file, &prepared.enums);
+    derive_json_schema(&mut file);
+    let mut extra_types: Vec<TokenStream> = prepared.enums.iter().map(open_enum_tokens).collect();
+    extra_types.extend(crate::request_builders::render(&model));
+    inject_into_types(&mut file, extra_types)
+        .map_err(|e| Error::one(&spec.file, None, "runtime", format!("generated types do not parse: {e}")))?;
     install_crypto_provider_in_new(&mut file);
-    let glue = crate::runtime::items(spec, &prepared.doc, &file).map_err(|e| {
+    let glue = crate::runtime::items(&model).map_err(|e| {
         let operation = e.split(':').next().map(str::to_owned);
         Error::one(&spec.file, operation, "x-pagination", e)
     })?;
@@ -62,7 +70,7 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         .map_err(|e| Error::one(&spec.file, None, "runtime", format!("runtime glue does not parse: {e}")))?;
     file.items.extend(runtime.items);
     let source = prettyplease::unparse(&file);
-    Ok(Generated { source, file, skipped: conventions::skipped_operations(spec) })
+    Ok(Generated { source, file, skipped: conventions::skipped_operations(spec), model })
 }
 
 /// Calls progenitor, turning its errors and panics into a [`Error`] that names the spec file
@@ -71,14 +79,16 @@ fn run_progenitor(
     spec: &Spec,
     settings: &progenitor::GenerationSettings,
     openapi: &openapiv3::OpenAPI,
-) -> Result<TokenStream, Error> {
+) -> Result<(TokenStream, progenitor::Generator), Error> {
     let silent = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let result =
-        panic::catch_unwind(AssertUnwindSafe(|| progenitor::Generator::new(settings).generate_tokens(openapi)));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut generator = progenitor::Generator::new(settings);
+        generator.generate_tokens(openapi).map(|tokens| (tokens, generator))
+    }));
     panic::set_hook(silent);
     let message = match result {
-        Ok(Ok(tokens)) => return Ok(tokens),
+        Ok(Ok(done)) => return Ok(done),
         Ok(Err(e)) => e.to_string(),
         Err(payload) => payload
             .downcast_ref::<String>()
@@ -126,26 +136,71 @@ fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
         let vdoc = format!("`{v}`");
         quote! { #[doc = #vdoc] #ident = #v }
     });
+    let schema_doc = format!("One of {}, or another value the provider added later.", e.values.join(", "));
+    let type_name = &e.name;
     quote! {
         ::pspkit::open_enum! {
             #[doc = #doc]
             pub enum #name { #(#variants),* }
         }
+
+        // an open enum takes any string: the known values are documented, not enforced
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::string::String {
+                #type_name.into()
+            }
+
+            fn json_schema(_: &mut ::schemars::r#gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                ::schemars::schema::SchemaObject {
+                    instance_type: ::core::option::Option::Some(::schemars::schema::InstanceType::String.into()),
+                    metadata: ::core::option::Option::Some(::std::boxed::Box::new(::schemars::schema::Metadata {
+                        description: ::core::option::Option::Some(#schema_doc.into()),
+                        ..::core::default::Default::default()
+                    })),
+                    ..::core::default::Default::default()
+                }
+                .into()
+            }
+        }
     }
 }
 
-/// Appends the open enums to the generated `types` module, where the replacement paths point.
-fn inject_open_enums(file: &mut syn::File, enums: &[OpenEnum]) {
+/// Every generated type derives `schemars::JsonSchema` when the provider crate is built with
+/// its `schemars` feature (off by default: it adds to the build time of every user).
+fn derive_json_schema(file: &mut syn::File) {
+    let attr: syn::Attribute = syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]);
     for item in &mut file.items {
         if let syn::Item::Mod(module) = item
             && module.ident == "types"
             && let Some((_, items)) = &mut module.content
         {
-            for e in enums {
-                items.push(syn::parse2(open_enum_tokens(e)).expect("open_enum! invocation is an item"));
+            for item in items {
+                match item {
+                    syn::Item::Struct(s) => s.attrs.push(attr.clone()),
+                    syn::Item::Enum(e) => e.attrs.push(attr.clone()),
+                    _ => {}
+                }
             }
         }
     }
+}
+
+/// Appends items (the open enums, the request builders) to the generated `types` module, where
+/// the replacement paths point.
+fn inject_into_types(file: &mut syn::File, extra: Vec<TokenStream>) -> syn::Result<()> {
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item
+            && module.ident == "types"
+            && let Some((_, items)) = &mut module.content
+        {
+            for tokens in &extra {
+                let parsed: syn::File = syn::parse2(tokens.clone())?;
+                items.extend(parsed.items);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The workspace builds reqwest on rustls without a built-in crypto provider (to keep aws-lc

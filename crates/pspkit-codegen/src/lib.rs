@@ -1,25 +1,32 @@
 //! pspkit-codegen: the one generator behind every pspkit provider crate.
 //!
-//! A provider crate's `build.rs` is one line, `pspkit_codegen::build("../../specs/onepay.yaml")`,
-//! which runs the pipeline:
+//! A provider crate's `build.rs` is one line, `pspkit_codegen::build("onepay.yaml")` (the spec
+//! the crate carries), which runs the pipeline:
 //!
 //! 1. [`Spec::load`]: read the hand-written OpenAPI 3.0.3 spec;
 //! 2. [`lint::lint`]: the project's rules (`specs/README.md`), including every spec shape
-//!    progenitor is known to reject, reported as file + operation + rule;
-//! 3. [`conventions::apply`]: open enums, exact money, lenient responses;
-//! 4. progenitor 0.15 generates the client, and the open enums are added to its `types` module.
+//!    progenitor is known to reject and the typed [`extensions`], reported as file + operation +
+//!    rule;
+//! 3. [`conventions::apply`]: open enums, exact money, the runtime-written nonce taken out;
+//! 4. progenitor 0.15 generates the types and a positional client;
+//! 5. [`model::Model::build`]: the one model of the provider, from the typed extensions and
+//!    typify's type space;
+//! 6. the renderers over the model: the runtime table and the typed client with one request
+//!    builder per operation ([`runtime`], [`builders`]), a builder per request struct
+//!    ([`request_builders`]), the Python dispatch ([`python`]) and the reviewable snapshot of the
+//!    generated API ([`summary::api_summary`]).
 //!
-//! The same loaded model serves the spec tests ([`stats`]) and the reviewable snapshot of the
-//! generated API ([`summary::api_summary`]). This crate is a build-dependency only: users'
-//! binaries never link it.
+//! This crate is a build-dependency only: users' binaries never link it.
 
+pub mod builders;
 pub mod conventions;
 pub mod extensions;
 pub mod generate;
 pub mod lint;
-pub mod paging;
+pub mod model;
 pub mod problem;
 pub mod python;
+pub mod request_builders;
 pub mod runtime;
 pub mod spec;
 pub mod stats;

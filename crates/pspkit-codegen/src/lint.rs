@@ -415,7 +415,17 @@ impl<'a> Linter<'a> {
 
     fn schemas(&mut self) {
         let mut found = Vec::new();
+        let in_responses = crate::conventions::response_components(&self.spec.doc);
         spec::walk_schemas(&self.spec.doc, &mut |schema, site| {
+            let in_response = match site.pointer.strip_prefix("/components/schemas/") {
+                Some(rest) => {
+                    in_responses.contains(&rest.split('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~"))
+                }
+                None => site.pointer.contains("/responses/"),
+            };
+            if in_response {
+                sourced_leniency(schema, &site.pointer, &site.operation, &mut found);
+            }
             let ty = schema.get("type").and_then(Value::as_str);
             let format = schema.get("format").and_then(Value::as_str);
             let at = || format!("schema at {}", site.pointer);
@@ -488,6 +498,44 @@ impl<'a> Linter<'a> {
         });
         for (op, rule, message) in found {
             self.push(op, rule, message);
+        }
+    }
+}
+
+/// Rule `sourced-leniency`, for the object schemas a response reaches. A field the generated
+/// client may find absent (left out of `required`) or `null` (`nullable: true`) says which source
+/// shows it so, with its own `x-source` (`inferred` when no source shows it always present):
+/// leniency is a fact about each field, never a default. And a `$ref` field cannot be made
+/// nullable beside the reference (OpenAPI 3.0 and the generator ignore a `$ref`'s siblings): it
+/// is left out of `required` instead, which already decodes `null`.
+fn sourced_leniency(
+    schema: &Value,
+    pointer: &str,
+    operation: &Option<String>,
+    found: &mut Vec<(Option<String>, &'static str, String)>,
+) {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else { return };
+    let required: BTreeSet<&str> =
+        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    for (name, prop) in props {
+        let nullable = prop.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let at = format!("schema at {pointer}/properties/{}", spec::escape(name));
+        if nullable && prop.get("$ref").is_some() {
+            found.push((
+                operation.clone(),
+                "sourced-leniency",
+                format!("{at}: `nullable` beside a `$ref` is ignored; leave the field out of `required` instead"),
+            ));
+        }
+        if (!required.contains(name.as_str()) || nullable) && prop.get("x-source").is_none() {
+            let how = if nullable { "may be `null`" } else { "is not `required`" };
+            found.push((
+                operation.clone(),
+                "sourced-leniency",
+                format!(
+                    "{at}: the response field {how} but says on no source why; add the `x-source` that shows it absent or null (or `inferred`)"
+                ),
+            ));
         }
     }
 }

@@ -3,21 +3,22 @@
 //! - `SPEC`, a `pspkit::ProviderSpec` built from the spec's extensions (retry classes,
 //!   idempotency headers, pagination, envelope, error fields, default base URL);
 //! - progenitor's `ClientHooks::exec` for the raw `Client`, sending through `pspkit::exec`;
-//! - the typed client (`x-client-name`, e.g. `OnePay`): one method per operation returning
-//!   `Result<T, pspkit::Error>`, each a call of the raw method inside `pspkit::call`.
+//! - the typed client (`x-client-name`, e.g. `OnePay`): one method per operation returning its
+//!   request builder (see [`crate::builders`]).
 
-use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::extensions::{PaginationStyle, Pointers, Retry};
+use crate::model::Model;
 use crate::spec::Spec;
 
-/// Every item to append to the generated module; `Err` names a list operation whose
-/// `x-pagination` does not match the generated types.
-pub fn items(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<TokenStream, String> {
-    let table = spec_table(spec, prepared);
-    let client = typed_client(spec, prepared, file)?;
+/// Every item to append to the generated module, rendered from the model; `Err` names a list
+/// operation whose `x-pagination` does not match the generated types.
+pub fn items(model: &Model) -> Result<TokenStream, String> {
+    let table = spec_table(model);
+    let client = typed_client(model)?;
     Ok(quote! {
         #table
 
@@ -45,14 +46,6 @@ pub fn client_name(spec: &Spec) -> String {
     spec.doc.get("x-client-name").and_then(Value::as_str).unwrap_or("Api").to_owned()
 }
 
-fn pointers(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-        _ => Vec::new(),
-    }
-}
-
 fn opt_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(s) => quote!(::core::option::Option::Some(#s)),
@@ -60,85 +53,58 @@ fn opt_str(value: Option<&str>) -> TokenStream {
     }
 }
 
-/// The first server URL with every `{variable}` at its default.
-pub fn default_base_url(doc: &Value) -> String {
-    let Some(server) = doc.pointer("/servers/0") else { return String::new() };
-    let mut url = server.get("url").and_then(Value::as_str).unwrap_or("").to_owned();
-    for (name, var) in server.get("variables").and_then(Value::as_object).into_iter().flatten() {
-        let default = var.get("default").and_then(Value::as_str).unwrap_or("");
-        url = url.replace(&format!("{{{name}}}"), default);
-    }
-    url.trim_end_matches('/').to_owned()
+fn pointers(p: &Option<Pointers>) -> Vec<&str> {
+    p.as_ref().map(|p| p.as_slice().iter().map(String::as_str).collect()).unwrap_or_default()
 }
 
-fn spec_table(spec: &Spec, prepared: &Value) -> TokenStream {
-    let name = provider_name(spec);
-    let title = spec.title();
-    let base_url = default_base_url(&spec.doc);
-    let envelope = match spec.doc.get("x-envelope") {
+fn spec_table(model: &Model) -> TokenStream {
+    let provider = &model.provider;
+    let (name, title, base_url) = (&provider.name, &provider.title, &provider.default_base_url);
+    let envelope = match &provider.envelope {
         Some(e) => {
-            let field = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
-            let (s, d, er) = (field("success"), field("data"), field("error"));
+            let (s, d, er) = (&e.success, &e.data, &e.error);
             quote!(::core::option::Option::Some(::pspkit::Envelope { success: #s, data: #d, error: #er }))
         }
         None => quote!(::core::option::Option::None),
     };
-    let error = spec.doc.get("x-error");
-    let [code, message, fields, request_id] =
-        ["code", "message", "fields", "request-id"].map(|k| pointers(error.and_then(|e| e.get(k))));
-    let api_key_header = spec
-        .doc
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(_, s)| {
-            s.get("type").and_then(Value::as_str) == Some("apiKey")
-                && s.get("in").and_then(Value::as_str) == Some("header")
-        })
-        .and_then(|(_, s)| s.get("name").and_then(Value::as_str));
-    let api_key_header = opt_str(api_key_header);
-
-    let mut operations = Vec::new();
-    for (path, item) in prepared.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        for method in crate::spec::METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_snake_case();
-            let retry = match op.get("x-retry").and_then(Value::as_str) {
-                Some("safe") => quote!(::pspkit::RetryClass::Safe),
-                Some("idempotent") => quote!(::pspkit::RetryClass::Idempotent),
-                _ => quote!(::pspkit::RetryClass::Unsafe),
-            };
-            let header = opt_str(op.pointer("/x-idempotency/header").and_then(Value::as_str));
-            let pagination = match op.get("x-pagination") {
-                Some(p) => {
-                    let style = match p.get("style").and_then(Value::as_str) {
-                        Some("page-number") => quote!(PageNumber),
-                        Some("page-until-short") => quote!(PageUntilShort),
-                        Some("keyset") => quote!(Keyset),
-                        Some("next-url") => quote!(NextUrl),
-                        _ => quote!(Offset),
-                    };
-                    let first = p.get("first-page").and_then(Value::as_u64).unwrap_or(0);
-                    let max = match p.get("max-page-size").and_then(Value::as_u64) {
-                        Some(m) => quote!(::core::option::Option::Some(#m)),
-                        None => quote!(::core::option::Option::None),
-                    };
-                    quote!(::core::option::Option::Some(::pspkit::Pagination {
-                        style: ::pspkit::PaginationStyle::#style, first_page: #first, max_page_size: #max
-                    }))
-                }
-                None => quote!(::core::option::Option::None),
-            };
-            let verb = method.to_uppercase();
-            operations.push(quote! {
-                ::pspkit::OperationSpec {
-                    name: #id, method: #verb, path: #path, retry: #retry,
-                    idempotency_header: #header, pagination: #pagination,
-                }
-            });
+    let e = &provider.error;
+    let [code, message, fields, request_id] = [&e.code, &e.message, &e.fields, &e.request_id].map(pointers);
+    let api_key_header = opt_str(provider.api_key_header.as_deref());
+    let operations = model.operations.iter().map(|op| {
+        let (id, verb, path) = (&op.name, &op.method, &op.path);
+        let retry = match op.retry() {
+            Retry::Safe => quote!(::pspkit::RetryClass::Safe),
+            Retry::Idempotent => quote!(::pspkit::RetryClass::Idempotent),
+            Retry::Unsafe => quote!(::pspkit::RetryClass::Unsafe),
+        };
+        let header = opt_str(op.idempotency_header());
+        let pagination = match op.pagination() {
+            Some(p) => {
+                let style = match p.style {
+                    PaginationStyle::PageNumber => quote!(PageNumber),
+                    PaginationStyle::PageUntilShort => quote!(PageUntilShort),
+                    PaginationStyle::Keyset => quote!(Keyset),
+                    PaginationStyle::NextUrl => quote!(NextUrl),
+                    PaginationStyle::Offset => quote!(Offset),
+                };
+                let first = p.first_page.unwrap_or(0);
+                let max = match p.max_page_size {
+                    Some(m) => quote!(::core::option::Option::Some(#m)),
+                    None => quote!(::core::option::Option::None),
+                };
+                quote!(::core::option::Option::Some(::pspkit::Pagination {
+                    style: ::pspkit::PaginationStyle::#style, first_page: #first, max_page_size: #max
+                }))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            ::pspkit::OperationSpec {
+                name: #id, method: #verb, path: #path, retry: #retry,
+                idempotency_header: #header, pagination: #pagination,
+            }
         }
-    }
+    });
     quote! {
         /// What the spec says about this provider and each operation, for the runtime.
         pub static SPEC: ::pspkit::ProviderSpec = ::pspkit::ProviderSpec {
@@ -158,76 +124,17 @@ fn spec_table(spec: &Spec, prepared: &Value) -> TokenStream {
     }
 }
 
-/// The typed client: the raw client's methods with `pspkit::Error` and the payload type.
-fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<TokenStream, String> {
-    let operations: std::collections::BTreeMap<String, &Value> = prepared
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .flat_map(|(_, item)| crate::spec::METHODS.iter().filter_map(move |m| item.get(*m)))
-        .filter_map(|op| Some((op.get("operationId")?.as_str()?.to_snake_case(), op)))
-        .collect();
-    let client = format_ident!("{}", client_name(spec));
-    let title = spec.title();
+/// The typed client: one method per operation returning its request builder.
+fn typed_client(model: &Model) -> Result<TokenStream, String> {
+    let client = format_ident!("{}", model.provider.client_name);
+    let title = &model.provider.title;
     let doc = format!(
-        "The {title} client.\n\nEvery method returns the decoded payload or one [`pspkit::Error`]; \
-         requests are signed and retried as the spec says (`x-retry`), and an idempotency key is \
-         generated when the caller gives none. [`Self::raw`] is the generated client underneath."
+        "The {title} client.\n\nEach method returns a request builder: set its optional parameters, \
+         then `.send()` for the decoded payload or one [`pspkit::Error`]. Requests are signed and \
+         retried as the spec says (`x-retry`), and an idempotency key is generated when the caller \
+         gives none. [`Self::raw`] is the generated client underneath."
     );
-    let mut methods = Vec::new();
-    for item in &file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() || !matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) {
-            continue;
-        }
-        for it in &imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            if f.sig.asyncness.is_none() || !matches!(f.vis, syn::Visibility::Public(_)) {
-                continue;
-            }
-            let Some((payload, _)) = crate::syntax::response_types(&f.sig.output) else { continue };
-            let docs: Vec<&syn::Attribute> = f.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
-            let name = &f.sig.ident;
-            let name_str = name.to_string();
-            let generics = &f.sig.generics;
-            let inputs = &f.sig.inputs;
-            let args: Vec<&syn::Pat> = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|a| match a {
-                    syn::FnArg::Typed(t) => Some(&*t.pat),
-                    syn::FnArg::Receiver(_) => None,
-                })
-                .collect();
-            // A file download has no JSON to locate a decode error in.
-            let runner =
-                if quote!(#payload).to_string().contains("ByteStream") { quote!(call_stream) } else { quote!(call) };
-            // `x-require-one-of`: either-or body fields, checked before anything is sent
-            let groups: Vec<Vec<String>> = operations
-                .get(&name_str)
-                .and_then(|op| op.get("x-require-one-of"))
-                .and_then(|g| serde_json::from_value(g.clone()).ok())
-                .unwrap_or_default();
-            let checks = groups
-                .iter()
-                .map(|group| quote!(::pspkit::validate::require_one_of(#name_str, body, &[#(#group),*])?;));
-            methods.push(quote! {
-                #(#docs)*
-                pub async fn #name #generics (#inputs) -> ::core::result::Result<#payload, ::pspkit::Error> {
-                    #(#checks)*
-                    ::pspkit::#runner(self.raw.inner(), #name_str, self.raw.#name(#(#args),*)).await
-                }
-            });
-            if let Some(op) = operations.get(&name_str).filter(|op| op.get("x-pagination").is_some()) {
-                let paging = crate::paging::methods(op, f, &payload, file).ok_or_else(|| {
-                    format!("{name_str}: `x-pagination` names a parameter or field the generated types do not have")
-                })?;
-                methods.push(paging);
-            }
-        }
-    }
+    let (methods, builders) = crate::builders::render(model)?;
     Ok(quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
@@ -279,7 +186,9 @@ fn typed_client(spec: &Spec, prepared: &Value, file: &syn::File) -> Result<Token
                 self.raw.baseurl()
             }
 
-            #(#methods)*
+            #methods
         }
+
+        #builders
     })
 }

@@ -65,8 +65,8 @@ impl Spec {
 
     /// Parses a spec from text; `file` names it in messages.
     pub fn from_str(file: &str, text: &str) -> Result<Self, Error> {
-        let doc: Value =
-            serde_yaml::from_str(text).map_err(|e| Error::one(file, None, "yaml", format!("not valid YAML: {e}")))?;
+        let doc: Value = serde_yaml_ng::from_str(text)
+            .map_err(|e| Error::one(file, None, "yaml", format!("not valid YAML: {e}")))?;
         if !doc.is_object() {
             return Err(Error::one(file, None, "yaml", "the document is not a mapping".into()));
         }

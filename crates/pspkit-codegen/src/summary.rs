@@ -8,32 +8,28 @@ use quote::ToTokens;
 
 use crate::generate::Generated;
 
-/// Renders the public API of a generated client.
+/// Renders the public API of a generated client: each operation's builder (its arguments,
+/// setters and payload) with the retry class, one-of rules and pagination beside it, then the
+/// client's own methods and the types.
 pub fn api_summary(generated: &Generated) -> String {
+    let model = &generated.model;
     let mut out = String::new();
+    for op in &model.operations {
+        operation_summary(op, model, &mut out);
+    }
+    let operations: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
     let mut types = String::new();
     let mut typed = String::new();
     for item in &generated.file.items {
         match item {
-            // the typed client's own methods (constructors, pagination); its per-operation methods
-            // mirror the raw ones above with `Result<T, pspkit::Error>`
-            syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) != "Client" => {
+            // the typed client's own methods (constructors, options)
+            syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == model.provider.client_name => {
                 for it in &imp.items {
                     if let syn::ImplItem::Fn(f) = it
                         && matches!(f.vis, syn::Visibility::Public(_))
-                        && f.sig.asyncness.is_none()
+                        && !operations.contains(&f.sig.ident.to_string().as_str())
                     {
                         let _ = writeln!(typed, "{}::{}", tokens(&imp.self_ty), signature(&f.sig));
-                    }
-                }
-            }
-            syn::Item::Impl(imp) if imp.trait_.is_none() && tokens(&imp.self_ty) == "Client" => {
-                for it in &imp.items {
-                    if let syn::ImplItem::Fn(f) = it
-                        && matches!(f.vis, syn::Visibility::Public(_))
-                        && f.sig.asyncness.is_some()
-                    {
-                        let _ = writeln!(out, "{}", signature(&f.sig));
                     }
                 }
             }
@@ -54,6 +50,57 @@ pub fn api_summary(generated: &Generated) -> String {
     format!("# operations\n{out}\n# typed client (besides one method per operation)\n{typed}\n# types\n{types}")
 }
 
+/// A type as a reviewer reads it: `::std::option::Option<types::X>` -> `Option<types::X>`.
+fn short(ty: &str) -> String {
+    let mut s = ty.to_owned();
+    for (from, to) in [
+        ("::std::option::Option", "Option"),
+        ("::std::vec::Vec", "Vec"),
+        ("::std::string::String", "String"),
+        ("::std::num::", ""),
+        ("::std::collections::HashMap", "HashMap"),
+        ("::serde_json::", "serde_json::"),
+        ("::pspkit::", "pspkit::"),
+        ("::progenitor_client::", ""),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
+fn operation_summary(op: &crate::model::Operation, model: &crate::model::Model, out: &mut String) {
+    let args: Vec<String> = crate::builders::required_params(op)
+        .map(|p| format!("{}: {}", p.rust, short(&p.ty.tokens)))
+        .chain(op.body.iter().map(|b| format!("body: {}", short(&b.ty.tokens))))
+        .collect();
+    let _ = writeln!(out, "{}({}) -> {}", op.name, args.join(", "), short(&op.success.tokens));
+    let _ = writeln!(out, "    {} {}", op.method, op.path);
+    for fact in crate::builders::facts(op) {
+        let fact = fact.trim_start_matches("- ").replace('`', "");
+        let _ = writeln!(out, "    {fact}");
+    }
+    if let Some(item) = crate::builders::page_item(model, op) {
+        let _ = writeln!(out, "    .pages() / .stream() yield {}", short(&item));
+    }
+    let setters: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| !p.required)
+        .map(|p| {
+            if p.idempotency {
+                ".idempotency_key(String)".to_owned()
+            } else if matches!(p.ty.kind, crate::model::Kind::Integer { positive: true }) {
+                format!(".{}(u64 >= 1)", p.rust)
+            } else {
+                format!(".{}({})", p.rust, short(&p.ty.tokens))
+            }
+        })
+        .collect();
+    if !setters.is_empty() {
+        let _ = writeln!(out, "    {}", setters.join(" "));
+    }
+}
+
 fn signature(sig: &syn::Signature) -> String {
     let args: Vec<String> = sig
         .inputs
@@ -71,6 +118,12 @@ fn signature(sig: &syn::Signature) -> String {
 }
 
 fn type_summary(item: &syn::Item, out: &mut String) {
+    // the request builders are listed by their operations' types, not as types of their own
+    if let syn::Item::Struct(st) = item
+        && st.ident.to_string().ends_with("Builder")
+    {
+        return;
+    }
     match item {
         syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => match &s.fields {
             syn::Fields::Named(fields) => {

@@ -1,13 +1,14 @@
 //! Typed client for FireKassa API v2 (RUB/UAH card, SBP, wallet and USDT deposits and withdrawals).
 //!
-//! Generated at build time from `specs/firekassa.yaml` by `pspkit-codegen` (progenitor). This file
+//! Generated at build time from the spec the crate carries (`firekassa.yaml`, the workspace's
+//! `specs/firekassa.yaml`) by `pspkit-codegen` (progenitor). This file
 //! holds only what is specific to the provider: how its credentials are given. Everything else
 //! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pspkit::Error> {
 //! let client = pspkit_firekassa::FireKassa::new("https://admin.vanilapay.com", "bearer-token", Some("sign-token"))?;
-//! let balance = client.get_balance().await?;
+//! let balance = client.get_balance().send().await?;
 //! # Ok(()) }
 //! ```
 
@@ -24,8 +25,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::*;
-pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+pub use generated::{FireKassa, SPEC, builders, types};
+pub use pspkit::paginate::PageOptions;
+
+/// progenitor's low-level client under [`FireKassa`] ([`FireKassa::raw`]): positional methods returning
+/// progenitor's `ResponseValue` and `Error`, signed and retried the same way.
+pub mod raw {
+    pub use super::generated::Client;
+}
+pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl FireKassa {
     /// A client for the merchant's host with the site's API Bearer Token and, when the site has

@@ -1,18 +1,19 @@
 //! Typed client for FirstPay (pay-ins and payouts with RSA-signed request bodies).
 //!
-//! Generated at build time from `specs/firstpay.yaml` by `pspkit-codegen` (progenitor). This file
+//! Generated at build time from the spec the crate carries (`firstpay.yaml`, the workspace's
+//! `specs/firstpay.yaml`) by `pspkit-codegen` (progenitor). This file
 //! holds only what is specific to the provider: how its credentials are given. Everything else
 //! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pspkit::Error> {
 //! let client = pspkit_firstpay::FirstPay::from_env()?;
-//! let request = pspkit_firstpay::types::PaymentsListRequest {
-//!     created_at_from: 1_700_000_000_000,
-//!     created_at_to: 1_700_086_400_000,
-//!     currency_code: None, from_id: None, status: None, take: Some(100), type_: None,
-//! };
-//! let page = client.list_payments(&request).await?;
+//! let request = pspkit_firstpay::types::PaymentsListRequest::builder()
+//!     .created_at_from(1_700_000_000_000_i64)
+//!     .created_at_to(1_700_086_400_000_i64)
+//!     .take(100)
+//!     .build()?;
+//! let page = client.list_payments(request).send().await?;
 //! # Ok(()) }
 //! ```
 
@@ -29,8 +30,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::*;
-pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+pub use generated::{FirstPay, SPEC, builders, types};
+pub use pspkit::paginate::PageOptions;
+
+/// progenitor's low-level client under [`FirstPay`] ([`FirstPay::raw`]): positional methods returning
+/// progenitor's `ResponseValue` and `Error`, signed and retried the same way.
+pub mod raw {
+    pub use super::generated::Client;
+}
+pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl FirstPay {
     /// A client for the merchant's host: FirstPay's public key (PEM, sent as `publicKey`) and the

@@ -1,13 +1,14 @@
 //! Typed client for OnChainPay (crypto orders, invoices, addresses, withdrawals, swaps; merchant and partner APIs).
 //!
-//! Generated at build time from `specs/onchainpay.yaml` by `pspkit-codegen` (progenitor). This file
+//! Generated at build time from the spec the crate carries (`onchainpay.yaml`, the workspace's
+//! `specs/onchainpay.yaml`) by `pspkit-codegen` (progenitor). This file
 //! holds only what is specific to the provider: how its credentials are given. Everything else
 //! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pspkit::Error> {
 //! let client = pspkit_onchainpay::OnChainPay::new("public-key", "secret-key")?;
-//! let currencies = client.get_available_currencies().await?;
+//! let currencies = client.get_available_currencies().send().await?;
 //! # Ok(()) }
 //! ```
 
@@ -24,8 +25,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::*;
-pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+pub use generated::{OnChainPay, SPEC, builders, types};
+pub use pspkit::paginate::PageOptions;
+
+/// progenitor's low-level client under [`OnChainPay`] ([`OnChainPay::raw`]): positional methods returning
+/// progenitor's `ResponseValue` and `Error`, signed and retried the same way.
+pub mod raw {
+    pub use super::generated::Client;
+}
+pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl OnChainPay {
     /// A client for `https://ocp.onchainpay.io` with an API key pair; every request body gets a

@@ -1,13 +1,14 @@
 //! Typed client for OnePay, Colombia (api.onepay.la: customers, accounts, charges, cashouts).
 //!
-//! Generated at build time from `specs/onepay.yaml` by `pspkit-codegen` (progenitor). This file
+//! Generated at build time from the spec the crate carries (`onepay.yaml`, the workspace's
+//! `specs/onepay.yaml`) by `pspkit-codegen` (progenitor). This file
 //! holds only what is specific to the provider: how its credentials are given. Everything else
 //! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pspkit::Error> {
 //! let client = pspkit_onepay::OnePay::new("sk_test_...")?;
-//! let page = client.list_cashouts(None, None).await?;
+//! let page = client.list_cashouts().send().await?;
 //! for cashout in &page.data {
 //!     println!("{:?} {:?}", cashout.amount, cashout.status);
 //! }
@@ -27,8 +28,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::*;
-pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+pub use generated::{OnePay, SPEC, builders, types};
+pub use pspkit::paginate::PageOptions;
+
+/// progenitor's low-level client under [`OnePay`] ([`OnePay::raw`]): positional methods returning
+/// progenitor's `ResponseValue` and `Error`, signed and retried the same way.
+pub mod raw {
+    pub use super::generated::Client;
+}
+pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl OnePay {
     /// A client for `https://api.onepay.la/v1` with a secret key (`sk_test_…` or `sk_live_…`).

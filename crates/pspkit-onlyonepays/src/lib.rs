@@ -1,6 +1,7 @@
 //! Typed client for OnlyOnePays Aggregator API (fiat pay-ins and payouts, balances, operation look-ups).
 //!
-//! Generated at build time from `specs/onlyonepays.yaml` by `pspkit-codegen` (progenitor). This file
+//! Generated at build time from the spec the crate carries (`onlyonepays.yaml`, the workspace's
+//! `specs/onlyonepays.yaml`) by `pspkit-codegen` (progenitor). This file
 //! holds only what is specific to the provider: how its credentials are given. Everything else
 //! (signing, retries, the error type) comes from the `pspkit` runtime, driven by the spec.
 //!
@@ -8,7 +9,7 @@
 //! # async fn demo() -> Result<(), pspkit::Error> {
 //! let client = pspkit_onlyonepays::OnlyOnePays::new("api-key")?;
 //! let request = pspkit_onlyonepays::types::SearchOperationsRequest::default();
-//! let page = client.search_operations(&request).await?;
+//! let page = client.search_operations(request).send().await?;
 //! # Ok(()) }
 //! ```
 
@@ -25,8 +26,15 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::*;
-pub use pspkit::{Credentials, Error, RetryPolicy, SecretString};
+pub use generated::{OnlyOnePays, SPEC, builders, types};
+pub use pspkit::paginate::PageOptions;
+
+/// progenitor's low-level client under [`OnlyOnePays`] ([`OnlyOnePays::raw`]): positional methods returning
+/// progenitor's `ResponseValue` and `Error`, signed and retried the same way.
+pub mod raw {
+    pub use super::generated::Client;
+}
+pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl OnlyOnePays {
     /// A client for the default base URL with an API key (sent in the header the spec names).

@@ -52,7 +52,7 @@ impl Provider {
     pub fn spec(self) -> &'static Value {
         static PARSED: [std::sync::OnceLock<Value>; 5] = [const { std::sync::OnceLock::new() }; 5];
         PARSED[self as usize].get_or_init(|| {
-            serde_yaml::from_str(self.spec_text())
+            serde_yaml_ng::from_str(self.spec_text())
                 .expect("the embedded specs are valid YAML (checked by the spec tests)")
         })
     }

@@ -21,7 +21,10 @@ use serde_json::value::RawValue;
 use tracing::Instrument as _;
 
 mod answer;
+mod options;
+
 pub use answer::decode_answer;
+pub use options::{CallOptions, Response};
 
 use crate::auth::{Credentials, new_idempotency_key};
 use crate::error::{ApiError, DecodeError, Error, FieldError, excerpt};
@@ -112,6 +115,7 @@ struct CallRecord {
     last_headers: HeaderMap,
     last_body: Bytes,
     failure: Option<Error>,
+    options: CallOptions,
 }
 
 tokio::task_local! {
@@ -167,12 +171,14 @@ enum AttemptError {
 
 async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Buffered, AttemptError> {
     let status = response.status().as_u16();
-    if response.content_length().is_some_and(|n| n > limit as u64) {
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit as u64) {
         return Err(AttemptError::TooLarge { status, limit });
     }
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
-    let mut body = Vec::new();
+    // the declared length (already bounded by the limit) saves growing the buffer chunk by chunk
+    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     while let Some(chunk) = response.chunk().await.map_err(AttemptError::Http)? {
         if body.len() + chunk.len() > limit {
             return Err(AttemptError::TooLarge { status, limit });
@@ -197,8 +203,22 @@ pub async fn exec(
     let name: &'static str = operation.map(|op| op.name).unwrap_or("unknown_operation");
     // A write the spec does not describe is treated as the most dangerous kind.
     let class = operation.map(|op| op.retry).unwrap_or(RetryClass::Unsafe);
-    let policy = context.policy();
+    let (policy, extra_headers, invalid_header) = CALL
+        .try_with(|c| {
+            let c = c.borrow();
+            (c.options.policy_or(context.policy()), c.options.headers.clone(), c.options.invalid_header.clone())
+        })
+        .unwrap_or_else(|_| (context.policy(), HeaderMap::new(), None));
+    if let Some(rule) = invalid_header {
+        record(|c| c.failure = Some(Error::InvalidRequest { operation: name, field: "header".into(), rule }));
+        return Ok(Buffered::synthetic());
+    }
     request.headers_mut().remove("api-version");
+    for (header, value) in &extra_headers {
+        if !request.headers().contains_key(header) {
+            request.headers_mut().insert(header, value.clone());
+        }
+    }
 
     let key = operation.and_then(|op| op.idempotency_header).map(|header| {
         let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
@@ -418,7 +438,7 @@ where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    run(context, operation, future, locate_decode_error::<T>).await
+    run(context, operation, CallOptions::default(), future, locate_decode_error::<T>).await.map(|r| r.value)
 }
 
 /// [`call`] for operations whose payload is not JSON (a file download): no decode path to find.
@@ -426,23 +446,70 @@ pub async fn call_stream<T, E, F>(context: &Context, operation: &'static str, fu
 where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    run(context, operation, future, |_| None).await
+    run(context, operation, CallOptions::default(), future, |_| None).await.map(|r| r.value)
+}
+
+/// [`call`] with per-call options, returning the payload with its status, headers, request id,
+/// attempts and idempotency key. The generated builders' `send` and `send_with_response` go
+/// through here.
+pub async fn call_with<T, E, F>(
+    context: &Context,
+    operation: &'static str,
+    options: CallOptions,
+    future: F,
+) -> Result<Response<T>, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(context, operation, options, future, locate_decode_error::<T>).await
+}
+
+/// [`call_with`] for a payload that is not JSON (a file download).
+pub async fn call_stream_with<T, E, F>(
+    context: &Context,
+    operation: &'static str,
+    options: CallOptions,
+    future: F,
+) -> Result<Response<T>, Error>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    run(context, operation, options, future, |_| None).await
 }
 
 type Locate = fn(&[u8]) -> Option<(String, String)>;
 
-async fn run<T, E, F>(context: &Context, operation: &'static str, future: F, locate: Locate) -> Result<T, Error>
+async fn run<T, E, F>(
+    context: &Context,
+    operation: &'static str,
+    options: CallOptions,
+    future: F,
+    locate: Locate,
+) -> Result<Response<T>, Error>
 where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
+    let record = CallRecord { options, ..CallRecord::default() };
     let (result, record) = CALL
-        .scope(RefCell::new(CallRecord::default()), async {
+        .scope(RefCell::new(record), async {
             let result = future.await;
             (result, CALL.with(|c| c.take()))
         })
         .await;
     match result {
-        Ok(value) => Ok(value.into_inner()),
+        Ok(value) => {
+            let status = value.status().as_u16();
+            let headers = value.headers().clone();
+            Ok(Response {
+                request_id: options::request_id(&headers),
+                status,
+                headers,
+                attempts: record.attempts,
+                idempotency_key: record.idempotency_key,
+                value: value.into_inner(),
+            })
+        }
         Err(error) => Err(convert(context.spec(), operation, error, record, locate)),
     }
 }
@@ -506,11 +573,7 @@ fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallR
         })
     };
     let fields = spec.error_fields;
-    let request_id = text_at(fields.request_id).or_else(|| {
-        ["x-request-id", "request-id", "cf-ray"]
-            .iter()
-            .find_map(|h| record.last_headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
-    });
+    let request_id = text_at(fields.request_id).or_else(|| options::request_id(&record.last_headers));
     let api = Box::new(ApiError {
         provider: spec.name,
         operation,

@@ -19,6 +19,8 @@ pub mod open_enum;
 pub mod operation;
 pub mod paginate;
 pub mod retry;
+#[cfg(feature = "schemars")]
+pub mod schema;
 pub mod secret;
 pub mod signing;
 pub mod timestamp;
@@ -26,7 +28,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use auth::Credentials;
-pub use client::{Context, call, call_stream, decode_answer, exec};
+pub use client::{CallOptions, Context, Response, call, call_stream, call_stream_with, call_with, decode_answer, exec};
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
@@ -52,4 +54,31 @@ pub type Date = chrono::NaiveDate;
 pub mod __private {
     //! Re-exports used by the code that [`open_enum!`](crate::open_enum!) expands to.
     pub use serde;
+
+    /// Deserializes a JSON string through `parse` without copying it when the input can lend it
+    /// (a body read whole, as the clients read them): statuses and timestamps are in every item
+    /// of every page, and a `String` per field was a measurable part of decoding one.
+    pub fn from_str_with<'de, D, T>(
+        deserializer: D,
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        struct Text<T> {
+            expecting: &'static str,
+            parse: fn(&str) -> Result<T, String>,
+        }
+        impl<T> serde::de::Visitor<'_> for Text<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.expecting)
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+                (self.parse)(text).map_err(E::custom)
+            }
+        }
+        deserializer.deserialize_str(Text { expecting, parse })
+    }
 }

@@ -102,8 +102,7 @@ macro_rules! open_enum {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
-                let raw = <::std::string::String as $crate::__private::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(raw))
+                $crate::__private::from_str_with(deserializer, "a string", |text| ::std::result::Result::Ok(Self::from(text)))
             }
         }
     };

@@ -2,8 +2,8 @@
 //!
 //! [`Pages`] is a `Stream` of pages and [`Items`] a `Stream` of their items. While the caller
 //! consumes one page, the next is already being fetched (a spawned task), and never more than
-//! one: memory stays proportional to a page. The generated `<operation>_pages` and
-//! `<operation>_all` methods of each typed client build these from the spec.
+//! one: memory stays proportional to a page. The generated request builders of list
+//! operations build these from the spec (`.pages()` and `.stream()`).
 
 use std::collections::VecDeque;
 use std::future::Future;

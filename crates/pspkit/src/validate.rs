@@ -20,3 +20,8 @@ pub fn require_one_of<B: Serialize>(operation: &'static str, body: &B, fields: &
         })
     }
 }
+
+/// A required value of a request, or an error naming the field before anything is sent.
+pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Result<T, Error> {
+    value.ok_or_else(|| Error::InvalidRequest { operation, field: field.to_owned(), rule: "is required".into() })
+}

@@ -193,6 +193,37 @@ fn undeclared_path_parameter_and_cookies() {
 }
 
 #[test]
+fn response_fields_say_why_they_may_be_absent_or_null() {
+    let payment = "/components/schemas/Payment";
+    // optional without a source
+    expect_rule(|d| remove(d, &format!("{payment}/properties/created_at/x-source")), None, "sourced-leniency");
+    // required but nullable without a source
+    expect_rule(
+        |d| {
+            set(d, &format!("{payment}/properties/status/nullable"), json!(true));
+        },
+        None,
+        "sourced-leniency",
+    );
+    // a nullable `$ref` (the generator ignores a reference's siblings)
+    expect_rule(
+        |d| {
+            set(
+                d,
+                &format!("{payment}/properties/page"),
+                json!({"$ref": "#/components/schemas/Error", "nullable": true, "x-source": "doc"}),
+            )
+        },
+        None,
+        "sourced-leniency",
+    );
+    // request bodies are not concerned: their optional fields are the caller's choice
+    let mut doc = base();
+    remove(&mut doc, &format!("{CREATE}/requestBody/content/application~1json/schema/required"));
+    lint(&spec_of(&doc)).expect("optional request fields need no source");
+}
+
+#[test]
 fn every_field_and_parameter_is_described() {
     expect_rule(|d| remove(d, "/components/schemas/Payment/properties/amount/description"), None, "descriptions");
     expect_rule(|d| remove(d, &format!("{LIST}/parameters/0/description")), Some("listPayments"), "descriptions");
@@ -236,7 +267,7 @@ fn typed_strings_declare_the_pattern_their_decoder_accepts() {
     set(
         &mut doc,
         "/components/schemas/Payment/properties/fee",
-        json!({"type": "number", "format": "decimal", "description": "Fee."}),
+        json!({"type": "number", "format": "decimal", "description": "Fee.", "x-source": "inferred"}),
     );
     lint(&spec_of(&doc)).expect("number money is constrained by its type");
 }

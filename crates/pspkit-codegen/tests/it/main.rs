@@ -5,6 +5,7 @@ mod build_script;
 mod conventions;
 mod extensions;
 mod lint;
+mod model;
 mod python;
 
 use std::path::PathBuf;

@@ -49,28 +49,29 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
     let sb = sandbox().await;
     // OnePay: wrong secret key -> 401
     let wrong = pspkit_onepay::OnePay::new("sk_test_wrong").unwrap().with_base_url(&sb.base_url("onepay"));
-    let err = wrong.list_cashouts(None, None).await.unwrap_err();
+    let err = wrong.list_cashouts().send().await.unwrap_err();
     assert!(matches!(err, Error::Unauthorized(_)), "{err}");
     // OnlyOnePays: wrong API key -> 401
     let wrong = pspkit_onlyonepays::OnlyOnePays::new("nope").unwrap().with_base_url(&sb.base_url("onlyonepays"));
-    assert!(matches!(wrong.get_balances_by_currency().await.unwrap_err(), Error::Unauthorized(_)));
+    assert!(matches!(wrong.get_balances_by_currency().send().await.unwrap_err(), Error::Unauthorized(_)));
     // FireKassa: missing signature, then a signature made with the wrong sign token
     let base = sb.base_url("firekassa");
     let unsigned = pspkit_firekassa::FireKassa::new(&base, "sandbox-firekassa-token", None).unwrap();
-    let err = unsigned.get_balance().await.unwrap_err();
+    let err = unsigned.get_balance().send().await.unwrap_err();
     assert_eq!(err.api().unwrap().message.as_deref(), Some("Signature required"), "{err}");
     let badly_signed = pspkit_firekassa::FireKassa::new(&base, "sandbox-firekassa-token", Some("other")).unwrap();
-    let err = badly_signed.get_balance().await.unwrap_err();
+    let err = badly_signed.get_balance().send().await.unwrap_err();
     assert_eq!(err.api().unwrap().message.as_deref(), Some("Invalid signature"), "{err}");
     let good = pspkit_firekassa::FireKassa::with_credentials(&base, credentials(&sb, Provider::FireKassa)).unwrap();
-    good.get_balance().await.expect("a correct signature passes");
+    good.get_balance().send().await.expect("a correct signature passes");
     // FirstPay: a hash made with another key -> 401 UNAUTHORIZED; another publicKey -> NO_KEY
     let other_key = include_str!("../../keys/firstpay-private.pem");
     let wrong =
         pspkit_firstpay::FirstPay::new(&sb.base_url("firstpay"), &sb.credentials().firstpay_public_pem, other_key)
             .unwrap();
-    let request = serde_json::from_value(json!({"paymentId": "x"})).unwrap();
-    let err = wrong.get_payment_status(&request).await.unwrap_err();
+    let request: pspkit_firstpay::types::PaymentStatusRequest =
+        serde_json::from_value(json!({"paymentId": "x"})).unwrap();
+    let err = wrong.get_payment_status(request.clone()).send().await.unwrap_err();
     assert_eq!(err.api().unwrap().code.as_deref(), Some("UNAUTHORIZED"), "{err}");
     let wrong = pspkit_firstpay::FirstPay::new(
         &sb.base_url("firstpay"),
@@ -78,12 +79,15 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
         include_str!("../../keys/merchant-private.pem"),
     )
     .unwrap();
-    assert_eq!(wrong.get_payment_status(&request).await.unwrap_err().api().unwrap().code.as_deref(), Some("NO_KEY"));
+    assert_eq!(
+        wrong.get_payment_status(request).send().await.unwrap_err().api().unwrap().code.as_deref(),
+        Some("NO_KEY")
+    );
     // OnChainPay: wrong secret -> its success:false envelope, on HTTP 401
     let wrong = pspkit_onchainpay::OnChainPay::new("sandbox-onchainpay-public", "wrong")
         .unwrap()
         .with_base_url(&sb.base_url("onchainpay"));
-    let err = wrong.get_available_currencies().await.unwrap_err();
+    let err = wrong.get_available_currencies().send().await.unwrap_err();
     let api = err.api().unwrap();
     assert_eq!(
         (api.status, api.code.as_deref(), api.message.as_deref()),
@@ -112,19 +116,19 @@ async fn a_replayed_onchainpay_nonce_is_refused() {
 async fn onepay_idempotency_replays_the_original_and_refuses_a_different_body() {
     let sb = sandbox().await;
     let client = onepay(&sb);
-    let first = client.create_cashout(Some("cashout-001"), &cashout(150_000)).await.unwrap();
-    let again = client.create_cashout(Some("cashout-001"), &cashout(150_000)).await.unwrap();
+    let first = client.create_cashout(cashout(150_000)).idempotency_key("cashout-001").send().await.unwrap();
+    let again = client.create_cashout(cashout(150_000)).idempotency_key("cashout-001").send().await.unwrap();
     assert_eq!(first.id, again.id, "the original cashout comes back");
     assert_eq!(created(&sb, "onepay", "cashout"), 1, "exactly one cashout was created");
-    let err = client.create_cashout(Some("cashout-001"), &cashout(999_000)).await.unwrap_err();
+    let err = client.create_cashout(cashout(999_000)).idempotency_key("cashout-001").send().await.unwrap_err();
     assert_eq!(err.status(), Some(409), "{err}");
     assert_eq!(created(&sb, "onepay", "cashout"), 1);
     // and what was created comes back from get and list
-    let id = first.id.unwrap();
-    assert_eq!(client.get_cashout(&id).await.unwrap().amount.unwrap().to_string(), "150000");
+    let id = first.id;
+    assert_eq!(client.get_cashout(id.clone()).send().await.unwrap().amount.to_string(), "150000");
     let all: Vec<_> =
-        client.list_cashouts_all(pspkit::paginate::PageOptions::new()).map(|c| c.unwrap()).collect().await;
-    assert!(all.iter().any(|c| c.id.as_deref() == Some(id.as_str())));
+        client.list_cashouts().stream(pspkit::paginate::PageOptions::new()).map(|c| c.unwrap()).collect().await;
+    assert!(all.iter().any(|c| c.id == id));
     assert_eq!(all.len(), 251, "250 seeded + 1 created, across pages");
 }
 
@@ -134,29 +138,29 @@ async fn faults_are_seen_by_the_client_as_the_right_error() {
     let client = onepay(&sb);
     // 429 and 503 on a read: retried, then success
     sb.inject(&[Fault::RateLimited(0), Fault::Status(503)]);
-    client.list_cashouts(None, None).await.expect("retried past 429 and 503");
+    client.list_cashouts().send().await.expect("retried past 429 and 503");
     // a reset on a deduplicated write: retried with the same key, one cashout
     sb.inject(&[Fault::ResetBeforeResponse]);
-    let made = client.create_cashout(None, &cashout(1_000)).await.expect("retried");
-    assert!(made.id.is_some());
+    let made = client.create_cashout(cashout(1_000)).send().await.expect("retried");
+    assert!(!made.id.is_empty());
     assert_eq!(created(&sb, "onepay", "cashout"), 1, "the retry replayed the first cashout instead of making a second");
     // the same fault on a write nobody deduplicates: not retried, outcome unknown
     sb.inject(&[Fault::ResetBeforeResponse]);
-    let err = onchainpay(&sb).create_order(&order("ord-1")).await.unwrap_err();
+    let err = onchainpay(&sb).create_order(order("ord-1")).send().await.unwrap_err();
     assert!(matches!(err, Error::OutcomeUnknown { .. }), "{err}");
     // a body cut in the middle of a read: retried
     sb.inject(&[Fault::ResetMidBody]);
-    client.list_cashouts(None, None).await.expect("retried after the broken body");
+    client.list_cashouts().send().await.expect("retried after the broken body");
     // truncated JSON and an HTML page where JSON belongs
     sb.inject(&[Fault::TruncatedJson]);
-    assert!(matches!(client.get_balance().await.unwrap_err(), Error::Decode(_)));
+    assert!(matches!(client.get_balance().send().await.unwrap_err(), Error::Decode(_)));
     sb.inject(&[Fault::HtmlErrorPage; 4]); // one per attempt of the default policy
-    let err = client.get_balance().await.unwrap_err();
+    let err = client.get_balance().send().await.unwrap_err();
     assert_eq!(err.status(), Some(502), "{err}");
     assert!(err.api().unwrap().raw_body.contains("Bad Gateway"));
     // a wrong content type on a good JSON body is tolerated
     sb.inject(&[Fault::WrongContentType]);
-    client.get_balance().await.expect("decoded anyway");
+    client.get_balance().send().await.expect("decoded anyway");
     // a delay longer than the attempt timeout, until the deadline
     sb.inject(&[Fault::Delay(Duration::from_secs(3)); 4]);
     let slow = client.with_policy(RetryPolicy {
@@ -164,7 +168,7 @@ async fn faults_are_seen_by_the_client_as_the_right_error() {
         deadline: Duration::from_millis(500),
         ..fast()
     });
-    assert!(matches!(slow.get_balance().await.unwrap_err(), Error::Timeout { .. }));
+    assert!(matches!(slow.get_balance().send().await.unwrap_err(), Error::Timeout { .. }));
 }
 
 #[tokio::test]
@@ -177,7 +181,8 @@ async fn lists_page_and_filter_like_the_provider() {
     )
     .unwrap();
     let all: Vec<_> = client
-        .search_operations_all(&Default::default(), pspkit::paginate::PageOptions::new().page_size(40))
+        .search_operations(Default::default())
+        .stream(pspkit::paginate::PageOptions::new().page_size(40))
         .map(|o| o.unwrap())
         .collect()
         .await;
@@ -185,7 +190,7 @@ async fn lists_page_and_filter_like_the_provider() {
     let payouts =
         serde_json::from_value(json!({"type": "payout", "amount_min": 5000, "date_from": "2026-03-01T00:00:00Z"}))
             .unwrap();
-    let some: Vec<_> = client.search_operations_all(&payouts, Default::default()).map(|o| o.unwrap()).collect().await;
+    let some: Vec<_> = client.search_operations(payouts).stream(Default::default()).map(|o| o.unwrap()).collect().await;
     assert!(!some.is_empty() && some.len() < 125, "{} payouts", some.len());
     for op in &some {
         assert_eq!(op.operation_type, Some(pspkit_onlyonepays::types::OperationType::Payout));
@@ -200,35 +205,20 @@ async fn lists_page_and_filter_like_the_provider() {
         serde_json::from_value(json!({"createdAtFrom": 0, "createdAtTo": 1_900_000_000_000_i64, "status": "SUCCESS"}))
             .unwrap();
     let ok: Vec<_> = firstpay
-        .list_payments_all(&window, pspkit::paginate::PageOptions::new().page_size(30))
+        .list_payments(window)
+        .stream(pspkit::paginate::PageOptions::new().page_size(30))
         .map(|p| p.unwrap())
         .collect()
         .await;
-    assert!(!ok.is_empty() && ok.iter().all(|p| p.status == Some(pspkit_firstpay::types::PaymentStatus::Success)));
+    assert!(!ok.is_empty() && ok.iter().all(|p| p.status == pspkit_firstpay::types::PaymentStatus::Success));
     let firekassa =
         pspkit_firekassa::FireKassa::with_credentials(&sb.base_url("firekassa"), credentials(&sb, Provider::FireKassa))
             .unwrap();
-    let n = firekassa
-        .get_transactions_all(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            pspkit::paginate::PageOptions::new().page_size(60),
-        )
-        .count()
-        .await;
+    let n = firekassa.get_transactions().stream(pspkit::paginate::PageOptions::new().page_size(60)).count().await;
     assert_eq!(n, 250);
     let orders: Vec<_> = onchainpay(&sb)
-        .list_orders_all(&Default::default(), pspkit::paginate::PageOptions::new().page_size(70))
+        .list_orders(Default::default())
+        .stream(pspkit::paginate::PageOptions::new().page_size(70))
         .collect()
         .await;
     assert_eq!(orders.len(), 250);
@@ -244,14 +234,17 @@ async fn status_moves_on_by_admin_call_and_webhooks_arrive_signed() {
             .await
             .unwrap();
     let onepay = onepay(&sb);
-    let made = onepay.create_cashout(None, &cashout(5_000)).await.unwrap();
-    assert_eq!(made.status, Some(pspkit_onepay::types::CashoutStatus::Pending));
-    let order = onchainpay(&sb).create_order(&order("ord-2")).await.unwrap();
+    let made = onepay.create_cashout(cashout(5_000)).send().await.unwrap();
+    assert_eq!(made.status, pspkit_onepay::types::CashoutStatus::Pending);
+    let order = onchainpay(&sb).create_order(order("ord-2")).send().await.unwrap();
     sb.advance().await;
-    let id = made.id.clone().unwrap();
-    assert_eq!(onepay.get_cashout(&id).await.unwrap().status, Some(pspkit_onepay::types::CashoutStatus::Processing));
+    let id = made.id.clone();
+    assert_eq!(
+        onepay.get_cashout(id.clone()).send().await.unwrap().status,
+        pspkit_onepay::types::CashoutStatus::Processing
+    );
     sb.advance().await;
-    assert_eq!(onepay.get_cashout(&id).await.unwrap().status, Some(pspkit_onepay::types::CashoutStatus::Processed));
+    assert_eq!(onepay.get_cashout(id).send().await.unwrap().status, pspkit_onepay::types::CashoutStatus::Processed);
 
     let hooks = inbox.received();
     let onepay_hooks: Vec<_> = hooks.iter().filter(|d| d.provider == "onepay").collect();
@@ -276,7 +269,7 @@ async fn status_moves_on_by_admin_call_and_webhooks_arrive_signed() {
     )
     .expect("validly signed");
     assert_eq!(event.status().as_deref(), Some("pending"));
-    assert_eq!(event.data_as::<Value>().unwrap()["orderId"], json!(order.order_id.unwrap()));
+    assert_eq!(event.data_as::<Value>().unwrap()["orderId"], json!(order.order_id));
     assert_eq!(sb.inspect()["webhooks_sent"], json!(hooks.len()));
 }
 

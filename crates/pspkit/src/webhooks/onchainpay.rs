@@ -19,7 +19,8 @@ pub struct Event {
 }
 
 impl Event {
-    /// The body decoded into a type, e.g. `pspkit_onchainpay::types::OrderDetail`.
+    /// The body decoded into a type of yours, or one of `pspkit_onchainpay::types` whose required
+    /// fields the webhook carries.
     pub fn data_as<T: DeserializeOwned>(&self) -> Result<T, WebhookError> {
         data_as(&self.data)
     }

@@ -1,0 +1,541 @@
+//! The generator's one model of a provider: built once per spec from the prepared spec (the
+//! conventions applied) and typify's type space, never from generated text. Every surface
+//! renders from it: the runtime table (`SPEC`), the typed client's builders, the request-body
+//! builders and the API summary reviewed after a spec edit.
+
+use std::collections::BTreeMap;
+
+use heck::{ToPascalCase, ToSnakeCase};
+use serde_json::Value;
+use typify::{TypeDetails, TypeSpace, TypeSpaceImpl, TypeSpaceSettings};
+
+use crate::conventions::{OpenEnum, Prepared};
+use crate::extensions::{self, DocumentExtensions, ErrorPointers, OperationExtensions, Pagination, Retry, Signing};
+use crate::problem::Error;
+use crate::spec::{self, METHODS, Spec};
+
+/// Everything the generator knows about one provider.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// The provider as a whole.
+    pub provider: Provider,
+    /// Every generated operation, in document order.
+    pub operations: Vec<Operation>,
+    /// Every named type (structs, enums, open enums), by name.
+    pub types: BTreeMap<String, TypeDef>,
+}
+
+/// The provider: names, where it lives, how it wraps answers and signs requests.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    /// Short name, the spec's file stem (`onepay`).
+    pub name: String,
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The typed client's type name (`x-client-name`).
+    pub client_name: String,
+    /// The first server URL with its variables at their defaults.
+    pub default_base_url: String,
+    /// The header of an `apiKey` security scheme, if any.
+    pub api_key_header: Option<String>,
+    /// Where an error body keeps its parts.
+    pub error: ErrorPointers,
+    /// The response envelope, when every answer is wrapped.
+    pub envelope: Option<extensions::Envelope>,
+    /// Request signing beyond the security schemes.
+    pub signing: Option<Signing>,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter of an operation (path, query or header).
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire: String,
+    /// The Rust name (progenitor's and typify's `snake_case` of the wire name).
+    pub rust: String,
+    /// Where it goes.
+    pub place: Place,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The owned Rust type of the value (`::std::string::String`, `types::AccountStatus`).
+    pub ty: RustType,
+    /// The spec's description.
+    pub description: Option<String>,
+    /// Whether this is the header named by `x-idempotency`.
+    pub idempotency: bool,
+}
+
+/// A Rust type as rendered, with what pspkit knows about its kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RustType {
+    /// The type's tokens, e.g. `::std::num::NonZeroU64` or `types::Cashout`.
+    pub tokens: String,
+    /// What kind of value it holds.
+    pub kind: Kind,
+}
+
+/// The kinds of value pspkit treats specially.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Exact decimal money (`pspkit::DecimalString`).
+    Money,
+    /// An identifier (`pspkit::Id`).
+    Id,
+    /// A point in time (`pspkit::Timestamp`).
+    Timestamp,
+    /// A calendar date (`pspkit::Date`).
+    Date,
+    /// A string enum that also keeps unknown values.
+    OpenEnum(String),
+    /// A generated struct or enum.
+    Named(String),
+    /// Text.
+    Text,
+    /// A whole number; `positive` when zero is refused (`NonZeroU64`).
+    Integer {
+        /// Zero is refused.
+        positive: bool,
+    },
+    /// `true` or `false`.
+    Bool,
+    /// A list of values.
+    List(Box<Kind>),
+    /// An optional value.
+    Optional(Box<Kind>),
+    /// Any other type (maps, JSON values, byte streams).
+    Other,
+}
+
+/// The request body of an operation.
+#[derive(Clone, Debug)]
+pub struct Body {
+    /// Its Rust type.
+    pub ty: RustType,
+}
+
+/// One operation of the provider.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: String,
+    /// The Rust method name (`snake_case` of the operationId).
+    pub name: String,
+    /// The spec's one tag: the provider's section.
+    pub tag: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// The spec's summary.
+    pub summary: String,
+    /// The spec's description.
+    pub description: Option<String>,
+    /// The typed extensions (`x-retry`, `x-pagination`, `x-require-one-of`, ...).
+    pub ext: OperationExtensions,
+    /// Path, query and header parameters, in progenitor's order (path parameters in path
+    /// order, then query and header parameters by name).
+    pub params: Vec<Param>,
+    /// The JSON request body, if any.
+    pub body: Option<Body>,
+    /// The success payload's type (`()` when there is none).
+    pub success: RustType,
+    /// Whether the success payload is a byte stream (a file download), not JSON.
+    pub streams: bool,
+}
+
+impl Operation {
+    /// The retry class.
+    pub fn retry(&self) -> Retry {
+        self.ext.retry
+    }
+
+    /// The idempotency header, if the provider deduplicates this write.
+    pub fn idempotency_header(&self) -> Option<&str> {
+        self.ext.idempotency.as_ref().map(|i| i.header.as_str())
+    }
+
+    /// How to walk the list it returns.
+    pub fn pagination(&self) -> Option<&Pagination> {
+        self.ext.pagination.as_ref()
+    }
+}
+
+/// A named type of the provider.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// Its name in the `types` module.
+    pub name: String,
+    /// What it is.
+    pub shape: Shape,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug)]
+pub enum Shape {
+    /// A struct with named fields.
+    Struct(Vec<Field>),
+    /// A string enum that keeps unknown values, with the values the spec lists.
+    OpenEnum(Vec<String>),
+    /// Any other type typify made (a tagged union, a newtype).
+    Other,
+}
+
+/// One field of a struct.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// The Rust name.
+    pub rust: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// The Rust type, `Option<...>` for an optional or nullable field.
+    pub ty: RustType,
+    /// Whether the spec requires it (the Rust type is then not an `Option` unless nullable).
+    pub required: bool,
+    /// The spec's description.
+    pub description: Option<String>,
+    /// The spec's `default`, for an optional field that has one.
+    pub default: Option<Value>,
+}
+
+impl Model {
+    /// Builds the model of a prepared spec from progenitor's type space (after generation).
+    pub fn build(spec: &Spec, prepared: &Prepared, generated: &TypeSpace) -> Result<Self, Error> {
+        let doc_ext: DocumentExtensions =
+            extensions::read(&spec.doc).map_err(|m| Error::one(&spec.file, None, "known-extensions", m))?;
+        let provider = Provider {
+            name: spec.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            title: spec.title().to_owned(),
+            client_name: doc_ext.client_name,
+            default_base_url: default_base_url(&spec.doc),
+            api_key_header: api_key_header(&spec.doc),
+            error: doc_ext.error.unwrap_or_default(),
+            envelope: doc_ext.envelope,
+            signing: doc_ext.signing,
+        };
+        let enum_names: BTreeMap<&str, &OpenEnum> = prepared.enums.iter().map(|e| (e.name.as_str(), e)).collect();
+        let mut types = BTreeMap::new();
+        for t in generated.iter_types() {
+            let name = t.name();
+            let shape = match t.details() {
+                TypeDetails::Struct(s) => {
+                    let schema = prepared.doc.pointer(&format!("/components/schemas/{}", spec::escape(&name)));
+                    let wire_of = wire_names(schema);
+                    let default_of = |wire: &str| {
+                        schema?.pointer(&format!("/properties/{}", spec::escape(wire)))?.get("default").cloned()
+                    };
+                    Shape::Struct(
+                        s.properties_info()
+                            .map(|p| {
+                                let ty = rust_type(generated, &p.type_id, &enum_names);
+                                let wire = wire_of.get(p.name).cloned().unwrap_or_else(|| p.name.to_owned());
+                                Field {
+                                    rust: p.name.to_owned(),
+                                    default: default_of(&wire),
+                                    wire,
+                                    ty,
+                                    required: p.required,
+                                    description: p.description.map(str::to_owned),
+                                }
+                            })
+                            .collect(),
+                    )
+                }
+                _ => Shape::Other,
+            };
+            types.insert(name.clone(), TypeDef { name, shape });
+        }
+        for e in &prepared.enums {
+            types.insert(e.name.clone(), TypeDef { name: e.name.clone(), shape: Shape::OpenEnum(e.values.clone()) });
+        }
+        let operations = Operations::new(spec, prepared, &enum_names).collect()?;
+        Ok(Self { provider, operations, types })
+    }
+
+    /// The operation with this Rust name.
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.name == name)
+    }
+}
+
+/// JSON name of each Rust field of a component schema (typify's `snake_case` rule).
+fn wire_names(schema: Option<&Value>) -> BTreeMap<String, String> {
+    schema
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(wire, _)| (rust_field_name(wire), wire.clone()))
+        .collect()
+}
+
+/// typify's (and progenitor's) Rust name of a JSON field or parameter: `snake_case`, with
+/// characters outside identifiers replaced, an `x` prefix for a leading digit and `_` after a
+/// keyword.
+pub fn rust_field_name(wire: &str) -> String {
+    let cleaned: String =
+        wire.replace('\'', "").chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let mut out = cleaned.to_snake_case();
+    match out.chars().next() {
+        None => out = "x".into(),
+        Some(c) if !(c.is_alphabetic() || c == '_') => out = format!("x{out}"),
+        _ => {}
+    }
+    if typify::accept_as_ident(&out) { out } else { format!("{out}_") }
+}
+
+/// The first server URL with every `{variable}` at its default.
+pub fn default_base_url(doc: &Value) -> String {
+    let Some(server) = doc.pointer("/servers/0") else { return String::new() };
+    let mut url = server.get("url").and_then(Value::as_str).unwrap_or("").to_owned();
+    for (name, var) in server.get("variables").and_then(Value::as_object).into_iter().flatten() {
+        let default = var.get("default").and_then(Value::as_str).unwrap_or("");
+        url = url.replace(&format!("{{{name}}}"), default);
+    }
+    url.trim_end_matches('/').to_owned()
+}
+
+fn api_key_header(doc: &Value) -> Option<String> {
+    doc.pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(_, s)| {
+            s.get("type").and_then(Value::as_str) == Some("apiKey")
+                && s.get("in").and_then(Value::as_str) == Some("header")
+        })
+        .and_then(|(_, s)| s.get("name").and_then(Value::as_str))
+        .map(str::to_owned)
+}
+
+/// The Rust type of a typify type id, with its kind.
+fn rust_type(space: &TypeSpace, id: &typify::TypeId, enums: &BTreeMap<&str, &OpenEnum>) -> RustType {
+    let Ok(t) = space.get_type(id) else {
+        return RustType { tokens: "::serde_json::Value".into(), kind: Kind::Other };
+    };
+    let tokens = t.ident().to_string().replace(' ', "");
+    RustType { kind: kind(space, id, enums), tokens: pretty_tokens(&tokens) }
+}
+
+/// `::std::option::Option<types::X>` as the tokens print, spaced like Rust source.
+fn pretty_tokens(compact: &str) -> String {
+    compact.replace(',', ", ")
+}
+
+fn kind(space: &TypeSpace, id: &typify::TypeId, enums: &BTreeMap<&str, &OpenEnum>) -> Kind {
+    let Ok(t) = space.get_type(id) else { return Kind::Other };
+    match t.details() {
+        TypeDetails::Option(inner) => Kind::Optional(Box::new(kind(space, &inner, enums))),
+        TypeDetails::Vec(inner) => Kind::List(Box::new(kind(space, &inner, enums))),
+        TypeDetails::Box(inner) => kind(space, &inner, enums),
+        TypeDetails::String => Kind::Text,
+        // an open enum is a replacement type: `types::X` here, `crate::generated::types::X` in
+        // progenitor's type space
+        TypeDetails::Builtin(name) => match name.rsplit_once("types::") {
+            Some((_, local)) if enums.contains_key(local) => Kind::OpenEnum(local.to_owned()),
+            _ => builtin_kind(name),
+        },
+        TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_) => {
+            let name = t.name();
+            if enums.contains_key(name.as_str()) { Kind::OpenEnum(name) } else { Kind::Named(name) }
+        }
+        _ => {
+            let name = t.name();
+            if enums.contains_key(name.as_str()) { Kind::OpenEnum(name) } else { Kind::Other }
+        }
+    }
+}
+
+fn builtin_kind(name: &str) -> Kind {
+    match name.trim_start_matches("::") {
+        "pspkit::DecimalString" | "pspkit::DecimalNumber" => Kind::Money,
+        "pspkit::Id" => Kind::Id,
+        "pspkit::Timestamp" => Kind::Timestamp,
+        "pspkit::Date" => Kind::Date,
+        "bool" => Kind::Bool,
+        "std::num::NonZeroU64" | "std::num::NonZeroU32" | "std::num::NonZeroI64" => Kind::Integer { positive: true },
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => Kind::Integer { positive: false },
+        _ => Kind::Other,
+    }
+}
+
+/// Types the operations of a prepared spec in a type space of their own, set up like
+/// progenitor's, so that each parameter, body and response gets exactly the type (and, for
+/// inline schemas, the name) progenitor gives it.
+struct Operations<'a> {
+    spec: &'a Spec,
+    prepared: &'a Prepared,
+    enums: &'a BTreeMap<&'a str, &'a OpenEnum>,
+    space: TypeSpace,
+}
+
+impl<'a> Operations<'a> {
+    fn new(spec: &'a Spec, prepared: &'a Prepared, enums: &'a BTreeMap<&'a str, &'a OpenEnum>) -> Self {
+        let mut settings = TypeSpaceSettings::default();
+        settings.with_type_mod("types").with_crate("pspkit", typify::CrateVers::Any, None::<&String>);
+        for e in &prepared.enums {
+            settings.with_replacement(
+                &e.name,
+                format!("types::{}", e.name),
+                [TypeSpaceImpl::Display, TypeSpaceImpl::FromStr].into_iter(),
+            );
+        }
+        Self { spec, prepared, enums, space: TypeSpace::new(&settings) }
+    }
+
+    fn err(&self, operation: Option<String>, message: String) -> Error {
+        Error::one(&self.spec.file, operation, "model", message)
+    }
+
+    fn collect(mut self) -> Result<Vec<Operation>, Error> {
+        let doc = &self.prepared.doc;
+        let components: Vec<(String, schemars::schema::Schema)> = doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, schema)| Ok((name.clone(), json_schema(schema)?)))
+            .collect::<Result<_, String>>()
+            .map_err(|e| self.err(None, e))?;
+        self.space.add_ref_types(components).map_err(|e| self.err(None, format!("typify: {e}")))?;
+        let mut out = Vec::new();
+        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                out.push(self.operation(path, method, op, item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn add(&mut self, schema: &Value, name: String, op: &str) -> Result<RustType, Error> {
+        let schema = json_schema(schema).map_err(|e| self.err(Some(op.to_owned()), e))?;
+        let id = self
+            .space
+            .add_type_with_name(&schema, Some(name))
+            .map_err(|e| self.err(Some(op.to_owned()), format!("typify: {e}")))?;
+        Ok(rust_type(&self.space, &id, self.enums))
+    }
+
+    fn operation(&mut self, path: &str, method: &str, op: &Value, item: &Value) -> Result<Operation, Error> {
+        let doc = &self.prepared.doc;
+        let id = op.get("operationId").and_then(Value::as_str).unwrap_or("").to_owned();
+        let ext: OperationExtensions = extensions::read(op).map_err(|m| self.err(Some(id.clone()), m))?;
+        let idempotency = ext.idempotency.as_ref().map(|i| i.header.to_ascii_lowercase());
+        let mut declared: Vec<&Value> = Vec::new();
+        for holder in [item, op] {
+            for p in holder.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                let p = spec::resolve(doc, p).unwrap_or(p);
+                let name = p.get("name").and_then(Value::as_str);
+                declared.retain(|d| d.get("name").and_then(Value::as_str) != name);
+                declared.push(p);
+            }
+        }
+        // path parameters in the order the path names them, then query, then header parameters,
+        // each by name
+        let order = |p: &&Value| {
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+            match p.get("in").and_then(Value::as_str) {
+                Some("path") => (0, path.find(&format!("{{{name}}}")).unwrap_or(0), String::new()),
+                Some("query") => (1, 0, name),
+                _ => (2, 0, name),
+            }
+        };
+        declared.sort_by_key(order);
+        let mut params = Vec::new();
+        for p in declared {
+            let wire = p.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+            let place = match p.get("in").and_then(Value::as_str) {
+                Some("path") => Place::Path,
+                Some("query") => Place::Query,
+                Some("header") => Place::Header,
+                _ => continue,
+            };
+            let schema = p.get("schema").cloned().unwrap_or(Value::Bool(true));
+            let ty = self.add(&schema, format!("{id}-{wire}").to_pascal_case(), &id)?;
+            params.push(Param {
+                rust: rust_field_name(&wire),
+                idempotency: place == Place::Header && idempotency.as_deref() == Some(&wire.to_ascii_lowercase()),
+                wire,
+                place,
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                ty,
+                description: p.get("description").and_then(Value::as_str).map(str::to_owned),
+            });
+        }
+        let body = match op.pointer("/requestBody/content/application~1json/schema") {
+            Some(schema) => Some(Body { ty: self.add(schema, format!("{id}-body").to_pascal_case(), &id)? }),
+            None => None,
+        };
+        let success_response = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find(|(status, _)| status.starts_with('2') || status.as_str() == "default")
+            .map(|(_, r)| spec::resolve(doc, r).unwrap_or(r));
+        let media = success_response.and_then(|r| r.get("content")).and_then(Value::as_object);
+        let json = media.and_then(|m| m.iter().find(|(t, _)| t.starts_with("application/json")));
+        let (success, streams) = match (json, media.is_some_and(|m| !m.is_empty())) {
+            (Some((_, m)), _) => match m.get("schema") {
+                Some(schema) => (self.add(schema, format!("{id}-response").to_pascal_case(), &id)?, false),
+                None => (unit(), false),
+            },
+            (None, true) => (RustType { tokens: "::progenitor_client::ByteStream".into(), kind: Kind::Other }, true),
+            (None, false) => (unit(), false),
+        };
+        Ok(Operation {
+            name: id.to_snake_case(),
+            tag: op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("").to_owned(),
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            summary: op.get("summary").and_then(Value::as_str).unwrap_or("").to_owned(),
+            description: op.get("description").and_then(Value::as_str).map(str::to_owned),
+            id,
+            ext,
+            params,
+            body,
+            success,
+            streams,
+        })
+    }
+}
+
+fn unit() -> RustType {
+    RustType { tokens: "()".into(), kind: Kind::Other }
+}
+
+/// An OpenAPI 3.0 schema as a JSON Schema typify reads (`nullable` becomes a `null` branch).
+fn json_schema(schema: &Value) -> Result<schemars::schema::Schema, String> {
+    fn nullable(v: &Value) -> Value {
+        match v {
+            Value::Object(map) => {
+                let mut out: serde_json::Map<String, Value> = map
+                    .iter()
+                    .filter(|(k, v)| !(k.as_str() == "nullable" && v.is_boolean()))
+                    .map(|(k, v)| (k.clone(), nullable(v)))
+                    .collect();
+                if map.get("nullable") == Some(&Value::Bool(true)) {
+                    out = serde_json::Map::from_iter([(
+                        "anyOf".to_owned(),
+                        Value::Array(vec![Value::Object(out), serde_json::json!({"type": "null"})]),
+                    )]);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(nullable).collect()),
+            other => other.clone(),
+        }
+    }
+    serde_json::from_value(nullable(schema)).map_err(|e| format!("schema does not read as JSON Schema: {e}"))
+}

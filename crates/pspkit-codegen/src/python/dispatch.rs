@@ -1,0 +1,129 @@
+//! The native module's dispatch of one provider, rendered from the model.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The owned Rust type of a parameter or body, named from outside the provider crate.
+pub(super) fn outside(tokens: &str, krate: &syn::Ident) -> TokenStream {
+    let qualified = tokens.replace("<types::", &format!("<::{krate}::types::"));
+    let qualified = match qualified.strip_prefix("types::") {
+        Some(rest) => format!("::{krate}::types::{rest}"),
+        None => qualified,
+    };
+    qualified.parse().unwrap_or_else(|_| quote!(::serde_json::Value))
+}
+
+/// The native dispatch of one provider, rendered from the model: each arm takes the keyword
+/// arguments (JSON) into the owned values the request builder takes, builds the call with the
+/// required ones, sets the optional ones that were given, and sends it.
+pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
+    use crate::model::Kind;
+    let module = format_ident!("{}", model.provider.name);
+    let krate = format_ident!("pspkit_{}", model.provider.name);
+    let client = format_ident!("{}", model.provider.client_name);
+    let mut arms = Vec::new();
+    let mut page_arms = Vec::new();
+    for op in &model.operations {
+        let name = &op.name;
+        let method = format_ident!("{}", name);
+        // the walk sets the position and the size itself: they are not arguments of `_pages`
+        let paging: Vec<&str> = match op.pagination() {
+            Some(p) if p.place == crate::extensions::ParamPlace::Query => {
+                let (position, size) = p.position_and_size();
+                position.into_iter().chain(size).collect()
+            }
+            _ => Vec::new(),
+        };
+        let build = |skip: &[&str]| {
+            let mut takes = Vec::new();
+            let mut required = Vec::new();
+            let mut sets = Vec::new();
+            for p in op.params.iter().filter(|p| !skip.contains(&p.wire.as_str())) {
+                let ident = format_ident!("{}", p.rust);
+                let key = &p.rust;
+                let owned = outside(&p.ty.tokens, &krate);
+                let value = if matches!(p.ty.kind, Kind::Integer { positive: true }) {
+                    quote!(#ident.get())
+                } else {
+                    quote!(#ident)
+                };
+                if p.required {
+                    takes.push(quote!(let #ident: #owned = args.take(#key)?;));
+                    required.push(value);
+                } else {
+                    takes.push(quote!(let #ident: ::core::option::Option<#owned> = args.take(#key)?;));
+                    let setter = if p.idempotency { format_ident!("idempotency_key") } else { ident.clone() };
+                    sets.push(quote! {
+                        if let ::core::option::Option::Some(#ident) = #ident {
+                            call = call.#setter(#value);
+                        }
+                    });
+                }
+            }
+            if let Some(body) = &op.body {
+                let owned = outside(&body.ty.tokens, &krate);
+                takes.push(quote!(let body: #owned = args.take("body")?;));
+                required.push(quote!(body));
+            }
+            quote! {
+                let mut args = crate::Args::new(#name, args)?;
+                #(#takes)*
+                args.finish()?;
+                let mut call = client.#method(#(#required),*);
+                #(#sets)*
+            }
+        };
+        let call = build(&[]);
+        let reply = if op.streams {
+            quote!(crate::Reply::bytes(#name, call.send().await?).await)
+        } else {
+            quote!(crate::Reply::json(#name, &call.send().await?))
+        };
+        arms.push(quote! {
+            #name => {
+                #call
+                #reply
+            }
+        });
+        if op.pagination().is_some() {
+            let call = build(&paging);
+            page_arms.push(quote! {
+                #name => {
+                    #call
+                    ::core::result::Result::Ok(crate::PageStream::new(#name, call.pages(options)))
+                }
+            });
+        }
+    }
+    quote! {
+        /// Generated dispatch for one provider (never edited by hand).
+        #[allow(unused_mut, clippy::all)]
+        pub mod #module {
+
+            /// Calls `operation` with its keyword arguments (JSON), returning the payload.
+            pub async fn call(
+                client: &::#krate::#client,
+                operation: &str,
+                args: ::serde_json::Value,
+            ) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
+                match operation {
+                    #(#arms)*
+                    other => ::core::result::Result::Err(crate::unknown_operation(other)),
+                }
+            }
+
+            /// The pages of list operation `operation`.
+            pub fn pages(
+                client: &::#krate::#client,
+                operation: &str,
+                args: ::serde_json::Value,
+                options: ::pspkit::paginate::PageOptions,
+            ) -> ::core::result::Result<crate::PageStream, ::pspkit::Error> {
+                match operation {
+                    #(#page_arms)*
+                    other => ::core::result::Result::Err(crate::unknown_operation(other)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The Python layer of one provider, generated from the same prepared spec and generated Rust as
+//! the provider crate, so that a spec edit changes both on the next build:
+//!
+//! - `dispatch`: Rust for the native module, rendered from the model: one match arm per
+//!   operation turning the keyword arguments (JSON) into the request builder's owned values,
+//!   sending it, and returning the payload as JSON; and one arm per list operation returning its
+//!   pages.
+//! - `module` and `stub`: `pspkit/<provider>.py` and `.pyi`: a model class per generated type,
+//!   an enum class per open enum, a sync and an async client whose operations are grouped by the
+//!   spec's tags (`client.cashouts.create(...)`), with the spec's docs as docstrings.
+//!
+//! The Python types follow the generated Rust types, which carry the conventions (exact money,
+//! timestamps, open enums), so the two languages cannot drift apart. Split by job: `api` reads the
+//! Python-side view, `dispatch` renders the native dispatch, `render` the module and the stub.
+
+use proc_macro2::TokenStream;
+
+use crate::generate::Generated;
+use crate::spec::Spec;
+
+mod api;
+mod dispatch;
+mod render;
+
+use api::Api;
+use dispatch::dispatch;
+use render::render;
+
+/// How each provider's client is given its credentials in Python: keyword names, in order, and
+/// whether each is required. The native module reads the same names (or
+/// `PSPKIT_<PROVIDER>_<NAME>` from the environment); they mirror each provider crate's `new`.
+pub const CREDENTIALS: &[(&str, &[(&str, bool)])] = &[
+    ("onlyonepays", &[("api_key", true)]),
+    ("firekassa", &[("token", true), ("sign_token", false)]),
+    ("firstpay", &[("public_key", true), ("private_key", true)]),
+    ("onepay", &[("secret_key", true)]),
+    ("onchainpay", &[("public_key", true), ("secret_key", true)]),
+];
+
+/// Providers whose hosts are the merchant's own: `base_url` is required.
+const MERCHANT_HOSTED: &[&str] = &["firekassa", "firstpay"];
+
+/// Providers with webhook helpers in `pspkit.webhooks`.
+const WEBHOOKS: &[&str] = &["onepay", "onchainpay", "firstpay"];
+
+/// The generated Python layer of one provider.
+#[derive(Clone, Debug)]
+pub struct Python {
+    /// Rust: `pub mod <provider> { call, pages }` for the native module.
+    pub dispatch: TokenStream,
+    /// `pspkit/<provider>.py`.
+    pub module: String,
+    /// `pspkit/<provider>.pyi`.
+    pub stub: String,
+}
+
+/// Generates the Python layer of one provider from its generated Rust.
+pub fn generate(spec: &Spec, generated: &Generated) -> Python {
+    let provider = crate::runtime::provider_name(spec);
+    let client = crate::runtime::client_name(spec);
+    let api = Api::read(spec, generated);
+    let dispatch = dispatch(&generated.model);
+    let module = render(spec, &provider, &client, &api, false);
+    let stub = render(spec, &provider, &client, &api, true);
+    Python { dispatch, module, stub }
+}
+
+/// Generates the Python layer for the native module's `build.rs`: `dispatch.rs` into `OUT_DIR`,
+/// and `<provider>.py` / `<provider>.pyi` into the Python package directory `package_dir`
+/// (rewritten only when changed). Problems are reported as in [`crate::build`].
+pub fn build(specs: &[&str], package_dir: &str) {
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
+    let mut dispatch = TokenStream::new();
+    let mut clients = Vec::new();
+    for spec_path in specs {
+        println!("cargo:rerun-if-changed={spec_path}");
+        let result = Spec::load(spec_path).and_then(|spec| {
+            crate::generate(&spec).map(|g| {
+                clients.push((g.model.provider.name.clone(), g.model.provider.client_name.clone()));
+                generate(&spec, &g)
+            })
+        });
+        match result {
+            Ok(python) => {
+                dispatch.extend(python.dispatch);
+                let stem = std::path::Path::new(spec_path).file_stem().map(|s| s.to_string_lossy().into_owned());
+                let stem = stem.unwrap_or_default();
+                for (ext, text) in [("py", &python.module), ("pyi", &python.stub)] {
+                    let path = std::path::Path::new(package_dir).join(format!("{stem}.{ext}"));
+                    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                        crate::generate::write_or_exit(&path, text);
+                    }
+                }
+            }
+            Err(error) => crate::generate::fail_build(&error),
+        }
+    }
+    dispatch.extend(any_client(&clients));
+    let file: syn::File = match syn::parse2(dispatch) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("cargo::error=the generated Python dispatch does not parse: {e}");
+            std::process::exit(1);
+        }
+    };
+    crate::generate::write_or_exit(&std::path::Path::new(&out_dir).join("dispatch.rs"), &prettyplease::unparse(&file));
+}
+
+/// `AnyClient`: one variant per provider, each forwarding to the provider's dispatch, so the
+/// native module's `Client` holds any of them.
+fn any_client(clients: &[(String, String)]) -> TokenStream {
+    let modules: Vec<syn::Ident> = clients.iter().map(|(p, _)| quote::format_ident!("{}", p)).collect();
+    let types: Vec<TokenStream> = clients
+        .iter()
+        .map(|(p, c)| {
+            let krate = quote::format_ident!("pspkit_{}", p);
+            let client = quote::format_ident!("{}", c);
+            quote::quote!(::#krate::#client)
+        })
+        .collect();
+    quote::quote! {
+        /// A client of any provider.
+        #[derive(Clone)]
+        #[allow(non_camel_case_types)]
+        pub(crate) enum AnyClient { #(#modules(#types)),* }
+
+        impl AnyClient {
+            /// Calls `operation` with its keyword arguments.
+            pub(crate) async fn call(&self, operation: &str, args: ::serde_json::Value) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
+                match self { #(AnyClient::#modules(c) => #modules::call(c, operation, args).await),* }
+            }
+
+            /// The pages of list operation `operation`.
+            pub(crate) fn pages(&self, operation: &str, args: ::serde_json::Value, options: ::pspkit::paginate::PageOptions) -> ::core::result::Result<crate::PageStream, ::pspkit::Error> {
+                match self { #(AnyClient::#modules(c) => #modules::pages(c, operation, args, options)),* }
+            }
+
+            /// The base URL requests go to.
+            pub(crate) fn base_url(&self) -> &str {
+                match self { #(AnyClient::#modules(c) => c.base_url()),* }
+            }
+
+            /// The same client with another retry policy.
+            pub(crate) fn with_policy(&self, policy: ::pspkit::RetryPolicy) -> Self {
+                match self { #(AnyClient::#modules(c) => AnyClient::#modules(c.with_policy(policy))),* }
+            }
+
+            /// The same client sending to another base URL.
+            pub(crate) fn with_base_url(&self, url: &str) -> Self {
+                match self { #(AnyClient::#modules(c) => AnyClient::#modules(c.with_base_url(url))),* }
+            }
+        }
+    }
+}

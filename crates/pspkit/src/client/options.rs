@@ -1,0 +1,80 @@
+//! What a caller may set for one call (`.policy()`, `.timeout()`, `.header()` on a generated
+//! builder), and a success read together with its HTTP metadata (`.send_with_response()`).
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::retry::RetryPolicy;
+
+/// Settings of one call, on top of the client's.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// Another retry policy for this call only.
+    pub policy: Option<RetryPolicy>,
+    /// Extra request headers; the runtime's own (authentication, signature, idempotency key)
+    /// are set after these and win.
+    pub headers: HeaderMap,
+    /// A header name or value that is not valid HTTP, reported when the call is sent.
+    pub invalid_header: Option<String>,
+}
+
+impl CallOptions {
+    /// The policy of this call: the caller's, or the client's.
+    pub fn policy_or(&self, client: RetryPolicy) -> RetryPolicy {
+        self.policy.unwrap_or(client)
+    }
+
+    /// This call with `timeout` for the whole call, retries and waits included (and for each
+    /// attempt, when that was longer).
+    pub fn set_timeout(&mut self, client: RetryPolicy, timeout: Duration) {
+        let mut policy = self.policy_or(client);
+        policy.deadline = timeout;
+        policy.attempt_timeout = policy.attempt_timeout.min(timeout);
+        self.policy = Some(policy);
+    }
+
+    /// Adds a request header; an invalid name or value fails the call before it is sent.
+    pub fn add_header(&mut self, name: &str, value: &str) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(_), _) => self.invalid_header = Some(format!("{name:?} is not a valid header name")),
+            // the value may be a secret: never echoed
+            (_, Err(_)) => self.invalid_header = Some(format!("the value of header {name:?} is not valid")),
+        }
+    }
+}
+
+/// A decoded success with the HTTP answer it came from.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// The decoded payload.
+    pub value: T,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+    /// The provider's request id, from the first of `x-request-id`, `request-id` and `cf-ray`.
+    pub request_id: Option<String>,
+    /// Attempts made, the first included.
+    pub attempts: u32,
+    /// The idempotency key sent, for an operation the provider deduplicates.
+    pub idempotency_key: Option<String>,
+}
+
+impl<T> Response<T> {
+    /// The payload, dropping the metadata.
+    pub fn into_value(self) -> T {
+        self.value
+    }
+}
+
+/// Request-id headers, in the order they are looked for.
+pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "cf-ray"];
+
+/// The first request-id header of an answer.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
+}

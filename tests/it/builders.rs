@@ -1,0 +1,153 @@
+//! The builder-style calls over real HTTP against a scripted server on loopback: per-call
+//! options, the idempotency key, the answer's metadata, checks made before anything is sent, and
+//! the typed request-body builders.
+
+use std::time::{Duration, Instant};
+
+use pspkit::{Error, RetryPolicy};
+use pspkit_onepay::OnePay;
+use pspkit_onepay::types::{CashoutMethod, CreateCashoutRequest};
+use pspkit_tests::{ScriptedServer, Step};
+use serde_json::json;
+
+fn fast() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        ..RetryPolicy::default()
+    }
+}
+
+fn onepay(server: &ScriptedServer) -> OnePay {
+    OnePay::new("sk_test_abc").expect("client").with_base_url(&server.base_url).with_policy(fast())
+}
+
+fn request() -> CreateCashoutRequest {
+    CreateCashoutRequest::builder()
+        .account_id("acc-1")
+        .amount(150_000)
+        .currency("COP")
+        .customer_id("cus-1")
+        .method(CashoutMethod::from("ACH"))
+        .build()
+        .expect("every required field is set")
+}
+
+fn cashout() -> serde_json::Value {
+    json!({"id": "c-1", "amount": 150000, "status": "pending", "customer_id": "cus-1", "account_id": "acc-1",
+        "is_test": true, "created_at": "2024-10-17T18:07:18.000000Z", "method": "ACH"})
+}
+
+#[test]
+fn a_body_builder_names_the_missing_required_field() {
+    let err = CreateCashoutRequest::builder().account_id("acc-1").build().expect_err("amount is missing");
+    let Error::InvalidRequest { operation, field, rule } = &err else { panic!("{err:?}") };
+    assert_eq!((*operation, field.as_str(), rule.as_str()), ("CreateCashoutRequest", "amount", "is required"));
+    let body = serde_json::to_value(request()).expect("serializes");
+    assert_eq!(body["amount"], json!(150000), "money is sent as the exact number");
+    assert_eq!(body["method"], json!("ACH"));
+}
+
+#[tokio::test]
+async fn the_given_idempotency_key_is_sent_on_every_attempt() {
+    let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
+    let created = onepay(&server)
+        .create_cashout(request())
+        .idempotency_key("order-42")
+        .send_with_response()
+        .await
+        .expect("the retry succeeds");
+    assert_eq!(created.status, 200);
+    assert_eq!(created.attempts, 2);
+    assert_eq!(created.idempotency_key.as_deref(), Some("order-42"));
+    let seen = server.received();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.header("x-idempotency") == Some("order-42")), "{seen:?}");
+}
+
+#[tokio::test]
+async fn a_generated_key_is_reported_and_identical_across_attempts() {
+    let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
+    let created = onepay(&server).create_cashout(request()).send_with_response().await.expect("retried");
+    let key = created.idempotency_key.expect("a key was generated");
+    let seen = server.received();
+    assert!(seen.iter().all(|r| r.header("x-idempotency") == Some(key.as_str())), "{seen:?}");
+}
+
+#[tokio::test]
+async fn send_with_response_keeps_status_headers_and_request_id() {
+    let server = ScriptedServer::start(vec![Step::Respond {
+        status: 201,
+        headers: vec![("x-request-id", "req-7".into())],
+        body: cashout().to_string(),
+    }])
+    .await;
+    let response = onepay(&server).get_cashout("c-1").send_with_response().await.expect("decodes");
+    assert_eq!((response.status, response.request_id.as_deref()), (201, Some("req-7")));
+    assert_eq!(response.headers.get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-7")));
+    assert_eq!(response.value.id, "c-1");
+}
+
+#[tokio::test]
+async fn optional_parameters_are_setters_and_reach_the_query() {
+    let server = ScriptedServer::start(vec![Step::json(200, json!({"data": [], "next_page_url": null}))]).await;
+    onepay(&server).list_cashouts().limit(5).page(2).send().await.expect("decodes");
+    let target = &server.received()[0].target;
+    assert!(target.contains("limit=5") && target.contains("page=2"), "{target}");
+}
+
+#[tokio::test]
+async fn zero_where_the_spec_says_at_least_one_fails_before_sending() {
+    let server = ScriptedServer::start(vec![Step::json(200, json!({"data": []}))]).await;
+    let err = onepay(&server).list_cashouts().limit(0).send().await.expect_err("0 is refused");
+    let Error::InvalidRequest { field, rule, .. } = &err else { panic!("{err:?}") };
+    assert_eq!((field.as_str(), rule.as_str()), ("limit", "must be at least 1"));
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn extra_headers_are_sent_and_cannot_replace_the_credentials() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    onepay(&server)
+        .get_cashout("c-1")
+        .header("x-trace", "t-1")
+        .header("authorization", "Bearer stolen")
+        .send()
+        .await
+        .expect("decodes");
+    let seen = &server.received()[0];
+    assert_eq!(seen.header("x-trace"), Some("t-1"));
+    assert_eq!(seen.header("authorization"), Some("Bearer sk_test_abc"));
+}
+
+#[tokio::test]
+async fn an_invalid_header_fails_before_sending_without_echoing_its_value() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let err = onepay(&server).get_cashout("c-1").header("x-key", "secret\nvalue").send().await.expect_err("refused");
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err:?}");
+    assert!(!err.to_string().contains("secret"), "{err}");
+    assert!(server.received().is_empty());
+}
+
+#[tokio::test]
+async fn a_per_call_timeout_bounds_the_whole_call() {
+    let stall = Step::Delay(Duration::from_secs(5), Box::new(Step::json(200, cashout())));
+    let server = ScriptedServer::start(vec![stall]).await;
+    let started = Instant::now();
+    let err =
+        onepay(&server).get_cashout("c-1").timeout(Duration::from_millis(300)).send().await.expect_err("too slow");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_per_call_policy_replaces_the_clients_for_that_call_only() {
+    let server = ScriptedServer::start(vec![Step::json(503, json!({"message": "down"}))]).await;
+    let client = onepay(&server);
+    let once = RetryPolicy { max_attempts: 1, ..fast() };
+    let _ = client.get_cashout("c-1").policy(once).send().await.expect_err("503");
+    assert_eq!(server.received().len(), 1, "one attempt with the call's policy");
+    let _ = client.get_cashout("c-1").send().await.expect_err("503");
+    assert_eq!(server.received().len(), 1 + 4, "the client's policy is untouched");
+}
