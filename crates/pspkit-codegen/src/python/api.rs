@@ -203,7 +203,15 @@ pub(super) fn types_items(file: &syn::File) -> &[syn::Item] {
 
 impl Api {
     pub(super) fn read(spec: &Spec, generated: &Generated) -> Self {
-        let items = types_items(&generated.file);
+        // the model's types: not the request builders the Rust side adds to the same module
+        let items: Vec<&syn::Item> = types_items(&generated.file)
+            .iter()
+            .filter(|item| match item {
+                syn::Item::Struct(s) => generated.model.types.contains_key(&s.ident.to_string()),
+                _ => true,
+            })
+            .collect();
+        let items = items.as_slice();
         let mut structs = BTreeSet::new();
         let mut enum_names = BTreeSet::new();
         for item in items {
