@@ -9,8 +9,12 @@ use pspkit_firekassa::{FireKassa, types};
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = pspkit_sandbox::start(pspkit_sandbox::Config { seed_size: 120, ..Default::default() }).await?;
     let c = sandbox.credentials();
-    let client =
-        FireKassa::new(&sandbox.base_url("firekassa"), c.firekassa_token.as_str(), c.firekassa_sign_token.as_deref())?;
+    // the sandbox's site has a sign token: every request is signed (FireKassa::new_signed)
+    let client = FireKassa::with_tokens(
+        &sandbox.base_url("firekassa"),
+        c.firekassa_token.as_str().into(),
+        c.firekassa_sign_token.as_deref().map(Into::into),
+    )?;
     println!("balance: {:?}", client.get_balance().send().await?.balance);
     let withdrawal = types::CreateWithdrawalRequest::builder()
         .account("4111111111111111")

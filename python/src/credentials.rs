@@ -45,10 +45,10 @@ pub(crate) fn connect(
     let req = |name: &str| required(given, provider, name);
     let client = match provider {
         "onlyonepays" => AnyClient::onlyonepays(pspkit_onlyonepays::OnlyOnePays::new(req("api_key")?)?),
-        "firekassa" => AnyClient::firekassa(pspkit_firekassa::FireKassa::new(
+        "firekassa" => AnyClient::firekassa(pspkit_firekassa::FireKassa::with_tokens(
             &merchant_host()?,
-            req("token")?,
-            credential(given, provider, "sign_token").as_deref(),
+            req("token")?.into(),
+            credential(given, provider, "sign_token").map(SecretString::from),
         )?),
         "firstpay" => AnyClient::firstpay(pspkit_firstpay::FirstPay::new(
             &merchant_host()?,

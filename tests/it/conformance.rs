@@ -113,7 +113,7 @@ async fn prism_mocks_of_every_spec_are_decoded_and_accept_every_request() {
                 run(&client.with_policy(fast()), conformance::onlyonepays_calls(), &mut tally).await;
             }
             "firekassa" => {
-                let client = pspkit_firekassa::FireKassa::new(url, "token", None).expect("client");
+                let client = pspkit_firekassa::FireKassa::new(url, "token").expect("client");
                 run(&client.with_policy(fast()), conformance::firekassa_calls(), &mut tally).await;
             }
             "firstpay" => {

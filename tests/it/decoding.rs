@@ -55,7 +55,7 @@ async fn firekassa_transactions_decode_leniently_and_exactly() {
         "page": {"number": 1, "size": 2}
     });
     let server = ScriptedServer::start(vec![Step::json(200, &body)]).await;
-    let client = pspkit_firekassa::FireKassa::new(&server.base_url, "token", None).expect("client");
+    let client = pspkit_firekassa::FireKassa::new(&server.base_url, "token").expect("client");
     let list = client.get_transactions().send().await.expect("decodes");
 
     assert_eq!(list.items[0].status, TransactionStatus::Unknown("frozen_by_bank".into()));

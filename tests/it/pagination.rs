@@ -154,7 +154,7 @@ async fn page_number_style_onlyonepays() {
 async fn page_until_short_style_firekassa() {
     let log = Log::default();
     let url = serve(log.clone()).await;
-    let client = pspkit_firekassa::FireKassa::new(&url, "t", None).unwrap();
+    let client = pspkit_firekassa::FireKassa::new(&url, "t").unwrap();
     let all = collect(client.get_transactions().stream(PageOptions::new().page_size(250))).await;
     // 2500 / 250 = 10 full pages; the 11th comes back empty and ends the walk
     expect_all(ids(&all, |t| t.id.to_string()), "", false);

@@ -65,7 +65,7 @@ async fn secrets_never_show_in_debug_display_errors_or_traces() {
 
     let server = ScriptedServer::start(vec![Step::json(401, json!({"message": "Unauthenticated."}))]).await;
     let onepay = pspkit_onepay::OnePay::new(SECRETS[0]).unwrap().with_base_url(&server.base_url);
-    let firekassa = pspkit_firekassa::FireKassa::new(&server.base_url, SECRETS[3], Some(SECRETS[1])).unwrap();
+    let firekassa = pspkit_firekassa::FireKassa::new_signed(&server.base_url, SECRETS[3], SECRETS[1]).unwrap();
     let onchainpay =
         pspkit_onchainpay::OnChainPay::new("public-1", SECRETS[2]).unwrap().with_base_url(&server.base_url);
     let firstpay =

@@ -136,7 +136,7 @@ async fn firekassa_signs_path_query_and_body_with_hmac_sha512() {
     ])
     .await;
     let sign_token = "fk-sign-token";
-    let client = pspkit_firekassa::FireKassa::new(&server.base_url, "fk-bearer", Some(sign_token)).expect("client");
+    let client = pspkit_firekassa::FireKassa::new_signed(&server.base_url, "fk-bearer", sign_token).expect("client");
     client.get_transactions().page_number(2).send().await.expect("list");
     let body = pspkit_firekassa::types::CreateWithdrawalRequest::builder()
         .account("4111111111111111")

@@ -7,7 +7,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), pspkit::Error> {
-//! let client = pspkit_firekassa::FireKassa::new("https://admin.vanilapay.com", "bearer-token", Some("sign-token"))?;
+//! let client = pspkit_firekassa::FireKassa::new_signed("https://admin.vanilapay.com", "bearer-token", "sign-token")?;
 //! let balance = client.get_balance().send().await?;
 //! # Ok(()) }
 //! ```
@@ -36,13 +36,20 @@ pub mod raw {
 pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl FireKassa {
-    /// A client for the merchant's host with the site's API Bearer Token and, when the site has
-    /// one, its API Sign Token (every request then carries the HMAC-SHA512 `Signature` header).
-    pub fn new(base_url: &str, token: impl Into<SecretString>, sign_token: Option<&str>) -> Result<Self, Error> {
-        Self::with_credentials(
-            base_url,
-            Credentials::Bearer { token: token.into(), sign_token: sign_token.map(SecretString::from) },
-        )
+    /// A client for the merchant's host with the site's API Bearer Token, for a site without an
+    /// API Sign Token (requests are not signed).
+    pub fn new(base_url: &str, token: impl Into<SecretString>) -> Result<Self, Error> {
+        Self::with_tokens(base_url, token.into(), None)
+    }
+
+    /// A client for the merchant's host with the site's API Bearer Token and its API Sign Token:
+    /// every request carries the HMAC-SHA512 `Signature` header.
+    pub fn new_signed(
+        base_url: &str,
+        token: impl Into<SecretString>,
+        sign_token: impl Into<SecretString>,
+    ) -> Result<Self, Error> {
+        Self::with_tokens(base_url, token.into(), Some(sign_token.into()))
     }
 
     /// A client from `PSPKIT_FIREKASSA_TOKEN`, `PSPKIT_FIREKASSA_SIGN_TOKEN` (optional) and
@@ -50,6 +57,15 @@ impl FireKassa {
     pub fn from_env() -> Result<Self, Error> {
         let token = pspkit::auth::env_var("PSPKIT_FIREKASSA_TOKEN")?;
         let sign = pspkit::auth::env_var("PSPKIT_FIREKASSA_SIGN_TOKEN").ok();
-        Self::new(&pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url), token, sign.as_deref())
+        Self::with_tokens(
+            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
+            token.into(),
+            sign.map(SecretString::from),
+        )
+    }
+
+    /// A client with a bearer token and, when given, a sign token.
+    pub fn with_tokens(base_url: &str, token: SecretString, sign_token: Option<SecretString>) -> Result<Self, Error> {
+        Self::with_credentials(base_url, Credentials::Bearer { token, sign_token })
     }
 }

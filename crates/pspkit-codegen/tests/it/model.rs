@@ -37,6 +37,15 @@ fn money_id_timestamp_and_open_enum_fields() {
 }
 
 #[test]
+fn dates_text_integers_and_booleans() {
+    let (onepay, _) = model_of("onepay");
+    assert_eq!(inner(&field(&onepay, "Customer", "birthdate").ty.kind), &Kind::Date);
+    assert_eq!(inner(&field(&onepay, "Cashout", "customer_id").ty.kind), &Kind::Text);
+    assert_eq!(inner(&field(&onepay, "Cashout", "is_test").ty.kind), &Kind::Bool);
+    assert!(matches!(inner(&field(&onepay, "CashoutList", "per_page").ty.kind), Kind::Integer { .. }));
+}
+
+#[test]
 fn lists_and_nested_structs() {
     let (onepay, _) = model_of("onepay");
     let data = field(&onepay, "CashoutList", "data");

@@ -56,10 +56,10 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
     assert!(matches!(wrong.get_balances_by_currency().send().await.unwrap_err(), Error::Unauthorized(_)));
     // FireKassa: missing signature, then a signature made with the wrong sign token
     let base = sb.base_url("firekassa");
-    let unsigned = pspkit_firekassa::FireKassa::new(&base, "sandbox-firekassa-token", None).unwrap();
+    let unsigned = pspkit_firekassa::FireKassa::new(&base, "sandbox-firekassa-token").unwrap();
     let err = unsigned.get_balance().send().await.unwrap_err();
     assert_eq!(err.api().unwrap().message.as_deref(), Some("Signature required"), "{err}");
-    let badly_signed = pspkit_firekassa::FireKassa::new(&base, "sandbox-firekassa-token", Some("other")).unwrap();
+    let badly_signed = pspkit_firekassa::FireKassa::new_signed(&base, "sandbox-firekassa-token", "other").unwrap();
     let err = badly_signed.get_balance().send().await.unwrap_err();
     assert_eq!(err.api().unwrap().message.as_deref(), Some("Invalid signature"), "{err}");
     let good = pspkit_firekassa::FireKassa::with_credentials(&base, credentials(&sb, Provider::FireKassa)).unwrap();
