@@ -26,18 +26,26 @@ fn onchainpay(sb: &pspkit_sandbox::Sandbox) -> pspkit_onchainpay::OnChainPay {
         .with_policy(fast())
 }
 
-fn cashout(amount: u64) -> pspkit_onepay::types::CreateCashoutRequest {
-    serde_json::from_value(
-        json!({"account_id": "acc-1", "amount": amount, "currency": "COP", "customer_id": "cus-1", "method": "ACH"}),
-    )
-    .unwrap()
+fn cashout(amount: i64) -> pspkit_onepay::types::CreateCashoutRequest {
+    pspkit_onepay::types::CreateCashoutRequest::builder()
+        .account_id("acc-1")
+        .amount(amount)
+        .currency("COP")
+        .customer_id("cus-1")
+        .method(pspkit_onepay::types::CashoutMethod::Ach)
+        .build()
+        .unwrap()
 }
 
 fn order(reference: &str) -> pspkit_onchainpay::types::CreateOrderBody {
-    serde_json::from_value(
-        json!({"currency": "USDT", "network": "tron", "amount": "25.50", "order": reference, "lifetime": 1800}),
-    )
-    .unwrap()
+    pspkit_onchainpay::types::CreateOrderBody::builder()
+        .currency("USDT")
+        .network("tron")
+        .amount("25.50".parse::<pspkit::Decimal>().unwrap())
+        .order(reference)
+        .lifetime(1800)
+        .build()
+        .unwrap()
 }
 
 fn created(sb: &pspkit_sandbox::Sandbox, provider: &str, kind: &str) -> u64 {
@@ -69,8 +77,7 @@ async fn each_authentication_failure_gets_the_providers_own_answer() {
     let wrong =
         pspkit_firstpay::FirstPay::new(&sb.base_url("firstpay"), &sb.credentials().firstpay_public_pem, other_key)
             .unwrap();
-    let request: pspkit_firstpay::types::PaymentStatusRequest =
-        serde_json::from_value(json!({"paymentId": "x"})).unwrap();
+    let request = pspkit_firstpay::types::PaymentStatusRequest::builder().payment_id("x").build().unwrap();
     let err = wrong.get_payment_status(request.clone()).send().await.unwrap_err();
     assert_eq!(err.api().unwrap().code.as_deref(), Some("UNAUTHORIZED"), "{err}");
     let wrong = pspkit_firstpay::FirstPay::new(
@@ -187,9 +194,12 @@ async fn lists_page_and_filter_like_the_provider() {
         .collect()
         .await;
     assert_eq!(all.len(), 250);
-    let payouts =
-        serde_json::from_value(json!({"type": "payout", "amount_min": 5000, "date_from": "2026-03-01T00:00:00Z"}))
-            .unwrap();
+    let payouts = pspkit_onlyonepays::types::SearchOperationsRequest::builder()
+        .type_(pspkit_onlyonepays::types::OperationType::Payout)
+        .amount_min(5000)
+        .date_from("2026-03-01T00:00:00Z".parse::<pspkit::Timestamp>().unwrap())
+        .build()
+        .unwrap();
     let some: Vec<_> = client.search_operations(payouts).stream(Default::default()).map(|o| o.unwrap()).collect().await;
     assert!(!some.is_empty() && some.len() < 125, "{} payouts", some.len());
     for op in &some {
@@ -201,9 +211,12 @@ async fn lists_page_and_filter_like_the_provider() {
     let firstpay =
         pspkit_firstpay::FirstPay::with_credentials(&sb.base_url("firstpay"), credentials(&sb, Provider::FirstPay))
             .unwrap();
-    let window =
-        serde_json::from_value(json!({"createdAtFrom": 0, "createdAtTo": 1_900_000_000_000_i64, "status": "SUCCESS"}))
-            .unwrap();
+    let window = pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(0)
+        .created_at_to(1_900_000_000_000_i64)
+        .status(pspkit_firstpay::types::PaymentStatus::Success)
+        .build()
+        .unwrap();
     let ok: Vec<_> = firstpay
         .list_payments(window)
         .stream(pspkit::paginate::PageOptions::new().page_size(30))
