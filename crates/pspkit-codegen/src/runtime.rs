@@ -8,11 +8,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use crate::extensions::{PaginationStyle, Pointers, Retry};
 use crate::model::Model;
-use crate::spec::Spec;
 
 /// Every item to append to the generated module, rendered from the model; `Err` names a list
 /// operation whose `x-pagination` does not match the generated types.
@@ -34,16 +32,6 @@ pub fn items(model: &Model) -> Result<TokenStream, String> {
 
         #client
     })
-}
-
-/// The provider's short name: the spec's file stem (`specs/onepay.yaml` -> `onepay`).
-pub fn provider_name(spec: &Spec) -> String {
-    spec.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-}
-
-/// The typed client's name (`x-client-name`).
-pub fn client_name(spec: &Spec) -> String {
-    spec.doc.get("x-client-name").and_then(Value::as_str).unwrap_or("Api").to_owned()
 }
 
 fn opt_str(value: Option<&str>) -> TokenStream {

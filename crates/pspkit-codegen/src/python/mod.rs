@@ -56,12 +56,12 @@ pub struct Python {
 
 /// Generates the Python layer of one provider from its generated Rust.
 pub fn generate(spec: &Spec, generated: &Generated) -> Python {
-    let provider = crate::runtime::provider_name(spec);
-    let client = crate::runtime::client_name(spec);
+    let provider = &generated.model.provider.name;
+    let client = &generated.model.provider.client_name;
     let api = Api::read(spec, generated);
     let dispatch = dispatch(&generated.model);
-    let module = render(spec, &provider, &client, &api, false);
-    let stub = render(spec, &provider, &client, &api, true);
+    let module = render(spec, provider, client, &api, false);
+    let stub = render(spec, provider, client, &api, true);
     Python { dispatch, module, stub }
 }
 
