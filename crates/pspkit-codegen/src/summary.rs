@@ -50,10 +50,12 @@ pub fn api_summary(generated: &Generated) -> String {
     format!("# operations\n{out}\n# typed client (besides one method per operation)\n{typed}\n# types\n{types}")
 }
 
-/// A type as a reviewer reads it: `::std::option::Option<types::X>` -> `Option<types::X>`.
+/// A type as a reviewer reads it: paths a reviewer does not need spelled out are shortened
+/// (`::std::option::Option<crate::generated::types::X>` -> `Option<types::X>`).
 fn short(ty: &str) -> String {
     let mut s = ty.to_owned();
     for (from, to) in [
+        ("crate::generated::types::", "types::"),
         ("::std::option::Option", "Option"),
         ("::std::vec::Vec", "Vec"),
         ("::std::string::String", "String"),
@@ -62,6 +64,8 @@ fn short(ty: &str) -> String {
         ("::serde_json::", "serde_json::"),
         ("::pspkit::", "pspkit::"),
         ("::progenitor_client::", ""),
+        ("::core::result::Result", "Result"),
+        ("::core::option::Option", "Option"),
     ] {
         s = s.replace(from, to);
     }
@@ -211,23 +215,7 @@ fn tokens(t: &impl ToTokens) -> String {
     ] {
         s = s.replace(from, to);
     }
-    // Paths a reviewer does not need spelled out.
-    for (from, to) in [
-        ("crate::generated::types::", "types::"),
-        ("::std::option::Option", "Option"),
-        ("::std::vec::Vec", "Vec"),
-        ("::std::string::String", "String"),
-        ("::std::num::", ""),
-        ("::std::collections::HashMap", "HashMap"),
-        ("::serde_json::", "serde_json::"),
-        ("::pspkit::", "pspkit::"),
-        ("::core::result::Result", "Result"),
-        ("::core::option::Option", "Option"),
-        (" ,", ", "),
-    ] {
-        s = s.replace(from, to);
-    }
-    s
+    short(&s).replace(" ,", ", ")
 }
 
 /// One generated operation method and the types it decodes.

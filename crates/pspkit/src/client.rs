@@ -3,7 +3,7 @@
 //! [`Error`].
 //!
 //! progenitor's generated `Client` calls [`exec`] (through its `ClientHooks`) to send each
-//! request; pspkit's generated wrapper methods run the generated call inside [`call`], which
+//! request; pspkit's generated request builders run the generated call inside [`call_with`], which
 //! turns the outcome into `Result<T, pspkit::Error>`. The two talk through a task-local record
 //! of the call (attempts, idempotency key, the last response's raw body, a typed failure),
 //! because progenitor's hook can only return `reqwest` types.
@@ -106,7 +106,7 @@ impl Context {
     }
 }
 
-/// What one logical call did, shared between [`exec`] and [`call`].
+/// What one logical call did, shared between [`exec`] and [`call_with`].
 #[derive(Debug, Default)]
 struct CallRecord {
     attempts: u32,
@@ -431,27 +431,9 @@ fn unwrap_envelope(spec: &ProviderSpec, buffered: Buffered) -> Unwrapped {
     }
 }
 
-/// Runs one generated call and returns its payload or one [`Error`]. The generated wrapper
-/// methods of every provider client go through here.
-pub async fn call<T, E, F>(context: &Context, operation: &'static str, future: F) -> Result<T, Error>
-where
-    T: DeserializeOwned,
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-{
-    run(context, operation, CallOptions::default(), future, locate_decode_error::<T>).await.map(|r| r.value)
-}
-
-/// [`call`] for operations whose payload is not JSON (a file download): no decode path to find.
-pub async fn call_stream<T, E, F>(context: &Context, operation: &'static str, future: F) -> Result<T, Error>
-where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-{
-    run(context, operation, CallOptions::default(), future, |_| None).await.map(|r| r.value)
-}
-
-/// [`call`] with per-call options, returning the payload with its status, headers, request id,
-/// attempts and idempotency key. The generated builders' `send` and `send_with_response` go
-/// through here.
+/// Runs one generated call with the caller's per-call options and returns its payload (with its
+/// status, headers, request id, attempts and idempotency key) or one [`Error`]. The generated
+/// builders' `send` and `send_with_response` go through here.
 pub async fn call_with<T, E, F>(
     context: &Context,
     operation: &'static str,

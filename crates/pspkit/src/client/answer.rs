@@ -24,7 +24,7 @@ use crate::operation::ProviderSpec;
 ///    an error response, anything else is unexpected;
 /// 3. progenitor's `ResponseValue::from_response`, the very function the generated client calls
 ///    (`serde_json::from_slice` of the whole body);
-/// 4. the same conversion as [`call`](super::call): a 2xx body that does not match `T` is
+/// 4. the same conversion as [`call_with`](super::call_with): a 2xx body that does not match `T` is
 ///    [`Error::Decode`] with the path where it stopped matching, an error status is
 ///    [`Error::Api`] (or `RateLimited`, `Unauthorized`, `NotFound`) read from the body and the
 ///    headers (`Retry-After`, request ids).
