@@ -3,17 +3,19 @@
 
 use futures_util::StreamExt;
 use pspkit::paginate::PageOptions;
-use pspkit_firekassa::{FireKassa, types};
+use pspkit_firekassa::{FireKassa, Keys, types};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sandbox = pspkit_sandbox::start(pspkit_sandbox::Config { seed_size: 120, ..Default::default() }).await?;
     let c = sandbox.credentials();
     // the sandbox's site has a sign token: every request is signed (FireKassa::new_signed)
-    let client = FireKassa::with_tokens(
+    let client = FireKassa::from_keys(
         &sandbox.base_url("firekassa"),
-        c.firekassa_token.as_str().into(),
-        c.firekassa_sign_token.as_deref().map(Into::into),
+        Keys {
+            token: c.firekassa_token.as_str().into(),
+            sign_token: c.firekassa_sign_token.as_deref().map(Into::into),
+        },
     )?;
     println!("balance: {:?}", client.get_balance().send().await?.balance);
     let withdrawal = types::CreateWithdrawalRequest::builder()

@@ -184,10 +184,12 @@ async fn run() -> Result<(), Failure> {
 
     // FireKassa: a card withdrawal, signed with the sign token
     println!("FireKassa");
-    let firekassa = pspkit_firekassa::FireKassa::with_tokens(
+    let firekassa = pspkit_firekassa::FireKassa::from_keys(
         &sandbox.base_url("firekassa"),
-        creds.firekassa_token.as_str().into(),
-        creds.firekassa_sign_token.as_deref().map(Into::into),
+        pspkit_firekassa::Keys {
+            token: creds.firekassa_token.as_str().into(),
+            sign_token: creds.firekassa_sign_token.as_deref().map(Into::into),
+        },
     )?;
     let withdrawal = pspkit_firekassa::types::CreateWithdrawalRequest::builder()
         .account("4111111111111111")

@@ -3,6 +3,7 @@
 
 mod builders;
 mod conformance;
+mod credentials;
 mod decoding;
 mod examples;
 mod fuzz;

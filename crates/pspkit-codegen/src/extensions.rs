@@ -275,6 +275,39 @@ impl Signing {
     }
 }
 
+/// `x-credentials`: what a client of the provider is built from, declared once for every
+/// surface (the Rust `Keys` and `from_env`, the Python client's keyword arguments and their
+/// `PSPKIT_<PROVIDER>_<NAME>` variables).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Credentials {
+    /// The API lives on the merchant's own host: a client needs a base URL, the spec's server
+    /// is only a placeholder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub merchant_host: bool,
+    /// The keys, in the order constructors take them.
+    #[schemars(length(min = 1))]
+    pub keys: Vec<CredentialKey>,
+}
+
+/// One key of [`Credentials`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialKey {
+    /// `snake_case` name: the Rust field, the Python keyword and the `PSPKIT_<PROVIDER>_<NAME>`
+    /// variable.
+    #[schemars(regex(pattern = r"^[a-z][a-z0-9_]*$"))]
+    pub name: String,
+    /// What it is and where the merchant finds it.
+    pub description: String,
+    /// A client works without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// Not a secret (a public key): shown in `Debug`, kept as plain text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
+}
+
 /// The extensions of the document's top level.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -292,6 +325,9 @@ pub struct DocumentExtensions {
     /// Request signing beyond the security schemes.
     #[serde(rename = "x-signing", default, skip_serializing_if = "Option::is_none")]
     pub signing: Option<Signing>,
+    /// What a client is built from.
+    #[serde(rename = "x-credentials")]
+    pub credentials: Credentials,
 }
 
 /// The extensions of one operation.

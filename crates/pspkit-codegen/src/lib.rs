@@ -20,6 +20,7 @@
 
 pub mod builders;
 pub mod conventions;
+pub mod credentials;
 pub mod extensions;
 pub mod generate;
 pub mod lint;

@@ -44,6 +44,8 @@ pub struct Provider {
     pub envelope: Option<extensions::Envelope>,
     /// Request signing beyond the security schemes.
     pub signing: Option<Signing>,
+    /// What a client is built from (`x-credentials`).
+    pub credentials: extensions::Credentials,
 }
 
 /// Where a parameter goes.
@@ -222,6 +224,7 @@ impl Model {
             error: doc_ext.error.unwrap_or_default(),
             envelope: doc_ext.envelope,
             signing: doc_ext.signing,
+            credentials: doc_ext.credentials,
         };
         let enum_names: BTreeMap<&str, &OpenEnum> = prepared.enums.iter().map(|e| (e.name.as_str(), e)).collect();
         let mut types = BTreeMap::new();

@@ -4,7 +4,8 @@
 //!   idempotency headers, pagination, envelope, error fields, default base URL);
 //! - progenitor's `ClientHooks::exec` for the raw `Client`, sending through `pspkit::exec`;
 //! - the typed client (`x-client-name`, e.g. `OnePay`): one method per operation returning its
-//!   request builder (see [`crate::builders`]).
+//!   request builder (see [`crate::builders`]);
+//! - the provider's `Keys` and the client's constructors from them (see [`crate::credentials`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -17,6 +18,7 @@ use crate::model::Model;
 pub fn items(model: &Model) -> Result<TokenStream, String> {
     let table = spec_table(model);
     let client = typed_client(model)?;
+    let keys = crate::credentials::render(model);
     Ok(quote! {
         #table
 
@@ -31,6 +33,8 @@ pub fn items(model: &Model) -> Result<TokenStream, String> {
         }
 
         #client
+
+        #keys
     })
 }
 

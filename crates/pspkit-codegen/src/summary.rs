@@ -47,7 +47,29 @@ pub fn api_summary(generated: &Generated) -> String {
             let _ = writeln!(out, "{op}: {why}");
         }
     }
-    format!("# operations\n{out}\n# typed client (besides one method per operation)\n{typed}\n# types\n{types}")
+    let credentials = credentials_summary(&model.provider);
+    format!(
+        "# credentials (x-credentials)\n{credentials}\n# operations\n{out}\n\
+         # typed client (besides one method per operation)\n{typed}\n# types\n{types}"
+    )
+}
+
+/// Each key with what it is, and where the base URL comes from.
+fn credentials_summary(provider: &crate::model::Provider) -> String {
+    let mut out = String::new();
+    let env = |name: &str| format!("PSPKIT_{}_{}", provider.name.to_uppercase(), name.to_uppercase());
+    for key in &provider.credentials.keys {
+        let kind = if key.public { "public" } else { "secret" };
+        let need = if key.optional { "optional" } else { "required" };
+        let _ = writeln!(out, "{}: {kind}, {need} ({})", key.name, env(&key.name));
+    }
+    let base = if provider.credentials.merchant_host {
+        "required: the merchant's own host".to_owned()
+    } else {
+        format!("optional, default {}", provider.default_base_url)
+    };
+    let _ = writeln!(out, "base URL: {base} ({})", env("base_url"));
+    out
 }
 
 /// A type as a reviewer reads it: paths a reviewer does not need spelled out are shortened

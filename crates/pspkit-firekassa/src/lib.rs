@@ -25,7 +25,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{FireKassa, SPEC, builders, types};
+pub use generated::{FireKassa, Keys, SPEC, builders, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`FireKassa`] ([`FireKassa::raw`]): positional methods returning
@@ -39,7 +39,7 @@ impl FireKassa {
     /// A client for the merchant's host with the site's API Bearer Token, for a site without an
     /// API Sign Token (requests are not signed).
     pub fn new(base_url: &str, token: impl Into<SecretString>) -> Result<Self, Error> {
-        Self::with_tokens(base_url, token.into(), None)
+        Self::from_keys(base_url, Keys { token: token.into(), sign_token: None })
     }
 
     /// A client for the merchant's host with the site's API Bearer Token and its API Sign Token:
@@ -49,23 +49,12 @@ impl FireKassa {
         token: impl Into<SecretString>,
         sign_token: impl Into<SecretString>,
     ) -> Result<Self, Error> {
-        Self::with_tokens(base_url, token.into(), Some(sign_token.into()))
+        Self::from_keys(base_url, Keys { token: token.into(), sign_token: Some(sign_token.into()) })
     }
 
-    /// A client from `PSPKIT_FIREKASSA_TOKEN`, `PSPKIT_FIREKASSA_SIGN_TOKEN` (optional) and
-    /// `PSPKIT_FIREKASSA_BASE_URL` (optional).
-    pub fn from_env() -> Result<Self, Error> {
-        let token = pspkit::auth::env_var("PSPKIT_FIREKASSA_TOKEN")?;
-        let sign = pspkit::auth::env_var("PSPKIT_FIREKASSA_SIGN_TOKEN").ok();
-        Self::with_tokens(
-            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
-            token.into(),
-            sign.map(SecretString::from),
-        )
-    }
-
-    /// A client with a bearer token and, when given, a sign token.
-    pub fn with_tokens(base_url: &str, token: SecretString, sign_token: Option<SecretString>) -> Result<Self, Error> {
-        Self::with_credentials(base_url, Credentials::Bearer { token, sign_token })
+    /// A client for the merchant's host with these keys: the bearer token and, when given, the
+    /// sign token (the one place that says how they authenticate).
+    pub fn from_keys(base_url: &str, keys: Keys) -> Result<Self, Error> {
+        Self::with_credentials(base_url, Credentials::Bearer { token: keys.token, sign_token: keys.sign_token })
     }
 }

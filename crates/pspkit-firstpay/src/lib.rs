@@ -30,7 +30,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{FirstPay, SPEC, builders, types};
+pub use generated::{FirstPay, Keys, SPEC, builders, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`FirstPay`] ([`FirstPay::raw`]): positional methods returning
@@ -44,24 +44,21 @@ impl FirstPay {
     /// A client for the merchant's host: FirstPay's public key (PEM, sent as `publicKey`) and the
     /// merchant's RSA private key (PEM, PKCS#8 or PKCS#1) that signs every body into `hash`.
     pub fn new(base_url: &str, firstpay_public_key_pem: &str, merchant_private_key_pem: &str) -> Result<Self, Error> {
-        let private_key = pspkit::signing::RsaSigningKey::from_pem(merchant_private_key_pem)?;
+        let keys =
+            Keys { public_key: firstpay_public_key_pem.to_owned(), private_key: merchant_private_key_pem.into() };
+        Self::from_keys(base_url, keys)
+    }
+
+    /// A client for the merchant's host with these keys (the one place that says how they sign).
+    pub fn from_keys(base_url: &str, keys: Keys) -> Result<Self, Error> {
+        let private_key = pspkit::signing::RsaSigningKey::from_pem(keys.private_key.expose())?;
         Self::with_credentials(
             base_url,
             Credentials::FirstPay {
-                public_key_pem: firstpay_public_key_pem.to_owned(),
+                public_key_pem: keys.public_key,
                 private_key: std::sync::Arc::new(private_key),
                 string_to_sign: pspkit::signing::firstpay_string_to_sign,
             },
-        )
-    }
-
-    /// A client from `PSPKIT_FIRSTPAY_BASE_URL`, `PSPKIT_FIRSTPAY_PUBLIC_KEY` and
-    /// `PSPKIT_FIRSTPAY_PRIVATE_KEY` (PEM texts).
-    pub fn from_env() -> Result<Self, Error> {
-        Self::new(
-            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_BASE_URL")?,
-            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_PUBLIC_KEY")?,
-            &pspkit::auth::env_var("PSPKIT_FIRSTPAY_PRIVATE_KEY")?,
         )
     }
 }

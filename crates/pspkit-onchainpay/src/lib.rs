@@ -25,7 +25,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{OnChainPay, SPEC, builders, types};
+pub use generated::{Keys, OnChainPay, SPEC, builders, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnChainPay`] ([`OnChainPay::raw`]): positional methods returning
@@ -39,20 +39,17 @@ impl OnChainPay {
     /// A client for `https://ocp.onchainpay.io` with an API key pair; every request body gets a
     /// fresh `nonce` and the HMAC-SHA256 `x-api-signature`.
     pub fn new(public_key: &str, secret_key: impl Into<SecretString>) -> Result<Self, Error> {
-        Self::with_credentials(
+        Self::from_keys(
             SPEC.default_base_url,
-            Credentials::OnChainPay { public_key: public_key.to_owned(), secret_key: secret_key.into() },
+            Keys { public_key: public_key.to_owned(), secret_key: secret_key.into() },
         )
     }
 
-    /// A client from `PSPKIT_ONCHAINPAY_PUBLIC_KEY`, `PSPKIT_ONCHAINPAY_SECRET_KEY` (and
-    /// `PSPKIT_ONCHAINPAY_BASE_URL`, optional).
-    pub fn from_env() -> Result<Self, Error> {
-        let public = pspkit::auth::env_var("PSPKIT_ONCHAINPAY_PUBLIC_KEY")?;
-        let secret = pspkit::auth::env_var("PSPKIT_ONCHAINPAY_SECRET_KEY")?;
+    /// A client for `base_url` with these keys (the one place that says how they sign).
+    pub fn from_keys(base_url: &str, keys: Keys) -> Result<Self, Error> {
         Self::with_credentials(
-            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
-            Credentials::OnChainPay { public_key: public, secret_key: secret.into() },
+            base_url,
+            Credentials::OnChainPay { public_key: keys.public_key, secret_key: keys.secret_key },
         )
     }
 }

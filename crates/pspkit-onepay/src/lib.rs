@@ -28,7 +28,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{OnePay, SPEC, builders, types};
+pub use generated::{Keys, OnePay, SPEC, builders, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnePay`] ([`OnePay::raw`]): positional methods returning
@@ -39,20 +39,13 @@ pub mod raw {
 pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl OnePay {
-    /// A client for `https://api.onepay.la/v1` with a secret key (`sk_test_…` or `sk_live_…`).
+    /// A client for `https://api.onepay.la` with a secret key (`sk_test_…` or `sk_live_…`).
     pub fn new(secret_key: impl Into<SecretString>) -> Result<Self, Error> {
-        Self::with_credentials(
-            SPEC.default_base_url,
-            Credentials::Bearer { token: secret_key.into(), sign_token: None },
-        )
+        Self::from_keys(SPEC.default_base_url, Keys { secret_key: secret_key.into() })
     }
 
-    /// A client from `PSPKIT_ONEPAY_SECRET_KEY` (and `PSPKIT_ONEPAY_BASE_URL`, optional).
-    pub fn from_env() -> Result<Self, Error> {
-        let key = pspkit::auth::env_var("PSPKIT_ONEPAY_SECRET_KEY")?;
-        Self::with_credentials(
-            &pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url),
-            Credentials::Bearer { token: key.into(), sign_token: None },
-        )
+    /// A client for `base_url` with these keys (the one place that says how they authenticate).
+    pub fn from_keys(base_url: &str, keys: Keys) -> Result<Self, Error> {
+        Self::with_credentials(base_url, Credentials::Bearer { token: keys.secret_key, sign_token: None })
     }
 }

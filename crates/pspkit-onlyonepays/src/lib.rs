@@ -26,7 +26,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{OnlyOnePays, SPEC, builders, types};
+pub use generated::{Keys, OnlyOnePays, SPEC, builders, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnlyOnePays`] ([`OnlyOnePays::raw`]): positional methods returning
@@ -37,19 +37,14 @@ pub mod raw {
 pub use pspkit::{Credentials, Decimal, Error, Response, RetryPolicy, SecretString};
 
 impl OnlyOnePays {
-    /// A client for the default base URL with an API key (sent in the header the spec names).
+    /// A client for the spec's server with the aggregator's API key.
     pub fn new(api_key: impl Into<SecretString>) -> Result<Self, Error> {
-        Self::with_credentials(SPEC.default_base_url, Self::credentials(api_key))
+        Self::from_keys(SPEC.default_base_url, Keys { api_key: api_key.into() })
     }
 
-    /// A client from `PSPKIT_ONLYONEPAYS_API_KEY` (and `PSPKIT_ONLYONEPAYS_BASE_URL`, optional).
-    pub fn from_env() -> Result<Self, Error> {
-        let key = pspkit::auth::env_var("PSPKIT_ONLYONEPAYS_API_KEY")?;
-        Self::with_credentials(&pspkit::auth::env_base_url(SPEC.name, SPEC.default_base_url), Self::credentials(key))
-    }
-
-    /// The credentials for an API key.
-    pub fn credentials(api_key: impl Into<SecretString>) -> Credentials {
-        Credentials::ApiKey { header: SPEC.api_key_header.unwrap_or("X-API-Key"), key: api_key.into() }
+    /// A client for `base_url` with these keys (the one place that says how they authenticate).
+    pub fn from_keys(base_url: &str, keys: Keys) -> Result<Self, Error> {
+        let header = SPEC.api_key_header.unwrap_or("X-API-Key");
+        Self::with_credentials(base_url, Credentials::ApiKey { header, key: keys.api_key })
     }
 }

@@ -26,20 +26,6 @@ use api::Api;
 use dispatch::dispatch;
 use render::render;
 
-/// How each provider's client is given its credentials in Python: keyword names, in order, and
-/// whether each is required. The native module reads the same names (or
-/// `PSPKIT_<PROVIDER>_<NAME>` from the environment); they mirror each provider crate's `new`.
-pub const CREDENTIALS: &[(&str, &[(&str, bool)])] = &[
-    ("onlyonepays", &[("api_key", true)]),
-    ("firekassa", &[("token", true), ("sign_token", false)]),
-    ("firstpay", &[("public_key", true), ("private_key", true)]),
-    ("onepay", &[("secret_key", true)]),
-    ("onchainpay", &[("public_key", true), ("secret_key", true)]),
-];
-
-/// Providers whose hosts are the merchant's own: `base_url` is required.
-const MERCHANT_HOSTED: &[&str] = &["firekassa", "firstpay"];
-
 /// Providers with webhook helpers in `pspkit.webhooks`.
 const WEBHOOKS: &[&str] = &["onepay", "onchainpay", "firstpay"];
 
@@ -60,8 +46,9 @@ pub fn generate(spec: &Spec, generated: &Generated) -> Python {
     let client = &generated.model.provider.client_name;
     let api = Api::read(spec, generated);
     let dispatch = dispatch(&generated.model);
-    let module = render(spec, provider, client, &api, false);
-    let stub = render(spec, provider, client, &api, true);
+    let keys = &generated.model.provider.credentials;
+    let module = render(spec, provider, client, keys, &api, false);
+    let stub = render(spec, provider, client, keys, &api, true);
     Python { dispatch, module, stub }
 }
 
@@ -110,6 +97,7 @@ pub fn build(specs: &[&str], package_dir: &str) {
 /// native module's `Client` holds any of them.
 fn any_client(clients: &[(String, String)]) -> TokenStream {
     let modules: Vec<syn::Ident> = clients.iter().map(|(p, _)| quote::format_ident!("{}", p)).collect();
+    let names: Vec<&str> = clients.iter().map(|(p, _)| p.as_str()).collect();
     let types: Vec<TokenStream> = clients
         .iter()
         .map(|(p, c)| {
@@ -125,6 +113,19 @@ fn any_client(clients: &[(String, String)]) -> TokenStream {
         pub(crate) enum AnyClient { #(#modules(#types)),* }
 
         impl AnyClient {
+            /// A client of `provider` from keys read through `lookup` (the spec's
+            /// `x-credentials`), for `base_url` or the spec's server.
+            pub(crate) fn connect(
+                provider: &str,
+                base_url: ::core::option::Option<&str>,
+                lookup: impl FnMut(&str) -> ::core::option::Option<::std::string::String>,
+            ) -> ::core::result::Result<Self, ::pspkit::Error> {
+                match provider {
+                    #(#names => ::core::result::Result::Ok(AnyClient::#modules(#types::from_lookup(base_url, lookup)?)),)*
+                    other => ::core::result::Result::Err(::pspkit::Error::Config(::std::format!("unknown provider {other:?}"))),
+                }
+            }
+
             /// Calls `operation` with its keyword arguments.
             pub(crate) async fn call(&self, operation: &str, args: ::serde_json::Value) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
                 match self { #(AnyClient::#modules(c) => #modules::call(c, operation, args).await),* }
@@ -143,11 +144,6 @@ fn any_client(clients: &[(String, String)]) -> TokenStream {
             /// The same client with another retry policy.
             pub(crate) fn with_policy(&self, policy: ::pspkit::RetryPolicy) -> Self {
                 match self { #(AnyClient::#modules(c) => AnyClient::#modules(c.with_policy(policy))),* }
-            }
-
-            /// The same client sending to another base URL.
-            pub(crate) fn with_base_url(&self, url: &str) -> Self {
-                match self { #(AnyClient::#modules(c) => AnyClient::#modules(c.with_base_url(url))),* }
             }
         }
     }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use heck::ToShoutySnakeCase;
 
+use crate::extensions::Credentials;
 use crate::spec::Spec;
 
 use super::api::*;
@@ -86,7 +87,7 @@ pub(super) fn signature(params: &[String], extra: &[&str]) -> String {
     if all.is_empty() { String::new() } else { format!(", *, {}", all.join(", ")) }
 }
 
-pub(super) fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub: bool) -> String {
+pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentials, api: &Api, stub: bool) -> String {
     let mut out = String::new();
     let title = spec.title();
     let _ = writeln!(
@@ -249,15 +250,15 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub:
     }
 
     // the clients
-    let credentials = CREDENTIALS.iter().find(|(p, _)| *p == provider).map_or(&[][..], |(_, c)| *c);
-    let merchant = MERCHANT_HOSTED.contains(&provider);
+    let credentials = &keys.keys;
+    let merchant = keys.merchant_host;
     for asynchronous in [false, true] {
         let cls = if asynchronous { format!("Async{client}") } else { client.to_owned() };
         let base = if asynchronous { "_r.AsyncClient" } else { "_r.Client" };
         let _ = writeln!(out, "\nclass {cls}({base}):");
         let env: Vec<String> = credentials
             .iter()
-            .map(|(n, _)| format!("`PSPKIT_{}_{}`", provider.to_uppercase(), n.to_uppercase()))
+            .map(|k| format!("`PSPKIT_{}_{}`", provider.to_uppercase(), k.name.to_uppercase()))
             .collect();
         let doc = format!(
             "The {title} client{}.\n\nCredentials come from the arguments or, when omitted, from {} \
@@ -277,7 +278,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub:
         if !stub {
             let _ = writeln!(out, "    _provider = {}", py_str(provider));
         }
-        let cred_params: Vec<String> = credentials.iter().map(|(n, _)| format!("{n}: str | None = None")).collect();
+        let cred_params: Vec<String> = credentials.iter().map(|k| format!("{}: str | None = None", k.name)).collect();
         let _ = writeln!(
             out,
             "\n    def __init__(self, {}*, base_url: str | None = None, max_attempts: int | None = None, \
@@ -287,7 +288,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, api: &Api, stub:
         if stub {
             out.push_str("        ...\n");
         } else {
-            let creds: Vec<String> = credentials.iter().map(|(n, _)| format!("{}: {n}", py_str(n))).collect();
+            let creds: Vec<String> = credentials.iter().map(|k| format!("{}: {}", py_str(&k.name), k.name)).collect();
             let _ = writeln!(
                 out,
                 "        super().__init__({{{}}}, base_url=base_url, max_attempts=max_attempts, timeout=timeout, deadline=deadline)",

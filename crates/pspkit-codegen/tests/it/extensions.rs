@@ -89,7 +89,11 @@ fn unknown_operation_extension() {
 }
 
 fn document(extra: Value) -> Value {
-    let mut doc = json!({"openapi": "3.0.3", "x-client-name": "Pay"});
+    let mut doc = json!({
+        "openapi": "3.0.3",
+        "x-client-name": "Pay",
+        "x-credentials": {"keys": [{"name": "api_key", "description": "The key."}]},
+    });
     for (k, v) in extra.as_object().expect("an object") {
         doc[k] = v.clone();
     }
@@ -132,6 +136,27 @@ fn x_signing() {
             .unwrap();
     assert_eq!(doc.signing, Some(Signing::FireKassaHmacSha512 { header: "Signature".into() }));
     refused::<DocumentExtensions>(document(json!({"x-signing": {"scheme": "md5"}})), "x-signing");
+}
+
+#[test]
+fn x_credentials() {
+    let doc: DocumentExtensions = extensions::read(&document(json!({"x-credentials": {
+        "merchant-host": true,
+        "keys": [
+            {"name": "public_key", "public": true, "description": "Theirs."},
+            {"name": "sign_token", "optional": true, "description": "Signs."},
+        ],
+    }})))
+    .unwrap();
+    let credentials = doc.credentials;
+    assert!(credentials.merchant_host);
+    let keys: Vec<_> = credentials.keys.iter().map(|k| (k.name.as_str(), k.optional, k.public)).collect();
+    assert_eq!(keys, [("public_key", false, true), ("sign_token", true, false)]);
+    let mut missing = document(json!({}));
+    missing.as_object_mut().unwrap().remove("x-credentials");
+    refused::<DocumentExtensions>(missing, "x-credentials");
+    let unknown = json!({"x-credentials": {"keys": [{"name": "k", "description": "d", "secret": true}]}});
+    refused::<DocumentExtensions>(document(unknown), "x-credentials");
 }
 
 #[test]
