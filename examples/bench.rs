@@ -132,7 +132,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             client.get_cashout(&id).send().await.expect("get");
         },
         || async {
-            let r = http.get(format!("{base}/cashouts/{id}")).header("authorization", &auth).send().await.expect("send");
+            let r =
+                http.get(format!("{base}/cashouts/{id}")).header("authorization", &auth).send().await.expect("send");
             let _: HandCashout = serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode");
         },
     )
@@ -203,6 +204,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|(case, unit, pspkit, hand)| serde_json::json!({"case": case, "unit": unit, "pspkit": pspkit, "hand": hand}))
         .collect();
-    println!("{}", serde_json::json!({"items": total, "page_bytes": server.page_bytes, "rows": rows, "decode_pages_per_s": decode}));
+    println!(
+        "{}",
+        serde_json::json!({"items": total, "page_bytes": server.page_bytes, "rows": rows, "decode_pages_per_s": decode})
+    );
     Ok(())
 }

@@ -48,7 +48,7 @@ fn setter_input(p: &Param, target: &TokenStream) -> (TokenStream, TokenStream) {
             ),
             None => (t, quote!(::core::option::Option::Some(value))),
         },
-        Kind::Integer { .. } | Kind::Bool | Kind::List(_) | Kind::Other | Kind::Optional(_) => {
+        Kind::Integer { .. } | Kind::Bool | Kind::List(_) | Kind::Map(_) | Kind::Other | Kind::Optional(_) => {
             (t, quote!(::core::option::Option::Some(value)))
         }
         _ => (quote!(impl ::core::convert::Into<#t>), quote!(::core::option::Option::Some(value.into()))),

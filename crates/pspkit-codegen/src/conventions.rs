@@ -38,6 +38,14 @@ pub struct OpenEnum {
     pub values: Vec<String>,
 }
 
+impl OpenEnum {
+    /// The doc comment of the generated enum: the schema's description, or a sentence saying
+    /// what the type holds when the spec gives none.
+    pub fn doc(&self) -> String {
+        self.description.clone().unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", self.name))
+    }
+}
+
 /// A spec with the conventions applied: what progenitor is given.
 #[derive(Clone, Debug)]
 pub struct Prepared {

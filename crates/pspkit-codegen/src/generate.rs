@@ -129,7 +129,7 @@ fn variant_ident(value: &str, taken: &mut Vec<String>) -> syn::Ident {
 
 fn open_enum_tokens(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
-    let doc = e.description.clone().unwrap_or_else(|| format!("`{}`: one of the values below, or `Unknown`.", e.name));
+    let doc = e.doc();
     let mut taken = Vec::new();
     let variants = e.values.iter().map(|v| {
         let ident = variant_ident(v, &mut taken);

@@ -1,7 +1,7 @@
 //! The generator's one model of a provider: built once per spec from the prepared spec (the
 //! conventions applied) and typify's type space, never from generated text. Every surface
 //! renders from it: the runtime table (`SPEC`), the typed client's builders, the request-body
-//! builders and the API summary reviewed after a spec edit.
+//! builders, the Python layer and the API summary reviewed after a spec edit.
 
 use std::collections::BTreeMap;
 
@@ -115,7 +115,13 @@ pub enum Kind {
     List(Box<Kind>),
     /// An optional value.
     Optional(Box<Kind>),
-    /// Any other type (maps, JSON values, byte streams).
+    /// A JSON object of any keys (`additionalProperties`), with the kind of its values.
+    Map(Box<Kind>),
+    /// The raw bytes of an answer that is not JSON (a file download).
+    Bytes,
+    /// No value: the success payload of an operation whose answer has no body.
+    Unit,
+    /// Any other type (JSON values, tagged unions).
     Other,
 }
 
@@ -124,6 +130,8 @@ pub enum Kind {
 pub struct Body {
     /// Its Rust type.
     pub ty: RustType,
+    /// The spec's description of the request body.
+    pub description: Option<String>,
 }
 
 /// One operation of the provider.
@@ -154,6 +162,10 @@ pub struct Operation {
     pub success: RustType,
     /// Whether the success payload is a byte stream (a file download), not JSON.
     pub streams: bool,
+    /// The doc comment of progenitor's positional method, as progenitor writes it: the
+    /// summary, the description, the HTTP method and path, and the described arguments. The
+    /// Python layer shows the same text, so that both languages document an operation alike.
+    pub doc: String,
 }
 
 impl Operation {
@@ -180,6 +192,10 @@ pub struct TypeDef {
     pub name: String,
     /// What it is.
     pub shape: Shape,
+    /// The doc comment of the generated Rust type: the schema's description, or the stand-in
+    /// written when it has none (typify's `` `Name` ``, [`OpenEnum::doc`]'s sentence). Empty
+    /// for a type the provider does not define (`bool`, `Vec<...>`).
+    pub doc: String,
 }
 
 /// The shape of a named type.
@@ -189,7 +205,10 @@ pub enum Shape {
     Struct(Vec<Field>),
     /// A string enum that keeps unknown values, with the values the spec lists.
     OpenEnum(Vec<String>),
-    /// Any other type typify made (a tagged union, a newtype).
+    /// A newtype (`pub struct Name(Inner)`): a constrained string, a free-form object, with the
+    /// type it wraps.
+    Newtype(RustType),
+    /// Any other type typify made (a tagged union) or uses (`bool`, `Vec<...>`).
     Other,
 }
 
@@ -210,6 +229,20 @@ pub struct Field {
     pub default: Option<Value>,
 }
 
+impl Field {
+    /// Whether a value has to be given: the spec requires the field and does not let it be
+    /// `null`, so the Rust field is neither an `Option` nor filled by a serde default.
+    pub fn must_be_given(&self) -> bool {
+        self.required && !matches!(self.ty.kind, Kind::Optional(_))
+    }
+
+    /// Whether `None` goes on the wire as `null`: typify skips a `None` only for a field the
+    /// spec leaves optional, so a required, nullable field is always sent.
+    pub fn sends_null(&self) -> bool {
+        self.required && matches!(self.ty.kind, Kind::Optional(_))
+    }
+}
+
 impl Model {
     /// Builds the model of a prepared spec from progenitor's type space (after generation).
     pub fn build(spec: &Spec, prepared: &Prepared, generated: &TypeSpace) -> Result<Self, Error> {
@@ -227,12 +260,15 @@ impl Model {
             credentials: doc_ext.credentials,
         };
         let enum_names: BTreeMap<&str, &OpenEnum> = prepared.enums.iter().map(|e| (e.name.as_str(), e)).collect();
+        let schemas = type_schemas(&prepared.doc, generated);
         let mut types = BTreeMap::new();
         for t in generated.iter_types() {
             let name = t.name();
             let shape = match t.details() {
                 TypeDetails::Struct(s) => {
-                    let schema = prepared.doc.pointer(&format!("/components/schemas/{}", spec::escape(&name)));
+                    // inline structs (an operation's body, an object inside another) have wire
+                    // names too
+                    let schema = schemas.get(&name).copied();
                     let wire_of = wire_names(schema);
                     let default_of = |wire: &str| {
                         schema?.pointer(&format!("/properties/{}", spec::escape(wire)))?.get("default").cloned()
@@ -254,12 +290,26 @@ impl Model {
                             .collect(),
                     )
                 }
+                TypeDetails::Newtype(n) => Shape::Newtype(rust_type(generated, &n.inner(), &enum_names)),
                 _ => Shape::Other,
             };
-            types.insert(name.clone(), TypeDef { name, shape });
+            // typify documents the types it defines with the schema's description, or the name
+            let doc = match t.details() {
+                TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_) => {
+                    match schemas.get(&name).and_then(|s| s.get("description")).and_then(Value::as_str) {
+                        Some(description) => description.to_owned(),
+                        None => format!("`{name}`"),
+                    }
+                }
+                _ => String::new(),
+            };
+            types.insert(name.clone(), TypeDef { name, shape, doc });
         }
         for e in &prepared.enums {
-            types.insert(e.name.clone(), TypeDef { name: e.name.clone(), shape: Shape::OpenEnum(e.values.clone()) });
+            types.insert(
+                e.name.clone(),
+                TypeDef { name: e.name.clone(), shape: Shape::OpenEnum(e.values.clone()), doc: e.doc() },
+            );
         }
         let operations = Operations::new(spec, prepared, &enum_names).collect()?;
         Ok(Self { provider, operations, types })
@@ -269,9 +319,118 @@ impl Model {
     pub fn operation(&self, name: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.name == name)
     }
+
+    /// The kind of one item of the pages a list operation (`x-pagination`) returns: of the
+    /// success payload when it is the list itself (`items: .`), else of its `items` field.
+    pub fn page_item<'m>(&'m self, op: &'m Operation) -> Option<&'m Kind> {
+        let p = op.pagination()?;
+        let list = if p.items == "." {
+            &op.success.kind
+        } else {
+            let Kind::Named(name) = &op.success.kind else { return None };
+            let Shape::Struct(fields) = &self.types.get(name)?.shape else { return None };
+            &fields.iter().find(|f| f.wire == p.items)?.ty.kind
+        };
+        match list {
+            Kind::List(item) => Some(item),
+            Kind::Optional(list) => match list.as_ref() {
+                Kind::List(item) => Some(item),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
-/// JSON name of each Rust field of a component schema (typify's `snake_case` rule).
+/// The schema each type typify defines was made from, by type name: a component by its name, an
+/// operation's parameter, body or response by the name progenitor gives it, and an inline schema
+/// by following its parent's types down properties, items and additional properties (typify
+/// names those after the parent, or after the schema's `title`, so following the types is what
+/// finds them whatever the name).
+fn type_schemas<'d>(doc: &'d Value, space: &TypeSpace) -> BTreeMap<String, &'d Value> {
+    let mut found: BTreeMap<String, &Value> = BTreeMap::new();
+    for (name, schema) in doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten() {
+        found.insert(name.clone(), schema);
+    }
+    for (_, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or("");
+            for holder in [item, op] {
+                for p in holder.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                    let p = spec::resolve(doc, p).unwrap_or(p);
+                    let wire = p.get("name").and_then(Value::as_str).unwrap_or("");
+                    if let Some(schema) = p.get("schema") {
+                        found.entry(format!("{id}-{wire}").to_pascal_case()).or_insert(schema);
+                    }
+                }
+            }
+            if let Some(schema) = op.pointer("/requestBody/content/application~1json/schema") {
+                found.entry(format!("{id}-body").to_pascal_case()).or_insert(schema);
+            }
+            for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+                let response = spec::resolve(doc, response).unwrap_or(response);
+                if (status.starts_with('2') || status == "default")
+                    && let Some(schema) = response.pointer("/content/application~1json/schema")
+                {
+                    found.entry(format!("{id}-response").to_pascal_case()).or_insert(schema);
+                }
+            }
+        }
+    }
+    let types: Vec<typify::Type<'_>> = space.iter_types().collect();
+    // each pass finds the inline schemas one level deeper
+    loop {
+        let known = found.len();
+        for t in &types {
+            let TypeDetails::Struct(s) = t.details() else { continue };
+            let Some(schema) = found.get(&t.name()).copied() else { continue };
+            let wire_of = wire_names(Some(schema));
+            for p in s.properties_info() {
+                let wire = wire_of.get(p.name).map_or(p.name, String::as_str);
+                if let Some(property) = schema.pointer(&format!("/properties/{}", spec::escape(wire))) {
+                    inline_schema(space, &p.type_id, property, &mut found);
+                }
+            }
+        }
+        if found.len() == known {
+            return found;
+        }
+    }
+}
+
+/// Records `schema` as the schema of the type `id` names, looking through options, lists and
+/// maps; a `$ref` is a component, already known.
+fn inline_schema<'d>(
+    space: &TypeSpace,
+    id: &typify::TypeId,
+    schema: &'d Value,
+    found: &mut BTreeMap<String, &'d Value>,
+) {
+    if schema.get("$ref").is_some() {
+        return;
+    }
+    let Ok(t) = space.get_type(id) else { return };
+    match t.details() {
+        TypeDetails::Struct(_) | TypeDetails::Enum(_) | TypeDetails::Newtype(_) => {
+            found.entry(t.name()).or_insert(schema);
+        }
+        TypeDetails::Option(inner) | TypeDetails::Box(inner) => inline_schema(space, &inner, schema, found),
+        TypeDetails::Vec(inner) | TypeDetails::Set(inner) => {
+            if let Some(items) = schema.get("items") {
+                inline_schema(space, &inner, items, found);
+            }
+        }
+        TypeDetails::Map(_, value) => {
+            if let Some(values) = schema.get("additionalProperties") {
+                inline_schema(space, &value, values, found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// JSON name of each Rust field of an object schema (typify's `snake_case` rule).
 fn wire_names(schema: Option<&Value>) -> BTreeMap<String, String> {
     schema
         .and_then(|s| s.get("properties"))
@@ -340,6 +499,7 @@ fn kind(space: &TypeSpace, id: &typify::TypeId, enums: &BTreeMap<&str, &OpenEnum
     match t.details() {
         TypeDetails::Option(inner) => Kind::Optional(Box::new(kind(space, &inner, enums))),
         TypeDetails::Vec(inner) => Kind::List(Box::new(kind(space, &inner, enums))),
+        TypeDetails::Map(_, value) => Kind::Map(Box::new(kind(space, &value, enums))),
         TypeDetails::Box(inner) => kind(space, &inner, enums),
         TypeDetails::String => Kind::Text,
         // an open enum is a replacement type: `types::X` here, `crate::generated::types::X` in
@@ -477,7 +637,10 @@ impl<'a> Operations<'a> {
             });
         }
         let body = match op.pointer("/requestBody/content/application~1json/schema") {
-            Some(schema) => Some(Body { ty: self.add(schema, format!("{id}-body").to_pascal_case(), &id)? }),
+            Some(schema) => Some(Body {
+                ty: self.add(schema, format!("{id}-body").to_pascal_case(), &id)?,
+                description: op.pointer("/requestBody/description").and_then(Value::as_str).map(str::to_owned),
+            }),
             None => None,
         };
         let success_response = op
@@ -494,28 +657,72 @@ impl<'a> Operations<'a> {
                 Some(schema) => (self.add(schema, format!("{id}-response").to_pascal_case(), &id)?, false),
                 None => (unit(), false),
             },
-            (None, true) => (RustType { tokens: "::progenitor_client::ByteStream".into(), kind: Kind::Other }, true),
+            (None, true) => (RustType { tokens: "::progenitor_client::ByteStream".into(), kind: Kind::Bytes }, true),
             (None, false) => (unit(), false),
         };
+        let summary = op.get("summary").and_then(Value::as_str).unwrap_or("").to_owned();
+        let description = op.get("description").and_then(Value::as_str).map(str::to_owned);
+        let doc = method_doc(method, path, &summary, description.as_deref(), &params, body.as_ref());
         Ok(Operation {
             name: id.to_snake_case(),
             tag: op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("").to_owned(),
             method: method.to_uppercase(),
             path: path.to_owned(),
-            summary: op.get("summary").and_then(Value::as_str).unwrap_or("").to_owned(),
-            description: op.get("description").and_then(Value::as_str).map(str::to_owned),
+            summary,
+            description,
             id,
             ext,
             params,
             body,
             success,
             streams,
+            doc,
         })
     }
 }
 
+/// progenitor's doc comment of a positional method (its `make_doc_comment`): an empty summary
+/// or description is left out, the summary loses its final `.` or `,`, and the arguments are
+/// listed, in the method's order, when any of them is described.
+fn method_doc(
+    method: &str,
+    path: &str,
+    summary: &str,
+    description: Option<&str>,
+    params: &[Param],
+    body: Option<&Body>,
+) -> String {
+    let mut doc = String::new();
+    if !summary.is_empty() {
+        doc.push_str(summary.trim_end_matches(['.', ',']));
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = description.filter(|d| !d.is_empty()) {
+        doc.push_str(description);
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("Sends a `{}` request to `{path}`\n\n", method.to_ascii_uppercase()));
+    let args: Vec<(&str, Option<&str>)> = params
+        .iter()
+        .map(|p| (p.rust.as_str(), p.description.as_deref()))
+        .chain(body.map(|b| ("body", b.description.as_deref())))
+        .collect();
+    if args.iter().any(|(_, d)| d.is_some()) {
+        doc.push_str("Arguments:\n");
+        for (name, description) in args {
+            doc.push_str(&format!("- `{name}`"));
+            if let Some(description) = description {
+                doc.push_str(": ");
+                doc.push_str(description);
+            }
+            doc.push('\n');
+        }
+    }
+    doc
+}
+
 fn unit() -> RustType {
-    RustType { tokens: "()".into(), kind: Kind::Other }
+    RustType { tokens: "()".into(), kind: Kind::Unit }
 }
 
 /// An OpenAPI 3.0 schema as a JSON Schema typify reads (`nullable` becomes a `null` branch).

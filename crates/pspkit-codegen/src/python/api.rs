@@ -3,14 +3,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
-use quote::ToTokens;
-use serde_json::Value;
 
-use crate::generate::Generated;
-use crate::spec::Spec;
-use crate::syntax::{generic_arg, generic_args, last_ident};
+use crate::extensions::ParamPlace;
+use crate::model::{self, Kind, Place, Shape};
 
-/// A Python-side type, from a generated Rust type.
+/// A Python-side type, from the kind of a generated Rust type.
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Ty {
     Str,
@@ -124,7 +121,7 @@ pub(super) struct PyEnum {
 
 /// One argument of a typed client method.
 pub(super) struct Arg {
-    pub(super) rust: syn::Ident,
+    pub(super) rust: String,
     pub(super) py_ty: Ty,
 }
 
@@ -142,7 +139,7 @@ pub(super) struct Operation {
     pub(super) tag: String,
 }
 
-/// The generated types and typed-client methods, read back from the generated Rust.
+/// The generated types and typed-client methods, from the model they are generated from.
 pub(super) struct Api {
     pub(super) models: Vec<Model>,
     pub(super) enums: Vec<PyEnum>,
@@ -169,202 +166,97 @@ pub(super) fn py_ident(name: &str) -> String {
     s
 }
 
-pub(super) fn docs(attrs: &[syn::Attribute]) -> String {
-    let mut lines = Vec::new();
-    for a in attrs {
-        if a.path().is_ident("doc")
-            && let syn::Meta::NameValue(nv) = &a.meta
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
-        {
-            lines.push(s.value());
-        }
-    }
-    lines.join("\n").trim().to_owned()
-}
-
-pub(super) fn serde_attr(attrs: &[syn::Attribute]) -> String {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .map(|a| a.meta.to_token_stream().to_string())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-pub(super) fn types_items(file: &syn::File) -> &[syn::Item] {
-    file.items
-        .iter()
-        .find_map(|i| match i {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items.as_slice()),
-            _ => None,
-        })
-        .unwrap_or(&[])
-}
-
 impl Api {
-    pub(super) fn read(spec: &Spec, generated: &Generated) -> Self {
-        // the model's types: not the request builders the Rust side adds to the same module
-        let items: Vec<&syn::Item> = types_items(&generated.file)
-            .iter()
-            .filter(|item| match item {
-                syn::Item::Struct(s) => generated.model.types.contains_key(&s.ident.to_string()),
-                _ => true,
-            })
-            .collect();
-        let items = items.as_slice();
-        let mut structs = BTreeSet::new();
-        let mut enum_names = BTreeSet::new();
-        for item in items {
-            match item {
-                syn::Item::Struct(s) => {
-                    structs.insert(s.ident.to_string());
-                }
-                syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "open_enum") => {
-                    if let Some(e) = open_enum(m) {
-                        enum_names.insert(e.name);
-                    }
-                }
-                _ => {}
-            }
-        }
+    /// The Python view of a provider's model: its structs, open enums and newtypes, and one
+    /// operation per positional method.
+    pub(super) fn read(model: &model::Model) -> Self {
         let mut api = Api { models: Vec::new(), enums: Vec::new(), aliases: BTreeMap::new(), operations: Vec::new() };
-        // newtypes and aliases first: model fields resolve through them
-        for item in items {
-            match item {
-                syn::Item::Struct(s) => {
-                    if let syn::Fields::Unnamed(f) = &s.fields
-                        && let Some(inner) = f.unnamed.first()
-                    {
-                        let ty = to_ty(&inner.ty, &structs, &enum_names, &BTreeMap::new());
-                        api.aliases.insert(s.ident.to_string(), ty);
-                    }
-                }
-                syn::Item::Type(t) => {
-                    let ty = to_ty(&t.ty, &structs, &enum_names, &BTreeMap::new());
-                    api.aliases.insert(t.ident.to_string(), ty);
-                }
-                _ => {}
+        // newtypes first: model fields resolve through them
+        for t in model.types.values() {
+            if let Shape::Newtype(inner) = &t.shape {
+                api.aliases.insert(t.name.clone(), to_ty(&inner.kind, model, None));
             }
         }
-        for item in items {
-            match item {
-                syn::Item::Struct(s) => {
-                    let syn::Fields::Named(named) = &s.fields else { continue };
-                    let mut fields = Vec::new();
+        for t in model.types.values() {
+            match &t.shape {
+                Shape::Struct(fields) => {
                     let mut taken = BTreeSet::new();
-                    for f in &named.named {
-                        let rust = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-                        let rust = rust.trim_start_matches("r#").to_owned();
-                        let serde = serde_attr(&f.attrs);
-                        let wire = serde
-                            .split("rename = \"")
-                            .nth(1)
-                            .and_then(|r| r.split('"').next())
-                            .map_or_else(|| rust.clone(), str::to_owned);
-                        let mut py = py_ident(&wire);
-                        while !taken.insert(py.clone()) {
-                            py.push('_');
-                        }
-                        let ty = to_ty(&f.ty, &structs, &enum_names, &api.aliases);
-                        let optional = matches!(ty, Ty::Opt(_));
-                        let required = !optional && !serde.contains("default");
-                        // an `Option` serialised even when `None` is a required, nullable field
-                        let send_null =
-                            optional && !serde.contains("default") && !serde.contains("skip_serializing_if");
-                        fields.push(Field { py, wire, ty, required, send_null, doc: docs(&f.attrs) });
-                    }
-                    api.models.push(Model { name: s.ident.to_string(), doc: docs(&s.attrs), fields });
+                    let fields = fields
+                        .iter()
+                        .map(|f| {
+                            let mut py = py_ident(&f.wire);
+                            while !taken.insert(py.clone()) {
+                                py.push('_');
+                            }
+                            Field {
+                                py,
+                                wire: f.wire.clone(),
+                                ty: to_ty(&f.ty.kind, model, Some(&api.aliases)),
+                                required: f.must_be_given(),
+                                send_null: f.sends_null(),
+                                doc: f.description.as_deref().unwrap_or("").trim().to_owned(),
+                            }
+                        })
+                        .collect();
+                    api.models.push(Model { name: t.name.clone(), doc: t.doc.trim().to_owned(), fields });
                 }
-                syn::Item::Macro(m) => {
-                    if let Some(e) = open_enum(m) {
-                        api.enums.push(e);
-                    }
+                Shape::OpenEnum(values) => {
+                    api.enums.push(PyEnum { name: t.name.clone(), doc: t.doc.clone(), values: values.clone() });
                 }
-                _ => {}
+                Shape::Newtype(_) | Shape::Other => {}
             }
         }
-        let mut tags: BTreeMap<String, (String, BTreeSet<String>, Option<String>)> = BTreeMap::new();
-        for op in spec.operations() {
-            let Some(id) = op.id() else { continue };
-            let tag = op.value.pointer("/tags/0").and_then(Value::as_str).unwrap_or("operations").to_owned();
-            let paging = op.value.get("x-pagination");
-            let in_body = paging.and_then(|p| p.get("in")).and_then(Value::as_str) == Some("body");
-            let fields = if in_body {
-                ["page", "page-size", "cursor", "offset", "limit"]
-                    .iter()
-                    .filter_map(|k| paging?.get(*k)?.as_str().map(str::to_owned))
-                    .collect()
-            } else {
-                BTreeSet::new()
-            };
-            let idempotency =
-                op.value.pointer("/x-idempotency/header").and_then(Value::as_str).map(|h| h.to_snake_case());
-            tags.insert(id.to_snake_case(), (tag, fields, idempotency));
-        }
-        // arguments, payloads and docs of progenitor's positional methods; the pages from the model
-        let mut methods = Vec::new();
-        for item in &generated.file.items {
-            let syn::Item::Impl(imp) = item else { continue };
-            if imp.trait_.is_some() || last_ident(&imp.self_ty).as_deref() != Some("Client") {
-                continue;
-            }
-            for it in &imp.items {
-                let syn::ImplItem::Fn(f) = it else { continue };
-                if f.sig.asyncness.is_none() || !matches!(f.vis, syn::Visibility::Public(_)) {
-                    continue;
-                }
-                let name = f.sig.ident.to_string();
-                let args: Vec<Arg> = f
-                    .sig
-                    .inputs
-                    .iter()
-                    .filter_map(|a| match a {
-                        syn::FnArg::Typed(t) => match &*t.pat {
-                            syn::Pat::Ident(i) => Some(Arg {
-                                rust: i.ident.clone(),
-                                py_ty: to_ty(&t.ty, &structs, &enum_names, &api.aliases),
-                            }),
-                            _ => None,
-                        },
-                        syn::FnArg::Receiver(_) => None,
-                    })
-                    .collect();
-                let Some((payload, _)) = crate::syntax::response_types(&f.sig.output) else { continue };
-                let payload = match &payload {
-                    syn::Type::Tuple(t) if t.elems.is_empty() => Ty::Unit,
-                    p if last_ident(p).as_deref() == Some("ByteStream") => Ty::Bytes,
-                    p => to_ty(p, &structs, &enum_names, &api.aliases),
-                };
-                methods.push((name, docs(&f.attrs), args, payload));
-            }
-        }
-        let model = &generated.model;
-        let mut pages: BTreeMap<String, (Vec<Arg>, Ty)> = BTreeMap::new();
-        for op in model.operations.iter().filter(|o| o.pagination().is_some()) {
-            let Some((_, _, args, _)) = methods.iter().find(|m| m.0 == op.name) else { continue };
-            let Some(item) = crate::builders::page_item(model, op).and_then(|t| syn::parse_str::<syn::Type>(&t).ok())
-            else {
-                continue;
-            };
-            let paging: Vec<String> = match op.pagination() {
-                Some(p) if p.place == crate::extensions::ParamPlace::Query => {
-                    let (position, size) = p.position_and_size();
-                    position.into_iter().chain(size).map(crate::model::rust_field_name).collect()
-                }
-                _ => Vec::new(),
-            };
-            let fixed = args
+        for op in &model.operations {
+            let ty = |kind: &Kind| to_ty(kind, model, Some(&api.aliases));
+            let mut args: Vec<Arg> = op
+                .params
                 .iter()
-                .filter(|a| !paging.contains(&a.rust.to_string()))
-                .map(|a| Arg { rust: a.rust.clone(), py_ty: a.py_ty.clone() })
+                .map(|p| {
+                    let py_ty = match (&p.ty.kind, p.place) {
+                        // progenitor takes a nullable query parameter as an optional one
+                        (Kind::Optional(_), Place::Query) => ty(&p.ty.kind),
+                        (kind, _) if p.required => ty(kind),
+                        (kind, _) => Ty::Opt(Box::new(ty(kind))),
+                    };
+                    Arg { rust: p.rust.clone(), py_ty }
+                })
                 .collect();
-            pages.insert(op.name.clone(), (fixed, to_ty(&item, &structs, &enum_names, &api.aliases)));
-        }
-        for (rust, doc, args, payload) in methods {
-            let (tag, paging_fields, idempotency) =
-                tags.remove(&rust).unwrap_or_else(|| ("operations".into(), BTreeSet::new(), None));
-            let pages = pages.remove(&rust);
-            api.operations.push(Operation { rust, doc, args, payload, pages, paging_fields, idempotency, tag });
+            if let Some(body) = &op.body {
+                args.push(Arg { rust: "body".into(), py_ty: ty(&body.ty.kind) });
+            }
+            let pages = model.page_item(op).map(|item| {
+                // the walk sets the position and the size itself: they are not arguments
+                let paging: Vec<String> = match op.pagination() {
+                    Some(p) if p.place == ParamPlace::Query => {
+                        let (position, size) = p.position_and_size();
+                        position.into_iter().chain(size).map(model::rust_field_name).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let fixed = args
+                    .iter()
+                    .filter(|a| !paging.contains(&a.rust))
+                    .map(|a| Arg { rust: a.rust.clone(), py_ty: a.py_ty.clone() })
+                    .collect();
+                (fixed, ty(item))
+            });
+            let paging_fields = match op.pagination() {
+                Some(p) if p.place == ParamPlace::Body => ["page", "page-size", "cursor", "offset", "limit"]
+                    .iter()
+                    .filter_map(|k| p.key(k).map(str::to_owned))
+                    .collect(),
+                _ => BTreeSet::new(),
+            };
+            api.operations.push(Operation {
+                rust: op.name.clone(),
+                doc: op.doc.trim().to_owned(),
+                args,
+                payload: ty(&op.success.kind),
+                pages,
+                paging_fields,
+                idempotency: op.idempotency_header().map(ToSnakeCase::to_snake_case),
+                tag: if op.tag.is_empty() { "operations".into() } else { op.tag.clone() },
+            });
         }
         api
     }
@@ -374,62 +266,31 @@ impl Api {
     }
 }
 
-pub(super) fn open_enum(m: &syn::ItemMacro) -> Option<PyEnum> {
-    if m.mac.path.segments.last().is_none_or(|s| s.ident != "open_enum") {
-        return None;
-    }
-    let text = m.mac.tokens.to_string();
-    let rest = text.split("pub enum ").nth(1)?;
-    let name = rest.split_whitespace().next()?.to_owned();
-    let values: Vec<String> =
-        rest.split('"').skip(1).step_by(2).filter(|v| !v.starts_with('`')).map(str::to_owned).collect();
-    let doc = text
-        .split("pub enum ")
-        .next()
-        .and_then(|head| head.split("doc = \"").nth(1))
-        .and_then(|d| d.rsplit_once('"').map(|(d, _)| d.replace("\\\"", "\"").replace("\\n", "\n")))
-        .unwrap_or_default();
-    Some(PyEnum { name, doc, values })
-}
-
-pub(super) fn to_ty(
-    ty: &syn::Type,
-    structs: &BTreeSet<String>,
-    enums: &BTreeSet<String>,
-    aliases: &BTreeMap<String, Ty>,
-) -> Ty {
-    let recurse = |t: &syn::Type| to_ty(t, structs, enums, aliases);
-    match ty {
-        syn::Type::Reference(r) => return recurse(&r.elem),
-        syn::Type::Tuple(t) if t.elems.is_empty() => return Ty::Unit,
-        _ => {}
-    }
-    let Some(last) = last_ident(ty) else { return Ty::Any };
-    match last.as_str() {
-        "Option" => generic_arg(ty).map_or(Ty::Any, |t| Ty::Opt(Box::new(recurse(&t)))),
-        "Vec" => generic_arg(ty).map_or(Ty::Any, |t| Ty::List(Box::new(recurse(&t)))),
-        "Box" => generic_arg(ty).map_or(Ty::Any, |t| recurse(&t)),
-        "HashMap" | "BTreeMap" | "Map" => {
-            generic_args(ty).get(1).map_or(Ty::Dict(Box::new(Ty::Any)), |t| Ty::Dict(Box::new(recurse(t))))
-        }
-        "String" | "str" | "Id" => Ty::Str,
-        "bool" => Ty::Bool,
-        "DecimalString" | "DecimalNumber" => Ty::Decimal,
-        "Timestamp" => Ty::DateTime,
-        "Date" | "NaiveDate" => Ty::Date,
-        "Value" => Ty::Any,
-        n if n.starts_with('i') || n.starts_with('u') || n.starts_with("NonZero") => {
-            if n.chars().skip(1).all(|c| c.is_ascii_digit()) || n == "usize" || n == "isize" || n.starts_with("NonZero")
-            {
-                Ty::Int
-            } else {
-                Ty::Any
-            }
-        }
-        n if enums.contains(n) => Ty::Enum(n.to_owned()),
-        n if aliases.contains_key(n) => aliases[n].clone(),
-        n if structs.contains(n) => Ty::Model(n.to_owned()),
-        _ => Ty::Any,
+/// The Python type of a value of this kind. A named newtype is its alias when `aliases` are
+/// given, else (for a newtype wrapping another) a model, as the Rust type names it.
+fn to_ty(kind: &Kind, model: &model::Model, aliases: Option<&BTreeMap<String, Ty>>) -> Ty {
+    let recurse = |k: &Kind| to_ty(k, model, aliases);
+    match kind {
+        Kind::Money => Ty::Decimal,
+        Kind::Id | Kind::Text => Ty::Str,
+        Kind::Timestamp => Ty::DateTime,
+        Kind::Date => Ty::Date,
+        Kind::OpenEnum(name) => Ty::Enum(name.clone()),
+        Kind::Named(name) => match aliases.and_then(|a| a.get(name)) {
+            Some(alias) => alias.clone(),
+            None => match model.types.get(name).map(|t| &t.shape) {
+                Some(Shape::Struct(_) | Shape::Newtype(_)) => Ty::Model(name.clone()),
+                _ => Ty::Any,
+            },
+        },
+        Kind::Integer { .. } => Ty::Int,
+        Kind::Bool => Ty::Bool,
+        Kind::List(item) => Ty::List(Box::new(recurse(item))),
+        Kind::Optional(inner) => Ty::Opt(Box::new(recurse(inner))),
+        Kind::Map(value) => Ty::Dict(Box::new(recurse(value))),
+        Kind::Bytes => Ty::Bytes,
+        Kind::Unit => Ty::Unit,
+        Kind::Other => Ty::Any,
     }
 }
 

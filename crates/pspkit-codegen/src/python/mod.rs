@@ -44,7 +44,7 @@ pub struct Python {
 pub fn generate(spec: &Spec, generated: &Generated) -> Python {
     let provider = &generated.model.provider.name;
     let client = &generated.model.provider.client_name;
-    let api = Api::read(spec, generated);
+    let api = Api::read(&generated.model);
     let dispatch = dispatch(&generated.model);
     let keys = &generated.model.provider.credentials;
     let module = render(spec, provider, client, keys, &api, false);

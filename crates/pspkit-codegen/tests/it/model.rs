@@ -1,10 +1,12 @@
-//! The generator's model, built from the five real specs: each kind of field and parameter is
-//! recognised, wire and Rust names are paired, the extensions arrive typed, and every operation
-//! agrees with the positional method progenitor generates from the same spec.
+//! The generator's model, built from the five real specs and from the fixture spec with one edit
+//! each: each kind of field and parameter is recognised, wire and Rust names are paired, the
+//! extensions arrive typed, types and operations carry the docs of the generated Rust, and every
+//! operation agrees with the positional method progenitor generates from the same spec.
 
 use pspkit_codegen::model::{Kind, Model, Place, Shape};
 use pspkit_codegen::{Spec, generate};
 use quote::ToTokens;
+use serde_json::json;
 
 fn model_of(provider: &str) -> (Model, pspkit_codegen::Generated) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../specs/{provider}.yaml"));
@@ -151,4 +153,170 @@ fn every_operation_agrees_with_progenitor() {
             }
         }
     }
+}
+
+/// The model of the fixture spec after `edit`.
+fn fixture_model(edit: impl FnOnce(&mut serde_json::Value)) -> Model {
+    let mut doc = crate::base();
+    edit(&mut doc);
+    generate(&crate::spec_of(&doc)).expect("the fixture generates").model
+}
+
+#[test]
+fn types_carry_the_doc_of_the_generated_type() {
+    let model = fixture_model(|doc| {
+        doc["components"]["schemas"]["PaymentPage"]["description"] = json!("One page of payments.");
+        doc["paths"]["/payments"]["post"]["requestBody"]["content"]["application/json"]["schema"]["description"] =
+            json!("What a payment is created from.");
+    });
+    assert_eq!(model.types["PaymentPage"].doc, "One page of payments.");
+    // an inline body is documented from its own schema
+    assert_eq!(model.types["CreatePaymentBody"].doc, "What a payment is created from.");
+    // without a description, the stand-ins the generated Rust carries
+    assert_eq!(model.types["Payment"].doc, "`Payment`");
+    assert_eq!(model.types["PaymentStatus"].doc, "Where the payment is.");
+    assert_eq!(model.types["ListPaymentsStatus"].doc, "`ListPaymentsStatus`: one of the values below, or `Unknown`.");
+}
+
+#[test]
+fn inline_structs_pair_wire_and_rust_names() {
+    let model = fixture_model(|doc| {
+        let body = &mut doc["paths"]["/payments"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        body["properties"]["merchantRef"] = json!({"type": "string", "description": "The shop's order."});
+        doc["components"]["schemas"]["Payment"]["properties"]["payer"] = json!({
+            "type": "object", "description": "Who paid.", "x-source": "inferred",
+            "properties": {"fullName": {"type": "string", "description": "As on the card.", "x-source": "inferred"}}
+        });
+    });
+    assert_eq!(field(&model, "CreatePaymentBody", "merchantRef").rust, "merchant_ref");
+    assert_eq!(field(&model, "PaymentPayer", "fullName").rust, "full_name");
+    assert_eq!(model.types["PaymentPayer"].doc, "Who paid.");
+}
+
+#[test]
+fn newtypes_name_the_type_they_wrap() {
+    let model = fixture_model(|doc| {
+        doc["components"]["schemas"]["Metadata"] = json!({"type": "object", "description": "Anything the shop keeps."});
+        let body = &mut doc["paths"]["/payments"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        body["properties"]["metadata"] = json!({"$ref": "#/components/schemas/Metadata"});
+    });
+    // request schemas keep their bounds: typify checks them in a newtype
+    let Shape::Newtype(reference) = &model.types["CreatePaymentBodyReference"].shape else {
+        panic!("a bounded string is a newtype")
+    };
+    assert_eq!((reference.tokens.as_str(), &reference.kind), ("::std::string::String", &Kind::Text));
+    let Shape::Newtype(metadata) = &model.types["Metadata"].shape else { panic!("a free-form object is a newtype") };
+    assert_eq!(metadata.kind, Kind::Map(Box::new(Kind::Other)));
+    assert_eq!(model.types["Metadata"].doc, "Anything the shop keeps.");
+}
+
+#[test]
+fn maps_have_the_kind_of_their_values() {
+    let model = fixture_model(|doc| {
+        doc["components"]["schemas"]["Payment"]["properties"]["labels"] = json!({
+            "type": "object", "additionalProperties": {"type": "string"},
+            "description": "Labels.", "x-source": "inferred"
+        });
+    });
+    assert_eq!(field(&model, "Payment", "labels").ty.kind, Kind::Map(Box::new(Kind::Text)));
+}
+
+#[test]
+fn byte_streams_and_empty_answers_have_kinds_of_their_own() {
+    let model = fixture_model(|doc| {
+        doc["paths"]["/payments/{id}/receipt"] = json!({"get": {
+            "operationId": "getReceipt", "summary": "The receipt.", "tags": ["Payments"],
+            "x-source": "doc", "x-retry": "safe",
+            "parameters": [{"name": "id", "in": "path", "required": true, "description": "Payment id.", "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The file.", "content": {"application/octet-stream": {
+                "schema": {"type": "string", "format": "binary"}}}}}
+        }});
+        doc["paths"]["/payments/{id}/cancel"] = json!({"post": {
+            "operationId": "cancelPayment", "summary": "Cancel it.", "tags": ["Payments"],
+            "x-source": "doc", "x-retry": "unsafe",
+            "parameters": [{"name": "id", "in": "path", "required": true, "description": "Payment id.", "schema": {"type": "string"}}],
+            "responses": {"204": {"description": "Cancelled."}}
+        }});
+    });
+    let receipt = model.operation("get_receipt").expect("get_receipt");
+    assert_eq!((&receipt.success.kind, receipt.streams), (&Kind::Bytes, true));
+    assert_eq!(model.operation("cancel_payment").expect("cancel_payment").success.kind, Kind::Unit);
+    assert_eq!(model.operation("create_payment").expect("create_payment").success.kind, Kind::Named("Payment".into()));
+}
+
+#[test]
+fn field_flags_say_what_must_be_given_and_what_is_sent_as_null() {
+    let model = fixture_model(|doc| {
+        let payment = &mut doc["components"]["schemas"]["Payment"];
+        payment["properties"]["settled_at"] =
+            json!({"type": "string", "nullable": true, "description": "Null until settled.", "x-source": "doc"});
+        payment["required"].as_array_mut().expect("required").push(json!("settled_at"));
+    });
+    let flags = |wire: &str| {
+        let f = field(&model, "Payment", wire);
+        (f.must_be_given(), f.sends_null())
+    };
+    assert_eq!(flags("id"), (true, false), "required");
+    assert_eq!(flags("settled_at"), (false, true), "required and nullable: always on the wire");
+    assert_eq!(flags("created_at"), (false, false), "optional: left out when absent");
+    assert_eq!(flags("failure"), (false, false), "optional and nullable: left out when absent");
+}
+
+#[test]
+fn operation_doc_is_the_methods_doc() {
+    let model = fixture_model(|doc| {
+        doc["paths"]["/payments"]["post"]["requestBody"]["description"] = json!("The payment.");
+        doc["paths"]["/payments"]["post"]["description"] = json!("Charges the payer.");
+    });
+    let create = model.operation("create_payment").expect("create_payment");
+    assert_eq!(create.body.as_ref().and_then(|b| b.description.as_deref()), Some("The payment."));
+    assert_eq!(
+        create.doc,
+        "Create a payment\n\nCharges the payer.\n\nSends a `POST` request to `/payments`\n\n\
+         Arguments:\n- `idempotency_key`: Deduplication key.\n- `body`: The payment.\n"
+    );
+}
+
+/// The doc of every operation is the doc comment of progenitor's method.
+#[test]
+fn every_operation_doc_agrees_with_progenitor() {
+    for provider in ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"] {
+        let (model, generated) = model_of(provider);
+        let docs: Vec<(String, String)> = generated
+            .file
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                syn::Item::Impl(imp) if imp.trait_.is_none() => Some(imp),
+                _ => None,
+            })
+            .flat_map(|imp| imp.items.iter())
+            .filter_map(|i| match i {
+                syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f),
+                _ => None,
+            })
+            .filter_map(|f| {
+                let doc = f.attrs.iter().find_map(|a| match &a.meta {
+                    syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
+                        _ => None,
+                    },
+                    _ => None,
+                })?;
+                Some((f.sig.ident.to_string(), doc))
+            })
+            .collect();
+        for op in &model.operations {
+            let (_, doc) = docs.iter().find(|(name, _)| *name == op.name).unwrap_or_else(|| panic!("{}", op.name));
+            assert_eq!(&op.doc, doc, "{provider} {}", op.name);
+        }
+    }
+}
+
+#[test]
+fn page_item_is_the_kind_of_one_item() {
+    let model = fixture_model(|_| {});
+    let list = model.operation("list_payments").expect("list_payments");
+    assert_eq!(model.page_item(list), Some(&Kind::Named("Payment".into())));
+    assert_eq!(model.page_item(model.operation("create_payment").expect("create_payment")), None);
 }
