@@ -23,7 +23,7 @@ test: lint spec-check
 # package), and a new project outside the workspace that depends on pspkit-onepay by path
 # (no debug info, like the workspace's dependencies, so they are reused rather than rebuilt)
 package:
-    CARGO_PROFILE_DEV_DEBUG=false cargo package -q --locked --allow-dirty -p pspkit -p pspkit-codegen -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay
+    CARGO_PROFILE_DEV_DEBUG=false cargo package -q --locked --allow-dirty -p pspkit -p pspkit-extensions -p pspkit-codegen -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay
     scripts/outside-project.sh
 
 # Build the Python package (debug) and install it into .venv, editable

@@ -21,7 +21,6 @@
 pub mod builders;
 pub mod conventions;
 pub mod credentials;
-pub mod extensions;
 pub mod generate;
 pub mod lint;
 pub mod model;
@@ -34,6 +33,8 @@ pub mod stats;
 pub mod summary;
 pub mod syntax;
 
+/// The typed `x-*` extensions (their own crate: the sandbox reads the same types).
+pub use pspkit_extensions as extensions;
 pub use generate::{GENERATED_MODULE, Generated, build, generate};
 pub use problem::{Error, Problem};
 pub use spec::Spec;

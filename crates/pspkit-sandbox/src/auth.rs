@@ -12,7 +12,7 @@ use crate::spec::Provider;
 /// the sandbox).
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    /// OnlyOnePays API key (`X-API-Key`).
+    /// OnlyOnePays API key (in the header its spec's security scheme names).
     pub onlyonepays_api_key: String,
     /// FireKassa bearer token.
     pub firekassa_token: String,
@@ -76,7 +76,8 @@ pub fn check(
     let bearer = || header("authorization").and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
     match provider {
         Provider::OnlyOnePays => {
-            if header("x-api-key") != Some(creds.onlyonepays_api_key.as_str()) {
+            let key = provider.api_key_header().and_then(|name| header(&name).map(str::to_owned));
+            if key.as_deref() != Some(creds.onlyonepays_api_key.as_str()) {
                 return refuse(401, json!({"message": "Invalid or missing API key", "code": 401}));
             }
         }

@@ -139,7 +139,8 @@ impl Sandbox {
         let c = self.credentials();
         let mut out = format!("pspkit sandbox on {}\n", self.url());
         let line = |p: &str, creds: String| format!("  {p:<12} {}  {creds}\n", self.base_url(p));
-        out += &line("onlyonepays", format!("X-API-Key: {}", c.onlyonepays_api_key));
+        let header = Provider::OnlyOnePays.api_key_header().unwrap_or_default();
+        out += &line("onlyonepays", format!("api key ({header}): {}", c.onlyonepays_api_key));
         out += &line(
             "firekassa",
             format!("token: {}  sign token: {}", c.firekassa_token, c.firekassa_sign_token.as_deref().unwrap_or("-")),
@@ -165,13 +166,17 @@ impl Sandbox {
 /// Starts a sandbox on 127.0.0.1.
 pub async fn start(config: Config) -> std::io::Result<Sandbox> {
     pspkit::install_crypto_provider();
-    let ops: BTreeMap<Provider, Vec<Op>> = Provider::ALL.iter().map(|p| (*p, spec::operations(*p))).collect();
+    let ops: BTreeMap<Provider, Vec<Op>> = Provider::ALL
+        .iter()
+        .map(|p| spec::operations(*p).map(|list| (*p, list)))
+        .collect::<Result<_, String>>()
+        .map_err(std::io::Error::other)?;
     // every operation's validators, compiled once: a spec they cannot be built from is a
     // start-up error, not a request that slips through
     let mut rules = HashMap::new();
     for (provider, list) in &ops {
         for op in list {
-            let r = Rules::for_operation(provider.spec(), &op.path, &op.method.to_lowercase())
+            let r = Rules::for_operation(provider.spec(), op)
                 .map_err(|e| std::io::Error::other(format!("{} {} {}: {e}", provider.name(), op.method, op.path)))?;
             rules.insert((*provider, op.id.clone()), Arc::new(r));
         }

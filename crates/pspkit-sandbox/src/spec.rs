@@ -1,5 +1,6 @@
 //! The specs, embedded: every operation the sandbox answers, with the example it falls back to.
 
+use pspkit_extensions::{OperationExtensions, Pagination};
 use serde_json::Value;
 
 /// The five providers, each served under its own path prefix.
@@ -48,6 +49,23 @@ impl Provider {
         }
     }
 
+    /// The header of the spec's API-key security scheme, lower case (the first `apiKey` scheme in
+    /// a header, as the generated clients read it): the sandbox checks the header the spec names,
+    /// so correcting an inferred name is one edit.
+    pub fn api_key_header(self) -> Option<String> {
+        self.spec()
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find(|(_, s)| {
+                s.get("type").and_then(Value::as_str) == Some("apiKey")
+                    && s.get("in").and_then(Value::as_str) == Some("header")
+            })
+            .and_then(|(_, s)| s.get("name").and_then(Value::as_str))
+            .map(str::to_ascii_lowercase)
+    }
+
     /// The spec document, parsed once.
     pub fn spec(self) -> &'static Value {
         static PARSED: [std::sync::OnceLock<Value>; 5] = [const { std::sync::OnceLock::new() }; 5];
@@ -74,9 +92,11 @@ pub struct Op {
     /// The success response's example (`None`: no body).
     pub example: Option<Value>,
     /// `x-pagination`, on lists.
-    pub pagination: Option<Value>,
+    pub pagination: Option<Pagination>,
     /// `x-idempotency.header`.
     pub idempotency_header: Option<String>,
+    /// `x-require-one-of`: groups of body fields of which one must be given.
+    pub require_one_of: Vec<Vec<String>>,
     /// The content type of the success response.
     pub content_type: Option<String>,
     /// The request body's example, if the spec has one.
@@ -85,8 +105,9 @@ pub struct Op {
     pub request_content_type: Option<String>,
 }
 
-/// Every operation of a provider's spec.
-pub fn operations(provider: Provider) -> Vec<Op> {
+/// Every operation of a provider's spec, its extensions read through the same typed values the
+/// generator uses (an extension they refuse is a start-up error naming the operation).
+pub fn operations(provider: Provider) -> Result<Vec<Op>, String> {
     let doc = provider.spec();
     let mut out = Vec::new();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
@@ -101,15 +122,18 @@ pub fn operations(provider: Provider) -> Vec<Op> {
                 .map(|(s, r)| (s.parse().unwrap_or(200), resolve(doc, r)))
                 .unwrap_or((200, &Value::Null));
             let media = response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next());
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let ext: OperationExtensions = pspkit_extensions::read(op).map_err(|e| format!("{id}: {e}"))?;
             out.push(Op {
                 provider,
-                id: op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                id,
                 method: method.to_uppercase(),
                 path: path.clone(),
                 status,
                 example: media.and_then(|(_, m)| m.get("example")).cloned(),
-                pagination: op.get("x-pagination").cloned(),
-                idempotency_header: op.pointer("/x-idempotency/header").and_then(Value::as_str).map(str::to_owned),
+                pagination: ext.pagination,
+                idempotency_header: ext.idempotency.map(|i| i.header),
+                require_one_of: ext.require_one_of,
                 content_type: media.map(|(t, _)| t.clone()),
                 request_example: op.pointer("/requestBody/content/application~1json/example").cloned(),
                 request_content_type: op
@@ -119,7 +143,7 @@ pub fn operations(provider: Provider) -> Vec<Op> {
             });
         }
     }
-    out
+    Ok(out)
 }
 
 /// Follows local `$ref`s from `node` to the value they name (the last one found, if a reference

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use pspkit_extensions::PaginationStyle;
 use serde_json::{Map, Value, json};
 
 use crate::spec::{Op, Provider};
@@ -420,7 +421,7 @@ pub fn template(resource: &Resource, ops: &[Op]) -> Option<Value> {
     let by_id = |id: &str| ops.iter().find(|o| o.id == id);
     for list in resource.lists {
         let Some(op) = by_id(list) else { continue };
-        let items = op.pagination.as_ref().and_then(|p| p.get("items")).and_then(Value::as_str).unwrap_or(".");
+        let items = op.pagination.as_ref().map_or(".", |p| p.items.as_str());
         let example = op.example.as_ref()?;
         let array = if items == "." { Some(example) } else { example.get(items) };
         if let Some(first) = array.and_then(Value::as_array).and_then(|a| a.first()) {
@@ -580,20 +581,21 @@ pub fn iso_seconds(s: &str) -> u64 {
 
 /// Answers a list operation from a resource's objects, paged the way `x-pagination` says.
 pub fn list_response(resource: &Resource, op: &Op, objects: &[Value], params: &Map<String, Value>) -> Value {
-    let p = op.pagination.clone().unwrap_or(Value::Null);
-    let key = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("");
-    let style = key("style");
+    // a list without `x-pagination` is answered as one numbered page of the bare array
+    let p = op.pagination.as_ref();
+    let key = |k: &str| p.and_then(|p| p.key(k)).unwrap_or("");
+    let style = p.map_or(PaginationStyle::PageNumber, |p| p.style);
     let paging: Vec<&str> =
         ["page", "page-size", "cursor", "offset", "limit"].iter().map(|k| key(k)).filter(|k| !k.is_empty()).collect();
     let filtered: Vec<&Value> = objects.iter().filter(|o| matches(resource, o, params, &paging)).collect();
     let total = filtered.len();
-    let first_page = p.get("first-page").and_then(Value::as_u64).unwrap_or(1);
-    let size = as_u64(params.get(key(if style == "offset" { "limit" } else { "page-size" })))
+    let first_page = p.and_then(|p| p.first_page).unwrap_or(1);
+    let size = as_u64(params.get(key(if style == PaginationStyle::Offset { "limit" } else { "page-size" })))
         .unwrap_or(20)
         .clamp(1, 1000) as usize;
     let (start, page_number) = match style {
-        "offset" => (as_u64(params.get(key("offset"))).unwrap_or(0) as usize, 0),
-        "keyset" => {
+        PaginationStyle::Offset => (as_u64(params.get(key("offset"))).unwrap_or(0) as usize, 0),
+        PaginationStyle::Keyset => {
             let cursor = params.get(key("cursor")).and_then(text);
             let start = cursor
                 .and_then(|c| {
@@ -634,16 +636,16 @@ pub fn list_response(resource: &Resource, op: &Op, objects: &[Value], params: &M
     set(map, "last_page", json!(total_pages));
     set(map, "from", if end > start { json!(start + 1) } else { Value::Null });
     set(map, "to", if end > start { json!(end) } else { Value::Null });
-    if style == "next-url" {
+    if style == PaginationStyle::NextUrl {
         let next = (end < total).then(|| json!(format!("/{}{}?page={}", op.provider.name(), op.path, page_number + 1)));
         map.insert(key("next-url").into(), next.unwrap_or(Value::Null));
         set(map, "prev_page_url", Value::Null);
     }
-    if style == "keyset" {
+    if style == PaginationStyle::Keyset {
         let next = filtered.get(end).and_then(|o| o.get(resource.id_field)).cloned().unwrap_or(Value::Null);
         map.insert(key("next-cursor").into(), next);
     }
-    if style == "page-until-short"
+    if style == PaginationStyle::PageUntilShort
         && let Some(page_info) = map.get_mut("page").and_then(Value::as_object_mut)
     {
         page_info.insert("number".into(), json!(page_number));

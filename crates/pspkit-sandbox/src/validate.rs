@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::openapi::to_json_schema;
 use crate::refusal::Problem;
-use crate::spec::resolve;
+use crate::spec::{Op, resolve};
 
 /// At most this many problems are listed for one request (the rest add nothing for a client).
 const MAX_PROBLEMS: usize = 10;
@@ -93,7 +93,9 @@ fn compile(doc: &Value, schema: &Value) -> Result<Validator, String> {
 
 impl Rules {
     /// The rules of the operation at `path` (spec path template) and `method` (lower case).
-    pub fn for_operation(doc: &Value, path: &str, method: &str) -> Result<Rules, String> {
+    pub fn for_operation(doc: &Value, operation: &Op) -> Result<Rules, String> {
+        let (path, method) = (operation.path.as_str(), operation.method.to_lowercase());
+        let method = method.as_str();
         let item = doc.get("paths").and_then(|p| p.get(path)).ok_or_else(|| format!("no path {path}"))?;
         let op = item.get(method).ok_or_else(|| format!("no {method} {path}"))?;
         // operation parameters override path-level ones of the same name and place
@@ -139,14 +141,7 @@ impl Rules {
                 let content = b.get("content").and_then(Value::as_object);
                 let json = content.and_then(|c| c.iter().find(|(t, _)| t.contains("json")));
                 Some(BodyRule {
-                    one_of: op
-                        .get("x-require-one-of")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_array)
-                        .map(|g| g.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                        .collect(),
+                    one_of: operation.require_one_of.clone(),
                     required: b.get("required").and_then(Value::as_bool).unwrap_or(false),
                     json: json.is_some() || content.is_none_or(|c| c.is_empty()),
                     validator: json

@@ -1,4 +1,5 @@
-//! The project's OpenAPI extensions (`x-*`, listed in `specs/README.md`) as typed values.
+//! The OpenAPI extensions (`x-*`) of pspkit's provider specs as typed values, read the same way
+//! by the generator (`pspkit-codegen`) and the sandbox (`pspkit-sandbox`).
 //!
 //! Each extension is read once, here, into a serde type that refuses what it does not know:
 //! an unknown `x-retry` value, an unknown key inside `x-pagination`, or an `x-*` key the project
