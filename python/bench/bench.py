@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -428,7 +429,8 @@ def build_figures(build: Path, wheel: Path) -> Dict[str, Any]:
     text = build.read_text()
     seconds = [float(x) for x in re.findall(r":\s+([0-9.]+) s", text)]
     return {"machine": text.splitlines()[0].removeprefix("machine: "), "clean_s": seconds[0],
-            "rebuild_s": seconds[1], "wheel_bytes": wheel.stat().st_size, "wheel": wheel.name}
+            "rebuild_s": seconds[1], "wheel_bytes": wheel.stat().st_size, "wheel": wheel.name,
+            "wheel_unpacked_bytes": sum(entry.file_size for entry in zipfile.ZipFile(wheel).infolist())}
 
 
 def ratio(x: float, y: float) -> str:
@@ -538,8 +540,10 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         f"| clean build of the workspace (`cargo build --workspace`, dev profile, separate target dir) "
         f"| {build['clean_s']:.1f} s |",
         f"| rebuild after editing `specs/onepay.yaml` (one operation's summary) | {build['rebuild_s']:.1f} s |",
-        f"| release wheel (`just wheel`, abi3, five providers) | {build['wheel_bytes'] / 1e6:.1f} MB "
+        f"| release wheel (`just wheel`, abi3, five providers, stripped), packed | {build['wheel_bytes'] / 1e6:.1f} MB "
         f"({build['wheel_bytes']:,} bytes) |",
+        f"| the same wheel unpacked (installed size) | {build['wheel_unpacked_bytes'] / 1e6:.1f} MB "
+        f"({build['wheel_unpacked_bytes']:,} bytes) |",
         f"| `import pspkit` (fresh interpreter, median of 7) | {imports['pspkit']:.0f} ms |",
         f"| then `import pspkit.onepay` | {imports['pspkit.onepay']:.0f} ms |",
         "",
@@ -571,7 +575,7 @@ def summary(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], imp
         f"{ps['c']['peak_rss_kb'] / ps['b']['peak_rss_kb']:.2f}x the memory of one page. The Rust client runs at "
         f"{rows['a']:.2f} / {rows['b']:.2f} / {rows['c']:.2f} of hand-written reqwest + serde on (a) / (b) / (c). "
         f"Clean build {build['clean_s']:.0f} s, rebuild after a spec edit {build['rebuild_s']:.1f} s, wheel "
-        f"{build['wheel_bytes'] / 1e6:.1f} MB, `import pspkit` {imports['pspkit']:.0f} ms.",
+        f"{build['wheel_bytes'] / 1e6:.1f} MB ({build['wheel_unpacked_bytes'] / 1e6:.1f} MB unpacked), `import pspkit` {imports['pspkit']:.0f} ms.",
     ])
 
 
