@@ -2,9 +2,11 @@
 //! its responses, so the spec-example test can decode every example into the exact type the
 //! client would, and `DECODERS`, every JSON response decoder of every provider as the client runs
 //! it (`pspkit::decode_answer` with the operation's success and error types), for the fuzzer.
+//! Both read the types from the generator's model, which types each payload as progenitor does.
 
 use std::fmt::Write as _;
 
+use pspkit_codegen::model::{Kind, RustType};
 use pspkit_codegen::{Spec, generate, summary};
 
 fn main() {
@@ -19,30 +21,32 @@ fn main() {
         // generated once, read by every table below
         let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
         let krate = format!("pspkit_{provider}");
-        for m in summary::response_types(&generated) {
+        for op in &generated.model.operations {
             // A payload that is no JSON (nothing, a file) is never decoded: only its error
             // statuses are, so the success type does not matter.
-            let json = |ty: &str| ty != "()" && !ty.contains("ByteStream");
-            let (success, error) = (json(&m.success), json(&m.error));
+            let json = |ty: &RustType| !matches!(ty.kind, Kind::Unit | Kind::Bytes);
+            let (success, error) = (json(&op.success), json(&op.error));
+            // spelled as the API summary spells types (`Vec<...>`, `String`), so both read alike
+            let rust = |ty: &RustType| qualify(&summary::short(&ty.tokens), &krate);
             if success || error {
-                let ty = |t: &String, ok| if ok { qualify(t, &krate) } else { "::serde::de::IgnoredAny".into() };
+                let ty = |t, ok| if ok { rust(t) } else { "::serde::de::IgnoredAny".into() };
                 let _ = writeln!(
                     decoders,
                     "    Decoder {{ provider: {provider:?}, operation: {:?}, success: {success}, error: {error}, \
                      decode: |status, headers, body| ::pspkit::decode_answer::<{}, {}>(&{krate}::SPEC, {:?}, status, headers, body).map(drop) }},",
-                    m.method,
-                    ty(&m.success, success),
-                    ty(&m.error, error),
-                    m.method
+                    op.name,
+                    ty(&op.success, success),
+                    ty(&op.error, error),
+                    op.name
                 );
             }
-            for (kind, ty) in [("success", &m.success), ("error", &m.error)] {
+            for (kind, ty) in [("success", &op.success), ("error", &op.error)] {
                 if !json(ty) {
                     continue;
                 }
-                let ty = qualify(ty, &krate);
+                let ty = rust(ty);
                 let _ =
-                    writeln!(arms, "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),", m.method);
+                    writeln!(arms, "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),", op.name);
             }
         }
         conformance_calls(provider, &generated, &mut calls);

@@ -31,10 +31,9 @@ pub mod runtime;
 pub mod spec;
 pub mod stats;
 pub mod summary;
-pub mod syntax;
 
-/// The typed `x-*` extensions (their own crate: the sandbox reads the same types).
-pub use pspkit_extensions as extensions;
 pub use generate::{GENERATED_MODULE, Generated, build, generate};
 pub use problem::{Error, Problem};
+/// The typed `x-*` extensions (their own crate: the sandbox reads the same types).
+pub use pspkit_extensions as extensions;
 pub use spec::Spec;

@@ -3,7 +3,7 @@
 //! renders from it: the runtime table (`SPEC`), the typed client's builders, the request-body
 //! builders, the Python layer and the API summary reviewed after a spec edit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::Value;
@@ -119,7 +119,8 @@ pub enum Kind {
     Map(Box<Kind>),
     /// The raw bytes of an answer that is not JSON (a file download).
     Bytes,
-    /// No value: the success payload of an operation whose answer has no body.
+    /// No value: the payload of an answer that has no body (a `204`, an error status without
+    /// content).
     Unit,
     /// Any other type (JSON values, tagged unions).
     Other,
@@ -160,6 +161,10 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success payload's type (`()` when there is none).
     pub success: RustType,
+    /// The error payload's type, the `E` of the method's `Error<E>`: what the error statuses
+    /// (`4XX`, `5XX`, `default`) carry, typed as progenitor types it: their one JSON schema,
+    /// `()` when none of them has a body, a byte stream when the body is not JSON.
+    pub error: RustType,
     /// Whether the success payload is a byte stream (a file download), not JSON.
     pub streams: bool,
     /// The doc comment of progenitor's positional method, as progenitor writes it: the
@@ -582,12 +587,87 @@ impl<'a> Operations<'a> {
     }
 
     fn add(&mut self, schema: &Value, name: String, op: &str) -> Result<RustType, Error> {
-        let schema = json_schema(schema).map_err(|e| self.err(Some(op.to_owned()), e))?;
-        let id = self
-            .space
-            .add_type_with_name(&schema, Some(name))
-            .map_err(|e| self.err(Some(op.to_owned()), format!("typify: {e}")))?;
+        let id = self.add_id(schema, name, op)?;
         Ok(rust_type(&self.space, &id, self.enums))
+    }
+
+    /// Adds `schema` to the type space under the name progenitor suggests for it; the type's
+    /// id, as two responses share a type only when typify gives them the same id.
+    fn add_id(&mut self, schema: &Value, name: String, op: &str) -> Result<typify::TypeId, Error> {
+        let schema = json_schema(schema).map_err(|e| self.err(Some(op.to_owned()), e))?;
+        self.space
+            .add_type_with_name(&schema, Some(name))
+            .map_err(|e| self.err(Some(op.to_owned()), format!("typify: {e}")))
+    }
+
+    /// Every response of an operation with its payload, typed in progenitor's order: `default`
+    /// first, then the statuses as the spec lists them. Every JSON body, success or error, is
+    /// added under the one name `{operationId}-response`, and typify gives a schema suggested a
+    /// name already taken the type that holds it, so the order decides which inline schema
+    /// becomes that type. Without a success status progenitor assumes a `2XX` answering bytes.
+    fn responses(&mut self, op: &Value, id: &str) -> Result<Vec<(Status, Payload)>, Error> {
+        let doc = &self.prepared.doc;
+        let all = op.get("responses").and_then(Value::as_object).into_iter().flatten();
+        let ordered = all.clone().filter(|(key, _)| *key == "default").chain(all.filter(|(key, _)| *key != "default"));
+        let mut out = Vec::new();
+        for (key, response) in ordered {
+            // anything else is an extension (`x-...`), which openapiv3 does not read as a status
+            let Some(status) = Status::parse(key) else { continue };
+            let response = spec::resolve(doc, response).unwrap_or(response);
+            let content = response.get("content").and_then(Value::as_object);
+            let json = content
+                .into_iter()
+                .flatten()
+                .find(|(media, _)| *media == "application/json" || media.starts_with("application/json;"));
+            let payload = match json {
+                Some((_, media)) => {
+                    let Some(schema) = media.get("schema") else {
+                        return Err(self.err(Some(id.to_owned()), format!("response {key} is JSON without a schema")));
+                    };
+                    Payload::Json(self.add_id(schema, format!("{id}-response").to_pascal_case(), id)?)
+                }
+                None if status == Status::Code(101) => Payload::Upgrade,
+                None if content.is_some_and(|c| !c.is_empty()) => Payload::Raw,
+                None => Payload::None,
+            };
+            out.push((status, payload));
+        }
+        if !out.iter().any(|(status, _)| status.is_success()) {
+            out.push((Status::Range(2), Payload::Raw));
+        }
+        Ok(out)
+    }
+
+    /// The one type of the payloads of the responses `pick` selects, as progenitor chooses it
+    /// (its `extract_responses`): the type they share, `()` when there are none. A `default`
+    /// after a `2XX` range is never reached, so its payload does not count. progenitor cannot
+    /// type responses with different payloads (a schema and no body, two schemas) and stops; so
+    /// does the model.
+    fn payload(&self, responses: &[(Status, Payload)], pick: fn(Status) -> bool, id: &str) -> Result<RustType, Error> {
+        let mut picked: Vec<&(Status, Payload)> = responses.iter().filter(|(status, _)| pick(*status)).collect();
+        // stable, as progenitor's sort: a status code and the range starting at it stay in order
+        picked.sort_by_key(|(status, _)| status.order());
+        if let [.., (Status::Range(2), _), (Status::Default, _)] = picked.as_slice() {
+            picked.pop();
+        }
+        let payloads: BTreeSet<&Payload> = picked.iter().map(|(_, payload)| payload).collect();
+        let mut payloads = payloads.into_iter();
+        match (payloads.next(), payloads.next()) {
+            (Some(_), Some(_)) => {
+                let statuses: Vec<String> = picked.iter().map(|(status, _)| status.name()).collect();
+                Err(self.err(
+                    Some(id.to_owned()),
+                    format!(
+                        "responses {} have different payloads; progenitor types them with one",
+                        statuses.join(", ")
+                    ),
+                ))
+            }
+            (None, _) | (Some(Payload::None), _) => Ok(unit()),
+            (Some(Payload::Json(ty)), _) => Ok(rust_type(&self.space, ty, self.enums)),
+            (Some(Payload::Raw), _) => Ok(bytes()),
+            (Some(Payload::Upgrade), _) => Ok(RustType { tokens: "reqwest::Upgraded".into(), kind: Kind::Other }),
+        }
     }
 
     fn operation(&mut self, path: &str, method: &str, op: &Value, item: &Value) -> Result<Operation, Error> {
@@ -643,23 +723,10 @@ impl<'a> Operations<'a> {
             }),
             None => None,
         };
-        let success_response = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .find(|(status, _)| status.starts_with('2') || status.as_str() == "default")
-            .map(|(_, r)| spec::resolve(doc, r).unwrap_or(r));
-        let media = success_response.and_then(|r| r.get("content")).and_then(Value::as_object);
-        let json = media.and_then(|m| m.iter().find(|(t, _)| t.starts_with("application/json")));
-        let (success, streams) = match (json, media.is_some_and(|m| !m.is_empty())) {
-            (Some((_, m)), _) => match m.get("schema") {
-                Some(schema) => (self.add(schema, format!("{id}-response").to_pascal_case(), &id)?, false),
-                None => (unit(), false),
-            },
-            (None, true) => (RustType { tokens: "::progenitor_client::ByteStream".into(), kind: Kind::Bytes }, true),
-            (None, false) => (unit(), false),
-        };
+        let responses = self.responses(op, &id)?;
+        let success = self.payload(&responses, Status::is_success, &id)?;
+        let error = self.payload(&responses, Status::is_error, &id)?;
+        let streams = success.kind == Kind::Bytes;
         let summary = op.get("summary").and_then(Value::as_str).unwrap_or("").to_owned();
         let description = op.get("description").and_then(Value::as_str).map(str::to_owned);
         let doc = method_doc(method, path, &summary, description.as_deref(), &params, body.as_ref());
@@ -675,6 +742,7 @@ impl<'a> Operations<'a> {
             params,
             body,
             success,
+            error,
             streams,
             doc,
         })
@@ -723,6 +791,80 @@ fn method_doc(
 
 fn unit() -> RustType {
     RustType { tokens: "()".into(), kind: Kind::Unit }
+}
+
+fn bytes() -> RustType {
+    RustType { tokens: "::progenitor_client::ByteStream".into(), kind: Kind::Bytes }
+}
+
+/// A `responses` key as progenitor reads it (openapiv3's `StatusCode`, or `default`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Status {
+    /// One status code (`404`).
+    Code(u16),
+    /// `4XX`, by its hundreds digit.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+impl Status {
+    /// openapiv3's reading: three digits from 100 to 999, or a digit and `XX` in either case.
+    fn parse(key: &str) -> Option<Self> {
+        if key == "default" {
+            return Some(Self::Default);
+        }
+        if key.len() != 3 || !key.is_ascii() {
+            return None;
+        }
+        if let Ok(code) = key.parse::<u16>() {
+            return (100..1000).contains(&code).then_some(Self::Code(code));
+        }
+        match key.to_ascii_uppercase().as_bytes() {
+            [digit, b'X', b'X'] if digit.is_ascii_digit() => Some(Self::Range(u16::from(digit - b'0'))),
+            _ => None,
+        }
+    }
+
+    /// progenitor's sort key: a range at its first code, `default` after every status.
+    fn order(self) -> u16 {
+        match self {
+            Self::Code(code) => code,
+            Self::Range(digit) => digit * 100,
+            Self::Default => 1000,
+        }
+    }
+
+    /// A status whose payload is the method's `ResponseValue<T>`.
+    fn is_success(self) -> bool {
+        matches!(self, Self::Default | Self::Code(101) | Self::Code(200..=299) | Self::Range(2))
+    }
+
+    /// A status whose payload is the method's `Error<E>`.
+    fn is_error(self) -> bool {
+        matches!(self, Self::Default | Self::Code(400..=599) | Self::Range(4..=5))
+    }
+
+    fn name(self) -> String {
+        match self {
+            Self::Code(code) => code.to_string(),
+            Self::Range(digit) => format!("{digit}XX"),
+            Self::Default => "default".into(),
+        }
+    }
+}
+
+/// What one response carries, as progenitor sorts responses (its `OperationResponseKind`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Payload {
+    /// A JSON body of this type.
+    Json(typify::TypeId),
+    /// No body.
+    None,
+    /// A body that is not JSON, read as bytes.
+    Raw,
+    /// A `101` without a JSON body: the connection, upgraded.
+    Upgrade,
 }
 
 /// An OpenAPI 3.0 schema as a JSON Schema typify reads (`nullable` becomes a `null` branch).

@@ -101,34 +101,73 @@ fn extensions_arrive_typed() {
     assert_eq!(onchainpay.provider.client_name, "OnChainPay");
 }
 
+/// progenitor's positional methods: the `async fn`s of the generated `Client`.
+fn client_methods(generated: &pspkit_codegen::Generated) -> Vec<&syn::ImplItemFn> {
+    generated
+        .file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syn::Item::Impl(imp) if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" => {
+                Some(imp)
+            }
+            _ => None,
+        })
+        .flat_map(|imp| imp.items.iter())
+        .filter_map(|i| match i {
+            syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The type arguments of a path type: `[A, B]` for `X<A, B>`.
+fn type_args(ty: &syn::Type) -> Vec<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return Vec::new() };
+    let Some(syn::PathArguments::AngleBracketed(args)) = p.path.segments.last().map(|s| &s.arguments) else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `(S, E)` of a method returning `Result<ResponseValue<S>, Error<E>>`, spelled as the model
+/// spells types: without spaces, open enums as `types::X` (progenitor names the replacement by
+/// its path in the provider crate) and the byte stream by its full path (progenitor's `use`
+/// brings it in scope).
+fn response_types(f: &syn::ImplItemFn) -> (String, String) {
+    let syn::ReturnType::Type(_, result) = &f.sig.output else { panic!("{} returns nothing", f.sig.ident) };
+    let inner = |wrapper: &syn::Type| {
+        let ty = type_args(wrapper).first().copied().unwrap_or_else(|| panic!("{}: {result:?}", f.sig.ident));
+        let text = ty.to_token_stream().to_string().replace(' ', "");
+        let text = text.replace("crate::generated::types::", "types::");
+        if text == "ByteStream" { "::progenitor_client::ByteStream".to_owned() } else { text }
+    };
+    match type_args(result)[..] {
+        [success, error] => (inner(success), inner(error)),
+        _ => panic!("{} does not return a Result<ResponseValue<_>, Error<_>>", f.sig.ident),
+    }
+}
+
 /// Every operation of the model is the positional method progenitor generated: the same name,
-/// the same arguments in the same order, the required ones not `Option`, the same payload.
+/// the same arguments in the same order, the required ones not `Option`, the same success and
+/// error payload types.
 #[test]
 fn every_operation_agrees_with_progenitor() {
     for provider in ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"] {
         let (model, generated) = model_of(provider);
-        let methods: Vec<&syn::ImplItemFn> = generated
-            .file
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                syn::Item::Impl(imp)
-                    if imp.trait_.is_none() && imp.self_ty.to_token_stream().to_string() == "Client" =>
-                {
-                    Some(imp)
-                }
-                _ => None,
-            })
-            .flat_map(|imp| imp.items.iter())
-            .filter_map(|i| match i {
-                syn::ImplItem::Fn(f) if f.sig.asyncness.is_some() => Some(f),
-                _ => None,
-            })
-            .collect();
+        let methods = client_methods(&generated);
         assert_eq!(methods.len(), model.operations.len(), "{provider}: one model operation per method");
         for op in &model.operations {
             let f =
                 methods.iter().find(|f| f.sig.ident == op.name).unwrap_or_else(|| panic!("{provider}: {}", op.name));
+            let model_types = (op.success.tokens.replace(' ', ""), op.error.tokens.replace(' ', ""));
+            assert_eq!(model_types, response_types(f), "{provider} {}: (success, error)", op.name);
             let args: Vec<(String, String)> = f
                 .sig
                 .inputs
@@ -155,11 +194,16 @@ fn every_operation_agrees_with_progenitor() {
     }
 }
 
-/// The model of the fixture spec after `edit`.
-fn fixture_model(edit: impl FnOnce(&mut serde_json::Value)) -> Model {
+/// The fixture spec after `edit`, generated.
+fn fixture_generated(edit: impl FnOnce(&mut serde_json::Value)) -> pspkit_codegen::Generated {
     let mut doc = crate::base();
     edit(&mut doc);
-    generate(&crate::spec_of(&doc)).expect("the fixture generates").model
+    generate(&crate::spec_of(&doc)).expect("the fixture generates")
+}
+
+/// The model of the fixture spec after `edit`.
+fn fixture_model(edit: impl FnOnce(&mut serde_json::Value)) -> Model {
+    fixture_generated(edit).model
 }
 
 #[test]
@@ -242,6 +286,44 @@ fn byte_streams_and_empty_answers_have_kinds_of_their_own() {
     assert_eq!((&receipt.success.kind, receipt.streams), (&Kind::Bytes, true));
     assert_eq!(model.operation("cancel_payment").expect("cancel_payment").success.kind, Kind::Unit);
     assert_eq!(model.operation("create_payment").expect("create_payment").success.kind, Kind::Named("Payment".into()));
+}
+
+/// Each shape of error response gets the type progenitor's `Error<E>` has: the shared schema,
+/// `()` without a body, bytes for a body that is not JSON, and an inline schema named like an
+/// inline success payload would be (progenitor suggests `{operationId}-response` for both).
+#[test]
+fn error_payloads_are_typed_as_progenitor_types_them() {
+    let generated = fixture_generated(|doc| {
+        let action = |id: &str, error: serde_json::Value| {
+            json!({"post": {
+                "operationId": id, "summary": "Act.", "tags": ["Payments"], "x-source": "doc", "x-retry": "unsafe",
+                "responses": {"204": {"description": "Done."}, "4XX": error}
+            }})
+        };
+        doc["paths"]["/refunds"] = action("createRefund", json!({"description": "Refused."}));
+        doc["paths"]["/exports"] = action(
+            "createExport",
+            json!({"description": "Refused.", "content": {"text/plain": {"schema": {"type": "string"}}}}),
+        );
+        doc["paths"]["/holds"] = action(
+            "createHold",
+            json!({"description": "Refused.", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"reason": {"type": "string", "description": "Why.", "x-source": "inferred"}}
+            }}}}),
+        );
+    });
+    let model = &generated.model;
+    let error = |name: &str| model.operation(name).unwrap_or_else(|| panic!("{name}")).error.kind.clone();
+    assert_eq!(error("create_payment"), Kind::Named("Error".into()));
+    assert_eq!(error("create_refund"), Kind::Unit);
+    assert_eq!(error("create_export"), Kind::Bytes);
+    assert_eq!(error("create_hold"), Kind::Named("CreateHoldResponse".into()));
+    for f in client_methods(&generated) {
+        let op = model.operation(&f.sig.ident.to_string()).expect("an operation per method");
+        let model_types = (op.success.tokens.replace(' ', ""), op.error.tokens.replace(' ', ""));
+        assert_eq!(model_types, response_types(f), "{}: (success, error)", op.name);
+    }
 }
 
 #[test]
