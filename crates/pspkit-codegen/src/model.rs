@@ -258,7 +258,7 @@ impl Model {
             title: spec.title().to_owned(),
             client_name: doc_ext.client_name,
             default_base_url: default_base_url(&spec.doc),
-            api_key_header: api_key_header(&spec.doc),
+            api_key_header: extensions::api_key_header(&spec.doc).map(str::to_owned),
             error: doc_ext.error.unwrap_or_default(),
             envelope: doc_ext.envelope,
             signing: doc_ext.signing,
@@ -470,19 +470,6 @@ pub fn default_base_url(doc: &Value) -> String {
         url = url.replace(&format!("{{{name}}}"), default);
     }
     url.trim_end_matches('/').to_owned()
-}
-
-fn api_key_header(doc: &Value) -> Option<String> {
-    doc.pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .find(|(_, s)| {
-            s.get("type").and_then(Value::as_str) == Some("apiKey")
-                && s.get("in").and_then(Value::as_str) == Some("header")
-        })
-        .and_then(|(_, s)| s.get("name").and_then(Value::as_str))
-        .map(str::to_owned)
 }
 
 /// The Rust type of a typify type id, with its kind.

@@ -377,6 +377,21 @@ pub fn read<T: serde::de::DeserializeOwned>(object: &Value) -> Result<T, String>
     })
 }
 
+/// The header of the document's API-key security scheme (the first `apiKey` scheme sent in a
+/// header), as the spec writes it. Not an extension, but read by the same two readers: the
+/// generated clients send it and the sandbox checks it, so an inferred name is corrected once.
+pub fn api_key_header(doc: &Value) -> Option<&str> {
+    doc.pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .find(|(_, s)| {
+            s.get("type").and_then(Value::as_str) == Some("apiKey")
+                && s.get("in").and_then(Value::as_str) == Some("header")
+        })
+        .and_then(|(_, s)| s.get("name").and_then(Value::as_str))
+}
+
 /// The JSON Schema of every extension: `document` and `operation` (the `x-*` keys of each),
 /// and `source` for `x-source` on schemas, properties and parameters.
 pub fn json_schema() -> Value {

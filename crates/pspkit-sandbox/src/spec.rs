@@ -53,17 +53,7 @@ impl Provider {
     /// a header, as the generated clients read it): the sandbox checks the header the spec names,
     /// so correcting an inferred name is one edit.
     pub fn api_key_header(self) -> Option<String> {
-        self.spec()
-            .pointer("/components/securitySchemes")
-            .and_then(Value::as_object)
-            .into_iter()
-            .flatten()
-            .find(|(_, s)| {
-                s.get("type").and_then(Value::as_str) == Some("apiKey")
-                    && s.get("in").and_then(Value::as_str) == Some("header")
-            })
-            .and_then(|(_, s)| s.get("name").and_then(Value::as_str))
-            .map(str::to_ascii_lowercase)
+        pspkit_extensions::api_key_header(self.spec()).map(str::to_ascii_lowercase)
     }
 
     /// The spec document, parsed once.
