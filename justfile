@@ -30,11 +30,9 @@ package:
 python-dev:
     cd python && VIRTUAL_ENV="$PWD/../.venv" ../.venv/bin/maturin develop --locked -q
 
-# The Python suite against the sandbox binary (the demo included), mypy --strict and pyright
-# strict on the Python examples and the demo,
-# and stubtest (the stubs match the module)
+# The Python suite against the sandbox the package carries (the demo included), mypy --strict
+# and pyright strict on the Python examples and the demo, and stubtest (the stubs match the module)
 python-test: python-dev
-    cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
     {{python}} -m pytest -q python/tests
     .venv/bin/mypy --strict python/examples examples/reconcile.py
     .venv/bin/pyright -p python/pyrightconfig.json
@@ -127,7 +125,6 @@ sandbox port="8080":
 # The demo: builds the Python package into .venv and the sandbox, then runs examples/reconcile.py
 # (five providers reconciled against the sandbox; `examples/reconcile.rs` is the Rust version)
 demo: python-dev
-    cargo build -q --locked -p pspkit-sandbox --bin pspkit-sandbox
     {{python}} examples/reconcile.py
 
 # Run every example (the demo with a smaller data set), as the test command does

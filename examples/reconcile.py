@@ -8,28 +8,22 @@ currency and status. Every step is checked against the sandbox's own records; th
 non-zero if anything is wrong.
 
     ./run demo                                   # builds everything and runs this
-    .venv/bin/python examples/reconcile.py       # once `just python-dev` and the sandbox are built
-    .venv/bin/python examples/reconcile.py --size 500 --sandbox-bin target/release/pspkit-sandbox
+    .venv/bin/python examples/reconcile.py       # once `just python-dev` (or `pip install ./python`)
+    .venv/bin/python examples/reconcile.py --size 500
 
-The sandbox binary is started on a free port with a webhook receiver of this script's own; the
-clients are the ones a real integration uses, pointed at it.
+The sandbox ships in the pspkit package: `pspkit.testing.Sandbox` serves it from this process on a
+free port and receives the webhooks it sends; the clients are the ones a real integration uses
+(`OnePay(secret_key, base_url=...)`), pointed at it with the keys it accepts.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import re
-import subprocess
 import sys
-import threading
-import urllib.request
 from datetime import datetime, timezone
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar
 
 import pspkit
@@ -39,9 +33,7 @@ from pspkit.firstpay import ClientFieldValue, FirstPay
 from pspkit.onchainpay import OnChainPay
 from pspkit.onepay import Cashout, CashoutMethod, OnePay
 from pspkit.onlyonepays import OnlyOnePays
-
-ROOT = Path(__file__).resolve().parents[1]
-KEYS = ROOT / "crates" / "pspkit-sandbox" / "keys"
+from pspkit.testing import Sandbox
 
 T = TypeVar("T")
 Row = Tuple[str, str, Optional[Decimal]]
@@ -56,71 +48,6 @@ def check(ok: bool, what: str) -> None:
     if not ok:
         raise Failed(what)
     print(f"  ok  {what}")
-
-
-# --- the sandbox and a webhook receiver --------------------------------------------------------
-
-
-class Inbox(BaseHTTPRequestHandler):
-    """Receives the sandbox's webhooks: (provider, headers, raw body), kept as they arrived."""
-
-    received: List[Tuple[str, Dict[str, str], bytes]] = []
-    lock = threading.Lock()
-
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        with Inbox.lock:
-            Inbox.received.append((self.path.rsplit("/", 1)[-1], dict(self.headers.items()), body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
-        pass
-
-
-class Sandbox:
-    """The sandbox binary on a free port, and its admin routes (faults, inspect, advance)."""
-
-    def __init__(self, binary: Path, size: int, webhook_url: str) -> None:
-        if not binary.exists():
-            raise SystemExit(f"{binary} is missing: build it with `cargo build -p pspkit-sandbox` (or run `./run demo`)")
-        command = [str(binary), "--port", "0", "--size", str(size), "--webhook-url", webhook_url]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-        assert self.process.stdout is not None
-        first = self.process.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+", first)
-        if found is None:
-            self.process.kill()
-            raise SystemExit(f"the sandbox did not start: {first!r}")
-        self.url = found.group(0)
-
-    def base_url(self, provider: str) -> str:
-        return f"{self.url}/{provider}"
-
-    def _admin(self, path: str, body: Optional[Any] = None) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(f"{self.url}/_sandbox/{path}", data=data, method="GET" if body is None else "POST")
-        request.add_header("content-type", "application/json")
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read() or b"null")
-
-    def faults(self, *faults: str) -> None:
-        """Queues faults for the next provider requests, one request each."""
-        self._admin("faults", {"faults": list(faults)})
-
-    def inspect(self) -> Dict[str, Any]:
-        return dict(self._admin("inspect"))
-
-    def count(self, section: str, provider: str, name: str) -> int:
-        """`created` / `objects` per kind, `requests` per operation id, as the sandbox counts them."""
-        return int(self.inspect()[section].get(provider, {}).get(name, 0))
-
-    def advance(self) -> None:
-        self._admin("advance", {})
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 # --- paging with a progress bar, into the table ------------------------------------------------
@@ -175,12 +102,12 @@ def text(value: Any) -> str:
 
 def onlyonepays(sandbox: Sandbox, table: Table, size: int) -> None:
     print("OnlyOnePays (a read-only aggregator: nothing to pay out)")
-    client = OnlyOnePays("sandbox-onlyonepays-key", base_url=sandbox.base_url("onlyonepays"))
+    client = OnlyOnePays(**sandbox.credentials.onlyonepays, base_url=sandbox.base_url("onlyonepays"))
     since = datetime(2026, 5, 1, tzinfo=timezone.utc)
     until = datetime(2026, 8, 31, 23, 59, 59, tzinfo=timezone.utc)
     total = client.operations.search(date_from=since, date_to=until, page_size=1).total
-    before = sandbox.count("requests", "onlyonepays", "searchOperations")
-    sandbox.faults("429:0", "503")
+    before = sandbox.requests("onlyonepays", "searchOperations")
+    sandbox.inject("429:0", "503")
     seen = walk(
         "onlyonepays",
         client.operations.search_pages(date_from=since, date_to=until, page_size=100),
@@ -189,13 +116,13 @@ def onlyonepays(sandbox: Sandbox, table: Table, size: int) -> None:
         table,
     )
     check(seen == total and 0 < seen < size, f"{seen} operations of May-August 2026, as many as the provider reports")
-    retried = sandbox.count("requests", "onlyonepays", "searchOperations") - before - math.ceil(seen / 100)
+    retried = sandbox.requests("onlyonepays", "searchOperations") - before - math.ceil(seen / 100)
     check(retried == 2, "paged past a 429 and a 503, each retried once")
 
 
 def onepay(sandbox: Sandbox, table: Table) -> str:
     print("OnePay")
-    client = OnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay"))
+    client = OnePay(**sandbox.credentials.onepay, base_url=sandbox.base_url("onepay"))
 
     def pay_out() -> Cashout:
         return client.cashouts.create(
@@ -210,12 +137,12 @@ def onepay(sandbox: Sandbox, table: Table) -> str:
 
     # Three faults in a row: the client retries with the same idempotency key, the provider
     # deduplicates on it, so however many attempts reached it there is one cashout.
-    sandbox.faults("429:0", "503", "reset")
+    sandbox.inject("429:0", "503", "reset")
     cashout = pay_out()
-    check(sandbox.count("requests", "onepay", "createCashout") == 4, "a cashout through a 429, a 503 and a dropped connection: 4 attempts")
+    check(sandbox.requests("onepay", "createCashout") == 4, "a cashout through a 429, a 503 and a dropped connection: 4 attempts")
     again = pay_out()
     check(
-        again.id == cashout.id and sandbox.count("created", "onepay", "cashout") == 1,
+        again.id == cashout.id and sandbox.created("onepay", "cashout") == 1,
         f"sent again with the same key: the same cashout {cashout.id}, created once",
     )
     # cashouts are a Laravel "simple" paginator: no total, so the bar counts
@@ -226,27 +153,27 @@ def onepay(sandbox: Sandbox, table: Table) -> str:
         lambda c: (c.currency or "COP", text(c.status), c.amount),  # OnePay is peso-only; cashouts omit it
         table,
     )
-    check(seen == sandbox.count("objects", "onepay", "cashout"), f"all {seen} cashouts listed")
+    check(seen == sandbox.objects("onepay", "cashout"), f"all {seen} cashouts listed")
     return cashout.id or ""
 
 
 def onchainpay(sandbox: Sandbox, table: Table) -> None:
     print("OnChainPay (orders are not deduplicated: a lost answer is never retried)")
-    client = OnChainPay("sandbox-onchainpay-public", "sandbox-onchainpay-secret", base_url=sandbox.base_url("onchainpay"))
+    client = OnChainPay(**sandbox.credentials.onchainpay, base_url=sandbox.base_url("onchainpay"))
 
     def order(reference: str) -> None:
         client.orders.create(currency="USDT", network="tron", amount=Decimal("125.50"), lifetime=1800, order=reference)
 
     order("invoice-88")
-    before = sandbox.count("requests", "onchainpay", "createOrder")
-    sandbox.faults("reset")
+    before = sandbox.requests("onchainpay", "createOrder")
+    sandbox.inject("reset")
     try:
         order("invoice-89")
         raise Failed("a create whose answer was lost returned normally")
     except pspkit.OutcomeUnknownError as e:
-        sent = sandbox.count("requests", "onchainpay", "createOrder") - before
+        sent = sandbox.requests("onchainpay", "createOrder") - before
         check(sent == 1, f"a dropped connection on a create: sent once, reported as {type(e).__name__}")
-    sandbox.faults("reset-mid-body", "503")
+    sandbox.inject("reset-mid-body", "503")
     total = int(client.orders.list(limit=1).total)
     seen = walk(
         "onchainpay",
@@ -255,16 +182,13 @@ def onchainpay(sandbox: Sandbox, table: Table) -> None:
         lambda o: (text(o.currency), text(o.status), o.amount),
         table,
     )
-    check(seen == total == sandbox.count("objects", "onchainpay", "order"), f"all {seen} orders, read past a cut body and a 503")
+    check(seen == total == sandbox.objects("onchainpay", "order"), f"all {seen} orders, read past a cut body and a 503")
 
 
 def firstpay(sandbox: Sandbox, table: Table) -> None:
     print("FirstPay (payouts are not deduplicated: sent once)")
-    client = FirstPay(
-        (KEYS / "firstpay-public.pem").read_text(),
-        (KEYS / "merchant-private.pem").read_text(),
-        base_url=sandbox.base_url("firstpay"),
-    )
+    # FirstPay's public key and the merchant's private key (PEM): test-only keys in the package
+    client = FirstPay(**sandbox.credentials.firstpay, base_url=sandbox.base_url("firstpay"))
     client.payments.create_pay_out(
         account_id=7,
         amount=Decimal("100.50"),
@@ -272,10 +196,10 @@ def firstpay(sandbox: Sandbox, table: Table) -> None:
         merchant_payment_id="payout-77",
         client_fields_values=[ClientFieldValue(key="phone", value="+8801700000000")],
     )
-    check(sandbox.count("created", "firstpay", "payment") == 1, "an RSA-signed payout, created once")
+    check(sandbox.created("firstpay", "payment") == 1, "an RSA-signed payout, created once")
     since, until = 1_767_225_600_000, 1_798_761_599_000  # 2026, in Unix milliseconds
     total = client.payments.list(created_at_from=since, created_at_to=until, take=1).total
-    sandbox.faults("503")
+    sandbox.inject("503")
     seen = walk(
         "firstpay",
         client.payments.list_pages(created_at_from=since, created_at_to=until, page_size=100),
@@ -288,12 +212,12 @@ def firstpay(sandbox: Sandbox, table: Table) -> None:
 
 def firekassa(sandbox: Sandbox, table: Table) -> None:
     print("FireKassa (withdrawals are not deduplicated: sent once)")
-    client = FireKassa("sandbox-firekassa-token", "sandbox-firekassa-sign-token", base_url=sandbox.base_url("firekassa"))
+    client = FireKassa(**sandbox.credentials.firekassa, base_url=sandbox.base_url("firekassa"))
     client.withdrawals.create_transaction(
         type=CreateWithdrawalTransactionType.CARD, account="4111111111111111", amount=Decimal("1500.00"), order_id="w-2026-11-21"
     )
-    check(sandbox.count("created", "firekassa", "transaction") == 1, "a signed card withdrawal, created once")
-    sandbox.faults("429:0")
+    check(sandbox.created("firekassa", "transaction") == 1, "a signed card withdrawal, created once")
+    sandbox.inject("429:0")
     seen = walk(
         "firekassa",
         client.transactions.get_transactions_pages(page_size=100),
@@ -301,25 +225,25 @@ def firekassa(sandbox: Sandbox, table: Table) -> None:
         lambda t: (text(t.currency), text(t.status), t.amount),
         table,
     )
-    check(seen == sandbox.count("objects", "firekassa", "transaction"), f"all {seen} transactions, read past a 429")
+    check(seen == sandbox.objects("firekassa", "transaction"), f"all {seen} transactions, read past a 429")
 
 
 def verify_webhooks(sandbox: Sandbox, cashout_id: str) -> None:
     print("Webhooks (statuses move on; each delivery verified from its raw bytes)")
-    sandbox.advance()
-    firstpay_key = (KEYS / "firstpay-public.pem").read_text()
+    sandbox.advance()  # the webhooks it causes are delivered before it returns
+    keys = sandbox.credentials
     verified: Dict[str, int] = {}
-    with Inbox.lock:
-        received = list(Inbox.received)
-    for provider, headers, body in received:
+    received = sandbox.webhooks()
+    for delivery in received:
+        provider, headers, body = delivery.provider, delivery.headers, delivery.body
         if provider == "onepay":
-            event = webhooks.onepay.verify(body, headers, "wh_tok_sandbox")
+            event = webhooks.onepay.verify(body, headers, keys.onepay_webhook_secret)
             if event.data.get("cashout", {}).get("id") == cashout_id:
                 print(f"  our cashout {cashout_id} is now {event.type}")
         elif provider == "onchainpay":
-            webhooks.onchainpay.verify(body, headers, "sandbox-onchainpay-secret")
+            webhooks.onchainpay.verify(body, headers, keys.onchainpay["secret_key"])
         elif provider == "firstpay":
-            webhooks.firstpay.verify(body, firstpay_key)
+            webhooks.firstpay.verify(body, keys.firstpay_postback_public_key)
         else:
             raise Failed(f"a webhook from an unexpected sender: {provider}")
         verified[provider] = verified.get(provider, 0) + 1
@@ -328,9 +252,9 @@ def verify_webhooks(sandbox: Sandbox, cashout_id: str) -> None:
         f"{sum(verified.values())} webhooks verified: {', '.join(f'{p} {n}' for p, n in sorted(verified.items()))}",
     )
     # a changed byte of content fails (OnePay's re-serialised-JSON variant is accepted by design)
-    headers, body = next((h, b) for p, h, b in received if p == "onepay")
+    first = next(d for d in received if d.provider == "onepay")
     try:
-        webhooks.onepay.verify(body.replace(b"cashout.", b"cashout.x", 1), headers, "wh_tok_sandbox")
+        webhooks.onepay.verify(first.body.replace(b"cashout.", b"cashout.x", 1), first.headers, keys.onepay_webhook_secret)
         raise Failed("a tampered webhook verified")
     except pspkit.WebhookVerificationError:
         check(True, "a tampered body is refused")
@@ -349,31 +273,24 @@ def main() -> int:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress and checks in order
     parser = argparse.ArgumentParser(description="The reconciliation demo against the local sandbox.")
     parser.add_argument("--size", type=int, default=int(os.environ.get("PSPKIT_DEMO_SIZE", "3000")), help="objects per kind in the sandbox (default 3000)")
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))  # cargo's, wherever it points
-    default_bin = os.environ.get("PSPKIT_SANDBOX_BIN", str(target / "debug" / "pspkit-sandbox"))
-    parser.add_argument("--sandbox-bin", type=Path, default=Path(default_bin), help="the sandbox binary to start")
     args = parser.parse_args()
 
-    inbox = ThreadingHTTPServer(("127.0.0.1", 0), Inbox)
-    threading.Thread(target=inbox.serve_forever, daemon=True).start()
-    sandbox = Sandbox(args.sandbox_bin, args.size, f"http://127.0.0.1:{inbox.server_address[1]}/hooks")
-    print(f"pspkit {pspkit.__version__}: reconciliation demo against the sandbox at {sandbox.url}\n")
-    table: Table = {}
-    try:
-        onlyonepays(sandbox, table, args.size)
-        cashout_id = onepay(sandbox, table)
-        onchainpay(sandbox, table)
-        firstpay(sandbox, table)
-        firekassa(sandbox, table)
-        verify_webhooks(sandbox, cashout_id)
-        total = print_table(table)
-        check(total > 0 and {p for p, _, _ in table} == {"onlyonepays", "onepay", "onchainpay", "firstpay", "firekassa"}, "every provider is in the table")
-    except (Failed, pspkit.PspError) as e:
-        print(f"\nreconciliation FAILED: {type(e).__name__}: {e}", file=sys.stderr)
-        return 1
-    finally:
-        sandbox.stop()
-        inbox.shutdown()
+    # the sandbox in this process, on a free port, with its own webhook receiver
+    with Sandbox(size=args.size) as sandbox:
+        print(f"pspkit {pspkit.__version__}: reconciliation demo against the sandbox at {sandbox.url}\n")
+        table: Table = {}
+        try:
+            onlyonepays(sandbox, table, args.size)
+            cashout_id = onepay(sandbox, table)
+            onchainpay(sandbox, table)
+            firstpay(sandbox, table)
+            firekassa(sandbox, table)
+            verify_webhooks(sandbox, cashout_id)
+            total = print_table(table)
+            check(total > 0 and {p for p, _, _ in table} == {"onlyonepays", "onepay", "onchainpay", "firstpay", "firekassa"}, "every provider is in the table")
+        except (Failed, pspkit.PspError) as e:
+            print(f"\nreconciliation FAILED: {type(e).__name__}: {e}", file=sys.stderr)
+            return 1
     return 0
 
 

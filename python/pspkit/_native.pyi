@@ -1,11 +1,12 @@
 """The Rust side of pspkit (pyo3). Internal: use the provider modules."""
 
-from typing import Any, Awaitable, List, Mapping, Optional, Tuple, final
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, final
 
 __all__ = [
     "Canceller",
     "Client",
     "Pager",
+    "Sandbox",
     "WEBHOOK_MAX_BODY_BYTES",
     "WEBHOOK_TOLERANCE",
     "firstpay_sign",
@@ -14,6 +15,7 @@ __all__ = [
     "onchainpay_verify",
     "onepay_sign",
     "onepay_verify",
+    "sandbox_credentials",
     "__version__",
     "wait_idle",
 ]
@@ -68,3 +70,30 @@ WEBHOOK_MAX_BODY_BYTES: int
 WEBHOOK_TOLERANCE: float
 def firstpay_sign(body: bytes, private_key: str) -> bytes: ...
 def wait_idle(timeout: float) -> bool: ...
+
+@final
+class Sandbox:
+    def __new__(
+        cls,
+        port: int = 0,
+        size: int = 3000,
+        seed: int = 42,
+        webhook_url: Optional[str] = None,
+        fault_every: int = 0,
+        faults: Sequence[str] = ...,
+    ) -> Sandbox: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def inbox_url(self) -> Optional[str]: ...
+    @property
+    def running(self) -> bool: ...
+    def credentials(self) -> Dict[str, str]: ...
+    def describe(self) -> str: ...
+    def inject(self, faults: Sequence[str]) -> int: ...
+    def inspect(self) -> str: ...
+    def advance(self) -> str: ...
+    def webhooks(self) -> List[Tuple[str, Dict[str, str], bytes]]: ...
+    def close(self) -> None: ...
+
+def sandbox_credentials() -> Dict[str, str]: ...

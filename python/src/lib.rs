@@ -6,7 +6,8 @@
 //! same for every operation, one module per job: `args` (keyword arguments), `reply` (payloads
 //! and pages), `credentials` (clients from keyword arguments or the environment), `errors` (the
 //! `pspkit.errors` classes), `asyncio` (the shared tokio runtime, blocking calls without the GIL,
-//! awaitables) and `webhooks`; this file holds the `Client` and `Pager` classes and the module.
+//! awaitables), `webhooks`, and `sandbox` (the sandbox served from this process, for
+//! `pspkit.testing`); this file holds the `Client` and `Pager` classes and the module.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -25,6 +26,7 @@ mod asyncio;
 mod credentials;
 mod errors;
 mod reply;
+mod sandbox;
 mod webhooks;
 
 pub use args::{Args, unknown_operation};
@@ -186,6 +188,8 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Canceller>()?;
     m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
     webhooks::register(m)?;
+    m.add_class::<sandbox::Sandbox>()?;
+    m.add_function(wrap_pyfunction!(sandbox::sandbox_credentials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,15 +1,11 @@
-"""Fixtures: the sandbox binary (started once per session on a free port) and a client per
-provider pointed at it. The binary is `target/debug/pspkit-sandbox` unless PSPKIT_SANDBOX_BIN
-says otherwise; `just python-test` builds it first."""
+"""Fixtures: the sandbox, served inside the test process by pspkit's own pytest plugin
+(`pspkit_sandbox`, here on a smaller data set so walks of whole lists stay quick), and a client
+per provider pointed at it."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import subprocess
+import importlib
 import threading
-import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,109 +13,50 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from pspkit.testing import Credentials, Sandbox, SandboxOptions
+
 ROOT = Path(__file__).resolve().parents[2]
-KEYS = ROOT / "crates" / "pspkit-sandbox" / "keys"
-
-
-class Sandbox:
-    """A running sandbox: its URL, and its admin routes."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def base_url(self, provider: str) -> str:
-        return f"{self.url}/{provider}"
-
-    def _post(self, path: str, body: Any) -> Any:
-        request = urllib.request.Request(
-            f"{self.url}{path}", data=json.dumps(body).encode(), headers={"content-type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read() or b"null")
-
-    def faults(self, *faults: str) -> None:
-        """Queues faults for the next provider requests, one each (`503`, `reset`, `429:1`, ...)."""
-        queued = self._post("/_sandbox/faults", {"faults": list(faults)})
-        assert queued == {"queued": len(faults)}, queued
-
-    def inspect(self) -> Dict[str, Any]:
-        with urllib.request.urlopen(f"{self.url}/_sandbox/inspect", timeout=10) as response:
-            return dict(json.loads(response.read()))
-
-    def requests(self, provider: str, operation_id: str) -> int:
-        return int(self.inspect()["requests"].get(provider, {}).get(operation_id, 0))
-
-    def created(self, provider: str, kind: str) -> int:
-        return int(self.inspect()["created"].get(provider, {}).get(kind, 0))
-
-    def objects(self, provider: str, kind: str) -> int:
-        """How many objects of a kind the sandbox holds (seeded and created)."""
-        return int(self.inspect()["objects"][provider][kind])
-
-    def advance(self) -> Any:
-        return self._post("/_sandbox/advance", {})
-
-
-def _binary() -> Path:
-    given = os.environ.get("PSPKIT_SANDBOX_BIN")
-    if given:
-        return Path(given)
-    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
-    return target / "debug" / "pspkit-sandbox"
-
-
-def start_sandbox(*args: str) -> Iterator[Sandbox]:
-    binary = _binary()
-    if not binary.exists():
-        raise RuntimeError(f"{binary} is missing: run `cargo build -p pspkit-sandbox` (or `just python-test`)")
-    process = subprocess.Popen(
-        [str(binary), "--port", "0", "--size", "600", *args], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+", first)
-        if match is None:
-            raise RuntimeError(f"the sandbox did not start: {first!r}")
-        yield Sandbox(match.group(0))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+PROVIDERS = ("onepay", "onchainpay", "firekassa", "firstpay", "onlyonepays")
 
 
 @pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    yield from start_sandbox()
+def pspkit_sandbox_options() -> SandboxOptions:
+    """600 objects per kind instead of 3,000: the tests that walk a whole list stay quick."""
+    return {"size": 600}
+
+
+@pytest.fixture(scope="session")
+def sandbox(pspkit_sandbox: Sandbox) -> Sandbox:
+    """The session's sandbox (the plugin's `pspkit_sandbox`), under the name the tests use."""
+    return pspkit_sandbox
 
 
 @pytest.fixture(scope="session")
 def keys() -> Dict[str, str]:
-    return {p.stem: p.read_text() for p in KEYS.glob("*.pem")}
-
-
-def client(provider: str, base_url: str, keys: Dict[str, str]) -> Any:
-    """A sync client of `provider` at `base_url`, with the sandbox's published credentials."""
-    from pspkit.firekassa import FireKassa
-    from pspkit.firstpay import FirstPay
-    from pspkit.onchainpay import OnChainPay
-    from pspkit.onepay import OnePay
-    from pspkit.onlyonepays import OnlyOnePays
-
-    make = {
-        "onepay": lambda: OnePay("sk_test_sandbox", base_url=base_url),
-        "onchainpay": lambda: OnChainPay("sandbox-onchainpay-public", "sandbox-onchainpay-secret", base_url=base_url),
-        "firekassa": lambda: FireKassa("sandbox-firekassa-token", "sandbox-firekassa-sign-token", base_url=base_url),
-        "firstpay": lambda: FirstPay(keys["firstpay-public"], keys["merchant-private"], base_url=base_url),
-        "onlyonepays": lambda: OnlyOnePays("sandbox-onlyonepays-key", base_url=base_url),
+    """The sandbox's RSA keys (PEM), named as their files in crates/pspkit-sandbox/keys/."""
+    c = Credentials()
+    return {
+        "firstpay-public": c.firstpay["public_key"],
+        "firstpay-private": c.firstpay_postback_private_key,
+        "merchant-public": c.firstpay_merchant_public_key,
+        "merchant-private": c.firstpay["private_key"],
     }
-    return make[provider]()
+
+
+_CLASSES = {"onepay": "OnePay", "onchainpay": "OnChainPay", "firekassa": "FireKassa", "firstpay": "FirstPay", "onlyonepays": "OnlyOnePays"}
+
+
+def client(provider: str, base_url: str) -> Any:
+    """A sync client of `provider` at `base_url` (any server, not only a sandbox), with the
+    sandbox's credentials."""
+    cls = getattr(importlib.import_module(f"pspkit.{provider}"), _CLASSES[provider])
+    return cls(**getattr(Credentials(), provider), base_url=base_url)
 
 
 @pytest.fixture()
-def clients(sandbox: Sandbox, keys: Dict[str, str]) -> Dict[str, Any]:
-    """A sync client per provider, with the sandbox's published credentials."""
-    providers = ("onepay", "onchainpay", "firekassa", "firstpay", "onlyonepays")
-    return {p: client(p, sandbox.base_url(p), keys) for p in providers}
+def clients(sandbox: Sandbox) -> Dict[str, Any]:
+    """A sync client per provider, pointed at the sandbox."""
+    return {p: sandbox.client(p) for p in PROVIDERS}
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from typing import Any, Dict
 import pytest
 
 import pspkit
-from conftest import Sandbox
+from pspkit.testing import Sandbox
 
 
 def _onepay(sandbox: Sandbox, **options: Any) -> Any:
@@ -29,7 +29,7 @@ def test_every_error_is_a_psp_error() -> None:
 
 
 def test_api_error_keeps_status_and_body(sandbox: Sandbox) -> None:
-    sandbox.faults("500")
+    sandbox.inject("500")
     with pytest.raises(pspkit.ApiError) as raised:
         _onepay(sandbox, max_attempts=1).balances.get()
     error = raised.value
@@ -39,7 +39,7 @@ def test_api_error_keeps_status_and_body(sandbox: Sandbox) -> None:
 
 
 def test_rate_limit_error(sandbox: Sandbox) -> None:
-    sandbox.faults("429:1")
+    sandbox.inject("429:1")
     with pytest.raises(pspkit.RateLimitError) as raised:
         _onepay(sandbox, max_attempts=1).balances.get()
     assert raised.value.status == 429 and raised.value.retry_after == 1.0
@@ -72,14 +72,14 @@ def test_transport_error_on_a_closed_port() -> None:
 
 
 def test_timeout_error(sandbox: Sandbox) -> None:
-    sandbox.faults("delay:2000")
+    sandbox.inject("delay:2000")
     with pytest.raises(pspkit.TimeoutError) as raised:
         _onepay(sandbox, max_attempts=1, timeout=0.3).balances.get()
     assert raised.value.attempts == 1
 
 
 def test_decode_error_keeps_the_raw_body(sandbox: Sandbox) -> None:
-    sandbox.faults("truncate")
+    sandbox.inject("truncate")
     with pytest.raises(pspkit.DecodeError) as raised:
         _onepay(sandbox, max_attempts=1).balances.get()
     assert raised.value.body.startswith("{") and raised.value.status == 200
@@ -101,7 +101,7 @@ def test_validation_error_before_anything_is_sent(sandbox: Sandbox) -> None:
 
 def test_outcome_unknown_for_an_unsafe_write_that_may_have_arrived(clients: Dict[str, Any], sandbox: Sandbox) -> None:
     before = sandbox.requests("onchainpay", "createOrder")
-    sandbox.faults("reset")
+    sandbox.inject("reset")
     with pytest.raises(pspkit.OutcomeUnknownError) as raised:
         clients["onchainpay"].orders.create(currency="USDT", network="tron", amount=Decimal("5"), order="py-unknown")
     assert raised.value.idempotency_key is None

@@ -10,28 +10,19 @@ from typing import Dict
 
 import pytest
 
-from conftest import KEYS, Sandbox
+from pspkit.testing import Sandbox
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.py"))
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "reconcile.py"
 
 
 def sandbox_env(sandbox: Sandbox) -> Dict[str, str]:
-    """PSPKIT_* variables pointing every provider at the sandbox (what `just sandbox` prints)."""
+    """PSPKIT_* variables pointing every provider at the sandbox, with the credentials it accepts
+    (what `just sandbox` prints): PSPKIT_<PROVIDER>_<KEYWORD> for each keyword of the client."""
     env = dict(os.environ)
-    env.update(
-        {
-            "PSPKIT_ONEPAY_SECRET_KEY": "sk_test_sandbox",
-            "PSPKIT_ONCHAINPAY_PUBLIC_KEY": "sandbox-onchainpay-public",
-            "PSPKIT_ONCHAINPAY_SECRET_KEY": "sandbox-onchainpay-secret",
-            "PSPKIT_FIREKASSA_TOKEN": "sandbox-firekassa-token",
-            "PSPKIT_FIREKASSA_SIGN_TOKEN": "sandbox-firekassa-sign-token",
-            "PSPKIT_FIRSTPAY_PUBLIC_KEY": (KEYS / "firstpay-public.pem").read_text(),
-            "PSPKIT_FIRSTPAY_PRIVATE_KEY": (KEYS / "merchant-private.pem").read_text(),
-            "PSPKIT_ONLYONEPAYS_API_KEY": "sandbox-onlyonepays-key",
-        }
-    )
     for provider in ("onepay", "onchainpay", "firekassa", "firstpay", "onlyonepays"):
+        for name, value in getattr(sandbox.credentials, provider).items():
+            env[f"PSPKIT_{provider.upper()}_{name.upper()}"] = value
         env[f"PSPKIT_{provider.upper()}_BASE_URL"] = sandbox.base_url(provider)
     return env
 
@@ -45,11 +36,20 @@ def test_example_runs(example: Path, sandbox: Sandbox) -> None:
     assert result.stdout.strip(), "the example printed nothing"
 
 
-def test_the_demo_reconciles_every_provider() -> None:
-    """`./run demo`'s script, on a smaller data set: it starts its own sandbox (with a webhook
-    receiver), and exits non-zero if any of its checks fails."""
+def _without_a_build(tmp_path: Path) -> Dict[str, str]:
+    """The environment with no sandbox binary to be found: cargo's target directory is empty."""
+    env = dict(os.environ, CARGO_TARGET_DIR=str(tmp_path / "empty-target"))
+    env.pop("PSPKIT_SANDBOX_BIN", None)
+    return env
+
+
+def test_the_demo_reconciles_every_provider(tmp_path: Path) -> None:
+    """`./run demo`'s script, on a smaller data set: it starts its own sandbox (in its process,
+    from the installed package alone: run outside the checkout, with no build to find), and exits
+    non-zero if any of its checks fails."""
     result = subprocess.run(
-        [sys.executable, str(DEMO), "--size", "300"], capture_output=True, text=True, timeout=300
+        [sys.executable, str(DEMO), "--size", "300"],
+        cwd=tmp_path, env=_without_a_build(tmp_path), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -61,8 +61,9 @@ def test_the_demo_reconciles_every_provider() -> None:
     assert "operations reconciled across 5 providers" in result.stdout
 
 
-def test_the_demo_fails_loudly_without_its_sandbox(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(DEMO), "--sandbox-bin", str(tmp_path / "missing")], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode != 0 and "is missing" in result.stderr
+def test_the_demo_fails_loudly_when_a_check_fails() -> None:
+    """An empty data set breaks the demo's first check (some, not all, operations in its date
+    range): it says so and exits non-zero."""
+    result = subprocess.run([sys.executable, str(DEMO), "--size", "0"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "reconciliation FAILED" in result.stderr

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Dict
 
-from conftest import Sandbox
+from pspkit.testing import Sandbox
 
 
 def test_onepay_cashout_create_get_list(clients: Dict[str, Any], sandbox: Sandbox) -> None:
@@ -103,7 +103,7 @@ def test_idempotent_retry_through_503_and_reset_creates_one_cashout(
     client = clients["onepay"]
     before = sandbox.created("onepay", "cashout")
     sent_before = sandbox.requests("onepay", "createCashout")
-    sandbox.faults("503", "reset")
+    sandbox.inject("503", "reset")
     cashout = client.cashouts.create(
         account_id="acc-1", amount=70000, currency="COP", customer_id="cus-1", method="ACH",
         idempotency_key="py-retry-0001",
@@ -126,7 +126,7 @@ def test_async_cancellation_leaves_the_client_usable(sandbox: Sandbox) -> None:
 
     async def main() -> None:
         client = AsyncOnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay"))
-        sandbox.faults("delay:3000")
+        sandbox.inject("delay:3000")
         task = asyncio.ensure_future(client.balances.get())
         await asyncio.sleep(0.2)
         task.cancel()

@@ -104,11 +104,9 @@ def _snake(name: str) -> str:
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
-def test_none_sends_null_for_every_required_nullable_field(
-    provider: str, capture: str, keys: Dict[str, str]
-) -> None:
+def test_none_sends_null_for_every_required_nullable_field(provider: str, capture: str) -> None:
     fields = required_nullable_fields(provider)
-    provider_client = client(provider, capture, keys)
+    provider_client = client(provider, capture)
     for op, wire in fields:
         method = _public_method(provider_client, _snake(op["operationId"]))
         example = op["requestBody"]["content"]["application/json"].get("example", {})
@@ -127,10 +125,8 @@ def test_none_sends_null_for_every_required_nullable_field(
         assert {w for _, w in fields} == {"paymentMethodId", "amount", "clientFieldsValues"}
 
 
-def test_none_for_a_required_field_that_is_not_nullable_is_refused_before_sending(
-    capture: str, keys: Dict[str, str]
-) -> None:
-    firstpay = client("firstpay", capture, keys)
+def test_none_for_a_required_field_that_is_not_nullable_is_refused_before_sending(capture: str) -> None:
+    firstpay = client("firstpay", capture)
     with pytest.raises(pspkit.ValidationError, match="client_fields_values.*required"):
         firstpay.payments.create_pay_in(
             account_id=7, amount="100.5", client_fields_values=None, payment_method_id="pm_1"  # type: ignore[arg-type]

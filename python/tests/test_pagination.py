@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Dict, List
 
-from conftest import Sandbox
+from pspkit.testing import Sandbox
 
 
 def test_next_url_style_walks_every_cashout(clients: Dict[str, Any], sandbox: Sandbox) -> None:

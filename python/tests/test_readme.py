@@ -26,7 +26,8 @@ from typing import Dict, List, Tuple
 
 import pytest
 
-from conftest import ROOT, Sandbox
+from conftest import ROOT
+from pspkit.testing import Sandbox
 from test_examples import sandbox_env
 
 README = ROOT / "README.md"
@@ -108,8 +109,10 @@ def test_the_two_commands_are_what_ci_and_the_test_command_run() -> None:
     assert recipe and "./run demo" in recipe.group(0), "just test no longer runs the demo"
 
 
-def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
-    """The install lines exactly as written, with `python3` being a new venv's (a release build)."""
+def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path, sandbox: Sandbox) -> None:
+    """The install lines exactly as written, with `python3` being a new venv's (a release build);
+    then, with that install alone (outside the checkout, no build of the workspace to find), the
+    README's Python blocks and the demo run: the sandbox they need ships in the package."""
     lines = [c for _, code in of("sh") for c in commands(code) if c.startswith("python3 ")]
     assert any("pip install" in c for c in lines), lines
     venv.create(tmp_path / "venv", with_pip=True)
@@ -118,6 +121,15 @@ def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path) -> None:
     for command in lines:
         result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
         assert result.returncode == 0, f"`{command}` failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    python = str(tmp_path / "venv" / "bin" / "python")
+    alone = dict(sandbox_env(sandbox), CARGO_TARGET_DIR=str(tmp_path / "empty-target"))
+    alone.pop("VIRTUAL_ENV", None)
+    alone.pop("PYTHONPATH", None)
+    runs = [(f"README.md line {line}", [python, "-c", code]) for line, code in of("python")]
+    runs.append(("examples/reconcile.py", [python, str(ROOT / "examples" / "reconcile.py"), "--size", "300"]))
+    for what, argv in runs:
+        result = subprocess.run(argv, cwd=tmp_path, env=alone, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, f"{what} with the fresh install:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
 
 
 def free_port() -> int:

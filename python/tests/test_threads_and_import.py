@@ -8,7 +8,7 @@ import threading
 import time
 from typing import Any, List, Tuple
 
-from conftest import Sandbox
+from pspkit.testing import Sandbox
 
 THREADS = 8
 CALLS = 10_000

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
 from decimal import Decimal
-from typing import Dict, Iterator, List, Tuple
+from typing import Dict
 
 import pytest
 
 import pspkit
 from pspkit import webhooks
-from conftest import loopback, start_sandbox
+from pspkit.testing import Sandbox
 
 
 SAMPLE_TIME = 1767225600.0
@@ -100,37 +99,19 @@ def test_firstpay_rsa_postback(keys: Dict[str, str]) -> None:
         webhooks.firstpay.verify(signed, keys["merchant-public"])
 
 
-class _Inbox(BaseHTTPRequestHandler):
-    received: List[Tuple[str, Dict[str, str], bytes]] = []
+def test_a_webhook_delivered_by_the_sandbox_verifies() -> None:
+    from pspkit.onepay import Cashout
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-        body = self.rfile.read(int(self.headers.get("content-length", "0")))
-        _Inbox.received.append((self.path, dict(self.headers.items()), body))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture()
-def inbox() -> Iterator[str]:
-    with loopback(_Inbox) as url:
-        yield f"{url}/hooks"
-
-
-def test_a_webhook_delivered_by_the_sandbox_verifies(inbox: str) -> None:
-    from pspkit.onepay import Cashout, OnePay
-
-    for sandbox in start_sandbox("--webhook-url", inbox):
-        client = OnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay"))
+    # a sandbox of its own: advancing the session's would move every other test's objects too
+    with Sandbox(size=50) as sandbox:
+        client = sandbox.client("onepay")
         made = client.cashouts.create(
             account_id="acc-1", amount=1000, currency="COP", customer_id="cus-1", method="ACH"
         )
         sandbox.advance()
-        onepay = [r for r in _Inbox.received if r[0].endswith("onepay")]
-        assert onepay, f"no OnePay webhook arrived: {[r[0] for r in _Inbox.received]}"
-        _, headers, body = onepay[-1]
+        onepay = sandbox.webhooks("onepay")
+        assert onepay, f"no OnePay webhook arrived: {sandbox.webhooks()}"
+        headers, body = onepay[-1].headers, onepay[-1].body
         event = webhooks.onepay.verify(body, headers, "wh_tok_sandbox")
         assert event.type is not None and event.type.startswith("cashout.")
         assert Cashout.from_dict(event.data).id == made.id

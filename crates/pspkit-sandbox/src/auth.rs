@@ -20,6 +20,9 @@ pub struct Credentials {
     pub firekassa_sign_token: Option<String>,
     /// FirstPay: the merchant's public key (verifies `hash`).
     pub firstpay_merchant_public_pem: String,
+    /// FirstPay: the merchant's private key, the one clients sign requests with (the pair of
+    /// `firstpay_merchant_public_pem`; the sandbox itself never uses it).
+    pub firstpay_merchant_private_pem: String,
     /// FirstPay: its own public key, which requests must carry as `publicKey`.
     pub firstpay_public_pem: String,
     /// FirstPay: its own private key (signs postbacks).
@@ -41,6 +44,7 @@ impl Default for Credentials {
             firekassa_token: "sandbox-firekassa-token".into(),
             firekassa_sign_token: Some("sandbox-firekassa-sign-token".into()),
             firstpay_merchant_public_pem: include_str!("../keys/merchant-public.pem").into(),
+            firstpay_merchant_private_pem: include_str!("../keys/merchant-private.pem").into(),
             firstpay_public_pem: include_str!("../keys/firstpay-public.pem").into(),
             firstpay_private_pem: include_str!("../keys/firstpay-private.pem").into(),
             onepay_secret_key: "sk_test_sandbox".into(),

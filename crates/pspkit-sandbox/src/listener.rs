@@ -25,9 +25,15 @@ impl KillSwitch {
     }
 }
 
+/// Accepts connections until the task running it is aborted. Each connection is served by a task
+/// of `connections`, so aborting the loop drops the set and ends every connection with it: a
+/// stopped sandbox answers nothing, not even on a client's pooled keep-alive connection.
 pub(crate) async fn serve(listener: tokio::net::TcpListener, app: axum::Router) {
     use tower::ServiceExt as _;
+    let mut connections = tokio::task::JoinSet::new();
     loop {
+        // finished connections' results, collected so the set holds only live ones
+        while connections.try_join_next().is_some() {}
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(_) => {
@@ -46,7 +52,7 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, app: axum::Router) 
         // no descriptor for the duplicate: the connection is closed, the loop goes on
         let Ok((stream, kill)) = kill else { continue };
         let app = app.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
                 request.extensions_mut().insert(kill.clone());
                 app.clone().oneshot(request.map(Body::new))

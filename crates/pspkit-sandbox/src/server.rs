@@ -88,6 +88,14 @@ impl Drop for Sandbox {
 }
 
 impl Sandbox {
+    /// Stops it and waits until it has: the port is closed and every connection dropped when this
+    /// returns (dropping it stops it too, but without waiting).
+    pub async fn stop(mut self) {
+        self.task.abort();
+        // the task's result is its cancellation, awaited so the listener is closed on return
+        let _ = (&mut self.task).await;
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
@@ -145,7 +153,7 @@ impl Sandbox {
             "firekassa",
             format!("token: {}  sign token: {}", c.firekassa_token, c.firekassa_sign_token.as_deref().unwrap_or("-")),
         );
-        out += &line("firstpay", "publicKey and merchant key: crates/pspkit-sandbox/keys/".into());
+        out += &line("firstpay", "FirstPay public key and merchant key (PEM): the sandbox's credentials()".into());
         out += &line(
             "onepay",
             format!("secret key: {}  webhook secret: {}", c.onepay_secret_key, c.onepay_webhook_secret),

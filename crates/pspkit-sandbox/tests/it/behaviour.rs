@@ -339,3 +339,16 @@ async fn faults_can_be_queued_over_http_and_inspection_counts_requests() {
         http.get(format!("{}/_sandbox/inspect", sb.url())).send().await.unwrap().json().await.unwrap();
     assert_eq!(inspected["requests"]["onepay"]["listBanks"], json!(2));
 }
+
+#[tokio::test]
+async fn stop_closes_the_port_and_every_open_connection_before_it_returns() {
+    let sb = sandbox().await;
+    let (url, addr) = (sb.url(), sb.url().trim_start_matches("http://").to_owned());
+    let http = reqwest::Client::new();
+    let health = http.get(format!("{url}/_sandbox/health")).send().await.expect("it answers");
+    assert_eq!(health.text().await.unwrap(), "ok"); // the client now holds a keep-alive connection
+    sb.stop().await;
+    assert!(tokio::net::TcpStream::connect(&addr).await.is_err(), "the port still accepts");
+    // the pooled connection was dropped with it: a stopped sandbox answers nothing
+    assert!(http.get(format!("{url}/_sandbox/health")).send().await.is_err());
+}
