@@ -29,8 +29,7 @@ from .errors import (
     WebhookVerificationError,
 )
 
-PROVIDERS = ("onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay")
-"""The provider modules: ``pspkit.<name>``."""
+from ._providers import PROVIDERS
 
 __all__ = [
     "__version__",

@@ -29,6 +29,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Optional, Sequence, Type, TypedDict, Union, overload
 
 from . import webhooks as _webhooks
+from ._providers import (
+    CLIENTS,
+    PROVIDERS,
+    FireKassaCredentials,
+    FirstPayCredentials,
+    OnChainPayCredentials,
+    OnePayCredentials,
+    OnlyOnePaysCredentials,
+    Provider,
+)
 from ._native import Sandbox as _NativeSandbox
 from ._native import sandbox_credentials as _sandbox_credentials
 
@@ -52,60 +62,11 @@ __all__ = [
     "OnChainPayCredentials",
 ]
 
-Provider = Literal["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"]
-"""A provider's name, as in ``pspkit.PROVIDERS`` and the sandbox's URLs."""
-
-_PROVIDERS = ("onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay")
-
-# the generated client classes, by provider: (module, sync class, async class)
-_CLIENTS = {
-    "onlyonepays": ("pspkit.onlyonepays", "OnlyOnePays", "AsyncOnlyOnePays"),
-    "firekassa": ("pspkit.firekassa", "FireKassa", "AsyncFireKassa"),
-    "firstpay": ("pspkit.firstpay", "FirstPay", "AsyncFirstPay"),
-    "onepay": ("pspkit.onepay", "OnePay", "AsyncOnePay"),
-    "onchainpay": ("pspkit.onchainpay", "OnChainPay", "AsyncOnChainPay"),
-}
-
-
 def _provider(name: str) -> str:
     """``name`` if it is a provider's, else a ``ValueError`` listing them."""
-    if name not in _PROVIDERS:
-        raise ValueError(f"unknown provider {name!r}: expected one of {', '.join(_PROVIDERS)}")
+    if name not in PROVIDERS:
+        raise ValueError(f"unknown provider {name!r}: expected one of {', '.join(PROVIDERS)}")
     return name
-
-
-class OnlyOnePaysCredentials(TypedDict):
-    """The keyword arguments of ``pspkit.onlyonepays.OnlyOnePays`` that authenticate."""
-
-    api_key: str
-
-
-class FireKassaCredentials(TypedDict):
-    """The keyword arguments of ``pspkit.firekassa.FireKassa`` that authenticate."""
-
-    token: str
-    sign_token: str
-
-
-class FirstPayCredentials(TypedDict):
-    """The keyword arguments of ``pspkit.firstpay.FirstPay`` that authenticate: FirstPay's public
-    key and the merchant's private key, both PEM."""
-
-    public_key: str
-    private_key: str
-
-
-class OnePayCredentials(TypedDict):
-    """The keyword arguments of ``pspkit.onepay.OnePay`` that authenticate."""
-
-    secret_key: str
-
-
-class OnChainPayCredentials(TypedDict):
-    """The keyword arguments of ``pspkit.onchainpay.OnChainPay`` that authenticate."""
-
-    public_key: str
-    secret_key: str
 
 
 class SandboxOptions(TypedDict, total=False):
@@ -189,7 +150,7 @@ class Credentials:
 
     def __repr__(self) -> str:
         """The providers only: the keys stay out of logs and test reports."""
-        return f"Credentials({', '.join(_PROVIDERS)}; values hidden)"
+        return f"Credentials({', '.join(PROVIDERS)}; values hidden)"
 
 
 class Webhook:
@@ -400,7 +361,7 @@ class Sandbox:
         self, provider: Provider, asynchronous: bool, max_attempts: Optional[int], timeout: Optional[float], deadline: Optional[float]
     ) -> Any:
         """A new client of ``provider``, of its asyncio class when ``asynchronous``."""
-        module, sync_class, async_class = _CLIENTS[_provider(provider)]
+        module, sync_class, async_class = CLIENTS[_provider(provider)]
         # imported here: a test of one provider does not pay for importing the other four
         cls = getattr(importlib.import_module(module), async_class if asynchronous else sync_class)
         keys: Mapping[str, str] = getattr(self._credentials, provider)

@@ -1,5 +1,5 @@
-//! The Python layer of one provider, generated from the same prepared spec and generated Rust as
-//! the provider crate, so that a spec edit changes both on the next build:
+//! The Python layer of one provider, generated from the same model as the provider crate, so
+//! that a spec edit changes both on the next build:
 //!
 //! - `dispatch`: Rust for the native module, rendered from the model: one match arm per
 //!   operation turning the keyword arguments (JSON) into the request builder's owned values,
@@ -8,10 +8,13 @@
 //! - `module` and `stub`: `pspkit/<provider>.py` and `.pyi`: a model class per generated type,
 //!   an enum class per open enum, a sync and an async client whose operations are grouped by the
 //!   spec's tags (`client.cashouts.create(...)`), with the spec's docs as docstrings.
+//! - and for all providers together, `pspkit/_providers.py`: their names, client classes and
+//!   credential keywords (see `providers`).
 //!
 //! The Python types follow the generated Rust types, which carry the conventions (exact money,
 //! timestamps, open enums), so the two languages cannot drift apart. Split by job: `api` reads the
-//! Python-side view, `dispatch` renders the native dispatch, `render` the module and the stub.
+//! Python-side view from the model, `dispatch` renders the native dispatch, `render` the module
+//! and the stub, `providers` the list of providers.
 
 use proc_macro2::TokenStream;
 
@@ -20,6 +23,7 @@ use crate::spec::Spec;
 
 mod api;
 mod dispatch;
+mod providers;
 mod render;
 
 use api::Api;
@@ -59,11 +63,13 @@ pub fn build(specs: &[&str], package_dir: &str) {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR for build scripts");
     let mut dispatch = TokenStream::new();
     let mut clients = Vec::new();
+    let mut providers = Vec::new();
     for spec_path in specs {
         println!("cargo:rerun-if-changed={spec_path}");
         let result = Spec::load(spec_path).and_then(|spec| {
             crate::generate(&spec).map(|g| {
                 clients.push((g.model.provider.name.clone(), g.model.provider.client_name.clone()));
+                providers.push(g.model.provider.clone());
                 generate(&spec, &g)
             })
         });
@@ -81,6 +87,11 @@ pub fn build(specs: &[&str], package_dir: &str) {
             }
             Err(error) => crate::generate::fail_build(&error),
         }
+    }
+    let path = std::path::Path::new(package_dir).join("_providers.py");
+    let text = providers::render(&providers);
+    if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+        crate::generate::write_or_exit(&path, &text);
     }
     dispatch.extend(any_client(&clients));
     let file: syn::File = match syn::parse2(dispatch) {
