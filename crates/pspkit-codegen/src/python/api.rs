@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToSnakeCase;
 
-use crate::extensions::ParamPlace;
+use crate::extensions::{ParamPlace, Retry};
 use crate::model::{self, Kind, Place, Shape};
 
 /// A Python-side type, from the kind of a generated Rust type.
@@ -123,11 +123,19 @@ pub(super) struct PyEnum {
 pub(super) struct Arg {
     pub(super) rust: String,
     pub(super) py_ty: Ty,
+    /// The spec's description of the parameter or the body.
+    pub(super) doc: String,
 }
 
 pub(super) struct Operation {
     pub(super) rust: String,
-    pub(super) doc: String,
+    /// The spec's summary and description, for the docstring.
+    pub(super) summary: String,
+    pub(super) description: String,
+    /// `POST /cashouts`.
+    pub(super) route: String,
+    /// What a failure may be retried on, in a sentence.
+    pub(super) retry: &'static str,
     pub(super) args: Vec<Arg>,
     pub(super) payload: Ty,
     /// The fixed arguments of `<op>_pages` and its item type, for list operations.
@@ -218,11 +226,12 @@ impl Api {
                         (kind, _) if p.required => ty(kind),
                         (kind, _) => Ty::Opt(Box::new(ty(kind))),
                     };
-                    Arg { rust: p.rust.clone(), py_ty }
+                    Arg { rust: p.rust.clone(), py_ty, doc: p.description.as_deref().unwrap_or("").trim().to_owned() }
                 })
                 .collect();
             if let Some(body) = &op.body {
-                args.push(Arg { rust: "body".into(), py_ty: ty(&body.ty.kind) });
+                let doc = body.description.as_deref().unwrap_or("").trim().to_owned();
+                args.push(Arg { rust: "body".into(), py_ty: ty(&body.ty.kind), doc });
             }
             let pages = model.page_item(op).map(|item| {
                 // the walk sets the position and the size itself: they are not arguments
@@ -236,7 +245,7 @@ impl Api {
                 let fixed = args
                     .iter()
                     .filter(|a| !paging.contains(&a.rust))
-                    .map(|a| Arg { rust: a.rust.clone(), py_ty: a.py_ty.clone() })
+                    .map(|a| Arg { rust: a.rust.clone(), py_ty: a.py_ty.clone(), doc: a.doc.clone() })
                     .collect();
                 (fixed, ty(item))
             });
@@ -249,7 +258,20 @@ impl Api {
             };
             api.operations.push(Operation {
                 rust: op.name.clone(),
-                doc: op.doc.trim().to_owned(),
+                summary: op.summary.trim().to_owned(),
+                description: op.description.as_deref().unwrap_or("").trim().to_owned(),
+                route: format!("{} {}", op.method, op.path),
+                retry: match op.retry() {
+                    Retry::Safe => "Retried on 408, 429, 5xx and dropped connections (it changes nothing).",
+                    Retry::Idempotent => {
+                        "Retried on 408, 429, 5xx and dropped connections with the same idempotency key, which \
+                         the provider deduplicates by."
+                    }
+                    Retry::Unsafe => {
+                        "Not retried once it may have reached the provider (it does not deduplicate this \
+                         write): an unknown outcome raises `OutcomeUnknownError`."
+                    }
+                },
                 args,
                 payload: ty(&op.success.kind),
                 pages,

@@ -40,12 +40,62 @@ pub(super) struct Params {
     pub(super) signature: Vec<String>,
     /// `"key": expr` entries of the argument dict.
     pub(super) packing: Vec<String>,
+    /// Each keyword's name and the spec's description of it, in signature order.
+    pub(super) docs: Vec<(String, String)>,
+}
+
+/// The text of an idempotency key's keyword, for docstrings.
+const IDEMPOTENCY_DOC: &str = "The key the provider deduplicates this write by: give your own (e.g. your order id) \
+     to make a repeat of the same call safe; one is generated when omitted. Sent identically on every retry.";
+
+/// A method's docstring: the spec's summary and description, the route and retry rule, then
+/// each keyword argument as the Python signature names it.
+pub(super) fn method_doc(op: &Operation, intro: Option<&str>, params: &Params, extra: &[(&str, &str)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(intro) = intro {
+        parts.push(intro.to_owned());
+    } else {
+        parts.extend([op.summary.clone(), op.description.clone()].into_iter().filter(|p| !p.is_empty()));
+    }
+    parts.push(format!("`{}`. {}", op.route, op.retry));
+    let args: Vec<(String, String)> =
+        params.docs.iter().cloned().chain(extra.iter().map(|(n, d)| ((*n).to_owned(), (*d).to_owned()))).collect();
+    if !args.is_empty() {
+        let lines: Vec<String> = args
+            .iter()
+            .map(|(name, doc)| {
+                let doc =
+                    if doc.is_empty() { "(not described by the provider)".to_owned() } else { doc.replace('\n', " ") };
+                format!("    {name}: {doc}")
+            })
+            .collect();
+        parts.push(format!("Args:\n{}", lines.join("\n")));
+    }
+    parts.join("\n\n")
+}
+
+/// The spec's description of a keyword, or for an undescribed enum the values the spec lists.
+fn describe(doc: &str, ty: &Ty, api: &Api) -> String {
+    if !doc.is_empty() {
+        return doc.to_owned();
+    }
+    match ty.strip() {
+        Ty::Enum(name) => match api.enums.iter().find(|e| &e.name == name) {
+            Some(e) if !e.values.is_empty() => {
+                let values: Vec<String> = e.values.iter().map(|v| format!("`{v}`")).collect();
+                format!("One of {} (`{name}`).", values.join(", "))
+            }
+            _ => String::new(),
+        },
+        _ => String::new(),
+    }
 }
 
 pub(super) fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>, idempotency: Option<&str>) -> Params {
     let mut required = Vec::new();
     let mut optional = Vec::new();
     let mut packing = Vec::new();
+    let (mut required_docs, mut optional_docs) = (Vec::new(), Vec::new());
     let param_names: BTreeSet<String> =
         op_args.iter().filter(|a| a.rust != "body").map(|a| py_ident(&a.rust.to_string())).collect();
     for arg in op_args {
@@ -53,6 +103,7 @@ pub(super) fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>, idempo
         if key == "body" {
             let Ty::Model(model) = arg.py_ty.strip() else {
                 required.push(format!("body: {}", arg.py_ty.input()));
+                required_docs.push(("body".to_owned(), arg.doc.clone()));
                 packing.push(format!("\"body\": _r.encode({}, body, \"body\")", arg.py_ty.conv()));
                 continue;
             };
@@ -62,24 +113,31 @@ pub(super) fn params(op_args: &[Arg], api: &Api, skip: &BTreeSet<String>, idempo
                 let name = if param_names.contains(&f.py) { format!("body_{}", f.py) } else { f.py.clone() };
                 if f.required {
                     required.push(format!("{name}: {}", f.ty.input()));
+                    required_docs.push((name.clone(), describe(&f.doc, &f.ty, api)));
                 } else {
                     optional.push(format!("{name}: {} = None", Ty::Opt(Box::new(f.ty.strip().clone())).input()));
+                    optional_docs.push((name.clone(), describe(&f.doc, &f.ty, api)));
                 }
                 fields.push(format!("{}={name}", f.py));
             }
             packing.push(format!("\"body\": _r.pack({model}, {})", fields.join(", ")));
             continue;
         }
-        let name = if Some(key.as_str()) == idempotency { "idempotency_key".to_owned() } else { py_ident(&key) };
+        let is_key = Some(key.as_str()) == idempotency;
+        let name = if is_key { "idempotency_key".to_owned() } else { py_ident(&key) };
+        let doc = if is_key { IDEMPOTENCY_DOC.to_owned() } else { describe(&arg.doc, &arg.py_ty, api) };
         if matches!(arg.py_ty, Ty::Opt(_)) {
             optional.push(format!("{name}: {} = None", arg.py_ty.input()));
+            optional_docs.push((name.clone(), doc));
         } else {
             required.push(format!("{name}: {}", arg.py_ty.input()));
+            required_docs.push((name.clone(), doc));
         }
         packing.push(format!("{}: _r.encode({}, {name}, {})", py_str(&key), arg.py_ty.conv(), py_str(&name)));
     }
     required.extend(optional);
-    Params { signature: required, packing }
+    required_docs.extend(optional_docs);
+    Params { signature: required, packing, docs: required_docs }
 }
 
 pub(super) fn signature(params: &[String], extra: &[&str]) -> String {
@@ -202,7 +260,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 let ret = if op.payload == Ty::Unit { "None".to_owned() } else { op.payload.output() };
                 let def = if asynchronous { "async def" } else { "def" };
                 let _ = writeln!(out, "\n    {def} {name}(self{}) -> {ret}:", signature(&p.signature, &[]));
-                out.push_str(&docstring(&op.doc, "        "));
+                out.push_str(&docstring(&method_doc(op, None, &p, &[]), "        "));
                 if stub {
                     out.push_str("        ...\n");
                 } else {
@@ -225,12 +283,15 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 ] {
                     let _ =
                         writeln!(out, "\n    def {name}_{suffix}(self{}) -> {ret}:", signature(&p.signature, &extra));
-                    let doc = format!(
-                        "{what} of `{name}`, across pages, fetching the next page while this one is used{}. \
-                         `page_size` sets the page size, `max_items` stops after that many items.",
+                    let intro = format!(
+                        "{what} of `{name}`, across pages, fetching the next page while this one is used{}.",
                         if asynchronous { " (`async for`)" } else { "" }
                     );
-                    out.push_str(&docstring(&doc, "        "));
+                    let walk = [
+                        ("page_size", "Items per page (the provider's maximum, if it has one, is the limit)."),
+                        ("max_items", "Stop after this many items."),
+                    ];
+                    out.push_str(&docstring(&method_doc(op, Some(&intro), &p, &walk), "        "));
                     if stub {
                         out.push_str("        ...\n");
                     } else {
