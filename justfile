@@ -20,10 +20,10 @@ test: lint spec-check
     ./run demo
 
 # The publishable crates as they would be uploaded (each verified by building it from its
-# package), and a new project outside the workspace that depends on pspkit-onepay by path
-# (no debug info, like the workspace's dependencies, so they are reused rather than rebuilt)
+# package, in a target dir of its own: see the script), and a new project outside the workspace
+# that depends on pspkit-onepay by path
 package:
-    CARGO_PROFILE_DEV_DEBUG=false cargo package -q --locked --allow-dirty -p pspkit -p pspkit-extensions -p pspkit-codegen -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay
+    scripts/package.sh
     scripts/outside-project.sh
 
 # Build the Python package (debug) and install it into .venv, editable
