@@ -193,7 +193,7 @@ class Sign(requests.auth.AuthBase):
         if PROVIDER == "onepay":
             r.headers["Authorization"] = f"Bearer {_env('ONEPAY_KEY')}"
         elif PROVIDER == "onlyonepays":
-            self._header(r, "X-API-Key", _env("ONLYONEPAYS_KEY"))
+            self._header(r, _env("ONLYONEPAYS_HEADER"), _env("ONLYONEPAYS_KEY"))
         elif PROVIDER == "firekassa":
             r.headers["Authorization"] = f"Bearer {_env('FIREKASSA_TOKEN')}"
             message = r.path_url.encode("utf-8") + (body or b"")

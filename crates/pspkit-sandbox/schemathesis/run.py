@@ -44,7 +44,9 @@ def start_sandbox(binary: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
     keys = ROOT / "crates/pspkit-sandbox/keys"
     env = {
         "PSPKIT_SANDBOX_URL": find(r"pspkit sandbox on (http://\S+)"),
-        "PSPKIT_SANDBOX_ONLYONEPAYS_KEY": find(r"X-API-Key: (\S+)"),
+        # the header is the one the spec's security scheme names, as the sandbox prints it
+        "PSPKIT_SANDBOX_ONLYONEPAYS_HEADER": find(r"onlyonepays .* api key \(([^)]+)\): "),
+        "PSPKIT_SANDBOX_ONLYONEPAYS_KEY": find(r"onlyonepays .* api key \([^)]+\): (\S+)"),
         "PSPKIT_SANDBOX_FIREKASSA_TOKEN": find(r"firekassa .* token: (\S+)"),
         "PSPKIT_SANDBOX_FIREKASSA_SIGN_TOKEN": find(r"sign token: (\S+)"),
         "PSPKIT_SANDBOX_ONEPAY_KEY": find(r"onepay .* secret key: (\S+)"),
