@@ -8,12 +8,11 @@ use crate::AnyClient;
 
 /// A credential from the arguments, else from `PSPKIT_<PROVIDER>_<NAME>`.
 pub(crate) fn credential(given: &HashMap<String, Option<String>>, provider: &str, name: &str) -> Option<String> {
-    given
-        .get(name)
-        .cloned()
-        .flatten()
-        .or_else(|| std::env::var(format!("PSPKIT_{}_{}", provider.to_uppercase(), name.to_uppercase())).ok())
-        .filter(|v| !v.trim().is_empty())
+    // a blank argument counts as absent, without falling back to the environment
+    match given.get(name).cloned().flatten() {
+        Some(value) => Some(value).filter(|v| !v.trim().is_empty()),
+        None => pspkit::auth::env_credential(provider, name),
+    }
 }
 
 /// The client of `provider` for these credentials: the keys its spec declares, each from the

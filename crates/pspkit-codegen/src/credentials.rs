@@ -20,7 +20,7 @@ pub fn render(model: &Model) -> TokenStream {
     let client = format_ident!("{}", provider.client_name);
     let credentials = &provider.credentials;
     let merchant_host = credentials.merchant_host;
-    let env = |key: &str| format!("PSPKIT_{}_{}", name.to_uppercase(), key.to_uppercase());
+    let env = |key: &str| crate::model::env_var(name, key);
     let base_env = env("base_url");
 
     let fields = credentials.keys.iter().map(|key| {
@@ -97,10 +97,9 @@ pub fn render(model: &Model) -> TokenStream {
             ) -> ::core::result::Result<Self, ::pspkit::Error> {
                 let missing = |key: &str| {
                     ::pspkit::Error::Config(::std::format!(
-                        "{}: `{key}` is missing: pass it or set PSPKIT_{}_{}",
+                        "{}: `{key}` is missing: pass it or set {}",
                         SPEC.name,
-                        SPEC.name.to_uppercase(),
-                        key.to_uppercase(),
+                        ::pspkit::auth::env_name(SPEC.name, key),
                     ))
                 };
                 #(#reads)*
@@ -109,9 +108,7 @@ pub fn render(model: &Model) -> TokenStream {
 
             /// The keys from the `PSPKIT_<PROVIDER>_<NAME>` environment variables.
             pub fn from_env() -> ::core::result::Result<Self, ::pspkit::Error> {
-                Self::from_lookup(|key| {
-                    ::std::env::var(::std::format!("PSPKIT_{}_{}", SPEC.name.to_uppercase(), key.to_uppercase())).ok()
-                })
+                Self::from_lookup(|key| ::pspkit::auth::env_credential(SPEC.name, key))
             }
         }
 
@@ -129,10 +126,8 @@ pub fn render(model: &Model) -> TokenStream {
 
             #[doc = #from_env_doc]
             pub fn from_env() -> ::core::result::Result<Self, ::pspkit::Error> {
-                let base_url = ::std::env::var(#base_env).ok().filter(|v| !v.trim().is_empty());
-                let base_url = base_url.as_deref();
-                let keys = Keys::from_env()?;
-                Self::from_keys(#base_url, keys)
+                let base_url = ::pspkit::auth::env_credential(SPEC.name, "base_url");
+                Self::from_lookup(base_url.as_deref(), |key| ::pspkit::auth::env_credential(SPEC.name, key))
             }
         }
     }

@@ -446,6 +446,12 @@ fn wire_names(schema: Option<&Value>) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The environment variable `provider`'s credential key (or `base_url`) is read from:
+/// `PSPKIT_<PROVIDER>_<KEY>`, the rule `pspkit::auth::env_name` applies at run time.
+pub fn env_var(provider: &str, key: &str) -> String {
+    format!("PSPKIT_{}_{}", provider.to_uppercase(), key.to_uppercase())
+}
+
 /// typify's (and progenitor's) Rust name of a JSON field or parameter: `snake_case`, with
 /// characters outside identifiers replaced, an `x` prefix for a leading digit and `_` after a
 /// keyword.

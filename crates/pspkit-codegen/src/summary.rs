@@ -57,7 +57,7 @@ pub fn api_summary(generated: &Generated) -> String {
 /// Each key with what it is, and where the base URL comes from.
 fn credentials_summary(provider: &crate::model::Provider) -> String {
     let mut out = String::new();
-    let env = |name: &str| format!("PSPKIT_{}_{}", provider.name.to_uppercase(), name.to_uppercase());
+    let env = |name: &str| crate::model::env_var(&provider.name, name);
     for key in &provider.credentials.keys {
         let kind = if key.public { "public" } else { "secret" };
         let need = if key.optional { "optional" } else { "required" };

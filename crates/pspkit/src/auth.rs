@@ -71,20 +71,15 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Reads an environment variable, naming it when it is missing.
-pub fn env_var(name: &str) -> Result<String, Error> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => Ok(v),
-        _ => Err(Error::Config(format!("environment variable {name} is not set"))),
-    }
+/// The environment variable a provider's credential (or `base_url`) is read from:
+/// `PSPKIT_<PROVIDER>_<KEY>`, e.g. `PSPKIT_ONEPAY_SECRET_KEY`.
+pub fn env_name(provider: &str, key: &str) -> String {
+    format!("PSPKIT_{}_{}", provider.to_uppercase(), key.to_uppercase())
 }
 
-/// The base URL from `PSPKIT_<PROVIDER>_BASE_URL`, or `default`.
-pub fn env_base_url(provider: &str, default: &str) -> String {
-    std::env::var(format!("PSPKIT_{}_BASE_URL", provider.to_uppercase()))
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| default.to_owned())
+/// The value of [`env_name`]`(provider, key)`; blank counts as absent.
+pub fn env_credential(provider: &str, key: &str) -> Option<String> {
+    std::env::var(env_name(provider, key)).ok().filter(|v| !v.trim().is_empty())
 }
 
 impl Credentials {

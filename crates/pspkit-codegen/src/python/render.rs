@@ -317,13 +317,11 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
         let cls = if asynchronous { format!("Async{client}") } else { client.to_owned() };
         let base = if asynchronous { "_r.AsyncClient" } else { "_r.Client" };
         let _ = writeln!(out, "\nclass {cls}({base}):");
-        let env: Vec<String> = credentials
-            .iter()
-            .map(|k| format!("`PSPKIT_{}_{}`", provider.to_uppercase(), k.name.to_uppercase()))
-            .collect();
+        let env: Vec<String> =
+            credentials.iter().map(|k| format!("`{}`", crate::model::env_var(provider, &k.name))).collect();
         let doc = format!(
             "The {title} client{}.\n\nCredentials come from the arguments or, when omitted, from {} \
-             (and the base URL from `PSPKIT_{}_BASE_URL`{}). Operations are grouped by the spec's tags: {}. \
+             (and the base URL from `{}`{}). Operations are grouped by the spec's tags: {}. \
              Calls are signed and retried as the spec says; errors are `pspkit.PspError` subclasses.",
             if asynchronous {
                 " for asyncio: every operation is a coroutine"
@@ -331,7 +329,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 ": calls block (without holding the GIL)"
             },
             env.join(", "),
-            provider.to_uppercase(),
+            crate::model::env_var(provider, "base_url"),
             if merchant { ", required: the host is the merchant's own" } else { "" },
             group_attrs.iter().map(|(a, _, _)| format!("`{a}`")).collect::<Vec<_>>().join(", ")
         );
