@@ -3,12 +3,23 @@
 //! the sandbox answers them). Prints the figures as JSON; `python/bench/bench.py` writes them
 //! into `docs/benchmarks.md`.
 //!
-//! Measured: (a) one GET of one cashout, (b) one page of 100 cashouts, (c) walking 100,000
-//! cashouts page by page; then, to say where a page's time goes, the page's bytes decoded alone
-//! by pspkit, by the hand-written structs, and by hand-written structs with every field pspkit
-//! decodes. Sequential calls on one keep-alive connection, after a warm-up. The
-//! two clients' rounds alternate (7 each), so a slow spell of the machine lands on both sides;
-//! each figure is the median of its 7 rounds.
+//! Two hand-written clients: a quick one that declares the 6 fields it reads (money as `f64`),
+//! and a complete one that declares all 13 fields of a cashout as plain types, as pspkit does
+//! with exact ones. Measured: (a) one GET of one cashout, (b) one page of 100 cashouts, (c)
+//! walking 100,000 cashouts page by page; then, to say where a page's time goes, the page's
+//! bytes decoded alone by each of the three. Sequential calls on one keep-alive connection,
+//! after a warm-up.
+//!
+//! The machine is a shared VM whose speed drifts by 10-20% from one second to the next (stolen
+//! CPU time), so the clients run in short rounds whose order rotates: the rounds of one
+//! rotation see nearly the same machine. Each ratio printed is the median of the per-rotation
+//! ratios; the rates are the medians of each client's rounds.
+//!
+//! To see where a call's time goes, profile one case and one client with a fixed number of
+//! calls: `PSPKIT_BENCH_PROFILE=a:pspkit:400` (case `a`, `b` or `c`; client `pspkit`, `hand` or
+//! `hand_all_fields`; calls per round) runs only those calls, in 3 rounds, e.g. under
+//! `valgrind --tool=callgrind`; the difference between two call counts is the cost of the extra
+//! calls, in instructions, which the machine's drift does not change.
 
 mod fixed_server;
 
@@ -30,15 +41,15 @@ struct HandCashout {
     created_at: Option<String>,
 }
 
+/// A page of either hand-written cashout.
 #[derive(Deserialize)]
-struct HandPage {
-    data: Vec<HandCashout>,
+struct Page<C> {
+    data: Vec<C>,
     next_page_url: Option<String>,
 }
 
-/// Every field pspkit decodes, as a hand-written client would declare it with plain types
-/// (strings; the amount kept as its JSON text so it stays exact). Used only to say where the
-/// time of a page goes: decoding more fields, or decoding them into exact types.
+/// Every field pspkit decodes, as a complete hand-written client would declare it with plain
+/// types (strings; the amount kept as its JSON text so it stays exact).
 #[derive(Deserialize)]
 #[allow(dead_code)]
 struct AllFieldsCashout {
@@ -57,13 +68,6 @@ struct AllFieldsCashout {
     scheduled_at: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct AllFieldsPage {
-    data: Vec<AllFieldsCashout>,
-    next_page_url: Option<String>,
-}
-
 /// Decodes `body` as `T` `n` times per round, rounds alternating with the other decoders by the
 /// caller; returns pages per second.
 fn decode_rate<T: serde::de::DeserializeOwned>(body: &[u8], n: usize) -> f64 {
@@ -80,36 +84,112 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Rounds per client; the figure is the median.
-const ROUNDS: usize = 7;
+/// Round pairs per case; the figures are medians.
+const ROUNDS: usize = 21;
 
-/// Runs `n` calls of `pspkit` then `n` of `hand` per round, after a warm-up of each, for
-/// [`ROUNDS`] rounds; returns the median calls per second of each.
-async fn rates<P, PF, H, HF>(n: usize, mut pspkit: P, mut hand: H) -> (f64, f64)
+/// `PSPKIT_BENCH_PROFILE=<case>:<client>:<calls>`: one case, one client, a fixed number of calls.
+struct Profile {
+    case: String,
+    client: String,
+    calls: usize,
+}
+
+fn profile() -> Option<Profile> {
+    let value = std::env::var("PSPKIT_BENCH_PROFILE").ok()?;
+    let mut parts = value.split(':');
+    let (Some(case), Some(client), Some(calls)) = (parts.next(), parts.next(), parts.next()) else {
+        panic!("PSPKIT_BENCH_PROFILE is <case>:<client>:<calls>, e.g. a:pspkit:600");
+    };
+    let calls = calls.parse().expect("PSPKIT_BENCH_PROFILE: calls is a number");
+    Some(Profile { case: case.into(), client: client.into(), calls })
+}
+
+/// The median calls per second of each client, and the medians of pspkit's per-round ratios to
+/// each hand-written client.
+struct Rates {
+    pspkit: f64,
+    hand: f64,
+    hand_all_fields: f64,
+    ratio: f64,
+    ratio_all_fields: f64,
+}
+
+/// Runs `n` calls of each client per round, after a warm-up of each, for [`ROUNDS`] rounds of
+/// the three clients, the order rotating from round to round.
+async fn rates<P, PF, H, HF, A, AF>(case: &str, n: usize, mut pspkit: P, mut hand: H, mut hand_all: A) -> Rates
 where
     P: FnMut() -> PF,
     PF: std::future::Future<Output = ()>,
     H: FnMut() -> HF,
     HF: std::future::Future<Output = ()>,
+    A: FnMut() -> AF,
+    AF: std::future::Future<Output = ()>,
 {
-    for _ in 0..n / 10 + 1 {
-        pspkit().await;
-        hand().await;
-    }
-    let (mut p, mut h) = (Vec::new(), Vec::new());
-    for _ in 0..ROUNDS {
-        let t = Instant::now();
-        for _ in 0..n {
-            pspkit().await;
+    let mut run = async |client: usize, calls: usize| {
+        for _ in 0..calls {
+            match client {
+                0 => pspkit().await,
+                1 => hand().await,
+                _ => hand_all().await,
+            }
         }
-        p.push(n as f64 / t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        for _ in 0..n {
-            hand().await;
-        }
-        h.push(n as f64 / t.elapsed().as_secs_f64());
+    };
+    if let Some(p) = profile() {
+        let client = match p.client.as_str() {
+            "pspkit" => 0,
+            "hand" => 1,
+            "hand_all_fields" => 2,
+            other => panic!("PSPKIT_BENCH_PROFILE: no client {other:?} (pspkit, hand or hand_all_fields)"),
+        };
+        run(client, if p.case == case { p.calls * 3 } else { 0 }).await;
+        return Rates { pspkit: 0.0, hand: 0.0, hand_all_fields: 0.0, ratio: 0.0, ratio_all_fields: 0.0 };
     }
-    (median(p), median(h))
+    for client in 0..3 {
+        run(client, n / 10 + 1).await;
+    }
+    let mut per_client: [Vec<f64>; 3] = Default::default();
+    let (mut ratios, mut ratios_all) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        let mut rate = [0.0; 3];
+        for k in 0..3 {
+            let client = (round + k) % 3;
+            let t = Instant::now();
+            run(client, n).await;
+            rate[client] = n as f64 / t.elapsed().as_secs_f64();
+        }
+        for (all, r) in per_client.iter_mut().zip(rate) {
+            all.push(r);
+        }
+        ratios.push(rate[0] / rate[1]);
+        ratios_all.push(rate[0] / rate[2]);
+    }
+    let [p, h, a] = per_client;
+    Rates {
+        pspkit: median(p),
+        hand: median(h),
+        hand_all_fields: median(a),
+        ratio: median(ratios),
+        ratio_all_fields: median(ratios_all),
+    }
+}
+
+/// One GET by the hand-written client, decoded as `T`.
+async fn hand_get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: String, auth: &str) -> T {
+    let r = http.get(url).header("authorization", auth).send().await.expect("send");
+    serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode")
+}
+
+/// The hand-written walk: pages of 100 until one has no next page; returns the items seen.
+async fn hand_walk<C: serde::de::DeserializeOwned>(http: &reqwest::Client, base: &str, auth: &str) -> usize {
+    let (mut page, mut n) = (1, 0);
+    loop {
+        let p: Page<C> = hand_get(http, format!("{base}/cashouts?page={page}&limit=100"), auth).await;
+        n += p.data.len();
+        if p.next_page_url.is_none() {
+            return n;
+        }
+        page += 1;
+    }
 }
 
 #[tokio::main]
@@ -125,74 +205,69 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = server.cashout_id.clone();
 
     let mut rows = Vec::new();
+
     // (a) one GET
-    let (a_pspkit, a_hand) = rates(
-        3000,
+    let url = format!("{base}/cashouts/{id}");
+    let a = rates(
+        "a",
+        500,
         || async {
             client.get_cashout(&id).send().await.expect("get");
         },
         || async {
-            let r =
-                http.get(format!("{base}/cashouts/{id}")).header("authorization", &auth).send().await.expect("send");
-            let _: HandCashout = serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode");
+            hand_get::<HandCashout>(&http, url.clone(), &auth).await;
+        },
+        || async {
+            hand_get::<AllFieldsCashout>(&http, url.clone(), &auth).await;
         },
     )
     .await;
-    rows.push(("a", "calls/s", a_pspkit, a_hand));
+    rows.push(("a", "calls/s", 1.0, a));
     // (b) one page of 100
-    let (b_pspkit, b_hand) = rates(
-        1000,
+    let url = format!("{base}/cashouts?limit=100");
+    let b = rates(
+        "b",
+        200,
         || async {
             client.list_cashouts().limit(100).send().await.expect("page");
         },
         || async {
-            let r = http
-                .get(format!("{base}/cashouts?limit=100"))
-                .header("authorization", &auth)
-                .send()
-                .await
-                .expect("send");
-            let _: HandPage = serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode");
+            hand_get::<Page<HandCashout>>(&http, url.clone(), &auth).await;
+        },
+        || async {
+            hand_get::<Page<AllFieldsCashout>>(&http, url.clone(), &auth).await;
         },
     )
     .await;
-    rows.push(("b", "pages/s", b_pspkit, b_hand));
+    rows.push(("b", "pages/s", 1.0, b));
     // (c) 100,000 items page by page
-    let (c_pspkit, c_hand) = rates(
+    let c = rates(
+        "c",
         1,
         || async {
             let n = client.list_cashouts().stream(PageOptions::new().page_size(100)).count().await;
             assert_eq!(n, total);
         },
         || async {
-            let (mut page, mut n) = (1, 0);
-            loop {
-                let r = http
-                    .get(format!("{base}/cashouts?page={page}&limit=100"))
-                    .header("authorization", &auth)
-                    .send()
-                    .await
-                    .expect("send");
-                let p: HandPage = serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode");
-                n += p.data.len();
-                if p.next_page_url.is_none() {
-                    break;
-                }
-                page += 1;
-            }
-            assert_eq!(n, total);
+            assert_eq!(hand_walk::<HandCashout>(&http, &base, &auth).await, total);
+        },
+        || async {
+            assert_eq!(hand_walk::<AllFieldsCashout>(&http, &base, &auth).await, total);
         },
     )
     .await;
-    rows.push(("c", "items/s", c_pspkit * total as f64, c_hand * total as f64));
+    rows.push(("c", "items/s", total as f64, c));
 
+    if profile().is_some() {
+        return Ok(());
+    }
     // Where the time of a page goes: the same page's bytes decoded alone, no HTTP.
     let page = http.get(format!("{base}/cashouts?limit=100")).send().await?.bytes().await?;
     let (mut typed, mut six, mut all) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        typed.push(decode_rate::<pspkit_onepay::types::CashoutList>(&page, 2000));
-        six.push(decode_rate::<HandPage>(&page, 2000));
-        all.push(decode_rate::<AllFieldsPage>(&page, 2000));
+        typed.push(decode_rate::<pspkit_onepay::types::CashoutList>(&page, 500));
+        six.push(decode_rate::<Page<HandCashout>>(&page, 500));
+        all.push(decode_rate::<Page<AllFieldsCashout>>(&page, 500));
     }
     let decode = serde_json::json!({
         "pspkit": median(typed),
@@ -202,7 +277,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let rows: Vec<_> = rows
         .iter()
-        .map(|(case, unit, pspkit, hand)| serde_json::json!({"case": case, "unit": unit, "pspkit": pspkit, "hand": hand}))
+        .map(|(case, unit, per_call, r)| {
+            serde_json::json!({
+                "case": case,
+                "unit": unit,
+                "pspkit": r.pspkit * per_call,
+                "hand": r.hand * per_call,
+                "hand_all_fields": r.hand_all_fields * per_call,
+                "ratio": r.ratio,
+                "ratio_all_fields": r.ratio_all_fields,
+            })
+        })
         .collect();
     println!(
         "{}",

@@ -507,27 +507,33 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         "",
         "## Rust: pspkit client vs hand-written reqwest + serde",
         "",
-        "Same server and calls, from `examples/bench.rs` (release). The hand-written client decodes into plain "
-        "structs (money as `f64`, statuses and timestamps as `String`, the 6 fields a quick client would declare); "
-        "pspkit decodes all 13 fields of a cashout into exact decimals, open enums and timestamps, and runs its "
-        "retry loop (deadline, attempt span) on every call. The two clients' rounds alternate, 7 each after a "
-        "warm-up, and each figure is the median of its 7; (c) walks all cashouts once per round.",
+        "Same server and calls, from `examples/bench.rs` (release), against two hand-written reqwest + serde "
+        "clients: a quick one decoding the 6 fields it reads into plain types (money as `f64`, statuses and "
+        "timestamps as `String`), and a complete one decoding all 13 fields of a cashout as plain types (the "
+        "amount kept as its JSON text). pspkit decodes all 13 into exact decimals, open enums and timestamps and "
+        "runs its retry loop (deadline, attempt span) on every call. The three clients run in short rounds whose "
+        "order rotates, 21 rounds each after a warm-up (the machine's speed drifts from second to second); the "
+        "rates are each client's median and each ratio is the median of the per-round ratios; (c) walks all "
+        "cashouts once per round.",
         "",
-        "| call | unit | pspkit | hand-written | pspkit / hand-written |",
-        "|---|---|---:|---:|---:|",
+        "| call | unit | pspkit | hand-written, 6 fields | hand-written, 13 fields | pspkit / 6 fields "
+        "| pspkit / 13 fields |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in rust["rows"]:
         title, unit = CASES[row["case"]]
         lines.append(f"| ({row['case']}) {title} | {unit} | {row['pspkit']:,.0f} | {row['hand']:,.0f} | "
-                     f"{row['pspkit'] / row['hand']:.2f} |")
-    worst = min(row["pspkit"] / row["hand"] for row in rust["rows"])
+                     f"{row['hand_all_fields']:,.0f} | {row['ratio']:.2f} | {row['ratio_all_fields']:.2f} |")
+    worst = min(row["ratio"] for row in rust["rows"])
+    worst_all = min(row["ratio_all_fields"] for row in rust["rows"])
     d = rust["decode_pages_per_s"]
     lines += [
         "",
-        f"Target: at least 0.95x hand-written reqwest + serde on every case: {met(worst >= 0.95)} "
-        f"(lowest ratio {worst:.2f}).",
+        f"Target: at least 0.95x hand-written reqwest + serde on every case: against the 6-field client "
+        f"{met(worst >= 0.95)} (lowest ratio {worst:.2f}); against the 13-field client {met(worst_all >= 0.95)} "
+        f"(lowest ratio {worst_all:.2f}).",
         "",
-        "Where a page's time goes: the same page's bytes decoded alone, no HTTP (pages/s, median of 7): "
+        "Where a page's time goes: the same page's bytes decoded alone, no HTTP (pages/s, median of 21): "
         f"pspkit {d['pspkit']:,.0f}, the hand-written 6-field structs {d['hand']:,.0f}, hand-written structs "
         f"with all 13 fields as plain strings {d['hand_all_fields']:,.0f}: pspkit decodes at "
         f"{d['pspkit'] / d['hand_all_fields']:.2f}x the all-fields structs and {d['pspkit'] / d['hand']:.2f}x the "
@@ -555,7 +561,7 @@ def summary(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], imp
     """The README's benchmark lines, from the same figures."""
     r = py["results"]
     ps, hp = r["pspkit"], r["httpx+pydantic"]
-    rows = {row["case"]: row["pspkit"] / row["hand"] for row in rust["rows"]}
+    rows = {row["case"]: row["ratio"] for row in rust["rows"]}
     cols = ["pspkit", "pspkit-async", "httpx+pydantic", "requests+dicts", FLOOR]
     table = [
         "| Python | pspkit | pspkit async | httpx + pydantic | requests + dicts | transport alone (no decoding) |",

@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -39,6 +40,9 @@ pub const SYNTHETIC_STATUS: u16 = 599;
 /// Largest response body read by default (16 MiB); a larger one is an error, not an
 /// out-of-memory.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
+
+/// The header in which progenitor's generated code sends the spec's `info.version`.
+const PROGENITOR_VERSION_HEADER: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("api-version");
 
 /// Everything a provider client carries besides its base URL: the spec facts, the credentials
 /// and the retry policy. Cheap to clone. `Debug` shows no secret.
@@ -119,20 +123,28 @@ struct CallRecord {
 }
 
 tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
+    // Boxed: tokio moves a task-local's value in and out of the thread on every poll of the
+    // call, and the record is a few hundred bytes.
+    static CALL: RefCell<Box<CallRecord>>;
 }
 
 fn record(f: impl FnOnce(&mut CallRecord)) {
     let _ = CALL.try_with(|c| f(&mut c.borrow_mut()));
 }
 
-/// Keeps the provider's answer for the error report.
-fn remember(answer: &Buffered) {
-    record(|c| {
+/// Hands the provider's answer to the generated code as a `reqwest::Response`, keeping it in
+/// the call's record too (for the caller's `Response` and for error reports). Inside a call the
+/// headers are moved to the record, not copied: the generated code only reads the status and the
+/// body, and each copy of a header map is a handful of allocations on every call. Outside one
+/// (the raw progenitor client) the response keeps them.
+fn hand_over(mut answer: Buffered, url: &reqwest::Url) -> reqwest::Response {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
         c.last_status = Some(answer.status);
-        c.last_headers = answer.headers.clone();
+        c.last_headers = std::mem::take(&mut answer.headers);
         c.last_body = answer.body.clone();
     });
+    answer.into_response(url)
 }
 
 /// A response read whole.
@@ -144,22 +156,25 @@ struct Buffered {
 }
 
 impl Buffered {
-    fn into_response(self) -> reqwest::Response {
-        let mut builder = http::Response::builder().status(self.status).version(self.version);
+    /// The answer as reqwest's type, with the URL it came from (else reqwest parses a
+    /// placeholder URL for each response).
+    fn into_response(self, url: &reqwest::Url) -> reqwest::Response {
+        use reqwest::ResponseBuilderExt as _;
+        let mut builder = http::Response::builder().status(self.status).version(self.version).url(url.clone());
         if let Some(h) = builder.headers_mut() {
             *h = self.headers;
         }
         reqwest::Response::from(builder.body(self.body).expect("status and headers came from a response"))
     }
 
-    fn synthetic() -> reqwest::Response {
+    fn synthetic(url: &reqwest::Url) -> reqwest::Response {
         Buffered {
             status: SYNTHETIC_STATUS,
             version: http::Version::HTTP_11,
             headers: HeaderMap::new(),
             body: Bytes::new(),
         }
-        .into_response()
+        .into_response(url)
     }
 }
 
@@ -177,22 +192,48 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<B
     }
     let version = response.version();
     let headers = std::mem::take(response.headers_mut());
-    // the declared length (already bounded by the limit) saves growing the buffer chunk by chunk
-    let mut body = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    // A body that arrives in one chunk is kept as it came; a longer one is joined into a buffer
+    // sized by the declared length (already bounded by the limit).
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(AttemptError::Http)? {
-        if body.len() + chunk.len() > limit {
+        let read = first.as_ref().map_or(0, Bytes::len) + joined.len();
+        if read + chunk.len() > limit {
             return Err(AttemptError::TooLarge { status, limit });
         }
-        body.extend_from_slice(&chunk);
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                if let Some(earlier) = earlier {
+                    joined.reserve(declared.map_or(0, |n| n as usize).max(earlier.len() + chunk.len()));
+                    joined.extend_from_slice(&earlier);
+                }
+                joined.extend_from_slice(&chunk);
+            }
+        }
     }
-    Ok(Buffered { status, version, headers, body: body.into() })
+    let body = first.unwrap_or_else(|| joined.into());
+    Ok(Buffered { status, version, headers, body })
 }
 
 /// Sends one logical call: signs each attempt afresh, retries what the operation's `x-retry`
 /// allows within the policy's attempts and deadline (honouring `Retry-After`), reads bodies up
 /// to the size limit and unwraps the provider's envelope. Called by the generated clients'
 /// `ClientHooks::exec`.
-pub async fn exec(
+///
+/// The call's state lives on the heap: the generated method's future holds only this box, which
+/// keeps the box [`call_with`] makes of that future small (large allocations are several times
+/// slower than small ones in the system allocator).
+pub fn exec<'a>(
+    context: &'a Context,
+    http: &'a reqwest::Client,
+    request: reqwest::Request,
+    info: &'a OperationInfo,
+) -> Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>> {
+    Box::pin(exec_boxed(context, http, request, info))
+}
+
+async fn exec_boxed(
     context: &Context,
     http: &reqwest::Client,
     mut request: reqwest::Request,
@@ -211,9 +252,10 @@ pub async fn exec(
         .unwrap_or_else(|_| (context.policy(), HeaderMap::new(), None));
     if let Some(rule) = invalid_header {
         record(|c| c.failure = Some(Error::InvalidRequest { operation: name, field: "header".into(), rule }));
-        return Ok(Buffered::synthetic());
+        return Ok(Buffered::synthetic(request.url()));
     }
-    request.headers_mut().remove("api-version");
+    // progenitor sends the spec's version in this header; providers expect none
+    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
     for (header, value) in &extra_headers {
         if !request.headers().contains_key(header) {
             request.headers_mut().insert(header, value.clone());
@@ -228,7 +270,9 @@ pub async fn exec(
         }
         key
     });
-    record(|c| c.idempotency_key = key.clone());
+    if key.is_some() {
+        record(|c| c.idempotency_key = key.clone());
+    }
 
     let started = Instant::now();
     // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
@@ -243,11 +287,11 @@ pub async fn exec(
         record(|c| c.attempts = attempt);
         let Some(mut this_try) = request.try_clone() else {
             record(|c| c.failure = Some(Error::Config("a streaming request body cannot be retried or signed".into())));
-            return Ok(Buffered::synthetic());
+            return Ok(Buffered::synthetic(request.url()));
         };
         if let Err(e) = context.0.credentials.apply(&mut this_try) {
             record(|c| c.failure = Some(e));
-            return Ok(Buffered::synthetic());
+            return Ok(Buffered::synthetic(request.url()));
         }
         let remaining = deadline.saturating_duration_since(Instant::now());
         let span = tracing::info_span!(
@@ -276,8 +320,10 @@ pub async fn exec(
                     Unwrapped::Payload(b) => b,
                     Unwrapped::Failed(failed) => {
                         // `success: false`: the provider's answer, not a transport problem.
-                        remember(&failed);
-                        return Ok(Buffered { status: 400, ..failed }.into_response());
+                        let status = failed.status;
+                        let response = hand_over(Buffered { status: 400, ..failed }, request.url());
+                        record(|c| c.last_status = Some(status));
+                        return Ok(response);
                     }
                 };
                 let status = buffered.status;
@@ -294,14 +340,7 @@ pub async fn exec(
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    _ => {
-                        record(|c| {
-                            c.last_status = Some(status);
-                            c.last_headers = buffered.headers.clone();
-                            c.last_body = buffered.body.clone();
-                        });
-                        return Ok(buffered.into_response());
-                    }
+                    _ => return Ok(hand_over(buffered, request.url())),
                 }
             }
             Err(AttemptError::TooLarge { status, limit }) => {
@@ -316,7 +355,7 @@ pub async fn exec(
                         raw_body: String::new(),
                     })))
                 });
-                return Ok(Buffered::synthetic());
+                return Ok(Buffered::synthetic(request.url()));
             }
             Err(AttemptError::Http(e)) if e.is_connect() => (Failure::ConnectFailed, Some(e)),
             Err(AttemptError::Http(e)) => (Failure::ConnectionLost, Some(e)),
@@ -331,8 +370,7 @@ pub async fn exec(
             }
         }
         if let Some(answer) = last_answer.take() {
-            remember(&answer);
-            return Ok(answer.into_response());
+            return Ok(hand_over(answer, request.url()));
         }
         let elapsed = started.elapsed();
         let typed = match (kind, class) {
@@ -360,7 +398,7 @@ pub async fn exec(
         record(|c| c.failure = Some(typed));
         return match error {
             Some(e) => Err(e),
-            None => Ok(Buffered::synthetic()),
+            None => Ok(Buffered::synthetic(request.url())),
         };
     }
 }
@@ -481,15 +519,16 @@ where
 {
     let record = CallRecord { options, ..CallRecord::default() };
     let (result, record) = CALL
-        .scope(RefCell::new(record), async {
+        .scope(RefCell::new(Box::new(record)), async {
             let result = future.await;
-            (result, CALL.with(|c| c.take()))
+            (result, CALL.with(|c| *c.take()))
         })
         .await;
     match result {
         Ok(value) => {
             let status = value.status().as_u16();
-            let headers = value.headers().clone();
+            // exec moved the answer's headers into the record (the response progenitor read has none)
+            let headers = record.last_headers;
             Ok(Response {
                 request_id: options::request_id(&headers),
                 status,

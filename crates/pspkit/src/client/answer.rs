@@ -58,7 +58,8 @@ pub fn decode_answer<T: DeserializeOwned, E: DeserializeOwned>(
         last_body: answer.body.clone(),
         ..CallRecord::default()
     };
-    let response = answer.into_response();
+    let url = reqwest::Url::parse("http://answer.invalid/").expect("a constant URL parses");
+    let response = answer.into_response(&url);
     // The body is already in memory, so progenitor's async read finishes on its first poll and no
     // runtime is needed; `None` would mean it did not.
     let read = match response.status().as_u16() {

@@ -71,10 +71,12 @@ impl<T> Response<T> {
     }
 }
 
-/// Request-id headers, in the order they are looked for.
-pub(crate) const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "cf-ray"];
+/// Request-id headers, in the order they are looked for (as header names: a lookup by text
+/// parses the name every time).
+pub(crate) const REQUEST_ID_HEADERS: [HeaderName; 3] =
+    [HeaderName::from_static("x-request-id"), HeaderName::from_static("request-id"), HeaderName::from_static("cf-ray")];
 
 /// The first request-id header of an answer.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()).map(str::to_owned))
+    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_owned))
 }
