@@ -220,7 +220,7 @@ def firekassa(sandbox: Sandbox, table: Table) -> None:
     sandbox.inject("429:0")
     seen = walk(
         "firekassa",
-        client.transactions.get_transactions_pages(page_size=100),
+        client.transactions.list_pages(page_size=100),
         None,
         lambda t: (text(t.currency), text(t.status), t.amount),
         table,

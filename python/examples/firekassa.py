@@ -16,7 +16,7 @@ def main() -> None:
         type=CreateWithdrawalTransactionType.CARD, account="4111111111111111", amount="1500.00", order_id="w-1"
     )
     print(f"withdrawal {made.id}: {made.amount}")
-    for number, page in enumerate(client.transactions.get_transactions_pages(page_size=100, max_items=300), 1):
+    for number, page in enumerate(client.transactions.list_pages(page_size=100, max_items=300), 1):
         print(f"page {number}: {len(page)} transactions")
 
 

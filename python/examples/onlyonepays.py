@@ -12,7 +12,7 @@ from pspkit.onlyonepays import OnlyOnePays, OperationType
 
 def main() -> None:
     client = OnlyOnePays()
-    balances = client.balances.get_account()
+    balances = client.balances.get_account_balances()
     print(f"{len(balances.items)} account balances")
     pages = client.operations.search_pages(
         type=OperationType.PAYOUT,

@@ -32,13 +32,51 @@ class Client:
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
     ) -> Client: ...
-    def call(self, operation: str, args: bytes) -> Tuple[bool, bytes]: ...
-    def call_async(self, operation: str, args: bytes) -> Awaitable[Tuple[bool, bytes]]: ...
+    def with_options(
+        self,
+        base_url: Optional[str] = None,
+        max_attempts: Optional[int] = None,
+        timeout: Optional[float] = None,
+        deadline: Optional[float] = None,
+    ) -> Client: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def call(
+        self,
+        operation: str,
+        args: bytes,
+        timeout: Optional[float] = None,
+        headers: Optional[List[Tuple[str, str]]] = None,
+        max_attempts: Optional[int] = None,
+        raw: bool = False,
+    ) -> Tuple[bool, bytes, Optional[_Meta]]: ...
+    def call_async(
+        self,
+        operation: str,
+        args: bytes,
+        timeout: Optional[float] = None,
+        headers: Optional[List[Tuple[str, str]]] = None,
+        max_attempts: Optional[int] = None,
+        raw: bool = False,
+    ) -> Awaitable[Tuple[bool, bytes, Optional[_Meta]]]: ...
     def pages(
-        self, operation: str, args: bytes, page_size: Optional[int] = None, max_items: Optional[int] = None
+        self,
+        operation: str,
+        args: bytes,
+        page_size: Optional[int] = None,
+        max_items: Optional[int] = None,
+        timeout: Optional[float] = None,
+        headers: Optional[List[Tuple[str, str]]] = None,
+        max_attempts: Optional[int] = None,
     ) -> Pager: ...
     @property
     def base_url(self) -> str: ...
+
+# status, headers, request id, attempts, idempotency key
+_Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]
+# items (JSON), position, total pages, next cursor
+_Page = Tuple[bytes, int, Optional[int], Optional[str]]
 
 @final
 class Canceller:
@@ -46,8 +84,9 @@ class Canceller:
 
 @final
 class Pager:
-    def next_page(self) -> Optional[bytes]: ...
-    def next_page_async(self) -> Awaitable[Optional[bytes]]: ...
+    def next_page(self) -> Optional[_Page]: ...
+    def next_page_async(self) -> Awaitable[Optional[_Page]]: ...
+    def close(self) -> None: ...
 
 def onepay_verify(
     body: bytes,

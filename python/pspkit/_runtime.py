@@ -11,20 +11,60 @@ from __future__ import annotations
 import atexit
 import enum
 import json
+import os
 import re
 import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, AsyncIterator, ClassVar, Dict, Iterator, Mapping, Optional, Tuple
+from types import TracebackType
+from typing import (
+    Any,
+    AsyncIterator,
+    Callable,
+    ClassVar,
+    Dict,
+    Generic,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Tuple,
+    Type,
+    TypeVar,
+)
 
 from . import _native
 from .errors import ValidationError
 
-__all__ = ["Model", "OpenEnum", "Client", "AsyncClient", "Group"]
+__all__ = ["Model", "OpenEnum", "Client", "AsyncClient", "Group", "RawResponse", "Page", "Pager", "AsyncPager"]
+
+T = TypeVar("T")
+_C = TypeVar("_C", bound="_Base")
 
 # an asyncio call's last step runs on a runtime thread after the caller has its result: let it
 # finish before the interpreter shuts down (bounded, so a stuck call cannot hang the exit)
 atexit.register(_native.wait_idle, 2.0)
+
+
+
+def _log_from_environment() -> None:
+    """``PSPKIT_LOG=debug|info``: each attempt of each call on stderr (provider, operation,
+    attempt, status, latency, retry reason; never a secret). Without it, pspkit's records go to
+    the ``pspkit`` logger of the standard ``logging`` module, to configure like any other."""
+    wanted = os.environ.get("PSPKIT_LOG", "").strip().lower()
+    if wanted not in ("debug", "info"):
+        return
+    import logging  # only when asked: importing it is a few milliseconds of every start-up
+
+    logger = logging.getLogger("pspkit")
+    logger.setLevel(logging.DEBUG if wanted == "debug" else logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+        logger.addHandler(handler)
+
+
+_log_from_environment()
 
 _SECRET = re.compile(r"secret|password|passwd|token|private|api_?key|cvv|cvc|signature", re.IGNORECASE)
 
@@ -431,16 +471,61 @@ def _dumps(args: Mapping[str, Any]) -> bytes:
     return json.dumps({k: v for k, v in args.items() if v is not None}, separators=(",", ":")).encode()
 
 
-def _decode(reply: Tuple[bool, bytes], conv: Conv) -> Any:
-    is_bytes, payload = reply
+def _decode(is_bytes: bool, payload: bytes, conv: Conv) -> Any:
     if is_bytes:
         return payload
     value = _loads(payload)
     return None if value is None else conv.decode(value)
 
 
+class RawResponse(Generic[T]):
+    """A call's answer before its payload is turned into objects: the HTTP status, headers and
+    request id, how many attempts it took and the idempotency key sent. ``parse()`` gives what
+    the method returns without ``with_raw_response``."""
+
+    __slots__ = ("status_code", "headers", "request_id", "attempts", "idempotency_key", "_parse", "_parsed")
+
+    status_code: int
+    """The HTTP status of the answer."""
+    headers: Dict[str, str]
+    """The answer's headers, names in lower case (a repeated header's values joined by ``, ``)."""
+    request_id: Optional[str]
+    """The provider's request id (``x-request-id``, ``request-id`` or ``cf-ray``), if it sent one."""
+    attempts: int
+    """Attempts made, the first included."""
+    idempotency_key: Optional[str]
+    """The idempotency key sent, for a write the provider deduplicates."""
+
+    def __init__(self, meta: Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]],
+                 parse: Callable[[], T]) -> None:
+        status, pairs, request_id, attempts, idempotency_key = meta
+        headers: Dict[str, str] = {}
+        for name, value in pairs:
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        self.status_code = status
+        self.headers = headers
+        self.request_id = request_id
+        self.attempts = attempts
+        self.idempotency_key = idempotency_key
+        self._parse = parse
+        self._parsed: Any = _UNSET
+
+    def parse(self) -> T:
+        """The payload as the method returns it (parsed once)."""
+        if self._parsed is _UNSET:
+            self._parsed = self._parse()
+        return self._parsed  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"<RawResponse [{self.status_code}] request_id={self.request_id!r} attempts={self.attempts}>"
+
+
+_UNSET: Any = object()
+
+
 class _Base:
     _provider: ClassVar[str] = ""
+    _native: Any
 
     def __init__(
         self,
@@ -455,79 +540,263 @@ class _Base:
             self._provider, dict(credentials), base_url, max_attempts, timeout, deadline
         )
 
+    def with_options(
+        self: _C,
+        *,
+        base_url: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        deadline: Optional[float] = None,
+    ) -> _C:
+        """A copy of this client with other settings, sharing its credentials and connections:
+        ``client.with_options(timeout=5).cashouts.get(id=...)``.
+
+        Args:
+            base_url: Where requests go (the sandbox, say).
+            timeout: Seconds each attempt may take.
+            max_retries: Retries after the first attempt, for the calls the spec lets retry.
+            deadline: Seconds a whole call may take, retries and waits included.
+        """
+        if max_retries is not None and max_retries < 0:
+            raise ValueError("max_retries must be 0 or more")
+        clone = object.__new__(type(self))
+        attempts = None if max_retries is None else max_retries + 1
+        clone._native = self._native.with_options(base_url, attempts, timeout, deadline)
+        return clone
+
     @property
     def base_url(self) -> str:
         """Where requests go."""
         return str(self._native.base_url)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether ``close()`` was called."""
+        return bool(self._native.closed)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
 class Client(_Base):
-    """A blocking client: each call releases the GIL while it waits on the network."""
+    """A blocking client: each call releases the GIL while it waits on the network, and Ctrl-C
+    interrupts it. Use it as a context manager (``with OnePay() as client:``) or call
+    ``close()`` to let go of its connections."""
+
+    def close(self) -> None:
+        """Lets go of the client's connections (closed once no copy made by ``with_options``
+        uses them). Later calls raise ``ConfigurationError``."""
+        self._native.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
 
 class AsyncClient(_Base):
-    """An asyncio client: each call is a coroutine on pspkit's shared tokio runtime."""
+    """An asyncio client: each call is a coroutine on pspkit's shared tokio runtime. Use it as an
+    async context manager (``async with AsyncOnePay() as client:``) or ``await client.close()``."""
+
+    async def close(self) -> None:
+        """Lets go of the client's connections (closed once no copy made by ``with_options``
+        uses them). Later calls raise ``ConfigurationError``."""
+        self._native.close()
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()  # type: ignore[attr-defined]
 
 
-class _Items:
-    """Items or pages of one walk (sync)."""
+class Page(List[T]):
+    """One page of a list: its items, and what the provider said about the walk."""
+
+    position: int
+    """The page's number (for page-numbered lists) or the offset of its first item."""
+    total_pages: Optional[int]
+    """How many pages the list has, when the provider says."""
+    next_cursor: Optional[str]
+    """The cursor of the next page, for lists walked by cursor."""
+
+    def __init__(self, items: List[T], position: int, total_pages: Optional[int], next_cursor: Optional[str]) -> None:
+        super().__init__(items)
+        self.position = position
+        self.total_pages = total_pages
+        self.next_cursor = next_cursor
+
+
+def _page(raw: Tuple[bytes, int, Optional[int], Optional[str]], conv: Conv) -> Page[Any]:
+    items, position, total_pages, next_cursor = raw
+    return Page([conv.decode(v) for v in _loads(items)], position, total_pages, next_cursor)
+
+
+class Pager(Generic[T]):
+    """The items (``list_all``) or pages (``list_pages``) of a list, fetched as they are used with
+    the next page fetched ahead. ``close()`` (or leaving a ``with`` block) stops the walk."""
 
     def __init__(self, pager: Any, conv: Conv, flat: bool) -> None:
         self._pager = pager
         self._conv = conv
         self._flat = flat
+        self._items: Iterator[Any] = self._walk()
 
-    def __iter__(self) -> Iterator[Any]:
+    def _walk(self) -> Iterator[Any]:
         conv = self._conv
         while True:
             raw = self._pager.next_page()
             if raw is None:
                 return
-            items = [conv.decode(v) for v in _loads(raw)]
+            page = _page(raw, conv)
             if self._flat:
-                yield from items
+                yield from page
             else:
-                yield items
+                yield page
+
+    def __iter__(self) -> Iterator[T]:
+        return self
+
+    def __next__(self) -> T:
+        return next(self._items)  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        """Stops the walk (the page fetched ahead is dropped)."""
+        self._items = iter(())
+        self._pager.close()
+
+    def __enter__(self) -> Pager[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
 
 
-class _AsyncItems:
-    """Items or pages of one walk (``async for``)."""
+class AsyncPager(Generic[T]):
+    """The items or pages of a list for ``async for``; ``close()`` (or leaving an ``async with``
+    block) stops the walk."""
 
     def __init__(self, pager: Any, conv: Conv, flat: bool) -> None:
         self._pager = pager
         self._conv = conv
         self._flat = flat
+        self._items: AsyncIterator[Any] = self._walk()
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    async def _walk(self) -> AsyncIterator[Any]:
         conv = self._conv
         while True:
             raw = await self._pager.next_page_async()
             if raw is None:
                 return
-            items = [conv.decode(v) for v in _loads(raw)]
+            page = _page(raw, conv)
             if self._flat:
-                for item in items:
+                for item in page:
                     yield item
             else:
-                yield items
+                yield page
+
+    def __aiter__(self) -> AsyncPager[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        return await self._items.__anext__()  # type: ignore[no-any-return]
+
+    async def close(self) -> None:
+        """Stops the walk (the page fetched ahead is dropped)."""
+        self._items = _nothing()
+        self._pager.close()
+
+    async def __aenter__(self) -> AsyncPager[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+
+async def _nothing() -> AsyncIterator[Any]:
+    return
+    yield  # an async generator that yields nothing
+
+
+def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:
+    if extra_headers is None:
+        return None
+    if not isinstance(extra_headers, Mapping):
+        raise _invalid("extra_headers", f"must be a mapping of header names to values, not {type(extra_headers).__name__}")
+    return [(str(k), str(v)) for k, v in extra_headers.items()]
 
 
 class Group:
     """The operations of one tag of the spec (``client.cashouts``)."""
 
     __slots__ = ("_client",)
+    _raw: ClassVar[bool] = False
 
     def __init__(self, client: _Base) -> None:
         self._client = client
 
-    def _call(self, operation: str, args: Mapping[str, Any], conv: Conv) -> Any:
-        return _decode(self._client._native.call(operation, _dumps(args)), conv)
+    def _result(self, reply: Tuple[bool, bytes, Any], conv: Conv) -> Any:
+        is_bytes, payload, meta = reply
+        if self._raw:
+            return RawResponse(meta, lambda: _decode(is_bytes, payload, conv))
+        return _decode(is_bytes, payload, conv)
 
-    async def _acall(self, operation: str, args: Mapping[str, Any], conv: Conv) -> Any:
-        return _decode(await self._client._native.call_async(operation, _dumps(args)), conv)
+    def _call(
+        self,
+        operation: str,
+        args: Mapping[str, Any],
+        conv: Conv,
+        timeout: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Any:
+        reply = self._client._native.call(operation, _dumps(args), timeout, _headers(extra_headers), None, self._raw)
+        return self._result(reply, conv)
+
+    async def _acall(
+        self,
+        operation: str,
+        args: Mapping[str, Any],
+        conv: Conv,
+        timeout: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Any:
+        native = self._client._native
+        reply = await native.call_async(operation, _dumps(args), timeout, _headers(extra_headers), None, self._raw)
+        return self._result(reply, conv)
+
+    def _pager(
+        self,
+        operation: str,
+        args: Mapping[str, Any],
+        page_size: Optional[int],
+        max_items: Optional[int],
+        timeout: Optional[float],
+        extra_headers: Optional[Mapping[str, str]],
+    ) -> Any:
+        return self._client._native.pages(
+            operation, _dumps(args), page_size, max_items, timeout, _headers(extra_headers), None
+        )
 
     def _pages(
         self,
@@ -537,9 +806,10 @@ class Group:
         page_size: Optional[int],
         max_items: Optional[int],
         flat: bool,
-    ) -> Iterator[Any]:
-        pager = self._client._native.pages(operation, _dumps(args), page_size, max_items)
-        return iter(_Items(pager, conv, flat))
+        timeout: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> Pager[Any]:
+        return Pager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), conv, flat)
 
     def _apages(
         self,
@@ -549,7 +819,7 @@ class Group:
         page_size: Optional[int],
         max_items: Optional[int],
         flat: bool,
-    ) -> AsyncIterator[Any]:
-        pager = self._client._native.pages(operation, _dumps(args), page_size, max_items)
-        return _AsyncItems(pager, conv, flat).__aiter__()
-
+        timeout: Optional[float] = None,
+        extra_headers: Optional[Mapping[str, str]] = None,
+    ) -> AsyncPager[Any]:
+        return AsyncPager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), conv, flat)

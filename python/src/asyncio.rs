@@ -87,32 +87,95 @@ impl Canceller {
     }
 }
 
-/// The one tokio runtime of the process. Its threads get 8 MiB stacks: a call's future
-/// (signing, retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's 2 MiB
-/// default overflowed there.
+/// How often a blocking call looks for a signal (Ctrl-C) while it waits.
+const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+
+/// Why a blocking call ended without its result.
+pub(crate) enum Interrupted {
+    /// The call's own error.
+    Failed(Error),
+    /// A signal handler raised (Ctrl-C's `KeyboardInterrupt`): the call was aborted.
+    Signal(PyErr),
+}
+
+impl From<Error> for Interrupted {
+    fn from(error: Error) -> Self {
+        Interrupted::Failed(error)
+    }
+}
+
 /// Runs `work` as a task on the runtime and blocks this thread (the GIL released) until it ends.
 /// Polling the call on this thread instead (`block_on(work)`) costs a wake-up between this
 /// thread and a worker for every chunk the connection task reads: it doubled the time of a
 /// 24 KB page. As a task, the call and its connection run on the same worker.
+///
+/// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
+/// raises (Ctrl-C), the task is aborted and the exception returned, so a sync call is
+/// interruptible like any Python code.
 pub(crate) fn run_blocking<T: Send + 'static>(
     work: impl std::future::Future<Output = Result<T, Error>> + Send + 'static,
-) -> Result<T, Error> {
-    let task = runtime().spawn(work);
-    runtime().block_on(task).unwrap_or_else(|e| {
-        Err(Error::Config(format!("pspkit's call ended abnormally (a bug; please report it): {e}")))
-    })
+) -> Result<T, Interrupted> {
+    let runtime = runtime();
+    let mut task = runtime.spawn(work);
+    loop {
+        match runtime.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut task).await }) {
+            Ok(Ok(result)) => return result.map_err(Interrupted::Failed),
+            Ok(Err(e)) => {
+                return Err(Interrupted::Failed(Error::Config(format!(
+                    "pspkit's call ended abnormally (a bug; please report it): {e}"
+                ))));
+            }
+            Err(_) => {
+                if let Err(raised) = Python::attach(|py| py.check_signals()) {
+                    task.abort();
+                    return Err(Interrupted::Signal(raised));
+                }
+            }
+        }
+    }
 }
 
+/// The tokio runtime of this process. Its threads get 8 MiB stacks: a call's future (signing,
+/// retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's 2 MiB default
+/// overflowed there.
+///
+/// A child made by `os.fork()` has the parent's memory but none of its threads, so the parent's
+/// runtime would never run a task there: each process builds its own on first use (the
+/// parent's is left untouched, as its threads are not there to stop). Only atomics are used, as
+/// a lock held by another thread at the fork would stay locked in the child forever.
 pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .thread_name("pspkit")
-            .thread_stack_size(8 << 20)
-            .build()
-            .expect("the tokio runtime starts")
-    })
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
+    let pid = std::process::id();
+    let current = CURRENT.load(Ordering::Acquire);
+    if let Some((owner, runtime)) = leaked(current)
+        && *owner == pid
+    {
+        return runtime;
+    }
+    if !current.is_null() {
+        // a forked child: the parent's calls in flight will never finish here
+        IN_FLIGHT.store(0, std::sync::atomic::Ordering::SeqCst);
+    }
+    let built = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("pspkit")
+        .thread_stack_size(8 << 20)
+        .build()
+        .expect("the tokio runtime starts");
+    let fresh: &'static mut (u32, tokio::runtime::Runtime) = Box::leak(Box::new((pid, built)));
+    match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => &fresh.1,
+        // another thread of this process built one first: use that one (this one stays idle)
+        Err(other) => leaked(other).map(|(_, r)| r).unwrap_or(&fresh.1),
+    }
+}
+
+/// The runtime a pointer of [`runtime`]'s `CURRENT` holds.
+fn leaked(pointer: *mut (u32, tokio::runtime::Runtime)) -> Option<&'static (u32, tokio::runtime::Runtime)> {
+    // SAFETY: every non-null pointer stored there comes from `Box::leak` and is never freed or
+    // written through again, so it is valid and shared for the rest of the process.
+    unsafe { pointer.as_ref() }
 }
 
 /// Waits (without the GIL) until no asyncio call is still finishing on the runtime, at most

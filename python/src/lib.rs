@@ -10,21 +10,21 @@
 //! `pspkit.testing`); this file holds the `Client` and `Pager` classes and the module.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 
-use pspkit::RetryPolicy;
 use pspkit::paginate::PageOptions;
+use pspkit::{CallOptions, Error, RetryPolicy};
 
 mod args;
 mod asyncio;
 mod credentials;
 mod errors;
+mod logging;
 mod reply;
 mod sandbox;
 mod webhooks;
@@ -33,10 +33,10 @@ pub use args::{Args, unknown_operation};
 pub use reply::{PageStream, Reply};
 
 use args::parse_args;
-use asyncio::{Canceller, awaitable, run_blocking, runtime, wait_idle};
+use asyncio::{Canceller, Interrupted, awaitable, run_blocking, runtime, wait_idle};
 use credentials::connect;
 use errors::to_py;
-use reply::reply_to_py;
+use reply::{page_to_py, reply_to_py};
 
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
@@ -51,11 +51,142 @@ fn seconds(name: &str, value: f64, positive: bool) -> PyResult<Duration> {
     }
 }
 
+/// The settings one call may change, from Python's keyword arguments, on top of the client's.
+fn call_options(
+    client: &AnyClient,
+    timeout: Option<f64>,
+    headers: Option<Vec<(String, String)>>,
+    max_attempts: Option<u32>,
+) -> PyResult<CallOptions> {
+    let mut options = CallOptions::default();
+    let base = client.context().policy();
+    if let Some(n) = max_attempts {
+        if n == 0 {
+            return Err(PyValueError::new_err("max_retries must be 0 or more"));
+        }
+        options.policy = Some(RetryPolicy { max_attempts: n, ..base });
+    }
+    if let Some(t) = timeout {
+        options.set_timeout(options.policy_or(base), seconds("timeout", t, true)?);
+    }
+    for (name, value) in headers.unwrap_or_default() {
+        options.add_header(&name, &value);
+    }
+    Ok(options)
+}
+
+/// A retry policy from the client keywords, on top of `base`.
+fn policy(
+    base: RetryPolicy,
+    max_attempts: Option<u32>,
+    timeout: Option<f64>,
+    deadline: Option<f64>,
+) -> PyResult<RetryPolicy> {
+    let mut policy = base;
+    if let Some(n) = max_attempts {
+        if n == 0 {
+            return Err(PyValueError::new_err("max_attempts must be at least 1"));
+        }
+        policy.max_attempts = n;
+    }
+    if let Some(t) = timeout {
+        policy.attempt_timeout = seconds("timeout", t, true)?;
+    }
+    if let Some(d) = deadline {
+        policy.deadline = seconds("deadline", d, true)?;
+    }
+    Ok(policy)
+}
+
+/// The client a `Client` holds, and the process it was made in.
+struct Connection {
+    /// `None` once closed.
+    client: Option<AnyClient>,
+    pid: u32,
+}
+
 /// A provider client: `call` (blocking, GIL released), `call_async` (an awaitable) and `pages`.
 #[pyclass(frozen, module = "pspkit._native")]
 struct Client {
     provider: String,
-    inner: AnyClient,
+    base_url: String,
+    connection: Mutex<Connection>,
+}
+
+impl Client {
+    fn holding(provider: String, client: AnyClient) -> Self {
+        let base_url = client.base_url().to_owned();
+        Self {
+            provider,
+            base_url,
+            connection: Mutex::new(Connection { client: Some(client), pid: std::process::id() }),
+        }
+    }
+
+    /// The client for a call: an error once closed, and in a forked child a fresh connection
+    /// pool (the parent's connections belong to tasks of the parent's runtime, which does not run
+    /// in the child).
+    fn client(&self) -> Result<AnyClient, Error> {
+        let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        let pid = std::process::id();
+        let Some(client) = connection.client.as_ref() else {
+            return Err(Error::Config(format!("this {} client is closed", self.provider)));
+        };
+        if connection.pid != pid {
+            let fresh = client.reconnected();
+            *connection = Connection { client: Some(fresh), pid };
+        }
+        Ok(connection.client.clone().expect("set above"))
+    }
+
+    /// What a call needs, with the GIL held: the client, its settings and arguments (an
+    /// idempotency key generated here when the operation takes one and the caller gave none, so
+    /// that an interrupted call can name it), and the logger's level.
+    fn prepare(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        args: &[u8],
+        options: CallArgs,
+    ) -> PyResult<(AnyClient, serde_json::Value, CallOptions)> {
+        crate::logging::refresh(py);
+        let client = self.client().map_err(|e| to_py(py, e))?;
+        let mut args = parse_args(args).map_err(|e| to_py(py, e))?;
+        if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
+            && map.get(arg).is_none_or(serde_json::Value::is_null)
+        {
+            map.insert(arg.to_owned(), pspkit::auth::new_idempotency_key().into());
+        }
+        let options = call_options(&client, options.timeout, options.headers, options.max_attempts)?;
+        Ok((client, args, options))
+    }
+}
+
+/// The per-call keywords of `call`, `call_async` and `pages`.
+struct CallArgs {
+    timeout: Option<f64>,
+    headers: Option<Vec<(String, String)>>,
+    max_attempts: Option<u32>,
+}
+
+/// Ctrl-C during a call: `KeyboardInterrupt`, caused (`__cause__`) by an `OutcomeUnknownError`
+/// when the call may have changed something at the provider (its idempotency key included, to
+/// repeat it safely).
+fn interrupted(py: Python<'_>, client: &AnyClient, operation: &str, args: &serde_json::Value, signal: PyErr) -> PyErr {
+    let spec = client.context().spec();
+    let Some(op) = spec.operation(operation).filter(|op| op.retry != pspkit::RetryClass::Safe) else {
+        return signal;
+    };
+    let idempotency_key =
+        client.idempotency_arg(operation).and_then(|arg| args.get(arg)).and_then(|v| v.as_str()).map(str::to_owned);
+    let lost = Error::OutcomeUnknown {
+        provider: spec.name,
+        operation: op.name,
+        reason: "interrupted (KeyboardInterrupt) while the request may have been in flight".into(),
+        idempotency_key,
+    };
+    signal.set_cause(py, Some(to_py(py, lost)));
+    signal
 }
 
 #[pymethods]
@@ -71,52 +202,90 @@ impl Client {
         deadline: Option<f64>,
         py: Python<'_>,
     ) -> PyResult<Self> {
-        let mut policy = RetryPolicy::default();
-        if let Some(n) = max_attempts {
-            if n == 0 {
-                return Err(PyValueError::new_err("max_attempts must be at least 1"));
-            }
-            policy.max_attempts = n;
-        }
-        if let Some(t) = timeout {
-            policy.attempt_timeout = seconds("timeout", t, true)?;
-        }
-        if let Some(d) = deadline {
-            policy.deadline = seconds("deadline", d, true)?;
-        }
-        let inner = connect(provider, &credentials, base_url).map_err(|e| to_py(py, e))?.with_policy(policy);
-        Ok(Self { provider: provider.to_owned(), inner })
+        let policy = policy(RetryPolicy::default(), max_attempts, timeout, deadline)?;
+        let client = connect(provider, &credentials, base_url).map_err(|e| to_py(py, e))?.with_policy(policy);
+        Ok(Self::holding(provider.to_owned(), client))
     }
 
-    /// Calls `operation`; returns `(is_bytes, payload)`. Blocks without the GIL.
-    fn call(&self, py: Python<'_>, operation: &str, args: &[u8]) -> PyResult<Py<PyAny>> {
-        let client = self.inner.clone();
-        let operation = operation.to_owned();
-        let result = py.detach(|| {
-            let args = parse_args(args)?;
-            run_blocking(async move { client.call(&operation, args).await })
-        });
+    /// The same client (same credentials and connection pool) with other settings.
+    #[pyo3(signature = (base_url=None, max_attempts=None, timeout=None, deadline=None))]
+    fn with_options(
+        &self,
+        py: Python<'_>,
+        base_url: Option<String>,
+        max_attempts: Option<u32>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+    ) -> PyResult<Self> {
+        let client = self.client().map_err(|e| to_py(py, e))?;
+        let policy = policy(client.context().policy(), max_attempts, timeout, deadline)?;
+        let client = match base_url {
+            Some(url) => client.with_base_url(url.trim_end_matches('/')),
+            None => client,
+        };
+        Ok(Self::holding(self.provider.clone(), client.with_policy(policy)))
+    }
+
+    /// Lets go of the client: its connections close once no call and no client made by
+    /// `with_options` uses them any more. Later calls fail.
+    fn close(&self) {
+        let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        connection.client = None;
+    }
+
+    /// Whether `close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.connection.lock().unwrap_or_else(|e| e.into_inner()).client.is_none()
+    }
+
+    /// Calls `operation`; returns `(is_bytes, payload, metadata)` (metadata only when `raw`).
+    /// Blocks without the GIL; Ctrl-C interrupts it.
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, max_attempts=None, raw=false))]
+    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
+    fn call(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        args: &[u8],
+        timeout: Option<f64>,
+        headers: Option<Vec<(String, String)>>,
+        max_attempts: Option<u32>,
+        raw: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers, max_attempts })?;
+        let (task_client, task_args, owned) = (client.clone(), args.clone(), operation.to_owned());
+        let result = py.detach(|| run_blocking(async move { task_client.call(&owned, task_args, options).await }));
         match result {
-            Ok(reply) => Ok(reply_to_py(py, reply)),
-            Err(e) => Err(to_py(py, e)),
+            Ok(reply) => reply_to_py(py, reply, raw),
+            Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
+            Err(Interrupted::Signal(signal)) => Err(interrupted(py, &client, operation, &args, signal)),
         }
     }
 
     /// The same as an awaitable, on the shared tokio runtime.
-    fn call_async<'py>(&self, py: Python<'py>, operation: String, args: Vec<u8>) -> PyResult<Bound<'py, PyAny>> {
-        let client = self.inner.clone();
-        awaitable(
-            py,
-            async move {
-                let args = parse_args(&args)?;
-                client.call(&operation, args).await
-            },
-            |py, reply| Ok(reply_to_py(py, reply)),
-        )
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, max_attempts=None, raw=false))]
+    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        operation: String,
+        args: Vec<u8>,
+        timeout: Option<f64>,
+        headers: Option<Vec<(String, String)>>,
+        max_attempts: Option<u32>,
+        raw: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (client, args, options) =
+            self.prepare(py, &operation, &args, CallArgs { timeout, headers, max_attempts })?;
+        awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
+            reply_to_py(py, reply, raw)
+        })
     }
 
     /// The pages of list operation `operation`.
-    #[pyo3(signature = (operation, args, page_size=None, max_items=None))]
+    #[pyo3(signature = (operation, args, page_size=None, max_items=None, timeout=None, headers=None, max_attempts=None))]
+    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
     fn pages(
         &self,
         py: Python<'_>,
@@ -124,7 +293,12 @@ impl Client {
         args: &[u8],
         page_size: Option<u64>,
         max_items: Option<u64>,
+        timeout: Option<f64>,
+        headers: Option<Vec<(String, String)>>,
+        max_attempts: Option<u32>,
     ) -> PyResult<Pager> {
+        let (client, args, call_options) =
+            self.prepare(py, operation, args, CallArgs { timeout, headers, max_attempts })?;
         let mut options = PageOptions::new();
         if let Some(n) = page_size {
             options = options.page_size(n);
@@ -134,48 +308,65 @@ impl Client {
         }
         // Pages start fetching on the runtime: enter it while building the walk
         let _guard = runtime().enter();
-        let stream =
-            parse_args(args).and_then(|args| self.inner.pages(operation, args, options)).map_err(|e| to_py(py, e))?;
-        Ok(Pager { stream: Arc::new(tokio::sync::Mutex::new(stream)) })
+        let stream = client.pages(operation, args, options, call_options).map_err(|e| to_py(py, e))?;
+        Ok(Pager { stream: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
     }
 
     #[getter]
     fn base_url(&self) -> &str {
-        self.inner.base_url()
+        &self.base_url
     }
 
     fn __repr__(&self) -> String {
-        format!("<pspkit {} client for {}>", self.provider, self.inner.base_url())
+        format!("<pspkit {} client for {}>", self.provider, self.base_url)
     }
 }
 
 /// One walk over a list: `next_page` (blocking, GIL released) or `next_page_async`; each returns
-/// the JSON array of a page's items, or `None` at the end.
+/// `(items_json, position, total_pages, next_cursor)`, or `None` at the end or once closed.
 #[pyclass(frozen, module = "pspkit._native")]
 struct Pager {
-    stream: Arc<tokio::sync::Mutex<PageStream>>,
+    stream: Arc<tokio::sync::Mutex<Option<PageStream>>>,
+}
+
+/// The next page of a walk (`None` at its end or once the pager is closed).
+async fn next_page(stream: Arc<tokio::sync::Mutex<Option<PageStream>>>) -> Result<Option<reply::PageReply>, Error> {
+    let mut stream = stream.lock().await;
+    match stream.as_mut() {
+        Some(s) => s.0.next().await.transpose(),
+        None => Ok(None),
+    }
 }
 
 #[pymethods]
 impl Pager {
-    fn next_page(&self, py: Python<'_>) -> PyResult<Option<Py<PyBytes>>> {
+    fn next_page(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         let stream = self.stream.clone();
-        let page = py.detach(|| run_blocking(async move { stream.lock().await.0.next().await.transpose() }));
-        match page {
+        match py.detach(|| run_blocking(next_page(stream))) {
             Ok(None) => Ok(None),
-            Ok(Some(b)) => Ok(Some(PyBytes::new(py, &b).unbind())),
-            Err(e) => Err(to_py(py, e)),
+            Ok(Some(page)) => page_to_py(py, page).map(Some),
+            Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
+            // a page is a read: nothing is lost by stopping
+            Err(Interrupted::Signal(signal)) => Err(signal),
         }
     }
 
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let stream = self.stream.clone();
-        awaitable(py, async move { stream.lock().await.0.next().await.transpose() }, |py, page| {
-            Ok(match page {
-                None => py.None(),
-                Some(b) => PyBytes::new(py, &b).into_any().unbind(),
-            })
+        awaitable(py, next_page(self.stream.clone()), |py, page| match page {
+            None => Ok(py.None()),
+            Some(page) => page_to_py(py, page),
         })
+    }
+
+    /// Stops the walk: the page being fetched ahead is dropped, and later pages are `None`.
+    fn close(&self) {
+        // a call holding the lock is fetching: it ends with its page, then finds the walk closed
+        if let Ok(mut stream) = self.stream.try_lock() {
+            *stream = None;
+        } else {
+            let stream = self.stream.clone();
+            runtime().spawn(async move { *stream.lock().await = None });
+        }
     }
 }
 
@@ -191,5 +382,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sandbox::Sandbox>()?;
     m.add_function(wrap_pyfunction!(sandbox::sandbox_credentials, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    logging::install();
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! Payloads and pages on their way to Python: JSON text of the decoded value, or a file's bytes.
+//! Payloads and pages on their way to Python: JSON text of the decoded value, or a file's bytes,
+//! with the HTTP answer's metadata; pages with what the provider said about the walk.
 
 use std::pin::Pin;
 
@@ -11,21 +12,33 @@ use pspkit::Error;
 use pspkit::paginate::Pages;
 
 /// A payload on its way to Python: JSON, or the bytes of a file download.
-pub enum Reply {
+pub enum Payload {
     /// JSON text of the decoded (and so validated) payload.
     Json(Vec<u8>),
     /// A downloaded file.
     Bytes(Vec<u8>),
 }
 
+/// A call's payload and the answer it came in (its status, headers, request id, attempts and
+/// idempotency key).
+pub struct Reply {
+    payload: Payload,
+    answer: pspkit::Response<()>,
+}
+
 impl Reply {
     /// The payload as JSON.
-    pub fn json<T: Serialize>(operation: &'static str, payload: &T) -> Result<Self, Error> {
-        to_json(operation, payload).map(Reply::Json)
+    pub fn json<T: Serialize>(operation: &'static str, response: pspkit::Response<T>) -> Result<Self, Error> {
+        let (value, answer) = take_value(response);
+        Ok(Reply { payload: Payload::Json(to_json(operation, &value)?), answer })
     }
 
     /// The whole body of a download.
-    pub async fn bytes(operation: &'static str, stream: progenitor_client::ByteStream) -> Result<Self, Error> {
+    pub async fn bytes(
+        operation: &'static str,
+        response: pspkit::Response<progenitor_client::ByteStream>,
+    ) -> Result<Self, Error> {
+        let (stream, answer) = take_value(response);
         let mut body = Vec::new();
         let mut stream = stream.into_inner();
         while let Some(chunk) = stream.next().await {
@@ -36,8 +49,14 @@ impl Reply {
             })?;
             body.extend_from_slice(&chunk);
         }
-        Ok(Reply::Bytes(body))
+        Ok(Reply { payload: Payload::Bytes(body), answer })
     }
+}
+
+/// The value of a response and the response with a unit value (its metadata).
+fn take_value<T>(response: pspkit::Response<T>) -> (T, pspkit::Response<()>) {
+    let pspkit::Response { value, status, headers, request_id, attempts, idempotency_key } = response;
+    (value, pspkit::Response { value: (), status, headers, request_id, attempts, idempotency_key })
 }
 
 /// A decoded payload (or page of items) as JSON text for Python.
@@ -46,22 +65,54 @@ pub(crate) fn to_json<T: Serialize>(operation: &'static str, payload: &T) -> Res
         .map_err(|e| Error::Config(format!("{operation}: cannot encode the payload for Python: {e}")))
 }
 
-pub(crate) type BoxedPages = Pin<Box<dyn Stream<Item = Result<Vec<u8>, Error>> + Send>>;
+/// One page of a walk: the JSON array of its items and what the provider said about the walk.
+pub(crate) struct PageReply {
+    items: Vec<u8>,
+    info: pspkit::paginate::PageInfo,
+    position: u64,
+}
 
-/// The pages of one walk, each as the JSON array of its items.
+pub(crate) type BoxedPages = Pin<Box<dyn Stream<Item = Result<PageReply, Error>> + Send>>;
+
+/// The pages of one walk.
 pub struct PageStream(pub(crate) BoxedPages);
 
 impl PageStream {
     /// Wraps a walk.
     pub fn new<T: Serialize + Send + 'static>(operation: &'static str, pages: Pages<T>) -> Self {
-        Self(Box::pin(pages.map(move |page| page.and_then(|p| to_json(operation, &p.items)))))
+        Self(Box::pin(pages.map(move |page| {
+            page.and_then(|p| {
+                Ok(PageReply { items: to_json(operation, &p.items)?, info: p.info, position: p.request.position })
+            })
+        })))
     }
 }
 
-pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply) -> Py<PyAny> {
-    match reply {
-        Reply::Json(b) => (false, PyBytes::new(py, &b)).into_pyobject(py).map(|t| t.into_any().unbind()),
-        Reply::Bytes(b) => (true, PyBytes::new(py, &b)).into_pyobject(py).map(|t| t.into_any().unbind()),
-    }
-    .expect("a tuple of a bool and bytes converts")
+/// `(is_bytes, payload, metadata)`, the metadata (status, headers, request id, attempts,
+/// idempotency key) only when `raw` asks for it (else `None`: converting headers costs).
+pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<Py<PyAny>> {
+    let (is_bytes, payload) = match &reply.payload {
+        Payload::Json(b) => (false, PyBytes::new(py, b)),
+        Payload::Bytes(b) => (true, PyBytes::new(py, b)),
+    };
+    let meta = if raw {
+        let a = reply.answer;
+        let headers: Vec<(String, String)> = a
+            .headers
+            .iter()
+            .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+            .collect();
+        (a.status, headers, a.request_id, a.attempts, a.idempotency_key).into_pyobject(py)?.into_any()
+    } else {
+        py.None().into_bound(py)
+    };
+    Ok((is_bytes, payload, meta).into_pyobject(py)?.into_any().unbind())
+}
+
+/// `(items_json, position, total_pages, next_cursor)` for Python's page objects.
+pub(crate) fn page_to_py(py: Python<'_>, page: PageReply) -> PyResult<Py<PyAny>> {
+    Ok((PyBytes::new(py, &page.items), page.position, page.info.total_pages, page.info.next_cursor)
+        .into_pyobject(py)?
+        .into_any()
+        .unbind())
 }

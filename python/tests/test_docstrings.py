@@ -10,6 +10,7 @@ from typing import Any, Iterator, Tuple
 
 from pspkit import PROVIDERS
 from pspkit._providers import CLIENTS
+from pspkit._runtime import Group
 
 
 def methods() -> Iterator[Tuple[str, str, Any]]:
@@ -17,10 +18,10 @@ def methods() -> Iterator[Tuple[str, str, Any]]:
         module_name, sync_class, _ = CLIENTS[provider]
         client_class = getattr(importlib.import_module(module_name), sync_class)
         for group_name, group in inspect.getmembers(client_class, lambda m: isinstance(m, property)):
-            if group_name == "base_url":
-                continue
-            group_class = inspect.signature(group.fget).return_annotation
-            group_class = getattr(importlib.import_module(module_name), group_class)
+            annotation = inspect.signature(group.fget).return_annotation
+            group_class = getattr(importlib.import_module(module_name), annotation, None)
+            if not (isinstance(group_class, type) and issubclass(group_class, Group)):
+                continue  # base_url, is_closed
             for name, method in inspect.getmembers(group_class, inspect.isfunction):
                 if not name.startswith("_"):
                     yield provider, f"{group_name}.{name}", method

@@ -86,7 +86,7 @@ def test_firstpay_pay_in_signed_with_rsa(clients: Dict[str, Any]) -> None:
 
 def test_onlyonepays_balances_and_search(clients: Dict[str, Any]) -> None:
     client = clients["onlyonepays"]
-    balances = client.balances.get_account()
+    balances = client.balances.get_account_balances()
     assert len(balances.items) > 0
     found = client.operations.search(
         type="payout",

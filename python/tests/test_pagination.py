@@ -31,7 +31,7 @@ def test_offset_style_in_the_body(clients: Dict[str, Any]) -> None:
 
 
 def test_page_number_style(clients: Dict[str, Any], sandbox: Sandbox) -> None:
-    transactions = list(clients["firekassa"].transactions.get_transactions_all(page_size=70))
+    transactions = list(clients["firekassa"].transactions.list_all(page_size=70))
     assert len(transactions) == sandbox.objects("firekassa", "transaction")
 
 

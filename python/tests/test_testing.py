@@ -136,7 +136,7 @@ def test_a_client_for_every_provider_makes_a_real_call(sandbox: Sandbox) -> None
 
     onlyonepays = sandbox.client("onlyonepays")
     assert isinstance(onlyonepays, OnlyOnePays) and onlyonepays.base_url == sandbox.base_url("onlyonepays")
-    assert len(onlyonepays.balances.get_account().items) > 0
+    assert len(onlyonepays.balances.get_account_balances().items) > 0
     firekassa = sandbox.client("firekassa")
     assert isinstance(firekassa, FireKassa)
     assert isinstance(firekassa.balance_and_accounts.get().balance, Decimal)  # HMAC-SHA512 signed

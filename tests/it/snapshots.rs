@@ -23,6 +23,27 @@ macro_rules! snapshot_tests {
 
 snapshot_tests!(onlyonepays, firekassa, firstpay, onepay, onchainpay);
 
+/// The Python API of each provider: method names (one rule for every provider), keyword
+/// arguments and return types, so a rename shows in review like a Rust change.
+fn python_api_of(provider: &str) -> String {
+    let spec = Spec::load(spec_path(provider)).unwrap_or_else(|e| panic!("{e}"));
+    let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+    pspkit_codegen::python::api_summary(&generated)
+}
+
+mod python {
+    macro_rules! python_snapshot_tests {
+        ($($provider:ident),*) => {$(
+            #[test]
+            fn $provider() {
+                insta::assert_snapshot!(concat!("python_api_", stringify!($provider)), super::python_api_of(stringify!($provider)));
+            }
+        )*};
+    }
+
+    python_snapshot_tests!(onlyonepays, firekassa, firstpay, onepay, onchainpay);
+}
+
 /// One line per operation: method, path, the retry class the runtime follows and the header it
 /// deduplicates by, read from the compiled client's `SPEC` (what actually runs, not the YAML).
 fn retry_table(spec: &pspkit::ProviderSpec) -> String {

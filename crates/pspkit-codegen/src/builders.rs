@@ -237,6 +237,13 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
         impl #builder {
             #(#setters)*
 
+            /// Every per-call setting at once (what [`Self::policy`], [`Self::timeout`] and
+            /// [`Self::header`] set), replacing any set before.
+            pub fn options(mut self, options: ::pspkit::CallOptions) -> Self {
+                self.options = options;
+                self
+            }
+
             /// Another retry policy for this call only (attempts, timeouts, deadline).
             pub fn policy(mut self, policy: ::pspkit::RetryPolicy) -> Self {
                 self.options.policy = ::core::option::Option::Some(policy);

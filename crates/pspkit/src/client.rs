@@ -311,7 +311,8 @@ async fn exec_boxed(
         .instrument(span.clone())
         .await
         .unwrap_or(Err(AttemptError::TimedOut));
-        span.record("latency_ms", sent.elapsed().as_millis() as u64);
+        let latency = sent.elapsed();
+        span.record("latency_ms", latency.as_millis() as u64);
 
         let failure = match outcome {
             Ok(buffered) => {
@@ -334,16 +335,21 @@ async fn exec_boxed(
                         if attempt < policy.max_attempts
                             && Instant::now().checked_add(wait).is_some_and(|t| t < deadline) =>
                     {
+                        log_attempt(spec.name, name, attempt, Some(status), latency, "", Some(wait));
                         if class == RetryClass::Safe {
                             last_answer = Some(buffered);
                         }
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    _ => return Ok(hand_over(buffered, request.url())),
+                    _ => {
+                        log_attempt(spec.name, name, attempt, Some(status), latency, "", None);
+                        return Ok(hand_over(buffered, request.url()));
+                    }
                 }
             }
             Err(AttemptError::TooLarge { status, limit }) => {
+                log_attempt(spec.name, name, attempt, Some(status), latency, "body over the size limit", None);
                 record(|c| {
                     c.failure = Some(Error::Decode(Box::new(DecodeError {
                         provider: spec.name,
@@ -362,13 +368,20 @@ async fn exec_boxed(
             Err(AttemptError::TimedOut) => (Failure::ConnectionLost, None),
         };
         let (kind, error) = failure;
+        let problem = match (kind, &error) {
+            (Failure::ConnectFailed, _) => "connection failed",
+            (_, None) => "timed out",
+            _ => "connection lost",
+        };
         if retry::is_retryable(class, kind) && attempt < policy.max_attempts {
             let wait = jittered(&policy, attempt);
             if Instant::now().checked_add(wait).is_some_and(|t| t < deadline) {
+                log_attempt(spec.name, name, attempt, None, latency, problem, Some(wait));
                 tokio::time::sleep(wait).await;
                 continue;
             }
         }
+        log_attempt(spec.name, name, attempt, None, latency, problem, None);
         if let Some(answer) = last_answer.take() {
             return Ok(hand_over(answer, request.url()));
         }
@@ -401,6 +414,32 @@ async fn exec_boxed(
             None => Ok(Buffered::synthetic(request.url())),
         };
     }
+}
+
+/// Reports one attempt to whoever listens through `tracing` (target `pspkit`, level INFO): the
+/// provider, operation, attempt number, HTTP status (0 when no answer came), latency, what went
+/// wrong without an answer, and when another attempt follows, after how long. Nothing secret
+/// is in it: no header, body or query string.
+fn log_attempt(
+    provider: &'static str,
+    operation: &'static str,
+    attempt: u32,
+    status: Option<u16>,
+    latency: Duration,
+    problem: &str,
+    retry_in: Option<Duration>,
+) {
+    tracing::info!(
+        target: "pspkit",
+        provider,
+        operation,
+        attempt,
+        status = status.unwrap_or(0),
+        latency_ms = latency.as_secs_f64() * 1e3,
+        problem,
+        retry_in_ms = retry_in.map_or(-1.0, |d| d.as_secs_f64() * 1e3),
+        "attempt"
+    );
 }
 
 /// The wait before retrying a retryable status: the provider's `Retry-After` when it sent one

@@ -321,17 +321,37 @@ pub(super) fn group_name(tag: &str) -> String {
     py_ident(&tag.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect::<String>())
 }
 
-/// The method's name inside its tag group: the operation name without the tag's words
-/// (`create_cashout` in `Cashouts` -> `create`), or the whole name when that says nothing or
-/// clashes.
+/// The methods' names inside one tag group, by one rule for every provider:
+///
+/// 1. The operation's name is a verb and an object: `create_cashout`, `list_customer_accounts`
+///    (a name that starts with the group's name, `partner_create_api_key` in `Partner API`, is
+///    read without it).
+/// 2. The object does not repeat the group's name: the words it starts with that name the group
+///    (`cashout` or `cashouts` in `cashouts`) are dropped, so `create_cashout` is
+///    `cashouts.create` and `list_customer_accounts` is `customers.list_accounts`. Words later in
+///    the object stay (`get_site_accounts` keeps `site_accounts`: `site` alone would say less).
+/// 3. A read of a whole list (paginated, or answering a list) is `list`, whatever the provider's
+///    verb: `get_transactions` is `transactions.list`, a read of one object stays `get`.
+/// 4. Names that would clash inside the group, or be a Python keyword, keep the whole operation
+///    name.
+///
+/// Singular and plural are told apart by English rules (`addresses` is `address`), not by
+/// trimming an `s`.
 pub(super) fn method_names(ops: &[&Operation], tag: &str) -> Vec<String> {
-    let stem = |w: &str| w.trim_end_matches('s').to_owned();
-    let tag_words: BTreeSet<String> = tag.to_snake_case().split('_').filter(|w| !w.is_empty()).map(stem).collect();
+    let singular = |w: &str| pluralizer::pluralize(w, 1, false).to_ascii_lowercase();
+    let tag_words: BTreeSet<String> = tag.to_snake_case().split('_').filter(|w| !w.is_empty()).map(singular).collect();
     let short: Vec<String> = ops
         .iter()
         .map(|op| {
-            let kept: Vec<&str> = op.rust.split('_').filter(|w| !tag_words.contains(&stem(w))).collect();
-            if kept.is_empty() { op.rust.clone() } else { kept.join("_") }
+            let mut words = op.rust.split('_').skip_while(|w| tag_words.contains(&singular(w))).peekable();
+            if words.peek().is_none() {
+                return op.rust.clone();
+            }
+            let verb = words.next().unwrap_or_default();
+            let object: Vec<&str> = words.skip_while(|w| tag_words.contains(&singular(w))).collect();
+            let lists = op.pages.is_some() || matches!(op.payload.strip(), Ty::List(_));
+            let verb = if verb == "get" && lists && op.route.starts_with("GET ") { "list" } else { verb };
+            std::iter::once(verb).chain(object).collect::<Vec<_>>().join("_")
         })
         .collect();
     short

@@ -23,6 +23,7 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
     let client = format_ident!("{}", model.provider.client_name);
     let mut arms = Vec::new();
     let mut page_arms = Vec::new();
+    let mut key_arms = Vec::new();
     for op in &model.operations {
         let name = &op.name;
         let method = format_ident!("{}", name);
@@ -73,11 +74,15 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
                 #(#sets)*
             }
         };
+        if let Some(key) = op.params.iter().find(|p| p.idempotency) {
+            let arg = &key.rust;
+            key_arms.push(quote!(#name => ::core::option::Option::Some(#arg),));
+        }
         let call = build(&[]);
         let reply = if op.streams {
-            quote!(crate::Reply::bytes(#name, call.send().await?).await)
+            quote!(crate::Reply::bytes(#name, call.options(options).send_with_response().await?).await)
         } else {
-            quote!(crate::Reply::json(#name, &call.send().await?))
+            quote!(crate::Reply::json(#name, call.options(options).send_with_response().await?))
         };
         arms.push(quote! {
             #name => {
@@ -90,7 +95,7 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
             page_arms.push(quote! {
                 #name => {
                     #call
-                    ::core::result::Result::Ok(crate::PageStream::new(#name, call.pages(options)))
+                    ::core::result::Result::Ok(crate::PageStream::new(#name, call.options(call_options).pages(options)))
                 }
             });
         }
@@ -100,11 +105,13 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
         #[allow(unused_mut, clippy::all)]
         pub mod #module {
 
-            /// Calls `operation` with its keyword arguments (JSON), returning the payload.
+            /// Calls `operation` with its keyword arguments (JSON) and the caller's settings for
+            /// this call, returning the payload and the answer's metadata.
             pub async fn call(
                 client: &::#krate::#client,
                 operation: &str,
                 args: ::serde_json::Value,
+                options: ::pspkit::CallOptions,
             ) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
                 match operation {
                     #(#arms)*
@@ -112,16 +119,25 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
                 }
             }
 
-            /// The pages of list operation `operation`.
+            /// The pages of list operation `operation`, each page's call with `call_options`.
             pub fn pages(
                 client: &::#krate::#client,
                 operation: &str,
                 args: ::serde_json::Value,
                 options: ::pspkit::paginate::PageOptions,
+                call_options: ::pspkit::CallOptions,
             ) -> ::core::result::Result<crate::PageStream, ::pspkit::Error> {
                 match operation {
                     #(#page_arms)*
                     other => ::core::result::Result::Err(crate::unknown_operation(other)),
+                }
+            }
+
+            /// The keyword argument carrying `operation`'s idempotency key, if it has one.
+            pub fn idempotency_arg(operation: &str) -> ::core::option::Option<&'static str> {
+                match operation {
+                    #(#key_arms)*
+                    _ => ::core::option::Option::None,
                 }
             }
         }

@@ -30,9 +30,6 @@ use api::Api;
 use dispatch::dispatch;
 use render::render;
 
-/// Providers with webhook helpers in `pspkit.webhooks`.
-const WEBHOOKS: &[&str] = &["onepay", "onchainpay", "firstpay"];
-
 /// The generated Python layer of one provider.
 #[derive(Clone, Debug)]
 pub struct Python {
@@ -54,6 +51,12 @@ pub fn generate(spec: &Spec, generated: &Generated) -> Python {
     let module = render(spec, provider, client, keys, &api, false);
     let stub = render(spec, provider, client, keys, &api, true);
     Python { dispatch, module, stub }
+}
+
+/// The Python API of one provider for review (a snapshot test keeps it): every group's methods,
+/// named by the rule of `method_names`, with their keyword arguments and return types.
+pub fn api_summary(generated: &Generated) -> String {
+    render::api_summary(&generated.model.provider.client_name, &Api::read(&generated.model))
 }
 
 /// Generates the Python layer for the native module's `build.rs`: `dispatch.rs` into `OUT_DIR`,
@@ -137,14 +140,35 @@ fn any_client(clients: &[(String, String)]) -> TokenStream {
                 }
             }
 
-            /// Calls `operation` with its keyword arguments.
-            pub(crate) async fn call(&self, operation: &str, args: ::serde_json::Value) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
-                match self { #(AnyClient::#modules(c) => #modules::call(c, operation, args).await),* }
+            /// Calls `operation` with its keyword arguments and this call's settings.
+            pub(crate) async fn call(&self, operation: &str, args: ::serde_json::Value, options: ::pspkit::CallOptions) -> ::core::result::Result<crate::Reply, ::pspkit::Error> {
+                match self { #(AnyClient::#modules(c) => #modules::call(c, operation, args, options).await),* }
             }
 
             /// The pages of list operation `operation`.
-            pub(crate) fn pages(&self, operation: &str, args: ::serde_json::Value, options: ::pspkit::paginate::PageOptions) -> ::core::result::Result<crate::PageStream, ::pspkit::Error> {
-                match self { #(AnyClient::#modules(c) => #modules::pages(c, operation, args, options)),* }
+            pub(crate) fn pages(&self, operation: &str, args: ::serde_json::Value, options: ::pspkit::paginate::PageOptions, call_options: ::pspkit::CallOptions) -> ::core::result::Result<crate::PageStream, ::pspkit::Error> {
+                match self { #(AnyClient::#modules(c) => #modules::pages(c, operation, args, options, call_options)),* }
+            }
+
+            /// The keyword argument carrying `operation`'s idempotency key, if it has one.
+            pub(crate) fn idempotency_arg(&self, operation: &str) -> ::core::option::Option<&'static str> {
+                match self { #(AnyClient::#modules(_) => #modules::idempotency_arg(operation)),* }
+            }
+
+            /// The runtime context: spec facts, credentials, retry policy.
+            pub(crate) fn context(&self) -> &::pspkit::Context {
+                match self { #(AnyClient::#modules(c) => c.context()),* }
+            }
+
+            /// The same client (same connection pool and credentials) sending to another base URL.
+            pub(crate) fn with_base_url(&self, base_url: &str) -> Self {
+                match self { #(AnyClient::#modules(c) => AnyClient::#modules(c.with_base_url(base_url))),* }
+            }
+
+            /// The same client on a connection pool of its own (a forked child cannot use its
+            /// parent's connections: their tasks ran on the parent's runtime).
+            pub(crate) fn reconnected(&self) -> Self {
+                match self { #(AnyClient::#modules(c) => AnyClient::#modules(#types::with_context(c.base_url(), c.context().clone()))),* }
             }
 
             /// The base URL requests go to.

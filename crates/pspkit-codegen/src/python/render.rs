@@ -9,7 +9,6 @@ use crate::extensions::Credentials;
 use crate::spec::Spec;
 
 use super::api::*;
-use super::*;
 
 pub(super) fn docstring(text: &str, indent: &str) -> String {
     let text = text.replace('\\', "\\\\").replace("\"\"\"", "\\\"\\\"\\\"");
@@ -42,6 +41,23 @@ pub(super) struct Params {
     pub(super) packing: Vec<String>,
     /// Each keyword's name and the spec's description of it, in signature order.
     pub(super) docs: Vec<(String, String)>,
+}
+
+/// The keywords every operation method takes besides the operation's own, with their docs.
+const CALL_KEYWORDS: [(&str, &str); 2] = [
+    (
+        "timeout: float | None = None",
+        "Seconds this call may take, retries and waits included (else the client's setting).",
+    ),
+    (
+        "extra_headers: Mapping[str, str] | None = None",
+        "Headers to send with this call; pspkit's own (credentials, signature, idempotency key) win.",
+    ),
+];
+
+/// `(name, doc)` of [`CALL_KEYWORDS`], for docstrings.
+fn call_keyword_docs() -> Vec<(&'static str, &'static str)> {
+    CALL_KEYWORDS.iter().map(|(sig, doc)| (sig.split(':').next().unwrap_or(sig), *doc)).collect()
 }
 
 /// The text of an idempotency key's keyword, for docstrings.
@@ -157,16 +173,10 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
     out.push_str("import datetime as _dt\nfrom decimal import Decimal\n");
     out.push_str("from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Sequence\n\n");
     out.push_str("from . import _runtime as _r\n");
-    if WEBHOOKS.contains(&provider) {
-        let _ = writeln!(out, "from .webhooks import {provider} as webhooks");
-    }
     out.push_str("from .errors import *  # noqa: F403 (the exceptions, importable from here too)\n\n");
     let mut exports: Vec<String> = vec![client.to_owned(), format!("Async{client}")];
     exports.extend(api.enums.iter().map(|e| e.name.clone()));
     exports.extend(api.models.iter().map(|m| m.name.clone()));
-    if WEBHOOKS.contains(&provider) {
-        exports.push("webhooks".into());
-    }
     let _ = writeln!(out, "__all__ = [{}]\n", exports.iter().map(|e| py_str(e)).collect::<Vec<_>>().join(", "));
 
     // enums
@@ -246,28 +256,62 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
         groups.entry(op.tag.clone()).or_default().push(op);
     }
     let mut group_attrs = Vec::new();
+    let call_keywords: Vec<&str> = CALL_KEYWORDS.iter().map(|(sig, _)| *sig).collect();
     for (tag, ops) in &groups {
         let attr = group_name(tag);
         let names = method_names(ops, tag);
         let class = format!("_{}", heck::ToUpperCamelCase::to_upper_camel_case(attr.as_str()));
         group_attrs.push((attr, class.clone(), tag.clone()));
-        for asynchronous in [false, true] {
-            let cls = if asynchronous { format!("{class}Async") } else { class.clone() };
+        for (asynchronous, raw) in [(false, false), (true, false), (false, true), (true, true)] {
+            let base = if asynchronous { format!("{class}Async") } else { class.clone() };
+            let cls = if raw { format!("{base}Raw") } else { base.clone() };
+            let raw_cls = format!("{base}Raw");
+            if raw && !stub {
+                // at run time the raw group is the group with one flag set: its methods are the
+                // group's own; only the stub spells out their `RawResponse` return types
+                let _ = writeln!(out, "\nclass {cls}({base}):");
+                out.push_str(&docstring(
+                    &format!("{title}: {tag}, each method returning the answer before parsing."),
+                    "    ",
+                ));
+                out.push_str("    __slots__ = ()\n    _raw = True\n");
+                continue;
+            }
             let _ = writeln!(out, "\nclass {cls}(_r.Group):");
-            out.push_str(&docstring(&format!("{title}: {tag}."), "    "));
+            let doc = if raw {
+                format!(
+                    "{title}: {tag}, each method returning the answer before parsing: `RawResponse` (status, \
+                     headers, request id, attempts, idempotency key; `.parse()` for the payload)."
+                )
+            } else {
+                format!("{title}: {tag}.")
+            };
+            out.push_str(&docstring(&doc, "    "));
+            let _ = writeln!(out, "\n    @property\n    def with_raw_response(self) -> {raw_cls}:");
+            out.push_str(&docstring(
+                "The same operations, each returning the HTTP answer (`RawResponse`: status, headers, request id) \
+                 with `.parse()` for the payload.",
+                "        ",
+            ));
+            if stub {
+                out.push_str("        ...\n");
+            } else {
+                let _ = writeln!(out, "        return {raw_cls}(self._client)");
+            }
             for (op, name) in ops.iter().zip(&names) {
                 let p = params(&op.args, api, &BTreeSet::new(), op.idempotency.as_deref());
-                let ret = if op.payload == Ty::Unit { "None".to_owned() } else { op.payload.output() };
+                let payload = if op.payload == Ty::Unit { "None".to_owned() } else { op.payload.output() };
+                let ret = if raw { format!("_r.RawResponse[{payload}]") } else { payload };
                 let def = if asynchronous { "async def" } else { "def" };
-                let _ = writeln!(out, "\n    {def} {name}(self{}) -> {ret}:", signature(&p.signature, &[]));
-                out.push_str(&docstring(&method_doc(op, None, &p, &[]), "        "));
+                let _ = writeln!(out, "\n    {def} {name}(self{}) -> {ret}:", signature(&p.signature, &call_keywords));
+                out.push_str(&docstring(&method_doc(op, None, &p, &call_keyword_docs()), "        "));
                 if stub {
                     out.push_str("        ...\n");
                 } else {
                     let call = if asynchronous { "await self._acall" } else { "self._call" };
                     let _ = writeln!(
                         out,
-                        "        return {call}({}, {{{}}}, {})",
+                        "        return {call}({}, {{{}}}, {}, timeout, extra_headers)",
                         py_str(&op.rust),
                         p.packing.join(", "),
                         op.payload.conv()
@@ -275,22 +319,29 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 }
                 let Some((fixed, item)) = &op.pages else { continue };
                 let p = params(fixed, api, &op.paging_fields, op.idempotency.as_deref());
-                let extra = ["page_size: int | None = None", "max_items: int | None = None"];
-                let iter = if asynchronous { "AsyncIterator" } else { "Iterator" };
+                let mut extra = vec!["page_size: int | None = None", "max_items: int | None = None"];
+                extra.extend(&call_keywords);
+                let pager = if asynchronous { "_r.AsyncPager" } else { "_r.Pager" };
                 for (suffix, ret, what) in [
-                    ("all", format!("{iter}[{}]", item.output()), "Every item"),
-                    ("pages", format!("{iter}[List[{}]]", item.output()), "Every page (a list of items)"),
+                    ("all", format!("{pager}[{}]", item.output()), "Every item"),
+                    (
+                        "pages",
+                        format!("{pager}[_r.Page[{}]]", item.output()),
+                        "Every page (a list of items with the page's position, total pages and next cursor)",
+                    ),
                 ] {
                     let _ =
                         writeln!(out, "\n    def {name}_{suffix}(self{}) -> {ret}:", signature(&p.signature, &extra));
                     let intro = format!(
-                        "{what} of `{name}`, across pages, fetching the next page while this one is used{}.",
+                        "{what} of `{name}`, across pages, fetching the next page while this one is used{}; \
+                         `close()` or a `with` block stops the walk.",
                         if asynchronous { " (`async for`)" } else { "" }
                     );
-                    let walk = [
+                    let mut walk = vec![
                         ("page_size", "Items per page (the provider's maximum, if it has one, is the limit)."),
                         ("max_items", "Stop after this many items."),
                     ];
+                    walk.extend(call_keyword_docs());
                     out.push_str(&docstring(&method_doc(op, Some(&intro), &p, &walk), "        "));
                     if stub {
                         out.push_str("        ...\n");
@@ -298,7 +349,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                         let pager = if asynchronous { "_apages" } else { "_pages" };
                         let _ = writeln!(
                             out,
-                            "        return self.{pager}({}, {{{}}}, {}, page_size, max_items, {})",
+                            "        return self.{pager}({}, {{{}}}, {}, page_size, max_items, {}, timeout, extra_headers)",
                             py_str(&op.rust),
                             p.packing.join(", "),
                             item.conv(),
@@ -362,6 +413,35 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 out.push_str("        ...\n");
             } else {
                 let _ = writeln!(out, "        return {g}(self)");
+            }
+        }
+    }
+    out
+}
+
+/// The Python API of one provider in review form: each group's methods with their keyword
+/// arguments and return types, and the operation and route behind each. The per-call keywords
+/// every method takes (`timeout`, `extra_headers`) and the async and raw-response twins (same
+/// names) are left out.
+pub(super) fn api_summary(client: &str, api: &Api) -> String {
+    let mut out = format!("{client} (and Async{client}): Python methods by group\n");
+    let mut groups: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        groups.entry(op.tag.clone()).or_default().push(op);
+    }
+    for (tag, ops) in &groups {
+        let _ = writeln!(out, "\nclient.{}  ({tag})", group_name(tag));
+        for (op, name) in ops.iter().zip(method_names(ops, tag)) {
+            let p = params(&op.args, api, &BTreeSet::new(), op.idempotency.as_deref());
+            let ret = if op.payload == Ty::Unit { "None".to_owned() } else { op.payload.output() };
+            let _ = writeln!(out, "  {name}({}) -> {ret}", p.signature.join(", "));
+            let _ = writeln!(out, "      {}: {}", op.rust, op.route);
+            if let Some((fixed, item)) = &op.pages {
+                let p = params(fixed, api, &op.paging_fields, op.idempotency.as_deref());
+                let mut args = p.signature.clone();
+                args.extend(["page_size".to_owned(), "max_items".to_owned()]);
+                let _ = writeln!(out, "  {name}_all({}) -> Pager[{}]", args.join(", "), item.output());
+                let _ = writeln!(out, "  {name}_pages({}) -> Pager[Page[{}]]", args.join(", "), item.output());
             }
         }
     }

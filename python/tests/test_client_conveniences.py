@@ -1,0 +1,325 @@
+"""What a Python SDK user reaches for daily, through the public API: `with_options`, per-call
+`timeout` and `extra_headers`, `with_raw_response`, context managers that close connections,
+pagers that stop and pages that keep their metadata, logging without secrets, calls in a forked
+child, and Ctrl-C during a blocking call."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import Any, Dict, List
+
+import pytest
+
+from pspkit.errors import ConfigurationError, OutcomeUnknownError, TimeoutError, ValidationError
+from pspkit.onepay import AsyncOnePay, Cashout, OnePay
+from pspkit.testing import Sandbox
+
+from conftest import loopback
+
+SECRET = "sk_test_sandbox"
+
+
+def a_cashout_id(client: OnePay) -> str:
+    return client.cashouts.list(limit=1).data[0].id
+
+
+# --- with_options and per-call settings -----------------------------------------------------
+
+
+def test_per_call_timeout_cuts_a_slow_call_short(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    cashout_id = a_cashout_id(client)
+    sandbox.inject("delay:3000")
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        client.cashouts.get(id=cashout_id, timeout=0.4)
+    assert time.monotonic() - started < 2.0
+    # the client's own setting is untouched: the next call is answered
+    assert client.cashouts.get(id=cashout_id).id == cashout_id
+
+
+def test_with_options_makes_a_copy_with_other_settings(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    cashout_id = a_cashout_id(client)
+    impatient = client.with_options(timeout=0.4, max_retries=0)
+    assert isinstance(impatient, OnePay) and impatient is not client
+    assert impatient.base_url == client.base_url
+    sandbox.inject("delay:3000")
+    started = time.monotonic()
+    with pytest.raises(TimeoutError) as caught:
+        impatient.cashouts.get(id=cashout_id)
+    assert caught.value.attempts == 1
+    assert time.monotonic() - started < 2.0
+    assert client.cashouts.get(id=cashout_id).id == cashout_id
+
+    elsewhere = client.with_options(base_url="http://127.0.0.1:9/")
+    assert elsewhere.base_url == "http://127.0.0.1:9"
+    with pytest.raises(ValueError, match="max_retries"):
+        client.with_options(max_retries=-1)
+
+
+class Recorder(BaseHTTPRequestHandler):
+    """Answers `GET /cashouts/<id>` with one cashout; remembers each request's headers and each
+    connection's end."""
+
+    protocol_version = "HTTP/1.1"
+    body = b"{}"
+    seen: List[Dict[str, str]] = []
+    closed = threading.Event()
+
+    def do_GET(self) -> None:
+        Recorder.seen.append({k.lower(): v for k, v in self.headers.items()})
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(self.body)))
+        self.send_header("x-request-id", "req_123")
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def finish(self) -> None:
+        super().finish()
+        Recorder.closed.set()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def recorder(sandbox: Sandbox) -> Any:
+    client = sandbox.client("onepay")
+    cashout = client.cashouts.get(id=a_cashout_id(client))
+    Recorder.body = json.dumps(cashout.to_json()).encode()
+    Recorder.seen = []
+    Recorder.closed = threading.Event()
+    with loopback(Recorder) as url:
+        yield url, cashout
+
+
+def test_extra_headers_are_sent_and_checked_before_sending(recorder: Any) -> None:
+    url, cashout = recorder
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        client.cashouts.get(id=cashout.id, extra_headers={"X-Trace": "t-1", "Authorization": "mine"})
+        sent = Recorder.seen[-1]
+        assert sent["x-trace"] == "t-1"
+        # pspkit's own credentials win over a caller's header of the same name
+        assert sent["authorization"] == f"Bearer {SECRET}"
+        before = len(Recorder.seen)
+        with pytest.raises(ValidationError, match="header"):
+            client.cashouts.get(id=cashout.id, extra_headers={"bad name": "x"})
+        assert len(Recorder.seen) == before
+
+
+def test_raw_response_has_the_answer_and_parses_to_the_model(recorder: Any, sandbox: Sandbox) -> None:
+    url, cashout = recorder
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        raw = client.cashouts.with_raw_response.get(id=cashout.id)
+        assert raw.status_code == 200
+        assert raw.headers["content-type"] == "application/json"
+        assert raw.request_id == "req_123"
+        assert raw.attempts == 1
+        assert raw.idempotency_key is None
+        parsed = raw.parse()
+        assert isinstance(parsed, Cashout) and parsed == cashout
+        assert raw.parse() is parsed
+    # a write: the idempotency key sent is reported, the caller's when given
+    live = sandbox.client("onepay")
+    account = live.accounts.list(limit=1).data[0]
+    made = live.cashouts.with_raw_response.create(
+        account_id=account.id, amount="1500.00", currency="COP", customer_id=account.customer_id,
+        method="ACH", idempotency_key="order-raw-1",
+    )
+    assert made.status_code in (200, 201) and made.idempotency_key == "order-raw-1"
+    assert made.parse().amount is not None
+
+
+def test_async_raw_response(sandbox: Sandbox) -> None:
+    async def main() -> None:
+        async with sandbox.async_client("onepay") as client:
+            raw = await client.cashouts.with_raw_response.list(limit=2)
+            assert raw.status_code == 200 and len(raw.parse().data) == 2
+
+    asyncio.run(main())
+
+
+# --- closing ------------------------------------------------------------------------------------
+
+
+def test_leaving_a_with_block_closes_the_connections(recorder: Any) -> None:
+    url, cashout = recorder
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        client.cashouts.get(id=cashout.id)
+        assert not Recorder.closed.is_set()
+    assert client.is_closed
+    assert Recorder.closed.wait(5), "the keep-alive connection was not closed"
+    with pytest.raises(ConfigurationError, match="closed"):
+        client.cashouts.get(id=cashout.id)
+
+
+def test_leaving_an_async_with_block_closes_the_connections(recorder: Any) -> None:
+    url, cashout = recorder
+
+    async def main() -> AsyncOnePay:
+        async with AsyncOnePay(secret_key=SECRET, base_url=url) as client:
+            await client.cashouts.get(id=cashout.id)
+        return client
+
+    client = asyncio.run(main())
+    assert client.is_closed
+    assert Recorder.closed.wait(5), "the keep-alive connection was not closed"
+
+
+def test_a_copy_keeps_the_connections_its_original_let_go(recorder: Any) -> None:
+    url, cashout = recorder
+    original = OnePay(secret_key=SECRET, base_url=url)
+    copy = original.with_options(timeout=5)
+    original.close()
+    assert copy.cashouts.get(id=cashout.id).id == cashout.id
+    copy.close()
+    assert Recorder.closed.wait(5)
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_pages_keep_their_metadata(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    pages = list(client.cashouts.list_pages(page_size=50, max_items=120))
+    assert [len(p) for p in pages] == [50, 50, 20]
+    assert [p.position for p in pages] == [1, 2, 3]
+    assert all(isinstance(item, Cashout) for p in pages for item in p)
+    # a page-numbered list that says how many pages there are
+    searched = next(iter(sandbox.client("onlyonepays").operations.search_pages(page_size=10)))
+    assert len(searched) == 10 and searched.total_pages is not None and searched.total_pages > 1
+    # a list walked by cursor reports the next page's cursor (FirstPay: times in milliseconds)
+    payments = sandbox.client("firstpay").payments.list_pages(
+        created_at_from=0, created_at_to=int(time.time() * 1000) + 86_400_000, page_size=10
+    )
+    first, second = next(payments), next(payments)
+    assert len(first) == 10 and first.next_cursor is not None and first.next_cursor == second[0].id
+
+
+def test_a_closed_pager_stops(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    with client.cashouts.list_all(page_size=10) as items:
+        assert isinstance(next(items), Cashout)
+    assert list(items) == []
+    pager = client.cashouts.list_pages(page_size=10)
+    next(pager)
+    pager.close()
+    assert list(pager) == []
+
+
+def test_an_async_pager_closes(sandbox: Sandbox) -> None:
+    async def main() -> int:
+        client = sandbox.async_client("onepay")
+        seen = 0
+        async with client.cashouts.list_all(page_size=10) as items:
+            async for _ in items:
+                seen += 1
+                if seen == 3:
+                    break
+        return seen + len([x async for x in items])
+
+    assert asyncio.run(main()) == 3
+
+
+# --- logging -------------------------------------------------------------------------------------
+
+
+def test_each_attempt_is_logged_without_secrets(sandbox: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    client = sandbox.client("onepay")
+    cashout_id = a_cashout_id(client)
+    sandbox.inject("503")
+    with caplog.at_level(logging.INFO, logger="pspkit"):
+        client.cashouts.get(id=cashout_id)
+    lines = [r.getMessage() for r in caplog.records if r.name == "pspkit"]
+    assert any(line.startswith("onepay.get_cashout attempt 1: HTTP 503") and "retrying in" in line for line in lines), lines
+    assert any(line.startswith("onepay.get_cashout attempt 2: HTTP 200") for line in lines), lines
+    assert not any(SECRET in line for line in caplog.text.splitlines())
+    # below the logger's level nothing is logged
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="pspkit"):
+        client.cashouts.get(id=cashout_id)
+    assert not [r for r in caplog.records if r.name == "pspkit"]
+
+
+def test_pspkit_log_prints_attempts_to_stderr(sandbox: Sandbox) -> None:
+    script = (
+        "from pspkit.onepay import OnePay\n"
+        f"c = OnePay(secret_key={SECRET!r}, base_url={sandbox.base_url('onepay')!r})\n"
+        "c.cashouts.list(limit=1)\n"
+    )
+    env = {**os.environ, "PSPKIT_LOG": "info"}
+    run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "onepay.list_cashouts attempt 1: HTTP 200" in run.stderr
+    assert SECRET not in run.stderr + run.stdout
+
+
+# --- processes and signals -------------------------------------------------------------------------
+
+
+def _call_in_child(base_url: str, cashout_id: str, out: Any) -> None:
+    client = _PARENT_CLIENT[0]
+    out.put(client.cashouts.get(id=cashout_id).id)
+
+
+_PARENT_CLIENT: List[OnePay] = []
+
+
+def test_a_client_works_in_a_forked_child(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    cashout_id = a_cashout_id(client)  # the parent's pool now holds a connection
+    _PARENT_CLIENT[:] = [client]
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_call_in_child, args=(client.base_url, cashout_id, out))
+    child.start()
+    child.join(30)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the call in the forked child hung")
+    assert child.exitcode == 0
+    assert out.get(timeout=5) == cashout_id
+    # and the parent's client still works
+    assert client.cashouts.get(id=cashout_id).id == cashout_id
+
+
+def test_ctrl_c_interrupts_a_blocking_write_and_reports_its_key(sandbox: Sandbox) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    client = sandbox.client("onepay")
+    account = client.accounts.list(limit=1).data[0]
+    sent_at: List[float] = []
+
+    def press_ctrl_c() -> None:
+        time.sleep(0.5)
+        sent_at.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    sandbox.inject("delay:5000")
+    threading.Thread(target=press_ctrl_c).start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        client.cashouts.create(
+            account_id=account.id, amount="10.00", currency="COP", customer_id=account.customer_id, method="ACH"
+        )
+    latency = time.monotonic() - sent_at[0]
+    assert latency < 0.2, f"KeyboardInterrupt came {latency * 1000:.0f} ms after the signal"
+    lost = caught.value.__cause__
+    assert isinstance(lost, OutcomeUnknownError)
+    assert lost.idempotency_key, "the interrupted write names the key to repeat it with"
+    assert lost.operation == "create_cashout"
+    # the interrupted call's work is gone: the next call is answered at once
+    started = time.monotonic()
+    client.cashouts.list(limit=1)
+    assert time.monotonic() - started < 2.0
