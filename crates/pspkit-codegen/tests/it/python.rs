@@ -21,7 +21,8 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
     assert!(
         py.stub.contains(
             "    def create(self, *, amount: Decimal | int | str, idempotency_key: str | None = None, \
-             reference: str | None = None) -> Payment:"
+             reference: str | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None) \
+             -> Payment:"
         ),
         "{}",
         py.stub
@@ -30,7 +31,8 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
     // paging arguments are the walk's own: not arguments of `list_all`
     assert!(py.stub.contains(
         "    def list_all(self, *, status: ListPaymentsStatus | str | None = None, page_size: int | None = None, \
-         max_items: int | None = None) -> Iterator[Payment]:"
+         max_items: int | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None) \
+         -> _r.Pager[Payment]:"
     ));
     assert!(py.stub.contains("class PaymentStatus(_r.OpenEnum):"));
     // fields are read-only properties in the stub, as at runtime
@@ -56,8 +58,10 @@ fn a_spec_edit_changes_the_module_the_stub_and_the_dispatch() {
     let after = python_of(&doc);
     assert!(!before.stub.contains("note: str | None = None"));
     assert!(
-        after.stub.contains("reference: str | None = None, note: str | None = None) -> Payment:")
-            || after.stub.contains("note: str | None = None, reference: str | None = None) -> Payment:")
+        after.stub.contains("reference: str | None = None, note: str | None = None, timeout: float | None = None")
+            || after
+                .stub
+                .contains("note: str | None = None, reference: str | None = None, timeout: float | None = None")
     );
     assert!(after.module.contains("note=note"));
     assert!(after.stub.contains("    def refunds(self) -> _Refunds:"));
