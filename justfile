@@ -80,12 +80,12 @@ build-times:
 bench: wheel
     {{python}} -m pip install -q --disable-pip-version-check -r python/requirements-bench.txt
     {{python}} -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$(ls -t target/wheels/pspkit-*.whl | head -1)"
-    cargo build --release --locked -q -p pspkit-examples --example bench --example bench_server
+    cargo build --release --locked -q -p pspkit-examples --example bench --example bench_server --example bench_load
     mkdir -p target/bench
-    target/release/examples/bench > target/bench/rust.json
+    "${CARGO_TARGET_DIR:-target}/release/examples/bench" > target/bench/rust.json
     scripts/build-times.sh > target/bench/build.txt
     just bench-webhooks | tee target/bench/webhooks.md
-    {{python}} python/bench/bench.py --server target/release/examples/bench_server --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)"
+    {{python}} python/bench/bench.py --server "${CARGO_TARGET_DIR:-target}/release/examples/bench_server" --load "${CARGO_TARGET_DIR:-target}/release/examples/bench_load" --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)"
     @echo "the release wheel is installed in .venv; just python-dev puts the debug build back"
 
 # Webhook verification on hostile bodies (release): forged 1 MiB OnePay bodies must be refused

@@ -6,14 +6,18 @@ Every client does the same work against the same server, the fixed-response serv
 
   (a) one GET of one cashout, decoded;
   (b) one page of 100 cashouts, decoded;
-  (c) every cashout of 100,000, 100 per page, walked page by page.
+  (c) every cashout of 100,000, 100 per page, walked page by page;
+  (d) async clients only: one GET of one cashout, 64 calls in flight (asyncio.gather under a
+      semaphore),
 
 and reads `id`, `amount` (as Decimal), `status` and `created_at` of every cashout it decodes.
 The clients: pspkit sync and async (`pspkit.onepay`), httpx + pydantic v2 models (sync and
-async), requests + dicts (`json.loads(..., parse_float=Decimal)`), and the transport alone
+async), httpx + msgspec structs (the fastest typed decoding in Python), aiohttp + pydantic (async,
+for (d)), requests + dicts (`json.loads(..., parse_float=Decimal)`), and the transport alone
 (`http.client`, decoding nothing). Each measurement runs in a fresh process; all of them run in
 5 interleaved rounds and the figure is the median. Peak RSS is the process's maximum resident
-set size (`ru_maxrss`).
+set size (`ru_maxrss`). Before the clients, a load generator (`examples/bench_load.rs`, several
+connections) measures what the server itself can answer, so the report shows it is not the limit.
 
 `just bench` builds what this needs and runs it; `--reuse` rewrites the report from the last
 run's Python figures (target/bench/python.json) without measuring again.
@@ -41,7 +45,10 @@ from typing import Any, Callable, Dict, List, Tuple
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk_test_sandbox"
 ITEMS = 100_000
-CLIENTS = ["pspkit", "pspkit-async", "httpx+pydantic", "httpx-async+pydantic", "requests+dicts"]
+CLIENTS = ["pspkit", "pspkit-async", "httpx+pydantic", "httpx-async+pydantic", "httpx+msgspec", "requests+dicts"]
+CONCURRENT = ["pspkit-async", "httpx-async+pydantic", "aiohttp+pydantic"]
+"""The async clients of (d): many calls in flight on one event loop."""
+IN_FLIGHT = 64
 FLOOR = "http.client, no decoding"
 """The transport alone: the standard library's HTTP client reading the bytes, decoding nothing."""
 CASES = {"a": ("one GET of one cashout", "calls/s"), "b": ("one page of 100 cashouts", "pages/s"),
@@ -82,6 +89,26 @@ def timed(step: Callable[[], int], seconds: float) -> float:
     done, start = 0, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
         done += step()
+    return done / elapsed
+
+
+async def concurrently(call: Callable[[], Any], field: Callable[[Any, str], Any], seconds: float) -> float:
+    """(d): `IN_FLIGHT` calls at a time (gather under a semaphore), batch after batch, for
+    `seconds` after a warm-up batch; calls per second."""
+    gate = asyncio.Semaphore(IN_FLIGHT)
+
+    async def one() -> None:
+        async with gate:
+            touch([await call()], field)
+
+    async def batch() -> int:
+        await asyncio.gather(*(one() for _ in range(IN_FLIGHT * 4)))
+        return IN_FLIGHT * 4
+
+    await batch()
+    done, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        done += await batch()
     return done / elapsed
 
 
@@ -215,6 +242,84 @@ def httpx_async_client(url: str, cashout_id: str) -> Client:
     return Client(get, first, pages, attr)
 
 
+def msgspec_models() -> Any:
+    from typing import List as L, Optional as Opt
+
+    import msgspec
+
+    class MCashout(msgspec.Struct):
+        """The same fields as the pydantic model, as a msgspec struct (Decimal and datetime typed)."""
+
+        account_id: Opt[str] = None
+        amount: Opt[Decimal] = None
+        created_at: Opt[datetime] = None
+        currency: Opt[str] = None
+        customer_id: Opt[str] = None
+        description: Opt[str] = None
+        external_id: Opt[str] = None
+        id: Opt[str] = None
+        is_test: Opt[bool] = None
+        method: Opt[str] = None
+        scheduled_at: Opt[datetime] = None
+        status: Opt[str] = None
+
+    class MCashoutPage(msgspec.Struct):
+        data: L[MCashout]
+        current_page: Opt[int] = None
+        per_page: Opt[int] = None
+        next_page_url: Opt[str] = None
+
+    return msgspec.json.Decoder(MCashout), msgspec.json.Decoder(MCashoutPage)
+
+
+def httpx_msgspec_client(url: str, cashout_id: str) -> Client:
+    import httpx
+
+    cashout, page_model = msgspec_models()
+    http = httpx.Client(base_url=url, headers={"authorization": f"Bearer {KEY}"})
+
+    def get() -> Any:
+        response = http.get(f"/cashouts/{cashout_id}")
+        response.raise_for_status()
+        return cashout.decode(response.content)
+
+    def page(number: int = 1) -> Any:
+        response = http.get("/cashouts", params={"page": number, "limit": 100})
+        response.raise_for_status()
+        return page_model.decode(response.content)
+
+    def pages() -> Any:
+        number = 1
+        while True:
+            current = page(number)
+            yield current.data
+            if current.next_page_url is None:
+                return
+            number += 1
+
+    return Client(get, lambda: page().data, pages, attr)
+
+
+def aiohttp_client(url: str, cashout_id: str) -> Client:
+    import aiohttp
+
+    cashout, _ = pydantic_models()
+    session: List[Any] = []
+
+    async def get() -> Any:
+        if not session:  # a session belongs to the running event loop
+            session.append(aiohttp.ClientSession(headers={"authorization": f"Bearer {KEY}"},
+                                                 connector=aiohttp.TCPConnector(limit=IN_FLIGHT)))
+        async with session[0].get(f"{url}/cashouts/{cashout_id}") as response:
+            response.raise_for_status()
+            return cashout.model_validate_json(await response.read())
+
+    async def unused() -> Any:
+        raise NotImplementedError("aiohttp + pydantic is measured on (d) only")
+
+    return Client(get, unused, unused, attr)
+
+
 def requests_client(url: str, cashout_id: str) -> Client:
     import requests
 
@@ -267,6 +372,7 @@ MAKERS: Dict[str, Callable[[str, str], Client]] = {
     FLOOR: floor_client,
     "pspkit": pspkit_client, "pspkit-async": pspkit_async_client, "httpx+pydantic": httpx_client,
     "httpx-async+pydantic": httpx_async_client, "requests+dicts": requests_client,
+    "httpx+msgspec": httpx_msgspec_client, "aiohttp+pydantic": aiohttp_client,
 }
 
 
@@ -309,6 +415,8 @@ def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]
         return seen
 
     async def arun() -> float:
+        if case == "d":
+            return await concurrently(client.get, field, SECONDS)
         if case == "c":
             await apage()  # warm up the connection
             start = time.perf_counter()
@@ -332,6 +440,19 @@ def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]
 
 
 # --- the parent: run everything, write the report ------------------------------------------------
+
+
+def capacity(load: Path, url: str, cashout_id: str) -> Dict[str, float]:
+    """What the server answers per second with 8 connections busy: one cashout, and a page."""
+    out = {}
+    for case, path in (("a", f"/cashouts/{cashout_id}"), ("b", "/cashouts?page=1&limit=100")):
+        run = subprocess.run([str(load), url + path, "--connections", "8", "--seconds", "3"],
+                             capture_output=True, text=True, timeout=120)
+        if run.returncode != 0:
+            raise SystemExit(f"the load generator failed:\n{run.stderr}")
+        out[case] = float(json.loads(run.stdout)["requests_per_s"])
+    out["c"] = out["b"] * 100  # items per second, pages of 100
+    return out
 
 
 def start_server(binary: Path) -> Any:
@@ -358,12 +479,15 @@ def progress(done: int, total: int, what: str) -> None:
     print(f"\r  [{bar:<30}] {done}/{total} {what:<40}", end="", file=sys.stderr, flush=True)
 
 
-def python_figures(server: Path) -> Dict[str, Any]:
+def python_figures(server: Path, load: Path) -> Dict[str, Any]:
     process, url, cashout_id, page_bytes = start_server(server)
     runs: Dict[Tuple[str, str], List[Dict[str, float]]] = {}
     try:
+        print("  server capacity (8 connections) ...", file=sys.stderr)
+        server_capacity = capacity(load, url, cashout_id)
         # round after round of every client and case, so a slow spell of the machine hits them all
         steps = [(n, c) for _ in range(RUNS) for n in [*CLIENTS, FLOOR] for c in CASES]
+        steps += [(n, "d") for _ in range(RUNS) for n in CONCURRENT]
         for i, (name, case) in enumerate(steps):
             progress(i, len(steps), f"{name} ({case})")
             runs.setdefault((name, case), []).append(child(name, case, url, cashout_id))
@@ -377,7 +501,7 @@ def python_figures(server: Path) -> Dict[str, Any]:
         results.setdefault(name, {})[case] = {
             field: statistics.median(r[field] for r in measured) for field in ("rate", "peak_rss_kb", "base_rss_kb")
         }
-    return {"page_bytes": page_bytes, "results": results}
+    return {"page_bytes": page_bytes, "results": results, "capacity": server_capacity}
 
 
 def import_times() -> Dict[str, float]:
@@ -398,7 +522,7 @@ def chart(py: Dict[str, Any], path: Path) -> None:
 
     results = py["results"]
     fig, axes = plt.subplots(1, 4, figsize=(17, 4.2))
-    colors = ["#1f6feb", "#58a6ff", "#d29922", "#e3b341", "#8b949e", "#d0d7de"]
+    colors = ["#1f6feb", "#58a6ff", "#d29922", "#e3b341", "#a371f7", "#8b949e", "#d0d7de"]
     names = [*CLIENTS, FLOOR]
     for ax, case in zip(axes, CASES):
         title, unit = CASES[case]
@@ -451,12 +575,15 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         "bytes), so the figures measure the clients. Every client reads `id`, `amount` (as `Decimal`), "
         "`status` and `created_at` of each cashout it decodes.",
         "",
-        "## Python: pspkit vs httpx + pydantic and requests + dicts",
+        "## Python: pspkit vs httpx + pydantic, httpx + msgspec, aiohttp + pydantic and requests + dicts",
         "",
         "- **pspkit**: `pspkit.onepay.OnePay` (sync) and `AsyncOnePay`; `list_pages` walks with the next page "
         "fetched while this one is used.",
         "- **httpx + pydantic**: httpx 0.28 with pydantic v2 models of every cashout field "
         "(`model_validate_json`), the walk written by hand; sync `httpx.Client` and `httpx.AsyncClient`.",
+        "- **httpx + msgspec**: the same httpx client decoding into `msgspec.Struct`s of the same fields "
+        "(`Decimal` and `datetime` typed), the fastest typed decoding in Python.",
+        "- **aiohttp + pydantic**: `aiohttp.ClientSession` with the pydantic models, for (d) only.",
         "- **requests + dicts**: `requests.Session`, `json.loads(body, parse_float=Decimal)`.",
         "",
         f"Median of {RUNS} runs, each in a fresh process; (a) and (b) run for {SECONDS:.0f} s after a warm-up, "
@@ -481,6 +608,10 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
     page_growth = ps["b"]["peak_rss_kb"] - ps["b"]["base_rss_kb"]
     met = lambda ok: "met" if ok else "**not met**"  # noqa: E731
     fl = r[FLOOR]
+    ms = r["httpx+msgspec"]
+    d = {name: r[name]["d"]["rate"] for name in CONCURRENT}
+    cap = py["capacity"]
+    fastest = {case: max(r[name][case]["rate"] for name in [*CLIENTS, FLOOR]) for case in "abc"}
     lines += [
         "",
         f"The last row is the transport alone ({FLOOR}): Python's `http.client` reading the bytes of each "
@@ -493,17 +624,41 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         "",
         "Targets:",
         "",
-        f"- pspkit sync >= 3x httpx + pydantic on (b) and (c): **{b_x:.2f}x** on (b), **{c_x:.2f}x** on (c): "
-        f"{met(b_x >= 3 and c_x >= 3)}. (a): {ratio(ps['a']['rate'], hp['a']['rate'])}; "
+        f"- pspkit sync >= 3x httpx + pydantic on (b) and >= 4x on (c): **{b_x:.2f}x** on (b), **{c_x:.2f}x** on "
+        f"(c): {met(b_x >= 3 and c_x >= 4)}. (a): {ratio(ps['a']['rate'], hp['a']['rate'])}; "
         f"async pspkit vs async httpx: (a) {ratio(r['pspkit-async']['a']['rate'], r['httpx-async+pydantic']['a']['rate'])}, "
         f"(b) {ratio(r['pspkit-async']['b']['rate'], r['httpx-async+pydantic']['b']['rate'])}, "
         f"(c) {ratio(r['pspkit-async']['c']['rate'], r['httpx-async+pydantic']['c']['rate'])}.",
-        f"- pagination peak RSS < 2x one page: walking {ITEMS:,} cashouts peaks at "
+        f"- pspkit sync >= 0.9x the transport alone on (a): **{ps['a']['rate'] / fl['a']['rate']:.2f}x**: "
+        f"{met(ps['a']['rate'] >= 0.9 * fl['a']['rate'])}.",
+        f"- pspkit sync >= 2x httpx + msgspec on (b) and (c): **{ps['b']['rate'] / ms['b']['rate']:.2f}x** on (b), "
+        f"**{ps['c']['rate'] / ms['c']['rate']:.2f}x** on (c): "
+        f"{met(ps['b']['rate'] >= 2 * ms['b']['rate'] and ps['c']['rate'] >= 2 * ms['c']['rate'])}.",
+        f"- pagination peak RSS < 1.2x one page: walking {ITEMS:,} cashouts peaks at "
         f"{ps['c']['peak_rss_kb'] / 1024:.1f} MiB against {ps['b']['peak_rss_kb'] / 1024:.1f} MiB for one page "
         f"(**{ps['c']['peak_rss_kb'] / ps['b']['peak_rss_kb']:.2f}x**): "
-        f"{met(ps['c']['peak_rss_kb'] < 2 * ps['b']['peak_rss_kb'])}. Above the process's size before the first "
+        f"{met(ps['c']['peak_rss_kb'] < 1.2 * ps['b']['peak_rss_kb'])}. Above the process's size before the first "
         f"call (interpreter, modules, client), the walk adds {walk_growth / 1024:.1f} MiB and one page "
         f"{page_growth / 1024:.1f} MiB.",
+        f"- (d) {IN_FLIGHT} calls in flight, pspkit async >= 2x aiohttp + pydantic: "
+        f"**{d['pspkit-async'] / d['aiohttp+pydantic']:.2f}x**: {met(d['pspkit-async'] >= 2 * d['aiohttp+pydantic'])}.",
+        "",
+        f"### (d) {IN_FLIGHT} calls in flight (async clients, one GET each, calls/s)",
+        "",
+        "| client | calls/s |",
+        "|---|---:|",
+        *[f"| {name} | {d[name]:,.0f} |" for name in CONCURRENT],
+        "",
+        "### The server is not the limit",
+        "",
+        "What the fixed-response server answers per second with 8 connections busy (`examples/bench_load.rs`, "
+        "measured before the clients), against the fastest client of each case:",
+        "",
+        "| case | server capacity | fastest client | capacity / fastest |",
+        "|---|---:|---:|---:|",
+        *[f"| ({case}) | {cap[case]:,.0f} | {fastest[case]:,.0f} | {cap[case] / fastest[case]:.1f}x |" for case in "abc"],
+        "",
+        f"Target: capacity >= 5x the fastest client in every case: {met(all(cap[k] >= 5 * fastest[k] for k in 'abc'))}.",
         "",
         "## Rust: pspkit client vs hand-written reqwest + serde",
         "",
@@ -598,6 +753,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description="just bench: Python, Rust and build figures")
     parser.add_argument("--server", type=Path, required=True, help="the bench_server binary")
+    parser.add_argument("--load", type=Path, required=True, help="the bench_load binary")
     parser.add_argument("--rust", type=Path, required=True, help="examples/bench.rs's JSON output")
     parser.add_argument("--build", type=Path, required=True, help="scripts/build-times.sh's output")
     parser.add_argument("--wheel", type=Path, required=True, help="the release wheel")
@@ -608,7 +764,7 @@ def main() -> None:
         py = json.loads(saved.read_text())
     else:
         print("Python clients against the fixed-response server:", file=sys.stderr)
-        py = python_figures(args.server)
+        py = python_figures(args.server, args.load)
         saved.write_text(json.dumps(py))
     rust = json.loads(args.rust.read_text())
     build = build_figures(args.build, args.wheel)
