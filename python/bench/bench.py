@@ -40,7 +40,7 @@ import zipfile
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "sk_test_sandbox"
@@ -243,33 +243,20 @@ def httpx_async_client(url: str, cashout_id: str) -> Client:
 
 
 def msgspec_models() -> Any:
-    from typing import List as L, Optional as Opt
-
     import msgspec
 
-    class MCashout(msgspec.Struct):
-        """The same fields as the pydantic model, as a msgspec struct (Decimal and datetime typed)."""
-
-        account_id: Opt[str] = None
-        amount: Opt[Decimal] = None
-        created_at: Opt[datetime] = None
-        currency: Opt[str] = None
-        customer_id: Opt[str] = None
-        description: Opt[str] = None
-        external_id: Opt[str] = None
-        id: Opt[str] = None
-        is_test: Opt[bool] = None
-        method: Opt[str] = None
-        scheduled_at: Opt[datetime] = None
-        status: Opt[str] = None
-
-    class MCashoutPage(msgspec.Struct):
-        data: L[MCashout]
-        current_page: Opt[int] = None
-        per_page: Opt[int] = None
-        next_page_url: Opt[str] = None
-
-    return msgspec.json.Decoder(MCashout), msgspec.json.Decoder(MCashoutPage)
+    # built from real types: msgspec resolves string annotations in the module, not this function
+    fields = [("account_id", Optional[str], None), ("amount", Optional[Decimal], None),
+              ("created_at", Optional[datetime], None), ("currency", Optional[str], None),
+              ("customer_id", Optional[str], None), ("description", Optional[str], None),
+              ("external_id", Optional[str], None), ("id", Optional[str], None), ("is_test", Optional[bool], None),
+              ("method", Optional[str], None), ("scheduled_at", Optional[datetime], None),
+              ("status", Optional[str], None)]
+    cashout = msgspec.defstruct("MCashout", fields)
+    page = msgspec.defstruct("MCashoutPage", [("data", List[cashout]), ("current_page", Optional[int], None),
+                                              ("per_page", Optional[int], None),
+                                              ("next_page_url", Optional[str], None)])
+    return msgspec.json.Decoder(cashout), msgspec.json.Decoder(page)
 
 
 def httpx_msgspec_client(url: str, cashout_id: str) -> Client:
@@ -381,7 +368,7 @@ MAKERS: Dict[str, Callable[[str, str], Client]] = {
 
 def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]:
     client = MAKERS[name](url, cashout_id)
-    is_async = "-async" in name
+    is_async = "-async" in name or name.startswith("aiohttp")
     field = client.field
 
     def one() -> int:
