@@ -184,20 +184,26 @@ def pydantic_models() -> Any:
 
 
 def httpx_client(url: str, cashout_id: str) -> Client:
+    cashout, page_model = pydantic_models()
+    return sync_httpx_client(url, cashout_id, cashout.model_validate_json, page_model.model_validate_json)
+
+
+def sync_httpx_client(url: str, cashout_id: str, decode_cashout: Callable[[bytes], Any],
+                      decode_page: Callable[[bytes], Any]) -> Client:
+    """A sync httpx client decoding a cashout and a page with the functions given."""
     import httpx
 
-    cashout, page_model = pydantic_models()
     http = httpx.Client(base_url=url, headers={"authorization": f"Bearer {KEY}"})
 
     def get() -> Any:
         response = http.get(f"/cashouts/{cashout_id}")
         response.raise_for_status()
-        return cashout.model_validate_json(response.content)
+        return decode_cashout(response.content)
 
     def page(number: int = 1) -> Any:
         response = http.get("/cashouts", params={"page": number, "limit": 100})
         response.raise_for_status()
-        return page_model.model_validate_json(response.content)
+        return decode_page(response.content)
 
     def pages() -> Any:
         number = 1
@@ -260,31 +266,8 @@ def msgspec_models() -> Any:
 
 
 def httpx_msgspec_client(url: str, cashout_id: str) -> Client:
-    import httpx
-
     cashout, page_model = msgspec_models()
-    http = httpx.Client(base_url=url, headers={"authorization": f"Bearer {KEY}"})
-
-    def get() -> Any:
-        response = http.get(f"/cashouts/{cashout_id}")
-        response.raise_for_status()
-        return cashout.decode(response.content)
-
-    def page(number: int = 1) -> Any:
-        response = http.get("/cashouts", params={"page": number, "limit": 100})
-        response.raise_for_status()
-        return page_model.decode(response.content)
-
-    def pages() -> Any:
-        number = 1
-        while True:
-            current = page(number)
-            yield current.data
-            if current.next_page_url is None:
-                return
-            number += 1
-
-    return Client(get, lambda: page().data, pages, attr)
+    return sync_httpx_client(url, cashout_id, cashout.decode, page_model.decode)
 
 
 def aiohttp_client(url: str, cashout_id: str) -> Client:

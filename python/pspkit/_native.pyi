@@ -48,7 +48,6 @@ class Client:
         args: bytes,
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
-        max_attempts: Optional[int] = None,
         raw: bool = False,
     ) -> Tuple[bool, bytes, Optional[_Meta]]: ...
     def call_async(
@@ -57,7 +56,6 @@ class Client:
         args: bytes,
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
-        max_attempts: Optional[int] = None,
         raw: bool = False,
     ) -> Awaitable[Tuple[bool, bytes, Optional[_Meta]]]: ...
     def pages(
@@ -68,7 +66,6 @@ class Client:
         max_items: Optional[int] = None,
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
-        max_attempts: Optional[int] = None,
     ) -> Pager: ...
     @property
     def base_url(self) -> str: ...

@@ -523,6 +523,49 @@ class RawResponse(Generic[T]):
 _UNSET: Any = object()
 
 
+_S = TypeVar("_S")
+
+
+class _Closes:
+    """A ``with`` block calls ``close()`` on the way out (clients and pagers)."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: _S) -> _S:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.close()
+
+
+class _AsyncCloses:
+    """An ``async with`` block awaits ``close()`` on the way out (async clients and pagers)."""
+
+    __slots__ = ()
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self: _S) -> _S:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        await self.close()
+
+
 class _Base:
     _provider: ClassVar[str] = ""
     _native: Any
@@ -578,7 +621,7 @@ class _Base:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
 
 
-class Client(_Base):
+class Client(_Closes, _Base):
     """A blocking client: each call releases the GIL while it waits on the network, and Ctrl-C
     interrupts it. Use it as a context manager (``with OnePay() as client:``) or call
     ``close()`` to let go of its connections."""
@@ -588,19 +631,8 @@ class Client(_Base):
         uses them). Later calls raise ``ConfigurationError``."""
         self._native.close()
 
-    def __enter__(self: _C) -> _C:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-
-class AsyncClient(_Base):
+class AsyncClient(_AsyncCloses, _Base):
     """An asyncio client: each call is a coroutine on pspkit's shared tokio runtime. Use it as an
     async context manager (``async with AsyncOnePay() as client:``) or ``await client.close()``."""
 
@@ -608,17 +640,6 @@ class AsyncClient(_Base):
         """Lets go of the client's connections (closed once no copy made by ``with_options``
         uses them). Later calls raise ``ConfigurationError``."""
         self._native.close()
-
-    async def __aenter__(self: _C) -> _C:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        await self.close()  # type: ignore[attr-defined]
 
 
 class Page(List[T]):
@@ -643,7 +664,7 @@ def _page(raw: Tuple[bytes, int, Optional[int], Optional[str]], conv: Conv) -> P
     return Page([conv.decode(v) for v in _loads(items)], position, total_pages, next_cursor)
 
 
-class Pager(Generic[T]):
+class Pager(_Closes, Generic[T]):
     """The items (``list_all``) or pages (``list_pages``) of a list, fetched as they are used with
     the next page fetched ahead. ``close()`` (or leaving a ``with`` block) stops the walk."""
 
@@ -676,19 +697,8 @@ class Pager(Generic[T]):
         self._items = iter(())
         self._pager.close()
 
-    def __enter__(self) -> Pager[T]:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        self.close()
-
-
-class AsyncPager(Generic[T]):
+class AsyncPager(_AsyncCloses, Generic[T]):
     """The items or pages of a list for ``async for``; ``close()`` (or leaving an ``async with``
     block) stops the walk."""
 
@@ -722,16 +732,6 @@ class AsyncPager(Generic[T]):
         self._items = _nothing()
         self._pager.close()
 
-    async def __aenter__(self) -> AsyncPager[T]:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: Optional[Type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
-    ) -> None:
-        await self.close()
 
 
 async def _nothing() -> AsyncIterator[Any]:
@@ -770,7 +770,7 @@ class Group:
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
-        reply = self._client._native.call(operation, _dumps(args), timeout, _headers(extra_headers), None, self._raw)
+        reply = self._client._native.call(operation, _dumps(args), timeout, _headers(extra_headers), self._raw)
         return self._result(reply, conv)
 
     async def _acall(
@@ -782,7 +782,7 @@ class Group:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         native = self._client._native
-        reply = await native.call_async(operation, _dumps(args), timeout, _headers(extra_headers), None, self._raw)
+        reply = await native.call_async(operation, _dumps(args), timeout, _headers(extra_headers), self._raw)
         return self._result(reply, conv)
 
     def _pager(
@@ -795,7 +795,7 @@ class Group:
         extra_headers: Optional[Mapping[str, str]],
     ) -> Any:
         return self._client._native.pages(
-            operation, _dumps(args), page_size, max_items, timeout, _headers(extra_headers), None
+            operation, _dumps(args), page_size, max_items, timeout, _headers(extra_headers)
         )
 
     def _pages(

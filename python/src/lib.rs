@@ -56,18 +56,10 @@ fn call_options(
     client: &AnyClient,
     timeout: Option<f64>,
     headers: Option<Vec<(String, String)>>,
-    max_attempts: Option<u32>,
 ) -> PyResult<CallOptions> {
     let mut options = CallOptions::default();
-    let base = client.context().policy();
-    if let Some(n) = max_attempts {
-        if n == 0 {
-            return Err(PyValueError::new_err("max_retries must be 0 or more"));
-        }
-        options.policy = Some(RetryPolicy { max_attempts: n, ..base });
-    }
     if let Some(t) = timeout {
-        options.set_timeout(options.policy_or(base), seconds("timeout", t, true)?);
+        options.set_timeout(client.context().policy(), seconds("timeout", t, true)?);
     }
     for (name, value) in headers.unwrap_or_default() {
         options.add_header(&name, &value);
@@ -157,7 +149,7 @@ impl Client {
         {
             map.insert(arg.to_owned(), pspkit::auth::new_idempotency_key().into());
         }
-        let options = call_options(&client, options.timeout, options.headers, options.max_attempts)?;
+        let options = call_options(&client, options.timeout, options.headers)?;
         Ok((client, args, options))
     }
 }
@@ -166,7 +158,6 @@ impl Client {
 struct CallArgs {
     timeout: Option<f64>,
     headers: Option<Vec<(String, String)>>,
-    max_attempts: Option<u32>,
 }
 
 /// Ctrl-C during a call: `KeyboardInterrupt`, caused (`__cause__`) by an `OutcomeUnknownError`
@@ -241,8 +232,7 @@ impl Client {
 
     /// Calls `operation`; returns `(is_bytes, payload, metadata)` (metadata only when `raw`).
     /// Blocks without the GIL; Ctrl-C interrupts it.
-    #[pyo3(signature = (operation, args, timeout=None, headers=None, max_attempts=None, raw=false))]
-    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
     fn call(
         &self,
         py: Python<'_>,
@@ -250,10 +240,9 @@ impl Client {
         args: &[u8],
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
-        max_attempts: Option<u32>,
         raw: bool,
     ) -> PyResult<Py<PyAny>> {
-        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers, max_attempts })?;
+        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers })?;
         let (task_client, task_args, owned) = (client.clone(), args.clone(), operation.to_owned());
         let result = py.detach(|| run_blocking(async move { task_client.call(&owned, task_args, options).await }));
         match result {
@@ -264,8 +253,7 @@ impl Client {
     }
 
     /// The same as an awaitable, on the shared tokio runtime.
-    #[pyo3(signature = (operation, args, timeout=None, headers=None, max_attempts=None, raw=false))]
-    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
     fn call_async<'py>(
         &self,
         py: Python<'py>,
@@ -273,18 +261,16 @@ impl Client {
         args: Vec<u8>,
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
-        max_attempts: Option<u32>,
         raw: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, args, options) =
-            self.prepare(py, &operation, &args, CallArgs { timeout, headers, max_attempts })?;
+        let (client, args, options) = self.prepare(py, &operation, &args, CallArgs { timeout, headers })?;
         awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
             reply_to_py(py, reply, raw)
         })
     }
 
     /// The pages of list operation `operation`.
-    #[pyo3(signature = (operation, args, page_size=None, max_items=None, timeout=None, headers=None, max_attempts=None))]
+    #[pyo3(signature = (operation, args, page_size=None, max_items=None, timeout=None, headers=None))]
     #[allow(clippy::too_many_arguments)] // one argument per Python keyword
     fn pages(
         &self,
@@ -295,10 +281,8 @@ impl Client {
         max_items: Option<u64>,
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
-        max_attempts: Option<u32>,
     ) -> PyResult<Pager> {
-        let (client, args, call_options) =
-            self.prepare(py, operation, args, CallArgs { timeout, headers, max_attempts })?;
+        let (client, args, call_options) = self.prepare(py, operation, args, CallArgs { timeout, headers })?;
         let mut options = PageOptions::new();
         if let Some(n) = page_size {
             options = options.page_size(n);
