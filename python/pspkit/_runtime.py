@@ -252,9 +252,7 @@ class Obj(Conv):
     def decode(self, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        obj = object.__new__(self.model)
-        object.__setattr__(obj, "_data", value)
-        return obj
+        return _rebuild(self.model, value)
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
@@ -441,8 +439,31 @@ class Model:
         return out
 
     def to_json(self) -> Dict[str, Any]:
-        """The object as the provider sent it (wire names, JSON values)."""
-        return self._data
+        """The object as the provider sent it (wire names, JSON values), as a fresh dict: changing
+        it leaves the object as it was."""
+        copied: Dict[str, Any] = _copy_json(self._data)
+        return copied
+
+    def __reduce__(self) -> Tuple[Any, Tuple[type[Model], Dict[str, Any]]]:
+        # pickle, copy.copy and copy.deepcopy rebuild the object from its JSON form (the
+        # default protocol would set the slot through __setattr__, which refuses)
+        return (_rebuild, (type(self), self._data))
+
+
+def _rebuild(model: type[Model], data: Dict[str, Any]) -> Model:
+    """A model object around its JSON form, as unpickling and copying make it."""
+    obj = object.__new__(model)
+    object.__setattr__(obj, "_data", data)
+    return obj
+
+
+def _copy_json(value: Any) -> Any:
+    """A copy of a JSON value's containers (the leaves, str, int, Decimal..., are immutable)."""
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 def _to_plain(value: Any) -> Any:

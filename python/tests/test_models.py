@@ -72,3 +72,35 @@ def test_naive_datetimes_are_refused(clients: Dict[str, Any]) -> None:
     assert raised.value.field == "expiration_date"
     made = payments.create(amount=1000, expiration_date=datetime(2026, 1, 1, tzinfo=timezone.utc))
     assert made.id is not None
+
+
+def test_pickle_and_copy_round_trip(clients: Dict[str, Any]) -> None:
+    import copy
+    import pickle
+
+    page = clients["onepay"].cashouts.list(limit=2)
+    cashout = page.data[0]
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):
+        restored = pickle.loads(pickle.dumps(cashout, protocol=protocol))
+        assert restored == cashout and type(restored) is type(cashout)
+        assert restored.amount == cashout.amount and restored.created_at == cashout.created_at
+    # a page object with nested models survives too
+    assert pickle.loads(pickle.dumps(page)) == page
+    shallow, deep = copy.copy(cashout), copy.deepcopy(page)
+    assert shallow == cashout and shallow is not cashout
+    assert deep == page and deep.data[0] is not page.data[0]
+    with pytest.raises(AttributeError):
+        deep.data[0].amount = Decimal(1)
+
+
+def test_to_dict_and_to_json_are_fresh(clients: Dict[str, Any]) -> None:
+    page = clients["onepay"].cashouts.list(limit=1)
+    cashout = page.data[0]
+    before = cashout.to_dict()
+    taken = cashout.to_dict()
+    taken["amount"] = Decimal("-1")
+    wire = page.to_json()
+    wire["data"][0]["amount"] = "-1"
+    wire["data"].clear()
+    assert cashout.to_dict() == before and page.data[0] == cashout
+    assert page.to_json()["data"][0]["id"] == cashout.id

@@ -96,25 +96,41 @@ impl Credentials {
         if empty { Err(Error::Config("a credential is empty".into())) } else { Ok(()) }
     }
 
+    /// The one header these credentials add when they sign nothing (an API key, a bearer token
+    /// without FireKassa's signature), built once per client rather than on every attempt;
+    /// `None` when each attempt must be signed.
+    pub fn fixed_header(&self) -> Option<Result<(HeaderName, HeaderValue), Error>> {
+        match self {
+            Credentials::ApiKey { header, key } => Some(
+                HeaderName::from_bytes(header.as_bytes())
+                    .map_err(|_| Error::Config(format!("{header:?} is not a header name")))
+                    .and_then(|name| Ok((name, secret_header(key.expose())?))),
+            ),
+            Credentials::Bearer { token, sign_token: None } => {
+                Some(secret_header(&format!("Bearer {}", token.expose())).map(|value| (AUTHORIZATION, value)))
+            }
+            _ => None,
+        }
+    }
+
     /// Adds authentication to one attempt of a request (headers, and for OnChainPay and FirstPay
     /// the signed body). The clients call it on every attempt; it is public for tools that send
     /// requests of their own, such as the sandbox's conformance tests.
     pub fn apply(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         match self {
-            Credentials::ApiKey { header, key } => {
-                let name = HeaderName::from_bytes(header.as_bytes())
-                    .map_err(|_| Error::Config(format!("{header:?} is not a header name")))?;
-                request.headers_mut().insert(name, secret_header(key.expose())?);
-            }
-            Credentials::Bearer { token, sign_token } => {
-                request.headers_mut().insert(AUTHORIZATION, secret_header(&format!("Bearer {}", token.expose()))?);
-                if let Some(sign) = sign_token {
-                    let body = body_bytes(request);
-                    let url = request.url();
-                    let message = signing::firekassa_message(url.path(), url.query(), &body);
-                    let sig = signing::hmac_sha512_hex(sign.expose().as_bytes(), &message);
-                    request.headers_mut().insert("signature", header_value(&sig)?);
+            Credentials::ApiKey { .. } | Credentials::Bearer { sign_token: None, .. } => {
+                if let Some(fixed) = self.fixed_header() {
+                    let (name, value) = fixed?;
+                    request.headers_mut().insert(name, value);
                 }
+            }
+            Credentials::Bearer { token, sign_token: Some(sign) } => {
+                request.headers_mut().insert(AUTHORIZATION, secret_header(&format!("Bearer {}", token.expose()))?);
+                let body = body_bytes(request);
+                let url = request.url();
+                let message = signing::firekassa_message(url.path(), url.query(), &body);
+                let sig = signing::hmac_sha512_hex(sign.expose().as_bytes(), &message);
+                request.headers_mut().insert("signature", header_value(&sig)?);
             }
             Credentials::OnChainPay { public_key, secret_key } => {
                 let body = with_leading_fields(&body_bytes(request), &[("nonce", next_nonce().to_string())]);

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use progenitor_client::{OperationInfo, ResponseValue};
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tracing::Instrument as _;
@@ -29,7 +29,7 @@ pub use options::{CallOptions, Response};
 
 use crate::auth::{Credentials, new_idempotency_key};
 use crate::error::{ApiError, DecodeError, Error, FieldError, excerpt};
-use crate::operation::{ProviderSpec, RetryClass};
+use crate::operation::{OperationSpec, ProviderSpec, RetryClass};
 use crate::retry::{self, Failure, RetryPolicy};
 use crate::signing::random_bytes;
 
@@ -53,6 +53,8 @@ pub struct Context(Arc<Inner>);
 struct Inner {
     spec: &'static ProviderSpec,
     credentials: Credentials,
+    /// The credentials' header when they sign nothing, built once (see [`Credentials::fixed_header`]).
+    fixed_header: Option<(HeaderName, HeaderValue)>,
     policy: RetryPolicy,
     max_body_bytes: usize,
 }
@@ -71,9 +73,11 @@ impl Context {
     /// A context for a provider, refusing empty credentials.
     pub fn new(spec: &'static ProviderSpec, credentials: Credentials) -> Result<Self, Error> {
         credentials.validate()?;
+        let fixed_header = credentials.fixed_header().transpose()?;
         Ok(Self(Arc::new(Inner {
             spec,
             credentials,
+            fixed_header,
             policy: RetryPolicy::default(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         })))
@@ -136,15 +140,16 @@ fn record(f: impl FnOnce(&mut CallRecord)) {
 /// the call's record too (for the caller's `Response` and for error reports). Inside a call the
 /// headers are moved to the record, not copied: the generated code only reads the status and the
 /// body, and each copy of a header map is a handful of allocations on every call. Outside one
-/// (the raw progenitor client) the response keeps them.
-fn hand_over(mut answer: Buffered, url: &reqwest::Url) -> reqwest::Response {
+/// (the raw progenitor client) the response keeps them. `shown_status` is the status the
+/// generated code sees; the record keeps the provider's.
+fn hand_over(mut answer: Buffered, shown_status: u16, url: &reqwest::Url) -> reqwest::Response {
     let _ = CALL.try_with(|c| {
         let mut c = c.borrow_mut();
         c.last_status = Some(answer.status);
         c.last_headers = std::mem::take(&mut answer.headers);
         c.last_body = answer.body.clone();
     });
-    answer.into_response(url)
+    Buffered { status: shown_status, ..answer }.into_response(url)
 }
 
 /// A response read whole.
@@ -221,137 +226,186 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<B
 /// to the size limit and unwraps the provider's envelope. Called by the generated clients'
 /// `ClientHooks::exec`.
 ///
-/// The call's state lives on the heap: the generated method's future holds only this box, which
-/// keeps the box [`call_with`] makes of that future small (large allocations are several times
-/// slower than small ones in the system allocator).
+/// The call's state lives on the heap, in two allocations small enough for the system
+/// allocator's fast path (a large one costs several times more): this loop's, and each
+/// attempt's. The request is used where it was captured, and nothing held across a wait is
+/// larger than it must be: every extra field of the state is paid for on every call.
 pub fn exec<'a>(
     context: &'a Context,
     http: &'a reqwest::Client,
-    request: reqwest::Request,
+    mut request: reqwest::Request,
     info: &'a OperationInfo,
 ) -> Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>> {
-    Box::pin(exec_boxed(context, http, request, info))
-}
-
-async fn exec_boxed(
-    context: &Context,
-    http: &reqwest::Client,
-    mut request: reqwest::Request,
-    info: &OperationInfo,
-) -> reqwest::Result<reqwest::Response> {
     let spec = context.spec();
     let operation = spec.operation(info.operation_id);
     let name: &'static str = operation.map(|op| op.name).unwrap_or("unknown_operation");
     // A write the spec does not describe is treated as the most dangerous kind.
     let class = operation.map(|op| op.retry).unwrap_or(RetryClass::Unsafe);
-    let (policy, extra_headers, invalid_header) = CALL
-        .try_with(|c| {
-            let c = c.borrow();
-            (c.options.policy_or(context.policy()), c.options.headers.clone(), c.options.invalid_header.clone())
-        })
-        .unwrap_or_else(|_| (context.policy(), HeaderMap::new(), None));
-    if let Some(rule) = invalid_header {
-        record(|c| c.failure = Some(Error::InvalidRequest { operation: name, field: "header".into(), rule }));
-        return Ok(Buffered::synthetic(request.url()));
-    }
-    // progenitor sends the spec's version in this header; providers expect none
-    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
-    for (header, value) in &extra_headers {
-        if !request.headers().contains_key(header) {
-            request.headers_mut().insert(header, value.clone());
+    let (policy, key) = match prepare(context, operation, name, &mut request) {
+        Ok(prepared) => prepared,
+        Err(failure) => return Box::pin(std::future::ready(Ok(fail(failure, request.url())))),
+    };
+    let f = async move {
+        let started = Instant::now();
+        // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
+        let deadline =
+            started.checked_add(policy.deadline).unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
+        let mut attempt = 0;
+        // The last HTTP answer of a read: if a later attempt is cut short (by the deadline, say),
+        // the provider's answer says more than "timed out".
+        let mut last_answer: Option<Buffered> = None;
+        loop {
+            attempt += 1;
+            record(|c| c.attempts = attempt);
+            // in a block of its own, so that none of it is kept while waiting to retry
+            let step = {
+                let sent = Instant::now();
+                let span = tracing::info_span!(
+                    "pspkit.attempt",
+                    provider = spec.name,
+                    operation = name,
+                    attempt,
+                    status = tracing::field::Empty,
+                    latency_ms = tracing::field::Empty
+                );
+                let outcome = {
+                    let this_try = match signed_copy(context, &request) {
+                        Ok(this_try) => this_try,
+                        Err(failure) => return Ok(fail(failure, request.url())),
+                    };
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    let limit = context.0.max_body_bytes;
+                    // Boxed on its own, so that neither this state nor the attempt's is large.
+                    Box::pin(
+                        tokio::time::timeout(policy.attempt_timeout.min(remaining), async move {
+                            let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
+                            read_limited(response, limit).await
+                        })
+                        .instrument(span.clone()),
+                    )
+                }
+                .await
+                .unwrap_or(Err(AttemptError::TimedOut));
+                let latency = sent.elapsed();
+                span.record("latency_ms", latency.as_millis() as u64);
+                if let Ok(buffered) = &outcome {
+                    span.record("status", buffered.status);
+                }
+                let attempted = Attempted { spec, name, class, attempt, latency, deadline, started };
+                attempted.next_step(outcome, &policy, &mut last_answer, key.as_deref())
+            };
+            let wait = match step {
+                Step::Answer(answer) => {
+                    let status = answer.status;
+                    return Ok(hand_over(answer, status, request.url()));
+                }
+                // the generated code reads 400 as the documented error; the record keeps the status
+                Step::Refused(failed) => return Ok(hand_over(failed, 400, request.url())),
+                Step::Fail(failure, error) => {
+                    record(|c| c.failure = Some(failure));
+                    return match error {
+                        Some(e) => Err(e),
+                        None => Ok(Buffered::synthetic(request.url())),
+                    };
+                }
+                Step::Retry(wait) => wait,
+            };
+            // Boxed: a retry is rare, and a timer held inline would enlarge every call's state.
+            Box::pin(tokio::time::sleep(wait)).await;
         }
-    }
+    };
+    Box::pin(f)
+}
 
-    let key = operation.and_then(|op| op.idempotency_header).map(|header| {
-        let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
-        let key = given.map(str::to_owned).unwrap_or_else(new_idempotency_key);
-        if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
-            request.headers_mut().insert(header, value);
+/// Records a failure found before any answer, and the response progenitor is handed instead.
+fn fail(failure: Error, url: &reqwest::Url) -> reqwest::Response {
+    record(|c| c.failure = Some(failure));
+    Buffered::synthetic(url)
+}
+
+/// A copy of the request for one attempt, signed (or given its credentials) afresh.
+fn signed_copy(context: &Context, request: &reqwest::Request) -> Result<reqwest::Request, Error> {
+    let mut this_try = request
+        .try_clone()
+        .ok_or_else(|| Error::Config("a streaming request body cannot be retried or signed".into()))?;
+    match &context.0.fixed_header {
+        Some((name, value)) => {
+            this_try.headers_mut().insert(name.clone(), value.clone());
         }
-        key
-    });
-    if key.is_some() {
-        record(|c| c.idempotency_key = key.clone());
+        None => context.0.credentials.apply(&mut this_try)?,
     }
+    Ok(this_try)
+}
 
-    let started = Instant::now();
-    // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
-    let deadline =
-        started.checked_add(policy.deadline).unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
-    let mut attempt = 0;
-    // The last HTTP answer of a read: if a later attempt is cut short (by the deadline, say), the
-    // provider's answer says more than "timed out".
-    let mut last_answer: Option<Buffered> = None;
-    loop {
-        attempt += 1;
-        record(|c| c.attempts = attempt);
-        let Some(mut this_try) = request.try_clone() else {
-            record(|c| c.failure = Some(Error::Config("a streaming request body cannot be retried or signed".into())));
-            return Ok(Buffered::synthetic(request.url()));
-        };
-        if let Err(e) = context.0.credentials.apply(&mut this_try) {
-            record(|c| c.failure = Some(e));
-            return Ok(Buffered::synthetic(request.url()));
-        }
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let span = tracing::info_span!(
-            "pspkit.attempt",
-            provider = spec.name,
-            operation = name,
-            attempt,
-            status = tracing::field::Empty,
-            latency_ms = tracing::field::Empty
-        );
-        let sent = Instant::now();
-        let limit = context.0.max_body_bytes;
-        let outcome = tokio::time::timeout(policy.attempt_timeout.min(remaining), async {
-            let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
-            read_limited(response, limit).await
-        })
-        .instrument(span.clone())
-        .await
-        .unwrap_or(Err(AttemptError::TimedOut));
-        let latency = sent.elapsed();
-        span.record("latency_ms", latency.as_millis() as u64);
+/// What comes after an attempt.
+enum Step {
+    /// Hand this answer to the generated code (a success, or the provider's error).
+    Answer(Buffered),
+    /// The provider's envelope says `success: false`: its error, whatever the status.
+    Refused(Buffered),
+    /// The call failed without an answer worth handing over: the typed error, and reqwest's own
+    /// when there is one.
+    Fail(Error, Option<reqwest::Error>),
+    /// Try again after this long.
+    Retry(Duration),
+}
 
+/// One attempt that has just ended, and what is needed to decide on the next.
+struct Attempted {
+    spec: &'static ProviderSpec,
+    name: &'static str,
+    class: RetryClass,
+    attempt: u32,
+    latency: Duration,
+    deadline: Instant,
+    started: Instant,
+}
+
+impl Attempted {
+    /// Decides what follows this attempt's outcome, logging the attempt. A read's answer that
+    /// would be retried is kept in `last_answer`, to report if no later attempt answers.
+    fn next_step(
+        &self,
+        outcome: Result<Buffered, AttemptError>,
+        policy: &RetryPolicy,
+        last_answer: &mut Option<Buffered>,
+        key: Option<&str>,
+    ) -> Step {
+        let Attempted { spec, name, class, attempt, latency, deadline, .. } = *self;
         let failure = match outcome {
             Ok(buffered) => {
-                span.record("status", buffered.status);
                 let buffered = match unwrap_envelope(spec, buffered) {
                     Unwrapped::Payload(b) => b,
                     Unwrapped::Failed(failed) => {
                         // `success: false`: the provider's answer, not a transport problem.
-                        let status = failed.status;
-                        let response = hand_over(Buffered { status: 400, ..failed }, request.url());
-                        record(|c| c.last_status = Some(status));
-                        return Ok(response);
+                        log_attempt(spec.name, name, attempt, Some(failed.status), latency, "", None);
+                        return Step::Refused(failed);
                     }
                 };
                 let status = buffered.status;
                 let retryable = !(200..300).contains(&status) && retry::is_retryable(class, Failure::Status(status));
-                let wait = retryable.then(|| wait_before_retry(&policy, attempt, &buffered.headers)).flatten();
-                match wait {
+                let wait = retryable.then(|| wait_before_retry(policy, attempt, &buffered.headers)).flatten();
+                return match wait {
                     Some(wait)
                         if attempt < policy.max_attempts
                             && Instant::now().checked_add(wait).is_some_and(|t| t < deadline) =>
                     {
                         log_attempt(spec.name, name, attempt, Some(status), latency, "", Some(wait));
                         if class == RetryClass::Safe {
-                            last_answer = Some(buffered);
+                            *last_answer = Some(buffered);
                         }
-                        tokio::time::sleep(wait).await;
-                        continue;
+                        Step::Retry(wait)
                     }
                     _ => {
                         log_attempt(spec.name, name, attempt, Some(status), latency, "", None);
-                        return Ok(hand_over(buffered, request.url()));
+                        Step::Answer(buffered)
                     }
-                }
+                };
             }
             Err(AttemptError::TooLarge { status, limit }) => {
                 log_attempt(spec.name, name, attempt, Some(status), latency, "body over the size limit", None);
-                record(|c| {
-                    c.failure = Some(Error::Decode(Box::new(DecodeError {
+                return Step::Fail(
+                    Error::Decode(Box::new(DecodeError {
                         provider: spec.name,
                         operation: name,
                         status,
@@ -359,9 +413,9 @@ async fn exec_boxed(
                         message: format!("the response body is larger than the {limit}-byte limit"),
                         excerpt: String::new(),
                         raw_body: String::new(),
-                    })))
-                });
-                return Ok(Buffered::synthetic(request.url()));
+                    })),
+                    None,
+                );
             }
             Err(AttemptError::Http(e)) if e.is_connect() => (Failure::ConnectFailed, Some(e)),
             Err(AttemptError::Http(e)) => (Failure::ConnectionLost, Some(e)),
@@ -374,18 +428,17 @@ async fn exec_boxed(
             _ => "connection lost",
         };
         if retry::is_retryable(class, kind) && attempt < policy.max_attempts {
-            let wait = jittered(&policy, attempt);
+            let wait = jittered(policy, attempt);
             if Instant::now().checked_add(wait).is_some_and(|t| t < deadline) {
                 log_attempt(spec.name, name, attempt, None, latency, problem, Some(wait));
-                tokio::time::sleep(wait).await;
-                continue;
+                return Step::Retry(wait);
             }
         }
         log_attempt(spec.name, name, attempt, None, latency, problem, None);
         if let Some(answer) = last_answer.take() {
-            return Ok(hand_over(answer, request.url()));
+            return Step::Answer(answer);
         }
-        let elapsed = started.elapsed();
+        let elapsed = self.started.elapsed();
         let typed = match (kind, class) {
             (Failure::ConnectFailed, _) => Error::Transport {
                 provider: spec.name,
@@ -399,7 +452,7 @@ async fn exec_boxed(
                     Some(e) => format!("the connection was lost after the request was sent ({})", describe(e)),
                     None => format!("no complete response within {:.1} s", elapsed.as_secs_f64()),
                 },
-                idempotency_key: key.clone(),
+                idempotency_key: key.map(str::to_owned),
             },
             (_, RetryClass::Safe) => match &error {
                 Some(e) if !e.is_timeout() => {
@@ -408,12 +461,50 @@ async fn exec_boxed(
                 _ => Error::Timeout { provider: spec.name, operation: name, after: elapsed, attempts: attempt },
             },
         };
-        record(|c| c.failure = Some(typed));
-        return match error {
-            Some(e) => Err(e),
-            None => Ok(Buffered::synthetic(request.url())),
-        };
+        Step::Fail(typed, error)
     }
+}
+
+/// Applies the caller's per-call options to the request (extra headers, refusing an invalid one)
+/// and, for an operation the provider deduplicates, the idempotency key: the caller's if the
+/// request carries one, else a fresh one. Returns the call's policy and the key.
+///
+/// Runs before the call's state is made, so that nothing it uses is stored there.
+fn prepare(
+    context: &Context,
+    operation: Option<&OperationSpec>,
+    name: &'static str,
+    request: &mut reqwest::Request,
+) -> Result<(RetryPolicy, Option<String>), Error> {
+    // progenitor sends the spec's version in this header; providers expect none
+    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
+    let policy = CALL
+        .try_with(|c| {
+            let c = c.borrow();
+            if let Some(rule) = &c.options.invalid_header {
+                return Err(Error::InvalidRequest { operation: name, field: "header".into(), rule: rule.clone() });
+            }
+            for (header, value) in &c.options.headers {
+                if !request.headers().contains_key(header) {
+                    request.headers_mut().insert(header, value.clone());
+                }
+            }
+            Ok(c.options.policy_or(context.policy()))
+        })
+        .unwrap_or_else(|_| Ok(context.policy()))?;
+
+    let key = operation.and_then(|op| op.idempotency_header).map(|header| {
+        let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+        let key = given.map(str::to_owned).unwrap_or_else(new_idempotency_key);
+        if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
+            request.headers_mut().insert(header, value);
+        }
+        key
+    });
+    if key.is_some() {
+        record(|c| c.idempotency_key = key.clone());
+    }
+    Ok((policy, key))
 }
 
 /// Reports one attempt to whoever listens through `tracing` (target `pspkit`, level INFO): the
