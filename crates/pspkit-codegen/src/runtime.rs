@@ -131,7 +131,8 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
         #[doc = #doc]
         #[derive(Clone, Debug)]
         pub struct #client {
-            raw: Client,
+            // shared: every request builder holds a clone of the client
+            raw: ::std::sync::Arc<Client>,
         }
 
         impl #client {
@@ -146,20 +147,20 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
             /// A client for `base_url` with a prepared context.
             pub fn with_context(base_url: &str, context: ::pspkit::Context) -> Self {
                 let http = context.http_client();
-                Self { raw: Client::new_with_client(base_url.trim_end_matches('/'), http, context) }
+                Self { raw: ::std::sync::Arc::new(Client::new_with_client(base_url.trim_end_matches('/'), http, context)) }
             }
 
             /// The same client (same connection pool) with another retry policy: attempts,
             /// per-attempt timeout and overall deadline, e.g. for one slow call.
             pub fn with_policy(&self, policy: ::pspkit::RetryPolicy) -> Self {
                 let context = self.raw.inner().with_policy(policy);
-                Self { raw: Client::new_with_client(self.raw.baseurl(), self.raw.client().clone(), context) }
+                Self { raw: ::std::sync::Arc::new(Client::new_with_client(self.raw.baseurl(), self.raw.client().clone(), context)) }
             }
 
             /// The same client (same connection pool and credentials) sending to another base URL,
             /// e.g. the sandbox.
             pub fn with_base_url(&self, base_url: &str) -> Self {
-                Self { raw: Client::new_with_client(base_url.trim_end_matches('/'), self.raw.client().clone(), self.raw.inner().clone()) }
+                Self { raw: ::std::sync::Arc::new(Client::new_with_client(base_url.trim_end_matches('/'), self.raw.client().clone(), self.raw.inner().clone())) }
             }
 
             /// The generated client underneath: progenitor's `ResponseValue` and `Error`, the same
