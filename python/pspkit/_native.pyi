@@ -6,6 +6,7 @@ __all__ = [
     "Canceller",
     "Client",
     "Pager",
+    "Record",
     "Sandbox",
     "WEBHOOK_MAX_BODY_BYTES",
     "WEBHOOK_TOLERANCE",
@@ -49,7 +50,7 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
-    ) -> Tuple[bool, bytes, Optional[_Meta]]: ...
+    ) -> Tuple[bool, Any, Optional[_Meta]]: ...
     def call_async(
         self,
         operation: str,
@@ -57,7 +58,7 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
-    ) -> Awaitable[Tuple[bool, bytes, Optional[_Meta]]]: ...
+    ) -> Awaitable[Tuple[bool, Any, Optional[_Meta]]]: ...
     def pages(
         self,
         operation: str,
@@ -72,8 +73,15 @@ class Client:
 
 # status, headers, request id, attempts, idempotency key
 _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]
-# items (JSON), position, total pages, next cursor
-_Page = Tuple[bytes, int, Optional[int], Optional[str]]
+# items (records and plain values), position, total pages, next cursor
+_Page = Tuple[List[Any], int, Optional[int], Optional[str]]
+
+@final
+class Record:
+    """A decoded response struct; each field is converted on its first read and kept."""
+
+    def field(self, wire: str) -> Any: ...
+    def to_json(self) -> bytes: ...
 
 @final
 class Canceller:

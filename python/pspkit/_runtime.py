@@ -3,7 +3,8 @@
 The generated modules (``pspkit/<provider>.py``) hold no logic of their own: each model is a
 class with a field table, each operation a call of ``Group._call`` with its arguments packed by
 the converters below. The Rust side (``pspkit._native``) has already decoded and checked every
-response against its type, so reading a field here only converts it (lazily, on access).
+response against its type and hands the decoded value over as it is (a ``_native.Record``):
+reading a field converts that field alone, in Rust, once.
 """
 
 from __future__ import annotations
@@ -74,11 +75,16 @@ def _invalid(path: str, rule: str) -> ValidationError:
 
 
 class Conv:
-    """Converts one JSON value to its Python type (``decode``) and back (``encode``)."""
+    """Converts one JSON value to its Python type (``decode``) and back (``encode``), and gives a
+    value the Rust side converted its final form (``wrap``: a record its model class, a known
+    enum value its member)."""
 
     __slots__ = ()
 
     def decode(self, value: Any) -> Any:
+        return value
+
+    def wrap(self, value: Any) -> Any:
         return value
 
     def encode(self, value: Any, path: str) -> Any:
@@ -213,6 +219,12 @@ class ListOf(Conv):
             return value
         return [None if v is None else item.decode(v) for v in value]
 
+    def wrap(self, value: Any) -> Any:
+        item = self.item
+        if type(item).wrap is Conv.wrap or not isinstance(value, list):
+            return value
+        return [None if v is None else item.wrap(v) for v in value]
+
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
             raise _invalid(path, f"must be a list, not {type(value).__name__}")
@@ -233,9 +245,15 @@ class DictOf(Conv):
             return value
         return {k: None if v is None else item.decode(v) for k, v in value.items()}
 
+    def wrap(self, value: Any) -> Any:
+        item = self.item
+        if type(item).wrap is Conv.wrap or not isinstance(value, dict):
+            return value
+        return {k: None if v is None else item.wrap(v) for k, v in value.items()}
+
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, Model):
-            return value._data
+            return value._json_form()
         if not isinstance(value, Mapping):
             raise _invalid(path, f"must be a dict, not {type(value).__name__}")
         return {str(k): None if v is None else self.item.encode(v, f"{path}.{k}") for k, v in value.items()}
@@ -254,9 +272,14 @@ class Obj(Conv):
             return value
         return _rebuild(self.model, value)
 
+    def wrap(self, value: Any) -> Any:
+        if type(value) is not _native.Record:
+            return self.decode(value)
+        return _rebuild(self.model, value)
+
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
-            return value._data
+            return value._json_form()
         if not isinstance(value, Mapping):  # another model class is not a Mapping either
             raise _invalid(path, f"must be a {self.model.__name__} or a dict, not {type(value).__name__}")
         return _pack_fields(self.model, value, path)
@@ -273,6 +296,8 @@ class Enum(Conv):
 
     def decode(self, value: Any) -> Any:
         return self.members.get(value, value)
+
+    wrap = decode
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, enum.Enum):
@@ -307,7 +332,7 @@ def _plain(value: Any, path: str) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Model):
-        return value._data
+        return value._json_form()
     if isinstance(value, Mapping):
         return {str(k): _plain(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -345,22 +370,31 @@ def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
 
 
 def _field(wire: str, conv: Conv) -> property:
-    """A model field as a property, converted from the JSON on each read (found by normal
-    attribute lookup: several times faster than a ``__getattr__`` fallback, and a class with
-    ``__getattr__`` slows every other attribute lookup too)."""
-    if type(conv).decode is Conv.decode:  # strings, integers, booleans: the JSON value itself
+    """A model field as a property (found by normal attribute lookup: several times faster than a
+    ``__getattr__`` fallback, and a class with ``__getattr__`` slows every other attribute lookup
+    too). A response's field comes from its record, converted by Rust on the first read; an
+    object built in Python (a request, ``from_dict``) converts its JSON on each read."""
+    decode, wrap = conv.decode, conv.wrap
+    if type(conv).wrap is Conv.wrap:  # the record's value is the field's value
 
-        def plain(self: Model) -> Any:
-            return self._data.get(wire)
+        def native(self: Model) -> Any:
+            data = self._data
+            if type(data) is dict:
+                value = data.get(wire)
+                return None if value is None else decode(value)
+            return data.field(wire)
 
-        return property(plain)
-    decode = conv.decode
+        return property(native)
 
-    def converted(self: Model) -> Any:
-        value = self._data.get(wire)
-        return None if value is None else decode(value)
+    def wrapped(self: Model) -> Any:
+        data = self._data
+        if type(data) is dict:
+            value = data.get(wire)
+            return None if value is None else decode(value)
+        value = data.field(wire)
+        return None if value is None else wrap(value)
 
-    return property(converted)
+    return property(wrapped)
 
 
 def define(
@@ -383,17 +417,19 @@ def define(
 
 
 class Model:
-    """A provider object: attribute access, ``==``, a readable ``repr`` (secrets masked) and
-    ``to_dict()``. Built from keyword arguments (Python names) for requests, or from a response.
-    Fields are read from the JSON on access: money as ``Decimal``, times as ``datetime``, enums
-    as their member (or the string, for a value the spec does not list)."""
+    """A provider object: attribute access, ``==``, a readable ``repr`` (secrets masked),
+    ``to_dict()``, ``to_json()``, pickling and copying. Built from keyword arguments (Python
+    names) for requests, or from a response. Fields are converted when read: money as
+    ``Decimal``, times as aware ``datetime``, enums as their member (or the string, for a value
+    the spec does not list); a response's fields once each, by the Rust side."""
 
     __slots__ = ("_data",)
     _fields: ClassVar[Dict[str, Tuple[str, Conv]]] = {}
     _required: ClassVar[frozenset[str]] = frozenset()
     _send_null: ClassVar[frozenset[str]] = frozenset()
     _wire_cache: ClassVar[Optional[Dict[str, str]]] = None
-    _data: Dict[str, Any]
+    # the JSON form (built in Python), or the decoded Rust value (a response)
+    _data: Any
 
     def __init__(self, **fields: Any) -> None:
         object.__setattr__(self, "_data", _pack_fields(type(self), fields, ""))
@@ -414,44 +450,56 @@ class Model:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} objects are read-only")
 
+    def _json_form(self) -> Dict[str, Any]:
+        """The JSON form (wire names), the object's own when it was built in Python."""
+        data = self._data
+        if type(data) is dict:
+            return data
+        wire: Dict[str, Any] = _loads(data.to_json())
+        return wire
+
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return bool(self._data == other._data)  # type: ignore[attr-defined]
+        return bool(self._json_form() == other._json_form())  # type: ignore[attr-defined]
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         parts = []
-        for name, (wire, _) in type(self)._fields.items():
-            if self._data.get(wire) is None:
+        for name in type(self)._fields:
+            value = getattr(self, name)
+            if value is None:
                 continue
-            shown = "'***'" if _SECRET.search(name) else repr(getattr(self, name))
+            shown = "'***'" if _SECRET.search(name) else repr(value)
             parts.append(f"{name}={shown}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def to_dict(self) -> Dict[str, Any]:
         """The fields that are set, by Python name, nested objects as dicts."""
         out: Dict[str, Any] = {}
-        for name, (wire, _) in type(self)._fields.items():
-            if self._data.get(wire) is not None:
-                out[name] = _to_plain(getattr(self, name))
+        for name in type(self)._fields:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = _to_plain(value)
         return out
 
     def to_json(self) -> Dict[str, Any]:
         """The object as the provider sent it (wire names, JSON values), as a fresh dict: changing
         it leaves the object as it was."""
-        copied: Dict[str, Any] = _copy_json(self._data)
+        data = self._data
+        copied: Dict[str, Any] = _copy_json(data) if type(data) is dict else self._json_form()
         return copied
 
     def __reduce__(self) -> Tuple[Any, Tuple[type[Model], Dict[str, Any]]]:
         # pickle, copy.copy and copy.deepcopy rebuild the object from its JSON form (the
         # default protocol would set the slot through __setattr__, which refuses)
-        return (_rebuild, (type(self), self._data))
+        return (_rebuild, (type(self), self._json_form()))
 
 
-def _rebuild(model: type[Model], data: Dict[str, Any]) -> Model:
-    """A model object around its JSON form, as unpickling and copying make it."""
+def _rebuild(model: type[Model], data: Any) -> Model:
+    """A model object around its JSON form or its record, as responses, unpickling and copying
+    make it."""
     obj = object.__new__(model)
     object.__setattr__(obj, "_data", data)
     return obj
@@ -492,11 +540,10 @@ def _dumps(args: Mapping[str, Any]) -> bytes:
     return json.dumps({k: v for k, v in args.items() if v is not None}, separators=(",", ":")).encode()
 
 
-def _decode(is_bytes: bool, payload: bytes, conv: Conv) -> Any:
-    if is_bytes:
+def _decode(is_bytes: bool, payload: Any, conv: Conv) -> Any:
+    if is_bytes or payload is None:
         return payload
-    value = _loads(payload)
-    return None if value is None else conv.decode(value)
+    return conv.wrap(payload)
 
 
 class RawResponse(Generic[T]):
@@ -680,9 +727,12 @@ class Page(List[T]):
         self.next_cursor = next_cursor
 
 
-def _page(raw: Tuple[bytes, int, Optional[int], Optional[str]], conv: Conv) -> Page[Any]:
+def _page(raw: Tuple[List[Any], int, Optional[int], Optional[str]], conv: Conv) -> Page[Any]:
     items, position, total_pages, next_cursor = raw
-    return Page([conv.decode(v) for v in _loads(items)], position, total_pages, next_cursor)
+    if type(conv).wrap is not Conv.wrap:
+        wrap = conv.wrap
+        items = [None if v is None else wrap(v) for v in items]
+    return Page(items, position, total_pages, next_cursor)
 
 
 class Pager(_Closes, Generic[T]):

@@ -2,9 +2,10 @@
 //!
 //! Nothing here knows an operation: `dispatch.rs`, generated from the specs by
 //! `pspkit_codegen::python`, turns `(operation, keyword arguments as JSON)` into the typed Rust
-//! call and its payload back into JSON, and `AnyClient`, one variant per provider. The rest is the
-//! same for every operation, one module per job: `args` (keyword arguments), `reply` (payloads
-//! and pages), `credentials` (clients from keyword arguments or the environment), `errors` (the
+//! call, whose decoded payload goes to Python as it is, and `AnyClient`, one variant per provider.
+//! The rest is the same for every operation, one module per job: `args` (keyword arguments),
+//! `models` (decoded values read by Python field by field), `reply` (payloads and pages),
+//! `credentials` (clients from keyword arguments or the environment), `errors` (the
 //! `pspkit.errors` classes), `asyncio` (the shared tokio runtime, blocking calls without the GIL,
 //! awaitables), `webhooks`, and `sandbox` (the sandbox served from this process, for
 //! `pspkit.testing`); this file holds the `Client` and `Pager` classes and the module.
@@ -25,6 +26,7 @@ mod asyncio;
 mod credentials;
 mod errors;
 mod logging;
+mod models;
 mod reply;
 mod sandbox;
 mod webhooks;
@@ -360,6 +362,7 @@ impl Pager {
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_class::<Pager>()?;
+    m.add_class::<models::Record>()?;
     m.add_class::<Canceller>()?;
     m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
     webhooks::register(m)?;

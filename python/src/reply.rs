@@ -1,20 +1,29 @@
-//! Payloads and pages on their way to Python: JSON text of the decoded value, or a file's bytes,
-//! with the HTTP answer's metadata; pages with what the provider said about the walk.
+//! Payloads and pages on their way to Python: the decoded Rust value itself (converted to Python
+//! objects once the GIL is held, see `models`), or a file's bytes, with the HTTP answer's
+//! metadata; pages with what the provider said about the walk.
 
 use std::pin::Pin;
 
 use futures_util::{Stream, StreamExt};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use serde::Serialize;
 
 use pspkit::Error;
 use pspkit::paginate::Pages;
 
-/// A payload on its way to Python: JSON, or the bytes of a file download.
+use crate::models::ToPy;
+
+/// A decoded value waiting for the GIL to become Python objects.
+pub(crate) type Native = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
+
+fn native<T: ToPy + Send + 'static>(value: T) -> Native {
+    Box::new(move |py| value.into_py_owned(py))
+}
+
+/// A payload on its way to Python: the decoded value, or the bytes of a file download.
 pub enum Payload {
-    /// JSON text of the decoded (and so validated) payload.
-    Json(Vec<u8>),
+    /// The decoded (and so validated) payload.
+    Native(Native),
     /// A downloaded file.
     Bytes(Vec<u8>),
 }
@@ -27,10 +36,10 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// The payload as JSON.
-    pub fn json<T: Serialize>(operation: &'static str, response: pspkit::Response<T>) -> Result<Self, Error> {
+    /// The decoded payload, for Python to read.
+    pub fn native<T: ToPy + Send + 'static>(response: pspkit::Response<T>) -> Self {
         let (value, answer) = take_value(response);
-        Ok(Reply { payload: Payload::Json(to_json(operation, &value)?), answer })
+        Reply { payload: Payload::Native(native(value)), answer }
     }
 
     /// The whole body of a download.
@@ -59,15 +68,9 @@ fn take_value<T>(response: pspkit::Response<T>) -> (T, pspkit::Response<()>) {
     (value, pspkit::Response { value: (), status, headers, request_id, attempts, idempotency_key })
 }
 
-/// A decoded payload (or page of items) as JSON text for Python.
-pub(crate) fn to_json<T: Serialize>(operation: &'static str, payload: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(payload)
-        .map_err(|e| Error::Config(format!("{operation}: cannot encode the payload for Python: {e}")))
-}
-
-/// One page of a walk: the JSON array of its items and what the provider said about the walk.
+/// One page of a walk: its items and what the provider said about the walk.
 pub(crate) struct PageReply {
-    items: Vec<u8>,
+    items: Native,
     info: pspkit::paginate::PageInfo,
     position: u64,
 }
@@ -79,11 +82,9 @@ pub struct PageStream(pub(crate) BoxedPages);
 
 impl PageStream {
     /// Wraps a walk.
-    pub fn new<T: Serialize + Send + 'static>(operation: &'static str, pages: Pages<T>) -> Self {
+    pub fn new<T: ToPy + Send + 'static>(pages: Pages<T>) -> Self {
         Self(Box::pin(pages.map(move |page| {
-            page.and_then(|p| {
-                Ok(PageReply { items: to_json(operation, &p.items)?, info: p.info, position: p.request.position })
-            })
+            page.map(|p| PageReply { items: native(p.items), info: p.info, position: p.request.position })
         })))
     }
 }
@@ -91,9 +92,9 @@ impl PageStream {
 /// `(is_bytes, payload, metadata)`, the metadata (status, headers, request id, attempts,
 /// idempotency key) only when `raw` asks for it (else `None`: converting headers costs).
 pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<Py<PyAny>> {
-    let (is_bytes, payload) = match &reply.payload {
-        Payload::Json(b) => (false, PyBytes::new(py, b)),
-        Payload::Bytes(b) => (true, PyBytes::new(py, b)),
+    let (is_bytes, payload) = match reply.payload {
+        Payload::Native(value) => (false, value(py)?),
+        Payload::Bytes(b) => (true, PyBytes::new(py, &b).into_any().unbind()),
     };
     let meta = if raw {
         let a = reply.answer;
@@ -109,9 +110,9 @@ pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<P
     Ok((is_bytes, payload, meta).into_pyobject(py)?.into_any().unbind())
 }
 
-/// `(items_json, position, total_pages, next_cursor)` for Python's page objects.
+/// `(items, position, total_pages, next_cursor)` for Python's page objects.
 pub(crate) fn page_to_py(py: Python<'_>, page: PageReply) -> PyResult<Py<PyAny>> {
-    Ok((PyBytes::new(py, &page.items), page.position, page.info.total_pages, page.info.next_cursor)
+    Ok(((page.items)(py)?, page.position, page.info.total_pages, page.info.next_cursor)
         .into_pyobject(py)?
         .into_any()
         .unbind())

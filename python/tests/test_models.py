@@ -104,3 +104,23 @@ def test_to_dict_and_to_json_are_fresh(clients: Dict[str, Any]) -> None:
     wire["data"].clear()
     assert cashout.to_dict() == before and page.data[0] == cashout
     assert page.to_json()["data"][0]["id"] == cashout.id
+
+
+def test_a_response_field_is_converted_once_and_kept(clients: Dict[str, Any]) -> None:
+    """Responses come from Rust as records: each field is converted on its first read and the
+    same object is returned after; nested objects, lists, money, times and enums are typed."""
+    from pspkit.onepay import CashoutList, CashoutStatus
+
+    page = clients["onepay"].cashouts.list(limit=3)
+    assert isinstance(page, CashoutList) and len(page.data) == 3
+    cashout = page.data[0]
+    assert cashout.amount is cashout.amount and cashout.created_at is cashout.created_at
+    assert type(cashout.amount) is Decimal and cashout.created_at.tzinfo is not None
+    assert isinstance(cashout.status, CashoutStatus)
+    # the record behind an item of the list is the same on every read of the list
+    assert page.data[0] == cashout and page.data[1] != cashout
+    assert page.to_json()["data"][0]["id"] == cashout.id
+    # a copy built from the JSON form reads the same values
+    rebuilt = CashoutList.from_dict(page.to_json())
+    assert rebuilt == page and rebuilt.data[0].amount == cashout.amount
+    assert rebuilt.data[0].created_at == cashout.created_at and rebuilt.data[0].status is cashout.status

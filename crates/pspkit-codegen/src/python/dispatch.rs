@@ -82,7 +82,7 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
         let reply = if op.streams {
             quote!(crate::Reply::bytes(#name, call.options(options).send_with_response().await?).await)
         } else {
-            quote!(crate::Reply::json(#name, call.options(options).send_with_response().await?))
+            quote!(::core::result::Result::Ok(crate::Reply::native(call.options(options).send_with_response().await?)))
         };
         arms.push(quote! {
             #name => {
@@ -95,15 +95,17 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
             page_arms.push(quote! {
                 #name => {
                     #call
-                    ::core::result::Result::Ok(crate::PageStream::new(#name, call.options(call_options).pages(options)))
+                    ::core::result::Result::Ok(crate::PageStream::new(call.options(call_options).pages(options)))
                 }
             });
         }
     }
+    let native = native_types(model, &krate);
     quote! {
         /// Generated dispatch for one provider (never edited by hand).
         #[allow(unused_mut, clippy::all)]
         pub mod #module {
+            #native
 
             /// Calls `operation` with its keyword arguments (JSON) and the caller's settings for
             /// this call, returning the payload and the answer's metadata.
@@ -142,4 +144,79 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
             }
         }
     }
+}
+
+/// How Python reads each type of the provider (`crate::models`): a struct field by field from
+/// its record, an open enum as its text, any other type the provider defines (a tagged union, a
+/// newtype) as its JSON form.
+fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream {
+    use crate::model::Shape;
+    let mut out = Vec::new();
+    for def in model.types.values() {
+        let ty: TokenStream = match format!("::{krate}::types::{}", def.name).parse() {
+            Ok(ty) => ty,
+            Err(_) => continue,
+        };
+        let to_py = match &def.shape {
+            Shape::Struct(fields) => {
+                let count = fields.len();
+                let positions = fields.iter().enumerate().map(|(i, f)| {
+                    let wire = &f.wire;
+                    quote!(#wire => ::core::option::Option::Some(#i),)
+                });
+                let converts = fields.iter().enumerate().map(|(i, f)| {
+                    let field = format_ident!("{}", f.rust);
+                    quote!(#i => crate::models::ToPy::to_py(&self.#field, py),)
+                });
+                out.push(quote! {
+                    impl crate::models::Fields for #ty {
+                        fn count(&self) -> usize {
+                            #count
+                        }
+                        fn position(&self, wire: &str) -> ::core::option::Option<usize> {
+                            match wire {
+                                #(#positions)*
+                                _ => ::core::option::Option::None,
+                            }
+                        }
+                        fn convert(&self, py: ::pyo3::Python<'_>, position: usize) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                            match position {
+                                #(#converts)*
+                                _ => ::core::result::Result::Ok(py.None()),
+                            }
+                        }
+                        fn to_json(&self) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+                            ::serde_json::to_vec(self)
+                        }
+                    }
+                });
+                quote! {
+                    fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                        crate::models::record(py, ::core::clone::Clone::clone(self))
+                    }
+                    fn into_py_owned(self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                        crate::models::record(py, self)
+                    }
+                }
+            }
+            Shape::OpenEnum(_) => quote! {
+                fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                    ::core::result::Result::Ok(::pyo3::types::PyString::new(py, self.as_str()).into_any().unbind())
+                }
+            },
+            // `bool`, `Vec<...>` and the like: converted by their own impls
+            Shape::Other if def.doc.is_empty() => continue,
+            Shape::Newtype(_) | Shape::Other => quote! {
+                fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                    crate::models::via_json(py, self)
+                }
+            },
+        };
+        out.push(quote! {
+            impl crate::models::ToPy for #ty {
+                #to_py
+            }
+        });
+    }
+    quote!(#(#out)*)
 }

@@ -3,8 +3,9 @@
 //!
 //! - `dispatch`: Rust for the native module, rendered from the model: one match arm per
 //!   operation turning the keyword arguments (JSON) into the request builder's owned values,
-//!   sending it, and returning the payload as JSON; and one arm per list operation returning its
-//!   pages.
+//!   sending it, and returning the decoded payload itself; one arm per list operation returning
+//!   its pages; and, for every type, how Python reads it (`models::ToPy`, and `models::Fields`
+//!   for a struct read field by field).
 //! - `module` and `stub`: `pspkit/<provider>.py` and `.pyi`: a model class per generated type,
 //!   an enum class per open enum, a sync and an async client whose operations are grouped by the
 //!   spec's tags (`client.cashouts.create(...)`), with the spec's docs as docstrings.

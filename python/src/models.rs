@@ -1,0 +1,275 @@
+//! Decoded Rust values handed to Python as they are, without JSON in between.
+//!
+//! A response struct becomes a [`Record`]: the typed Rust value and one cache slot per field.
+//! Python's model class (`pspkit._runtime.Model`) keeps the record and asks it for a field when
+//! the field is first read; the record converts that field alone (money to `Decimal`, times to
+//! aware `datetime`, nested structs to records, lists and maps item by item) and keeps the
+//! result. A page of a hundred objects of which a script reads four fields converts four
+//! fields a hundred times, not the page.
+//!
+//! [`ToPy`] is the conversion of each kind of field; `dispatch.rs`, generated from the specs,
+//! implements it (and [`Fields`]) for every type of every provider.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use serde::Serialize;
+
+/// A Rust value as a Python object: text as `str`, exact numbers as `Decimal`, times as aware
+/// `datetime`, structs as [`Record`]s.
+pub trait ToPy {
+    /// The value, borrowed (a field read from a record).
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
+
+    /// The value, owned (a payload): a struct moves into its record instead of being copied.
+    fn into_py_owned(self, py: Python<'_>) -> PyResult<Py<PyAny>>
+    where
+        Self: Sized,
+    {
+        self.to_py(py)
+    }
+}
+
+/// The fields of a response struct, by the names they have on the wire.
+pub trait Fields: Send + Sync + 'static {
+    /// How many fields the type declares.
+    fn count(&self) -> usize;
+    /// The position of the field sent as `wire`, if the type declares it.
+    fn position(&self, wire: &str) -> Option<usize>;
+    /// The field at `position` as a Python object.
+    fn convert(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>>;
+    /// The value as the provider's JSON (for `to_json`, `==` and pickling).
+    fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+}
+
+/// A decoded response struct, read by Python one field at a time; each field is converted on
+/// its first read and kept.
+#[pyclass(frozen, module = "pspkit._native")]
+pub struct Record {
+    value: Box<dyn Fields>,
+    converted: Box<[OnceLock<Py<PyAny>>]>,
+}
+
+impl Record {
+    /// A record of a decoded struct.
+    pub fn new<T: Fields>(value: T) -> Self {
+        let converted = (0..value.count()).map(|_| OnceLock::new()).collect();
+        Record { value: Box::new(value), converted }
+    }
+}
+
+#[pymethods]
+impl Record {
+    /// The field sent as `wire`, converted on the first read; `None` when it is absent or the
+    /// type has no such field.
+    fn field(&self, py: Python<'_>, wire: &str) -> PyResult<Py<PyAny>> {
+        let Some(position) = self.value.position(wire) else {
+            return Ok(py.None());
+        };
+        if let Some(done) = self.converted[position].get() {
+            return Ok(done.clone_ref(py));
+        }
+        let value = self.value.convert(py, position)?;
+        // Another thread may have converted it meanwhile: either result is the same value.
+        Ok(self.converted[position].get_or_init(|| value).clone_ref(py))
+    }
+
+    /// The value as the provider's JSON text (wire names).
+    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let json = self.value.to_json().map_err(|e| PyValueError::new_err(format!("cannot encode the value: {e}")))?;
+        Ok(PyBytes::new(py, &json))
+    }
+}
+
+/// A struct's record, as a Python object.
+pub fn record<T: Fields>(py: Python<'_>, value: T) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, Record::new(value))?.into_any())
+}
+
+/// A value of a type that has no fields to read one by one (a tagged union, a closed enum, a
+/// newtype): its JSON form, as `json.loads` would give it (floats as `Decimal`).
+pub fn via_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    let json = serde_json::to_value(value).map_err(|e| PyValueError::new_err(format!("cannot encode: {e}")))?;
+    json.to_py(py)
+}
+
+fn cached_attr(py: Python<'_>, cell: &'static PyOnceLock<Py<PyAny>>, module: &str, name: &str) -> PyResult<Py<PyAny>> {
+    Ok(cell.get_or_try_init(py, || Ok::<_, PyErr>(py.import(module)?.getattr(name)?.unbind()))?.clone_ref(py))
+}
+
+/// `decimal.Decimal(text)`: exact, whatever the number of digits.
+fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    cached_attr(py, &DECIMAL, "decimal", "Decimal")?.call1(py, (text,))
+}
+
+impl ToPy for String {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any().unbind())
+    }
+}
+
+impl ToPy for bool {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.into_pyobject(py)?.to_owned().into_any().unbind())
+    }
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl ToPy for $t {
+            fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+                Ok(self.into_pyobject(py)?.into_any().unbind())
+            }
+        }
+    )*};
+}
+integers!(i8, i16, i32, i64, u8, u16, u32, u64, std::num::NonZeroU64, std::num::NonZeroU32);
+
+impl ToPy for f64 {
+    /// As `json.loads(parse_float=Decimal)` reads a JSON number with a fraction.
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        decimal(py, &self.to_string())
+    }
+}
+
+impl ToPy for () {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(py.None())
+    }
+}
+
+impl<T: ToPy> ToPy for Option<T> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.to_py(py),
+            None => Ok(py.None()),
+        }
+    }
+    fn into_py_owned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.into_py_owned(py),
+            None => Ok(py.None()),
+        }
+    }
+}
+
+impl<T: ToPy> ToPy for Box<T> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        (**self).to_py(py)
+    }
+    fn into_py_owned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        (*self).into_py_owned(py)
+    }
+}
+
+impl<T: ToPy> ToPy for Vec<T> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items = self.iter().map(|v| v.to_py(py)).collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any().unbind())
+    }
+    fn into_py_owned(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let items = self.into_iter().map(|v| v.into_py_owned(py)).collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any().unbind())
+    }
+}
+
+fn dict<'a, K: AsRef<str> + 'a, V: ToPy + 'a>(
+    py: Python<'_>,
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
+) -> PyResult<Py<PyAny>> {
+    let out = PyDict::new(py);
+    for (k, v) in entries {
+        out.set_item(k.as_ref(), v.to_py(py)?)?;
+    }
+    Ok(out.into_any().unbind())
+}
+
+impl<V: ToPy, S> ToPy for HashMap<String, V, S> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        dict(py, self.iter())
+    }
+}
+
+impl<V: ToPy> ToPy for BTreeMap<String, V> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        dict(py, self.iter())
+    }
+}
+
+impl ToPy for serde_json::Map<String, serde_json::Value> {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        dict(py, self.iter())
+    }
+}
+
+impl ToPy for serde_json::Value {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        use serde_json::Value;
+        match self {
+            Value::Null => Ok(py.None()),
+            Value::Bool(b) => b.to_py(py),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => i.to_py(py),
+                (_, Some(u)) => u.to_py(py),
+                // the number's own digits, as json.loads(parse_float=Decimal) keeps them
+                _ => decimal(py, &n.to_string()),
+            },
+            Value::String(s) => s.to_py(py),
+            Value::Array(items) => items.to_py(py),
+            Value::Object(map) => map.to_py(py),
+        }
+    }
+}
+
+impl ToPy for pspkit::DecimalString {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        decimal(py, &self.0.to_string())
+    }
+}
+
+impl ToPy for pspkit::DecimalNumber {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        decimal(py, &self.0.to_string())
+    }
+}
+
+impl ToPy for pspkit::Id {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.0.to_py(py)
+    }
+}
+
+impl ToPy for pspkit::Timestamp {
+    /// An aware `datetime` with the offset the provider sent (UTC when it sent none).
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        use chrono::{Datelike, Timelike};
+        static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let t = &self.0;
+        let offset = t.offset().local_minus_utc();
+        let tz = if offset == 0 {
+            cached_attr(py, &UTC, "datetime", "timezone")?.getattr(py, "utc")?
+        } else {
+            let datetime = py.import("datetime")?;
+            let delta = datetime.getattr("timedelta")?.call1((0, offset))?;
+            datetime.getattr("timezone")?.call1((delta,))?.unbind()
+        };
+        // a leap second (nanosecond >= 1e9) is read as the second before it ends
+        let micro = (t.nanosecond() / 1_000).min(999_999);
+        cached_attr(py, &DATETIME, "datetime", "datetime")?
+            .call1(py, (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second(), micro, tz))
+    }
+}
+
+impl ToPy for pspkit::Date {
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        use chrono::Datelike;
+        static DATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        cached_attr(py, &DATE, "datetime", "date")?.call1(py, (self.year(), self.month(), self.day()))
+    }
+}
