@@ -46,7 +46,7 @@ class Client:
     def call(
         self,
         operation: str,
-        args: bytes,
+        args: Mapping[str, Any],
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
@@ -54,7 +54,7 @@ class Client:
     def call_async(
         self,
         operation: str,
-        args: bytes,
+        args: Mapping[str, Any],
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
@@ -62,7 +62,7 @@ class Client:
     def pages(
         self,
         operation: str,
-        args: bytes,
+        args: Mapping[str, Any],
         page_size: Optional[int] = None,
         max_items: Optional[int] = None,
         timeout: Optional[float] = None,

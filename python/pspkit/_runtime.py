@@ -536,8 +536,9 @@ def _loads(raw: bytes) -> Any:
     return json.loads(raw, parse_float=Decimal)
 
 
-def _dumps(args: Mapping[str, Any]) -> bytes:
-    return json.dumps({k: v for k, v in args.items() if v is not None}, separators=(",", ":")).encode()
+def _given(args: Mapping[str, Any]) -> Dict[str, Any]:
+    """The arguments the caller gave (``None`` is left out), for the native call to read."""
+    return {k: v for k, v in args.items() if v is not None}
 
 
 def _decode(is_bytes: bool, payload: Any, conv: Conv) -> Any:
@@ -841,7 +842,7 @@ class Group:
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
-        reply = self._client._native.call(operation, _dumps(args), timeout, _headers(extra_headers), self._raw)
+        reply = self._client._native.call(operation, _given(args), timeout, _headers(extra_headers), self._raw)
         return self._result(reply, conv)
 
     async def _acall(
@@ -853,7 +854,7 @@ class Group:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         native = self._client._native
-        reply = await native.call_async(operation, _dumps(args), timeout, _headers(extra_headers), self._raw)
+        reply = await native.call_async(operation, _given(args), timeout, _headers(extra_headers), self._raw)
         return self._result(reply, conv)
 
     def _pager(
@@ -866,7 +867,7 @@ class Group:
         extra_headers: Optional[Mapping[str, str]],
     ) -> Any:
         return self._client._native.pages(
-            operation, _dumps(args), page_size, max_items, timeout, _headers(extra_headers)
+            operation, _given(args), page_size, max_items, timeout, _headers(extra_headers)
         )
 
     def _pages(

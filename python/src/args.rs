@@ -1,5 +1,9 @@
-//! The keyword arguments of one call (JSON from Python), taken one by one into the Rust types
-//! the generated dispatch asks for; a wrong one is an error naming the operation and the field.
+//! The keyword arguments of one call (a dict of JSON-shaped values from Python, read without
+//! JSON text in between), taken one by one into the Rust types the generated dispatch asks for;
+//! a wrong one is an error naming the operation and the field.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use pspkit::Error;
 
@@ -48,6 +52,61 @@ pub fn unknown_operation(name: &str) -> Error {
     Error::Config(format!("unknown operation {name:?}"))
 }
 
-pub(crate) fn parse_args(args: &[u8]) -> Result<serde_json::Value, Error> {
-    serde_json::from_slice(args).map_err(|e| Error::Config(format!("arguments are not JSON: {e}")))
+/// How deep arguments may nest: deeper (or a list that contains itself) is refused, not a
+/// stack overflow.
+const MAX_DEPTH: usize = 128;
+
+/// The keyword arguments as a JSON value: a dict of `None`, `bool`, `int`, `float`, `str`,
+/// lists, tuples and dicts with `str` keys (what the generated modules pack them into).
+pub(crate) fn from_python(args: &Bound<'_, PyAny>) -> Result<serde_json::Value, Error> {
+    value(args, "arguments", 0)
+}
+
+fn value(v: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<serde_json::Value, Error> {
+    use serde_json::Value;
+    let refuse = |rule: String| Error::Config(format!("{path}: {rule}"));
+    if depth > MAX_DEPTH {
+        return Err(refuse(format!("nested more than {MAX_DEPTH} levels deep")));
+    }
+    if v.is_none() {
+        return Ok(Value::Null);
+    }
+    // `bool` before `int`: in Python a bool is an int
+    if let Ok(b) = v.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if let Ok(i) = v.cast::<PyInt>() {
+        return match (i.extract::<i64>(), i.extract::<u64>()) {
+            (Ok(n), _) => Ok(n.into()),
+            (_, Ok(n)) => Ok(n.into()),
+            _ => Err(refuse("is an integer too large to send".into())),
+        };
+    }
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow().map_err(|_| refuse("is not valid text".into()))?.into_owned()));
+    }
+    if let Ok(f) = v.cast::<PyFloat>() {
+        return serde_json::Number::from_f64(f.value())
+            .map(Value::Number)
+            .ok_or_else(|| refuse("is not a finite number".into()));
+    }
+    if let Ok(d) = v.cast::<PyDict>() {
+        let mut map = serde_json::Map::new();
+        for (k, item) in d.iter() {
+            let key = k.cast::<PyString>().map_err(|_| refuse("has a key that is not a string".into()))?;
+            let key = key.to_cow().map_err(|_| refuse("has a key that is not valid text".into()))?;
+            let item = value(&item, &format!("{path}.{key}"), depth + 1)?;
+            map.insert(key.into_owned(), item);
+        }
+        return Ok(Value::Object(map));
+    }
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = v.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = v.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        let kind = v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+        return Err(refuse(format!("cannot send a {kind}")));
+    };
+    items.iter().enumerate().map(|(i, item)| value(item, &format!("{path}[{i}]"), depth + 1)).collect()
 }

@@ -34,7 +34,7 @@ mod webhooks;
 pub use args::{Args, unknown_operation};
 pub use reply::{PageStream, Reply};
 
-use args::parse_args;
+use args::from_python;
 use asyncio::{Canceller, Interrupted, awaitable, run_blocking, runtime, wait_idle};
 use credentials::connect;
 use errors::to_py;
@@ -140,12 +140,12 @@ impl Client {
         &self,
         py: Python<'_>,
         operation: &str,
-        args: &[u8],
+        args: &Bound<'_, PyAny>,
         options: CallArgs,
     ) -> PyResult<(AnyClient, serde_json::Value, CallOptions)> {
         crate::logging::refresh(py);
         let client = self.client().map_err(|e| to_py(py, e))?;
-        let mut args = parse_args(args).map_err(|e| to_py(py, e))?;
+        let mut args = from_python(args).map_err(|e| to_py(py, e))?;
         if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
             && map.get(arg).is_none_or(serde_json::Value::is_null)
         {
@@ -239,7 +239,7 @@ impl Client {
         &self,
         py: Python<'_>,
         operation: &str,
-        args: &[u8],
+        args: &Bound<'_, PyAny>,
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         raw: bool,
@@ -260,7 +260,7 @@ impl Client {
         &self,
         py: Python<'py>,
         operation: String,
-        args: Vec<u8>,
+        args: Bound<'_, PyAny>,
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         raw: bool,
@@ -278,7 +278,7 @@ impl Client {
         &self,
         py: Python<'_>,
         operation: &str,
-        args: &[u8],
+        args: &Bound<'_, PyAny>,
         page_size: Option<u64>,
         max_items: Option<u64>,
         timeout: Option<f64>,

@@ -124,3 +124,20 @@ def test_a_response_field_is_converted_once_and_kept(clients: Dict[str, Any]) ->
     rebuilt = CashoutList.from_dict(page.to_json())
     assert rebuilt == page and rebuilt.data[0].amount == cashout.amount
     assert rebuilt.data[0].created_at == cashout.created_at and rebuilt.data[0].status is cashout.status
+
+
+def test_arguments_nested_too_deep_are_refused_before_sending(clients: Dict[str, Any], sandbox: Any) -> None:
+    """Keyword arguments reach Rust as Python objects (no JSON text): hostile nesting is refused
+    with an error naming where, and nothing is sent."""
+    import pspkit
+
+    deep: Dict[str, Any] = {}
+    inner = deep
+    for _ in range(200):
+        inner["next"] = {}
+        inner = inner["next"]
+    before = sandbox.requests("onepay", "createCharge")
+    with pytest.raises(pspkit.PspError, match="nested more than 128 levels") as raised:
+        clients["onepay"].charges.create(amount=1000, customer_id="cus_1", metadata=deep)
+    assert "metadata" in str(raised.value)
+    assert sandbox.requests("onepay", "createCharge") == before
