@@ -3,8 +3,8 @@
 The generated modules (``pspkit/<provider>.py``) hold no logic of their own: each model is a
 class with a field table, each operation a call of ``Group._call`` with its arguments packed by
 the converters below. The Rust side (``pspkit._native``) has already decoded and checked every
-response against its type and hands the decoded value over as it is (a ``_native.Record``):
-reading a field converts that field alone, in Rust, once.
+response against its type and hands the decoded value over as it is: a model object whose
+``_data`` is a ``_native.Record``, where reading a field converts that field alone, in Rust, once.
 """
 
 from __future__ import annotations
@@ -273,9 +273,8 @@ class Obj(Conv):
         return _rebuild(self.model, value)
 
     def wrap(self, value: Any) -> Any:
-        if type(value) is not _native.Record:
-            return self.decode(value)
-        return _rebuild(self.model, value)
+        # Rust hands over model objects; a newtype's value comes as its JSON form
+        return _rebuild(self.model, value) if type(value) is dict else value
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
@@ -730,7 +729,8 @@ class Page(List[T]):
 
 def _page(raw: Tuple[List[Any], int, Optional[int], Optional[str]], conv: Conv) -> Page[Any]:
     items, position, total_pages, next_cursor = raw
-    if type(conv).wrap is not Conv.wrap:
+    # items of a model class come as its objects already; other kinds may need their final form
+    if items and not isinstance(items[0], Model) and type(conv).wrap is not Conv.wrap:
         wrap = conv.wrap
         items = [None if v is None else wrap(v) for v in items]
     return Page(items, position, total_pages, next_cursor)

@@ -1,10 +1,10 @@
 //! Decoded Rust values handed to Python as they are, without JSON in between.
 //!
-//! A response struct becomes a [`Record`]: the typed Rust value and one cache slot per field.
-//! Python's model class (`pspkit._runtime.Model`) keeps the record and asks it for a field when
-//! the field is first read; the record converts that field alone (money to `Decimal`, times to
-//! aware `datetime`, nested structs to records, lists and maps item by item) and keeps the
-//! result. A page of a hundred objects of which a script reads four fields converts four
+//! A response struct becomes an object of its Python model class holding a [`Record`]: the
+//! typed Rust value and one cache slot per field. The model asks the record for a field when the
+//! field is read; the record converts that field alone on the first read (money to `Decimal`,
+//! times to aware `datetime`, open enums to their members, nested structs to model objects,
+//! lists and maps item by item) and keeps the result. A page of a hundred objects of which a script reads four fields converts four
 //! fields a hundred times, not the page.
 //!
 //! [`ToPy`] is the conversion of each kind of field; `dispatch.rs`, generated from the specs,
@@ -47,7 +47,7 @@ pub trait Fields: Send + Sync + 'static {
 }
 
 /// A decoded response struct, read by Python one field at a time; each field is converted on
-/// its first read and kept.
+/// its first read and kept. The model object of the struct's class holds it.
 #[pyclass(frozen, module = "pspkit._native")]
 pub struct Record {
     value: Box<dyn Fields>,
@@ -85,9 +85,49 @@ impl Record {
     }
 }
 
-/// A struct's record, as a Python object.
-pub fn record<T: Fields>(py: Python<'_>, value: T) -> PyResult<Py<PyAny>> {
-    Ok(Py::new(py, Record::new(value))?.into_any())
+/// A class of a provider module (`pspkit.onepay.Cashout`), looked up on first use.
+pub fn class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(cell.get_or_try_init(py, || Ok::<_, PyErr>(py.import(module)?.getattr(name)?.unbind()))?.bind(py).clone())
+}
+
+/// A struct as an object of its Python model class (`class`), which reads the fields from the
+/// struct's record. Made as unpickling makes objects: `__init__`, which takes keyword
+/// arguments, does not run.
+pub fn model<T: Fields>(py: Python<'_>, class: &Bound<'_, PyAny>, value: T) -> PyResult<Py<PyAny>> {
+    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    static SET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let record = Py::new(py, Record::new(value))?;
+    let object = cached_attr(py, &NEW, "builtins", "object")?.getattr(py, "__new__")?;
+    let object = object.call1(py, (class,))?;
+    let set = SET.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("builtins")?.getattr("object")?.getattr("__setattr__")?.unbind())
+    })?;
+    set.call1(py, (&object, pyo3::intern!(py, "_data"), record))?;
+    Ok(object)
+}
+
+/// An open enum's value as the member of its Python class `module.name` (whose values to members
+/// are looked up once, into `members`), or as its text when the spec does not list it.
+pub fn member(
+    py: Python<'_>,
+    members: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    name: &str,
+    text: &str,
+) -> PyResult<Py<PyAny>> {
+    let members = members.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import(module)?.getattr(name)?.getattr("_value2member_map_")?.unbind())
+    })?;
+    let members = members.bind(py).cast::<PyDict>()?;
+    Ok(match members.get_item(text)? {
+        Some(member) => member.unbind(),
+        None => pyo3::types::PyString::new(py, text).into_any().unbind(),
+    })
 }
 
 /// A value of a type that has no fields to read one by one (a tagged union, a closed enum, a

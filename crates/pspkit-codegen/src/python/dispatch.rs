@@ -146,11 +146,13 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
     }
 }
 
-/// How Python reads each type of the provider (`crate::models`): a struct field by field from
-/// its record, an open enum as its text, any other type the provider defines (a tagged union, a
+/// How Python reads each type of the provider (`crate::models`): a struct as an object of its
+/// model class reading its fields from a record, an open enum as its member (or its text, for a
+/// value the spec does not list), any other type the provider defines (a tagged union, a
 /// newtype) as its JSON form.
 fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream {
     use crate::model::Shape;
+    let python_module = format!("pspkit.{}", model.provider.name);
     let mut out = Vec::new();
     for def in model.types.values() {
         let ty: TokenStream = match format!("::{krate}::types::{}", def.name).parse() {
@@ -190,20 +192,26 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
                         }
                     }
                 });
+                let name = &def.name;
                 quote! {
                     fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
-                        crate::models::record(py, ::core::clone::Clone::clone(self))
+                        crate::models::ToPy::into_py_owned(::core::clone::Clone::clone(self), py)
                     }
                     fn into_py_owned(self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
-                        crate::models::record(py, self)
+                        static CLASS: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
+                        crate::models::model(py, &crate::models::class(py, &CLASS, #python_module, #name)?, self)
                     }
                 }
             }
-            Shape::OpenEnum(_) => quote! {
-                fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
-                    ::core::result::Result::Ok(::pyo3::types::PyString::new(py, self.as_str()).into_any().unbind())
+            Shape::OpenEnum(_) => {
+                let name = &def.name;
+                quote! {
+                    fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                        static MEMBERS: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
+                        crate::models::member(py, &MEMBERS, #python_module, #name, self.as_str())
+                    }
                 }
-            },
+            }
             // `bool`, `Vec<...>` and the like: converted by their own impls
             Shape::Other if def.doc.is_empty() => continue,
             Shape::Newtype(_) | Shape::Other => quote! {
