@@ -368,11 +368,13 @@ def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
     return _pack_fields(model, values, "")
 
 
-def _field(wire: str, conv: Conv) -> property:
+def _field(wire: str, conv: Conv, position: int) -> property:
     """A model field as a property (found by normal attribute lookup: several times faster than a
     ``__getattr__`` fallback, and a class with ``__getattr__`` slows every other attribute lookup
-    too). A response's field comes from its record, converted by Rust on the first read; an
-    object built in Python (a request, ``from_dict``) converts its JSON on each read."""
+    too). A response's field comes from its record, converted by Rust on the first read and
+    asked for by ``position``, the field's place in ``_fields`` (the record's order too, both
+    rendered from the same model); an object built in Python (a request, ``from_dict``) converts
+    its JSON on each read."""
     decode, wrap = conv.decode, conv.wrap
     if type(conv).wrap is Conv.wrap:  # the record's value is the field's value
 
@@ -381,7 +383,7 @@ def _field(wire: str, conv: Conv) -> property:
             if type(data) is dict:
                 value = data.get(wire)
                 return None if value is None else decode(value)
-            return data.field(wire)
+            return data.field(position)
 
         return property(native)
 
@@ -390,7 +392,7 @@ def _field(wire: str, conv: Conv) -> property:
         if type(data) is dict:
             value = data.get(wire)
             return None if value is None else decode(value)
-        value = data.field(wire)
+        value = data.field(position)
         return None if value is None else wrap(value)
 
     return property(wrapped)
@@ -409,10 +411,10 @@ def define(
     model._fields = fields
     model._required = frozenset(required)
     model._send_null = frozenset(send_null)
-    for name, (wire, conv) in fields.items():
+    for position, (name, (wire, conv)) in enumerate(fields.items()):
         if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
             continue
-        setattr(model, name, _field(wire, conv))
+        setattr(model, name, _field(wire, conv, position))
 
 
 class Model:

@@ -34,12 +34,11 @@ pub trait ToPy {
     }
 }
 
-/// The fields of a response struct, by the names they have on the wire.
+/// The fields of a response struct, by position: the order of the model's fields, which is also
+/// the order of the Python model class's `_fields` (both are rendered from the same model).
 pub trait Fields: Send + Sync + 'static {
-    /// How many fields the type declares.
-    fn count(&self) -> usize;
-    /// The position of the field sent as `wire`, if the type declares it.
-    fn position(&self, wire: &str) -> Option<usize>;
+    /// The fields' names on the wire, in order.
+    fn wires(&self) -> &'static [&'static str];
     /// The field at `position` as a Python object.
     fn convert(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>>;
     /// The value as the provider's JSON (for `to_json`, `==` and pickling).
@@ -57,25 +56,31 @@ pub struct Record {
 impl Record {
     /// A record of a decoded struct.
     pub fn new<T: Fields>(value: T) -> Self {
-        let converted = (0..value.count()).map(|_| OnceLock::new()).collect();
+        let converted = value.wires().iter().map(|_| OnceLock::new()).collect();
         Record { value: Box::new(value), converted }
     }
 }
 
 #[pymethods]
 impl Record {
-    /// The field sent as `wire`, converted on the first read; `None` when it is absent or the
-    /// type has no such field.
-    fn field(&self, py: Python<'_>, wire: &str) -> PyResult<Py<PyAny>> {
-        let Some(position) = self.value.position(wire) else {
+    /// The field at `position` (in the model's order), converted on the first read; `None` when
+    /// it is absent. A position (not a name) because Python asks on every attribute read, and an
+    /// integer crosses into Rust for less than a string.
+    fn field(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>> {
+        let Some(slot) = self.converted.get(position) else {
             return Ok(py.None());
         };
-        if let Some(done) = self.converted[position].get() {
+        if let Some(done) = slot.get() {
             return Ok(done.clone_ref(py));
         }
         let value = self.value.convert(py, position)?;
         // Another thread may have converted it meanwhile: either result is the same value.
-        Ok(self.converted[position].get_or_init(|| value).clone_ref(py))
+        Ok(slot.get_or_init(|| value).clone_ref(py))
+    }
+
+    /// The fields' names on the wire, in the order `field` reads them.
+    fn wires(&self) -> Vec<&'static str> {
+        self.value.wires().to_vec()
     }
 
     /// The value as the provider's JSON text (wire names).

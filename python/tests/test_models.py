@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -145,3 +145,32 @@ def test_arguments_nested_too_deep_are_refused_before_sending(clients: Dict[str,
         clients["onepay"].charges.create(amount=1000, customer_id="cus_1", metadata=deep)
     assert "metadata" in str(raised.value)
     assert sandbox.requests("onepay", "createCharge") == before
+
+
+def _records_match_their_classes(value: Any, seen: List[str]) -> None:
+    """Every model object read from a response holds a record whose fields are in the order of
+    its class's ``_fields`` (the record is asked by position)."""
+    from pspkit._runtime import Model
+
+    if isinstance(value, list):
+        for item in value:
+            _records_match_their_classes(item, seen)
+    elif isinstance(value, Model):
+        cls = type(value)
+        assert value._data.wires() == [wire for wire, _ in cls._fields.values()], cls.__name__
+        seen.append(cls.__name__)
+        for name in cls._fields:
+            _records_match_their_classes(getattr(value, name), seen)
+
+
+def test_records_read_fields_in_their_classes_order(clients: Dict[str, Any]) -> None:
+    seen: List[str] = []
+    _records_match_their_classes(clients["onepay"].cashouts.list(limit=5), seen)
+    _records_match_their_classes(list(clients["onchainpay"].orders.list_all(page_size=5, max_items=5)), seen)
+    _records_match_their_classes(list(clients["firekassa"].transactions.list_all(page_size=5, max_items=5)), seen)
+    _records_match_their_classes(
+        list(clients["firstpay"].payments.list_all(created_at_from=0, created_at_to=4_102_444_800_000, max_items=5)),
+        seen,
+    )
+    _records_match_their_classes(list(clients["onlyonepays"].operations.search_all(page_size=5, max_items=5)), seen)
+    assert {"CashoutList", "Cashout"} <= set(seen) and len(set(seen)) >= 6, sorted(set(seen))

@@ -161,25 +161,15 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
         };
         let to_py = match &def.shape {
             Shape::Struct(fields) => {
-                let count = fields.len();
-                let positions = fields.iter().enumerate().map(|(i, f)| {
-                    let wire = &f.wire;
-                    quote!(#wire => ::core::option::Option::Some(#i),)
-                });
+                let wires = fields.iter().map(|f| &f.wire);
                 let converts = fields.iter().enumerate().map(|(i, f)| {
                     let field = format_ident!("{}", f.rust);
                     quote!(#i => crate::models::ToPy::to_py(&self.#field, py),)
                 });
                 out.push(quote! {
                     impl crate::models::Fields for #ty {
-                        fn count(&self) -> usize {
-                            #count
-                        }
-                        fn position(&self, wire: &str) -> ::core::option::Option<usize> {
-                            match wire {
-                                #(#positions)*
-                                _ => ::core::option::Option::None,
-                            }
+                        fn wires(&self) -> &'static [&'static str] {
+                            &[#(#wires),*]
                         }
                         fn convert(&self, py: ::pyo3::Python<'_>, position: usize) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
                             match position {
