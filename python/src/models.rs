@@ -4,8 +4,8 @@
 //! typed Rust value and one cache slot per field. The model asks the record for a field when the
 //! field is read; the record converts that field alone on the first read (money to `Decimal`,
 //! times to aware `datetime`, open enums to their members, nested structs to model objects,
-//! lists and maps item by item) and keeps the result. A page of a hundred objects of which a script reads four fields converts four
-//! fields a hundred times, not the page.
+//! lists and maps item by item) and keeps the result. A page of a hundred objects of which a
+//! script reads four fields converts four fields a hundred times, not the page.
 //!
 //! [`ToPy`] is the conversion of each kind of field; `dispatch.rs`, generated from the specs,
 //! implements it (and [`Fields`]) for every type of every provider.
@@ -90,14 +90,22 @@ impl Record {
     }
 }
 
-/// A class of a provider module (`pspkit.onepay.Cashout`), looked up on first use.
-pub fn class<'py>(
+/// `module.path[0].path[1]...` (a provider's model class, `object.__new__`, `timezone.utc`),
+/// looked up on first use and kept in `cell`: these lookups sit on the path of every value.
+pub fn lookup<'py>(
     py: Python<'py>,
     cell: &'static PyOnceLock<Py<PyAny>>,
     module: &str,
-    name: &str,
+    path: &[&str],
 ) -> PyResult<Bound<'py, PyAny>> {
-    Ok(cell.get_or_try_init(py, || Ok::<_, PyErr>(py.import(module)?.getattr(name)?.unbind()))?.bind(py).clone())
+    let found = cell.get_or_try_init(py, || {
+        let mut found = py.import(module)?.into_any();
+        for name in path {
+            found = found.getattr(*name)?;
+        }
+        Ok::<_, PyErr>(found.unbind())
+    })?;
+    Ok(found.bind(py).clone())
 }
 
 /// A struct as an object of its Python model class (`class`), which reads the fields from the
@@ -107,13 +115,9 @@ pub fn model<T: Fields>(py: Python<'_>, class: &Bound<'_, PyAny>, value: T) -> P
     static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     static SET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let record = Py::new(py, Record::new(value))?;
-    let object = cached_attr(py, &NEW, "builtins", "object")?.getattr(py, "__new__")?;
-    let object = object.call1(py, (class,))?;
-    let set = SET.get_or_try_init(py, || {
-        Ok::<_, PyErr>(py.import("builtins")?.getattr("object")?.getattr("__setattr__")?.unbind())
-    })?;
-    set.call1(py, (&object, pyo3::intern!(py, "_data"), record))?;
-    Ok(object)
+    let object = lookup(py, &NEW, "builtins", &["object", "__new__"])?.call1((class,))?;
+    lookup(py, &SET, "builtins", &["object", "__setattr__"])?.call1((&object, pyo3::intern!(py, "_data"), record))?;
+    Ok(object.unbind())
 }
 
 /// An open enum's value as the member of its Python class `module.name` (whose values to members
@@ -125,10 +129,8 @@ pub fn member(
     name: &str,
     text: &str,
 ) -> PyResult<Py<PyAny>> {
-    let members = members.get_or_try_init(py, || {
-        Ok::<_, PyErr>(py.import(module)?.getattr(name)?.getattr("_value2member_map_")?.unbind())
-    })?;
-    let members = members.bind(py).cast::<PyDict>()?;
+    let members = lookup(py, members, module, &[name, "_value2member_map_"])?;
+    let members = members.cast::<PyDict>()?;
     Ok(match members.get_item(text)? {
         Some(member) => member.unbind(),
         None => pyo3::types::PyString::new(py, text).into_any().unbind(),
@@ -142,14 +144,10 @@ pub fn via_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> 
     json.to_py(py)
 }
 
-fn cached_attr(py: Python<'_>, cell: &'static PyOnceLock<Py<PyAny>>, module: &str, name: &str) -> PyResult<Py<PyAny>> {
-    Ok(cell.get_or_try_init(py, || Ok::<_, PyErr>(py.import(module)?.getattr(name)?.unbind()))?.clone_ref(py))
-}
-
 /// `decimal.Decimal(text)`: exact, whatever the number of digits.
 fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    cached_attr(py, &DECIMAL, "decimal", "Decimal")?.call1(py, (text,))
+    Ok(lookup(py, &DECIMAL, "decimal", &["Decimal"])?.call1((text,))?.unbind())
 }
 
 impl ToPy for String {
@@ -298,7 +296,7 @@ impl ToPy for pspkit::Timestamp {
         let t = &self.0;
         let offset = t.offset().local_minus_utc();
         let tz = if offset == 0 {
-            cached_attr(py, &UTC, "datetime", "timezone")?.getattr(py, "utc")?
+            lookup(py, &UTC, "datetime", &["timezone", "utc"])?.unbind()
         } else {
             let datetime = py.import("datetime")?;
             let delta = datetime.getattr("timedelta")?.call1((0, offset))?;
@@ -306,8 +304,17 @@ impl ToPy for pspkit::Timestamp {
         };
         // a leap second (nanosecond >= 1e9) is read as the second before it ends
         let micro = (t.nanosecond() / 1_000).min(999_999);
-        cached_attr(py, &DATETIME, "datetime", "datetime")?
-            .call1(py, (t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second(), micro, tz))
+        let made = lookup(py, &DATETIME, "datetime", &["datetime"])?.call1((
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            micro,
+            tz,
+        ))?;
+        Ok(made.unbind())
     }
 }
 
@@ -315,6 +322,6 @@ impl ToPy for pspkit::Date {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         use chrono::Datelike;
         static DATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        cached_attr(py, &DATE, "datetime", "date")?.call1(py, (self.year(), self.month(), self.day()))
+        Ok(lookup(py, &DATE, "datetime", &["date"])?.call1((self.year(), self.month(), self.day()))?.unbind())
     }
 }

@@ -189,7 +189,7 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
                     }
                     fn into_py_owned(self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
                         static CLASS: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
-                        crate::models::model(py, &crate::models::class(py, &CLASS, #python_module, #name)?, self)
+                        crate::models::model(py, &crate::models::lookup(py, &CLASS, #python_module, &[#name])?, self)
                     }
                 }
             }
