@@ -1,11 +1,14 @@
 """The Rust side of pspkit (pyo3). Internal: use the provider modules."""
 
+from datetime import datetime
+from decimal import Decimal
 from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, final
 
 __all__ = [
     "Canceller",
     "Client",
     "Pager",
+    "PaymentPager",
     "Record",
     "Sandbox",
     "WEBHOOK_MAX_BODY_BYTES",
@@ -18,6 +21,8 @@ __all__ = [
     "onepay_verify",
     "sandbox_credentials",
     "__version__",
+    "cli_main",
+    "reconcile",
     "wait_idle",
 ]
 __version__: str
@@ -68,8 +73,26 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
     ) -> Pager: ...
+    def payment_pages(self, since: Optional[str] = None, until: Optional[str] = None) -> PaymentPager: ...
     @property
     def base_url(self) -> str: ...
+
+# provider, provider id, reference, direction, amount, currency, status, raw status, fee, created, updated
+_Payment = Tuple[str, str, Optional[str], str, Decimal, str, str, str, Optional[Decimal], Optional[datetime], Optional[datetime]]
+# line, provider, reference, amount, currency, status, direction
+_LedgerRow = Tuple[int, str, str, Decimal, str, Optional[str], Optional[str]]
+# kind, provider, reference, ledger row, payment
+_Entry = Tuple[str, str, Optional[str], Optional[_LedgerRow], Optional[_Payment]]
+
+@final
+class PaymentPager:
+    def next_page(self) -> Optional[List[_Payment]]: ...
+    def close(self) -> None: ...
+
+def reconcile(
+    ledger: bytes, clients: List[Client], providers: List[str], since: Optional[str] = None, until: Optional[str] = None
+) -> List[_Entry]: ...
+def cli_main(argv: List[str]) -> int: ...
 
 # status, headers, request id, attempts, idempotency key
 _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]

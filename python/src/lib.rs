@@ -27,11 +27,13 @@ mod credentials;
 mod errors;
 mod logging;
 mod models;
+mod normalized;
+mod reconcile;
 mod reply;
 mod sandbox;
 mod webhooks;
 
-pub use args::{Args, unknown_operation};
+pub use pspkit_cli::{Args, unknown_operation};
 pub use reply::{PageStream, Reply};
 
 use args::from_python;
@@ -101,7 +103,7 @@ struct Connection {
 
 /// A provider client: `call` (blocking, GIL released), `call_async` (an awaitable) and `pages`.
 #[pyclass(frozen, module = "pspkit._native")]
-struct Client {
+pub(crate) struct Client {
     provider: String,
     base_url: String,
     connection: Mutex<Connection>,
@@ -120,7 +122,7 @@ impl Client {
     /// The client for a call: an error once closed, and in a forked child a fresh connection
     /// pool (the parent's connections belong to tasks of the parent's runtime, which does not run
     /// in the child).
-    fn client(&self) -> Result<AnyClient, Error> {
+    pub(crate) fn client(&self) -> Result<AnyClient, Error> {
         let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         let pid = std::process::id();
         let Some(client) = connection.client.as_ref() else {
@@ -154,6 +156,16 @@ impl Client {
         let options = call_options(&client, options.timeout, options.headers)?;
         Ok((client, args, options))
     }
+}
+
+/// A time given as RFC 3339 text (Python sends `datetime.isoformat()`), or `None`.
+fn parse_time(name: &str, t: Option<&str>) -> PyResult<Option<chrono::DateTime<chrono::Utc>>> {
+    t.map(|t| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map(|t| t.to_utc())
+            .map_err(|e| PyValueError::new_err(format!("{name}: {t:?} is not an RFC 3339 time: {e}")))
+    })
+    .transpose()
 }
 
 /// The per-call keywords of `call`, `call_async` and `pages`.
@@ -298,6 +310,22 @@ impl Client {
         Ok(Pager { stream: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
     }
 
+    /// The client's normalized payments created in `[since, until)` (RFC 3339 text, `None` for an
+    /// open end), page by page.
+    #[pyo3(signature = (since=None, until=None))]
+    fn payment_pages(
+        &self,
+        py: Python<'_>,
+        since: Option<&str>,
+        until: Option<&str>,
+    ) -> PyResult<normalized::PaymentPager> {
+        let client = self.client().map_err(|e| to_py(py, e))?;
+        let range = normalized::range(parse_time("since", since)?, parse_time("until", until)?);
+        // the walk's first page is requested on the runtime, when Python asks for it
+        let _guard = asyncio::runtime().enter();
+        Ok(normalized::PaymentPager::new(client.payment_pages(range)))
+    }
+
     #[getter]
     fn base_url(&self) -> &str {
         &self.base_url
@@ -356,12 +384,23 @@ impl Pager {
     }
 }
 
+/// Runs the `pspkit` command with `argv` (the program name first) and returns its exit code:
+/// the same code as the `pspkit` binary, for the package's console script. The GIL is released
+/// while it runs.
+#[pyfunction]
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| pspkit_cli::run(argv))
+}
+
 /// The native module.
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_class::<Pager>()?;
+    m.add_class::<normalized::PaymentPager>()?;
+    m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_class::<models::Record>()?;
     m.add_class::<Canceller>()?;
     m.add_function(wrap_pyfunction!(wait_idle, m)?)?;

@@ -66,6 +66,11 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
         let operation = e.split(':').next().map(str::to_owned);
         Error::one(&spec.file, operation, "x-pagination", e)
     })?;
+    let normalized = crate::normalize::render(&model).map_err(|e| {
+        let operation = e.split(':').next().map(str::to_owned);
+        Error::one(&spec.file, operation, "x-normalize", e)
+    })?;
+    let glue = quote!(#glue #normalized);
     let runtime: syn::File = syn::parse2(glue)
         .map_err(|e| Error::one(&spec.file, None, "runtime", format!("runtime glue does not parse: {e}")))?;
     file.items.extend(runtime.items);

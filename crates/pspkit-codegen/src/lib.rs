@@ -13,17 +13,19 @@
 //!    typify's type space;
 //! 6. the renderers over the model: the runtime table and the typed client with one request
 //!    builder per operation ([`runtime`], [`builders`]), a builder per request struct
-//!    ([`request_builders`]), the Python dispatch ([`python`]) and the reviewable snapshot of the
+//!    ([`request_builders`]), the normalized payments ([`normalize`]), the Python dispatch ([`python`]) and the reviewable snapshot of the
 //!    generated API ([`summary::api_summary`]).
 //!
 //! This crate is a build-dependency only: users' binaries never link it.
 
 pub mod builders;
+pub mod cli;
 pub mod conventions;
 pub mod credentials;
 pub mod generate;
 pub mod lint;
 pub mod model;
+pub mod normalize;
 pub mod problem;
 pub mod python;
 pub mod request_builders;

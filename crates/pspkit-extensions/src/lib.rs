@@ -30,6 +30,19 @@ pub enum Source {
     Inferred,
 }
 
+impl Source {
+    /// The value as written in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Doc => "doc",
+            Source::Sdk => "sdk",
+            Source::Recorded => "recorded",
+            Source::Community => "community",
+            Source::Inferred => "inferred",
+        }
+    }
+}
+
 /// Whether a failed call may be sent again (`x-retry`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -309,6 +322,182 @@ pub struct CredentialKey {
     pub public: bool,
 }
 
+/// A normalized payment status, as `x-normalize` maps raw statuses to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NormalStatus {
+    /// Not final yet.
+    Pending,
+    /// The money moved.
+    Succeeded,
+    /// The money did not move and will not.
+    Failed,
+    /// Stopped before the money moved.
+    Canceled,
+    /// The money moved and was given back.
+    Refunded,
+    /// Known to be ambiguous: said explicitly rather than left out.
+    Unknown,
+}
+
+impl NormalStatus {
+    /// The value as written in the spec (the runtime's `Status` variant, lowercased).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NormalStatus::Pending => "pending",
+            NormalStatus::Succeeded => "succeeded",
+            NormalStatus::Failed => "failed",
+            NormalStatus::Canceled => "canceled",
+            NormalStatus::Refunded => "refunded",
+            NormalStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// Which way money moves, seen from the merchant (`x-normalize.direction`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NormalDirection {
+    /// Paid to the merchant.
+    In,
+    /// Paid out by the merchant.
+    Out,
+}
+
+/// `x-normalize.direction`: one direction for the whole list, or read from a field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum DirectionRule {
+    /// Every item of the list moves money this way.
+    Fixed(NormalDirection),
+    /// Read from a field of the item.
+    ByField {
+        /// The item's field (wire name).
+        field: String,
+        /// Raw value to direction; every value the field's enum lists must be here.
+        map: BTreeMap<String, NormalDirection>,
+        /// What a value the map does not list (or an absent field) means.
+        default: NormalDirection,
+    },
+}
+
+/// The unit an amount is given in (`x-normalize.amount.unit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AmountUnit {
+    /// Major units (pesos): taken as sent.
+    Major,
+    /// Minor units (centavos): divided by the currency's ISO 4217 exponent.
+    Minor,
+}
+
+/// `x-normalize.amount`: which field is the amount and in which unit, with where the unit is
+/// known from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountRule {
+    /// The item's field (wire name).
+    pub field: String,
+    /// Its unit.
+    pub unit: AmountUnit,
+    /// Where the unit is known from.
+    #[serde(rename = "x-source")]
+    pub source: Source,
+}
+
+/// `x-normalize.currency`: a field (numeric ISO codes become letters), a default for when it is
+/// absent, or one fixed currency for the whole list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CurrencyRule {
+    /// The item's field (wire name); absent when the list has one fixed currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The currency when the field is absent or `null` (or always, without a field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Where the default is known from.
+    #[serde(rename = "x-source", default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// `x-normalize.status`: which field is the status and what each raw value means.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRule {
+    /// The item's field (wire name).
+    pub field: String,
+    /// Raw status to normalized status; a raw value not listed becomes `unknown`. When the
+    /// field is an enum, every value it lists must be mapped.
+    pub map: BTreeMap<String, NormalStatus>,
+    /// Where the meaning of the statuses is known from.
+    #[serde(rename = "x-source")]
+    pub source: Source,
+}
+
+/// How a range bound is written in a request (`x-normalize.range.format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RangeFormat {
+    /// An RFC 3339 date-time.
+    DateTime,
+    /// Unix time in milliseconds.
+    UnixMs,
+    /// Unix time in seconds.
+    UnixS,
+}
+
+/// `x-normalize.range`: the request parameters (or body fields) that narrow a list to a
+/// creation-time window. The client still checks each record's creation time, so a bound the
+/// provider treats as inclusive, or ignores, never lets a record outside the range through.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RangeRule {
+    /// The parameter taking the start of the window (wire name).
+    pub since: String,
+    /// The parameter taking its end (wire name).
+    pub until: String,
+    /// How both are written.
+    pub format: RangeFormat,
+    /// Where the parameters' meaning is known from.
+    #[serde(rename = "x-source")]
+    pub source: Source,
+}
+
+/// `x-normalize`: how the items of a list operation map to the one normalized payment record
+/// (`pspkit::normalized::Payment`). Every field is named by its wire name in the item schema.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Normalize {
+    /// Which way the money of each item moves.
+    pub direction: DirectionRule,
+    /// The provider's id of the item.
+    pub id: String,
+    /// The merchant's own reference (its order id), when the provider reports one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The amount.
+    pub amount: AmountRule,
+    /// The currency.
+    pub currency: CurrencyRule,
+    /// The status.
+    pub status: StatusRule,
+    /// The fee the provider charged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    /// When the item was created.
+    pub created: String,
+    /// When the item last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// The request parameters that narrow the list to a time window, when it has them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<RangeRule>,
+    /// Where the mapping as a whole is known from (its weakest fact).
+    #[serde(rename = "x-source")]
+    pub source: Source,
+}
+
 /// The extensions of the document's top level.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -354,6 +543,9 @@ pub struct OperationExtensions {
     #[serde(rename = "x-require-one-of", default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(inner(length(min = 2)))]
     pub require_one_of: Vec<Vec<String>>,
+    /// How this list's items map to normalized payments.
+    #[serde(rename = "x-normalize", default, skip_serializing_if = "Option::is_none")]
+    pub normalize: Option<Normalize>,
     /// Why the generator leaves this operation out (its shape cannot be generated).
     #[serde(rename = "x-codegen-skip", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]

@@ -25,7 +25,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{FireKassa, Keys, SPEC, builders, types};
+pub use generated::{FireKassa, Keys, SPEC, builders, normalize, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`FireKassa`] ([`FireKassa::raw`]): positional methods returning

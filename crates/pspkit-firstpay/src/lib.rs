@@ -30,7 +30,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{FirstPay, Keys, SPEC, builders, types};
+pub use generated::{FirstPay, Keys, SPEC, builders, normalize, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`FirstPay`] ([`FirstPay::raw`]): positional methods returning

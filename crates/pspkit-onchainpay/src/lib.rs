@@ -25,7 +25,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{Keys, OnChainPay, SPEC, builders, types};
+pub use generated::{Keys, OnChainPay, SPEC, builders, normalize, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnChainPay`] ([`OnChainPay::raw`]): positional methods returning

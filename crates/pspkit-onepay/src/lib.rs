@@ -28,7 +28,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{Keys, OnePay, SPEC, builders, types};
+pub use generated::{Keys, OnePay, SPEC, builders, normalize, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnePay`] ([`OnePay::raw`]): positional methods returning

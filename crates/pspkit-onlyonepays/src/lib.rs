@@ -26,7 +26,7 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
-pub use generated::{Keys, OnlyOnePays, SPEC, builders, types};
+pub use generated::{Keys, OnlyOnePays, SPEC, builders, normalize, types};
 pub use pspkit::paginate::PageOptions;
 
 /// progenitor's low-level client under [`OnlyOnePays`] ([`OnlyOnePays::raw`]): positional methods returning

@@ -478,8 +478,10 @@ pub fn seed(store: &mut Store, ops_by_provider: &BTreeMap<Provider, Vec<Op>>, si
             }
             // merchant references are unique per object, as a merchant's own ids would be
             for field in ["aggregator_external_id", "merchantPaymentId", "clientOrderId", "order_id", "external_id"] {
-                if let Some(v) = map.get_mut(field).filter(|v| v.is_string()) {
-                    *v = json!(format!("{}-{i:07}", v.as_str().unwrap_or("ref")));
+                // a `null` example (OnePay's optional `external_id`) gets one too: the records a
+                // ledger is reconciled against need the merchant's reference
+                if let Some(v) = map.get_mut(field).filter(|v| v.is_string() || v.is_null()) {
+                    *v = json!(format!("{}-{i:07}", v.as_str().unwrap_or(resource.kind)));
                 }
             }
             store.insert(resource, obj);

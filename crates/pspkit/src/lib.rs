@@ -8,13 +8,15 @@
 //!   string or a number, never through `f64`;
 //! - [`Id`]: an identifier that some responses send as a string and others as a number;
 //! - [`Timestamp`]: a date-time in any of the spellings the providers use;
-//! - [`open_enum!`]: enums that keep values the provider added after pspkit was released.
+//! - [`open_enum!`]: enums that keep values the provider added after pspkit was released;
+//! - [`normalized`]: one payment record that every provider's lists map to.
 
 pub mod auth;
 pub mod client;
 pub mod error;
 pub mod id;
 pub mod money;
+pub mod normalized;
 pub mod open_enum;
 pub mod operation;
 pub mod paginate;

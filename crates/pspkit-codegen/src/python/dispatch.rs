@@ -17,7 +17,6 @@ pub(super) fn outside(tokens: &str, krate: &syn::Ident) -> TokenStream {
 /// arguments (JSON) into the owned values the request builder takes, builds the call with the
 /// required ones, sets the optional ones that were given, and sends it.
 pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
-    use crate::model::Kind;
     let module = format_ident!("{}", model.provider.name);
     let krate = format_ident!("pspkit_{}", model.provider.name);
     let client = format_ident!("{}", model.provider.client_name);
@@ -26,54 +25,9 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
     let mut key_arms = Vec::new();
     for op in &model.operations {
         let name = &op.name;
-        let method = format_ident!("{}", name);
         // the walk sets the position and the size itself: they are not arguments of `_pages`
-        let paging: Vec<&str> = match op.pagination() {
-            Some(p) if p.place == crate::extensions::ParamPlace::Query => {
-                let (position, size) = p.position_and_size();
-                position.into_iter().chain(size).collect()
-            }
-            _ => Vec::new(),
-        };
-        let build = |skip: &[&str]| {
-            let mut takes = Vec::new();
-            let mut required = Vec::new();
-            let mut sets = Vec::new();
-            for p in op.params.iter().filter(|p| !skip.contains(&p.wire.as_str())) {
-                let ident = format_ident!("{}", p.rust);
-                let key = &p.rust;
-                let owned = outside(&p.ty.tokens, &krate);
-                let value = if matches!(p.ty.kind, Kind::Integer { positive: true }) {
-                    quote!(#ident.get())
-                } else {
-                    quote!(#ident)
-                };
-                if p.required {
-                    takes.push(quote!(let #ident: #owned = args.take(#key)?;));
-                    required.push(value);
-                } else {
-                    takes.push(quote!(let #ident: ::core::option::Option<#owned> = args.take(#key)?;));
-                    let setter = if p.idempotency { format_ident!("idempotency_key") } else { ident.clone() };
-                    sets.push(quote! {
-                        if let ::core::option::Option::Some(#ident) = #ident {
-                            call = call.#setter(#value);
-                        }
-                    });
-                }
-            }
-            if let Some(body) = &op.body {
-                let owned = outside(&body.ty.tokens, &krate);
-                takes.push(quote!(let body: #owned = args.take("body")?;));
-                required.push(quote!(body));
-            }
-            quote! {
-                let mut args = crate::Args::new(#name, args)?;
-                #(#takes)*
-                args.finish()?;
-                let mut call = client.#method(#(#required),*);
-                #(#sets)*
-            }
-        };
+        let paging = paging_params(op);
+        let build = |skip: &[&str]| take_arguments(op, &krate, skip);
         if let Some(key) = op.params.iter().find(|p| p.idempotency) {
             let arg = &key.rust;
             key_arms.push(quote!(#name => ::core::option::Option::Some(#arg),));
@@ -143,6 +97,63 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The query parameters a walk sets itself (position and size), which a caller of `pages`
+/// does not give.
+pub(crate) fn paging_params(op: &crate::model::Operation) -> Vec<&str> {
+    match op.pagination() {
+        Some(p) if p.place == crate::extensions::ParamPlace::Query => {
+            let (position, size) = p.position_and_size();
+            position.into_iter().chain(size).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The start of one dispatch arm, shared by every surface that calls operations by name with
+/// JSON arguments (the Python module, the CLI): takes each argument into the owned value the
+/// request builder wants (`crate::Args`, a wrong one naming the field), refuses unknown ones,
+/// builds the call with the required ones and sets the optional ones that were given. `skip`
+/// leaves out the paging parameters a walk sets itself. Leaves `call` in scope.
+pub(crate) fn take_arguments(op: &crate::model::Operation, krate: &syn::Ident, skip: &[&str]) -> TokenStream {
+    use crate::model::Kind;
+    let name = &op.name;
+    let method = format_ident!("{}", name);
+    let mut takes = Vec::new();
+    let mut required = Vec::new();
+    let mut sets = Vec::new();
+    for p in op.params.iter().filter(|p| !skip.contains(&p.wire.as_str())) {
+        let ident = format_ident!("{}", p.rust);
+        let key = &p.rust;
+        let owned = outside(&p.ty.tokens, krate);
+        let value =
+            if matches!(p.ty.kind, Kind::Integer { positive: true }) { quote!(#ident.get()) } else { quote!(#ident) };
+        if p.required {
+            takes.push(quote!(let #ident: #owned = args.take(#key)?;));
+            required.push(value);
+        } else {
+            takes.push(quote!(let #ident: ::core::option::Option<#owned> = args.take(#key)?;));
+            let setter = if p.idempotency { format_ident!("idempotency_key") } else { ident.clone() };
+            sets.push(quote! {
+                if let ::core::option::Option::Some(#ident) = #ident {
+                    call = call.#setter(#value);
+                }
+            });
+        }
+    }
+    if let Some(body) = &op.body {
+        let owned = outside(&body.ty.tokens, krate);
+        takes.push(quote!(let body: #owned = args.take_body()?;));
+        required.push(quote!(body));
+    }
+    quote! {
+        let mut args = crate::Args::new(#name, args)?;
+        #(#takes)*
+        args.finish()?;
+        let mut call = client.#method(#(#required),*);
+        #(#sets)*
     }
 }
 

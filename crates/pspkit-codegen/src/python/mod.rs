@@ -23,7 +23,7 @@ use crate::generate::Generated;
 use crate::spec::Spec;
 
 mod api;
-mod dispatch;
+pub(crate) mod dispatch;
 mod providers;
 mod render;
 
@@ -58,6 +58,23 @@ pub fn generate(spec: &Spec, generated: &Generated) -> Python {
 /// named by the rule of `method_names`, with their keyword arguments and return types.
 pub fn api_summary(generated: &Generated) -> String {
     render::api_summary(&generated.model.provider.client_name, &Api::read(&generated.model))
+}
+
+/// Each operation's group and method names in Python (`cashouts`, `list`), by operation name:
+/// the names the CLI's commands take too, so both surfaces say the same thing.
+pub(crate) fn method_names(model: &crate::model::Model) -> std::collections::BTreeMap<String, (String, String)> {
+    let api = Api::read(model);
+    let mut groups: std::collections::BTreeMap<String, Vec<&api::Operation>> = std::collections::BTreeMap::new();
+    for op in &api.operations {
+        groups.entry(op.tag.clone()).or_default().push(op);
+    }
+    let mut names = std::collections::BTreeMap::new();
+    for (tag, ops) in &groups {
+        for (op, method) in ops.iter().zip(api::method_names(ops, tag)) {
+            names.insert(op.rust.clone(), (api::group_name(tag), method));
+        }
+    }
+    names
 }
 
 /// Generates the Python layer for the native module's `build.rs`: `dispatch.rs` into `OUT_DIR`,
@@ -170,6 +187,11 @@ fn any_client(clients: &[(String, String)]) -> TokenStream {
             /// parent's connections: their tasks ran on the parent's runtime).
             pub(crate) fn reconnected(&self) -> Self {
                 match self { #(AnyClient::#modules(c) => AnyClient::#modules(#types::with_context(c.base_url(), c.context().clone()))),* }
+            }
+
+            /// The normalized payments of `range`, page by page (`x-normalize`).
+            pub(crate) fn payment_pages(&self, range: ::pspkit::normalized::Range) -> ::pspkit::normalized::PaymentPages {
+                match self { #(AnyClient::#modules(c) => ::pspkit::normalized::PaymentSource::payment_pages(c, range)),* }
             }
 
             /// The base URL requests go to.
