@@ -3,8 +3,9 @@
 For each provider it lists the operations of a date range with auto-pagination (a progress bar
 while it pages), creates a payout (with an idempotency key where the provider deduplicates),
 survives injected faults (429, 503, a dropped connection) without a duplicate, verifies the
-webhooks the sandbox sends, and prints a reconciliation table: count and exact sum per provider,
-currency and status. Every step is checked against the sandbox's own records; the script exits
+webhooks the sandbox sends, reconciles a ledger written from the sandbox's records with one
+planted discrepancy of each kind (and checks the report finds exactly those), and prints a table:
+count and exact sum per provider, currency and status. Every step is checked against the sandbox's own records; the script exits
 non-zero if anything is wrong.
 
     ./run demo                                   # builds everything and runs this
@@ -27,12 +28,13 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple, TypeVar
 
 import pspkit
-from pspkit import webhooks
+from pspkit import normalized, webhooks
 from pspkit.firekassa import CreateWithdrawalTransactionType, FireKassa
 from pspkit.firstpay import ClientFieldValue, FirstPay
 from pspkit.onchainpay import OnChainPay
 from pspkit.onepay import Cashout, CashoutMethod, OnePay
 from pspkit.onlyonepays import OnlyOnePays
+from pspkit.reconcile import KINDS, reconcile
 from pspkit.testing import Sandbox
 
 T = TypeVar("T")
@@ -260,6 +262,53 @@ def verify_webhooks(sandbox: Sandbox, cashout_id: str) -> None:
         check(True, "a tampered body is refused")
 
 
+def reconcile_books(sandbox: Sandbox) -> None:
+    print("Reconciliation against a ledger (books written from the sandbox's records, one planted discrepancy of each kind)")
+    keys = sandbox.credentials
+    clients: List[Any] = [
+        OnlyOnePays(**keys.onlyonepays, base_url=sandbox.base_url("onlyonepays")),
+        FireKassa(**keys.firekassa, base_url=sandbox.base_url("firekassa")),
+        FirstPay(**keys.firstpay, base_url=sandbox.base_url("firstpay")),
+        OnePay(**keys.onepay, base_url=sandbox.base_url("onepay")),
+        OnChainPay(**keys.onchainpay, base_url=sandbox.base_url("onchainpay")),
+    ]
+    books: List[Dict[str, Any]] = []
+    for client in clients:
+        for p in normalized.payments(client):
+            books.append({"provider": p.provider, "reference": p.reference, "amount": p.amount,
+                          "currency": p.currency, "status": p.status, "direction": p.direction})
+    # the planted discrepancies, one of each kind, each on a different provider
+    planted: Dict[str, str] = {}
+
+    def first(provider: str) -> Dict[str, Any]:
+        return next(b for b in books if b["provider"] == provider and b["reference"] not in planted.values())
+
+    row = first("onepay")
+    row["amount"] += Decimal("0.01")
+    planted["amount_mismatch"] = row["reference"]
+    row = first("firekassa")
+    row["currency"] = "EUR"
+    planted["currency_mismatch"] = row["reference"]
+    row = first("onchainpay")
+    row["status"] = normalized.Status.REFUNDED if row["status"] is not normalized.Status.REFUNDED else normalized.Status.PENDING
+    planted["status_mismatch"] = row["reference"]
+    row = first("firstpay")
+    books.remove(row)
+    planted["missing_in_ledger"] = row["reference"]
+    books.append({"provider": "onlyonepays", "reference": "op-never-reported", "amount": Decimal("42.00"), "currency": "RUB"})
+    planted["missing_in_provider"] = "op-never-reported"
+
+    report = reconcile(books, clients)
+    counts = report.counts()
+    print(f"  {'kind':<22} {'count':>7}")
+    for kind in KINDS:
+        print(f"  {kind:<22} {counts[kind]:>7,}")
+    for kind, reference in planted.items():
+        found = [e.reference for e in report.entries(kind)]
+        check(found == [reference], f"{kind}: exactly the planted {reference}")
+    check(counts["matched"] == len(books) - 4, f"the other {counts['matched']:,} records matched, to the cent")
+
+
 def print_table(table: Table) -> int:
     print(f"\n{'provider':<12} {'currency':<9} {'status':<14} {'count':>7} {'sum':>22}")
     for (provider, currency, status), (count, amount) in sorted(table.items()):
@@ -286,6 +335,7 @@ def main() -> int:
             firstpay(sandbox, table)
             firekassa(sandbox, table)
             verify_webhooks(sandbox, cashout_id)
+            reconcile_books(sandbox)
             total = print_table(table)
             check(total > 0 and {p for p, _, _ in table} == {"onlyonepays", "onepay", "onchainpay", "firstpay", "firekassa"}, "every provider is in the table")
         except (Failed, pspkit.PspError) as e:

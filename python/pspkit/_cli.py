@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sys
 
-from . import _native
+from ._native import cli_main
 
 
 def main() -> None:
     """Runs ``pspkit`` with this process's arguments and exits with its code."""
     sys.stdout.flush()
-    sys.exit(_native.cli_main(["pspkit", *sys.argv[1:]]))
+    sys.exit(cli_main(["pspkit", *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -21,9 +21,9 @@ import enum
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import _native
+from ._bridge import iso, native_client
 
 __all__ = ["Direction", "Payment", "Status", "payment_pages", "payments"]
 
@@ -81,10 +81,6 @@ class Payment:
     updated: Optional[datetime]
     """When it last changed (aware, UTC), where the provider reports it."""
 
-    @classmethod
-    def _from_native(cls, t: _native._Payment) -> "Payment":
-        return cls(t[0], t[1], t[2], Direction(t[3]), t[4], t[5], Status(t[6]), t[7], t[8], t[9], t[10])
-
     def to_dict(self) -> Dict[str, Any]:
         """A fresh dict of the fields (enums as their values)."""
         d = asdict(self)
@@ -93,34 +89,25 @@ class Payment:
         return d
 
 
-def _iso(name: str, t: Optional[datetime]) -> Optional[str]:
-    if t is None:
-        return None
-    if not isinstance(t, datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(t).__name__}")
-    if t.tzinfo is None or t.utcoffset() is None:
-        raise ValueError(f"{name} must be an aware datetime (with a time zone), got {t!r}")
-    return t.isoformat()
+_Fields = Tuple[str, str, Optional[str], str, Decimal, str, str, str, Optional[Decimal], Optional[datetime], Optional[datetime]]
 
 
-def _native_client(client: Any) -> _native.Client:
-    native = getattr(client, "_native", None)
-    if not isinstance(native, _native.Client):
-        raise TypeError(f"expected a pspkit client (e.g. pspkit.onepay.OnePay), not {type(client).__name__}")
-    return native
+def from_native(t: _Fields) -> Payment:
+    """A payment from the native side's tuple of its fields (direction and status as text)."""
+    return Payment(t[0], t[1], t[2], Direction(t[3]), t[4], t[5], Status(t[6]), t[7], t[8], t[9], t[10])
 
 
 def payment_pages(client: Any, since: Optional[datetime] = None, until: Optional[datetime] = None) -> Iterator[List[Payment]]:
     """Every payment of ``client`` created in ``[since, until)``, page by page (the next page is
     fetched while this one is used; memory stays proportional to a page). Either end may be
     ``None`` (open). ``client`` is any sync pspkit client (``pspkit.onepay.OnePay``, ...)."""
-    pager = _native_client(client).payment_pages(_iso("since", since), _iso("until", until))
+    pager = native_client(client).payment_pages(iso("since", since), iso("until", until))
     try:
         while True:
             page = pager.next_page()
             if page is None:
                 return
-            yield [Payment._from_native(t) for t in page]
+            yield [from_native(t) for t in page]
     finally:
         pager.close()
 

@@ -23,10 +23,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
-from . import _native
-from .normalized import Direction, Payment, Status, _iso, _native_client
+from ._bridge import iso, native_client
+from ._native import reconcile as _native_reconcile
+from .normalized import Direction, Payment, Status, from_native
 
 __all__ = ["KINDS", "Entry", "LedgerError", "LedgerRow", "Report", "reconcile"]
 
@@ -75,16 +76,20 @@ class Entry:
     """The provider's record; ``None`` for ``missing_in_provider``."""
 
 
+def _entries() -> List[Entry]:
+    return []
+
+
 @dataclass
 class Report:
     """Every entry, by kind."""
 
-    matched: List[Entry] = field(default_factory=list)
-    missing_in_provider: List[Entry] = field(default_factory=list)
-    missing_in_ledger: List[Entry] = field(default_factory=list)
-    amount_mismatch: List[Entry] = field(default_factory=list)
-    currency_mismatch: List[Entry] = field(default_factory=list)
-    status_mismatch: List[Entry] = field(default_factory=list)
+    matched: List[Entry] = field(default_factory=_entries)
+    missing_in_provider: List[Entry] = field(default_factory=_entries)
+    missing_in_ledger: List[Entry] = field(default_factory=_entries)
+    amount_mismatch: List[Entry] = field(default_factory=_entries)
+    currency_mismatch: List[Entry] = field(default_factory=_entries)
+    status_mismatch: List[Entry] = field(default_factory=_entries)
 
     def counts(self) -> Dict[str, int]:
         """How many entries of each kind."""
@@ -105,7 +110,7 @@ class Report:
 
 def _value(row: Any, name: str) -> Any:
     if isinstance(row, Mapping):
-        return row.get(name)
+        return cast(Mapping[str, Any], row).get(name)
     return getattr(row, name, None)
 
 
@@ -122,7 +127,7 @@ def _amount_text(position: int, amount: Any) -> str:
 
 
 def _ledger_jsonl(rows: Iterable[Any]) -> bytes:
-    lines = []
+    lines: List[str] = []
     for position, row in enumerate(rows, start=1):
         record: Dict[str, Any] = {}
         for name in _COLUMNS:
@@ -140,7 +145,7 @@ def _ledger_jsonl(rows: Iterable[Any]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _row(t: _native._LedgerRow) -> LedgerRow:
+def _row(t: Tuple[int, str, str, Decimal, str, Optional[str], Optional[str]]) -> LedgerRow:
     return LedgerRow(t[0], t[1], t[2], t[3], t[4], Status(t[5]) if t[5] else None, Direction(t[6]) if t[6] else None)
 
 
@@ -156,12 +161,12 @@ def reconcile(
     Only the clients' providers are reconciled: a ledger row of another provider is ignored, and
     a row of theirs that no provider reported is ``missing_in_provider``. Raises ``LedgerError``
     for a malformed row, and a ``pspkit.PspError`` when a provider call fails."""
-    given = list(clients) if isinstance(clients, (list, tuple)) else [clients]
-    natives = [_native_client(c) for c in given]
+    given: List[Any] = list(cast(Sequence[Any], clients)) if isinstance(clients, (list, tuple)) else [clients]
+    natives = [native_client(c) for c in given]
     providers = [str(getattr(c, "_provider", "")) for c in given]
     text = _ledger_jsonl(ledger)
     try:
-        raw = _native.reconcile(text, natives, providers, _iso("since", since), _iso("until", until))
+        raw = _native_reconcile(text, natives, providers, iso("since", since), iso("until", until))
     except ValueError as e:
         if len(e.args) == 3:
             line, column, message = e.args
@@ -169,6 +174,6 @@ def reconcile(
         raise
     report = Report()
     for kind, provider, reference, row, payment in raw:
-        entry = Entry(kind, provider, reference, _row(row) if row else None, Payment._from_native(payment) if payment else None)
+        entry = Entry(kind, provider, reference, _row(row) if row else None, from_native(payment) if payment else None)
         report.entries(kind).append(entry)
     return report

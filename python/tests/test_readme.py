@@ -3,7 +3,8 @@
 - ```rust blocks: compiled into the `readme` example (examples/build.rs) and run against a sandbox;
 - ```python blocks: run as scripts, with PSPKIT_* pointing at the sandbox;
 - ```sh blocks: each command is run (the pip install in a fresh virtual environment, `just
-  sandbox` until it serves), except the two commands, which are the test command itself
+  sandbox` until it serves, `pspkit ...` through the package's console script), except the two
+  commands, which are the test command itself
   (`.ci/run`) and a step of it (`just test` ends with `./run demo`);
 - the ```text layout block: every path it lists exists.
 
@@ -13,6 +14,7 @@ A block in another language, or a shell command this file does not know how to r
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -92,13 +94,35 @@ def test_layout_block_lists_real_paths() -> None:
             assert any(p.exists() for p in candidates), f"README.md line {line}: {path} does not exist"
 
 
-KNOWN = ("./run ", "python3 ", "just sandbox ")
+KNOWN = ("./run ", "python3 ", "just sandbox ", "pspkit ")
 
 
 def test_shell_blocks_hold_only_commands_run_here() -> None:
     for line, code in of("sh"):
         for command in commands(code):
             assert command.startswith(KNOWN), f"README.md line {line}: no test runs `{command}`"
+
+
+def pspkit_command(python: str) -> str:
+    """The `pspkit` console script installed beside `python` (by pip, or maturin develop)."""
+    script = Path(python).parent / "pspkit"
+    assert script.exists(), f"{script}: the package's console script is not installed"
+    return str(script)
+
+
+@pytest.mark.parametrize(
+    "line,command",
+    [(line, c) for line, code in of("sh") for c in commands(code) if c.startswith("pspkit ")],
+    ids=lambda v: str(v)[:40],
+)
+def test_cli_commands_run(line: int, command: str, sandbox: Sandbox) -> None:
+    """Each `pspkit` command as written, through the package's console script, against the
+    sandbox; `reconcile` may find discrepancies (exit code 1: the example ledger has some)."""
+    argv = [pspkit_command(sys.executable), *command.split()[1:]]
+    result = subprocess.run(argv, cwd=ROOT, env=sandbox_env(sandbox), capture_output=True, text=True, timeout=300)
+    allowed = (0, 1) if command.startswith("pspkit reconcile ") else (0,)
+    assert result.returncode in allowed, f"README.md line {line}: `{command}`:\n{result.stderr}"
+    assert result.stdout.strip(), f"README.md line {line}: `{command}` printed nothing"
 
 
 def test_the_two_commands_are_what_ci_and_the_test_command_run() -> None:
@@ -122,6 +146,7 @@ def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path, sandbox: San
         result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
         assert result.returncode == 0, f"`{command}` failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     python = str(tmp_path / "venv" / "bin" / "python")
+    cli_against_its_own_sandbox(pspkit_command(python), tmp_path)
     alone = dict(sandbox_env(sandbox), CARGO_TARGET_DIR=str(tmp_path / "empty-target"))
     alone.pop("VIRTUAL_ENV", None)
     alone.pop("PYTHONPATH", None)
@@ -130,6 +155,31 @@ def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path, sandbox: San
     for what, argv in runs:
         result = subprocess.run(argv, cwd=tmp_path, env=alone, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, f"{what} with the fresh install:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+
+
+def cli_against_its_own_sandbox(pspkit: str, cwd: Path) -> None:
+    """`pspkit sandbox --port 0`, then `pspkit onepay cashouts list --limit 5` with the variables it
+    printed: the installed command alone, nothing else from the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PSPKIT_")}
+    env["CARGO_TARGET_DIR"] = str(cwd / "empty-target")
+    server = subprocess.Popen([pspkit, "sandbox", "--port", "0", "--size", "50"], cwd=cwd, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+    try:
+        assert server.stdout is not None
+        printed = ""
+        for line in server.stdout:
+            printed += line
+            if line.startswith("export PSPKIT_ONCHAINPAY_BASE_URL="):
+                break
+        exports = re.findall(r"^export (PSPKIT_\w+)='(.*?)'$", printed, re.M | re.S)
+        client_env = dict(env, **{name: value for name, value in exports})
+        result = subprocess.run([pspkit, "onepay", "cashouts", "list", "--limit", "5"], cwd=cwd, env=client_env,
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert len(json.loads(result.stdout)["data"]) == 5
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def free_port() -> int:
