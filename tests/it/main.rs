@@ -8,6 +8,7 @@ mod decoding;
 mod examples;
 mod fuzz;
 mod json_schemas;
+mod normalized;
 mod nullable;
 mod pagination;
 mod require_one_of;

@@ -48,8 +48,10 @@ pub fn api_summary(generated: &Generated) -> String {
         }
     }
     let credentials = credentials_summary(&model.provider);
+    let normalized = normalized_summary(model);
     format!(
         "# credentials (x-credentials)\n{credentials}\n# operations\n{out}\n\
+         # normalized payments (x-normalize)\n{normalized}\n\
          # typed client (besides one method per operation)\n{typed}\n# types\n{types}"
     )
 }
@@ -239,4 +241,68 @@ fn tokens(t: &impl ToTokens) -> String {
         s = s.replace(from, to);
     }
     short(&s).replace(" ,", ", ")
+}
+
+/// How each mapped list becomes normalized payments, as the spec declares it: a changed status
+/// mapping or amount unit shows in review.
+fn normalized_summary(model: &crate::model::Model) -> String {
+    use crate::extensions::{AmountUnit, DirectionRule, NormalDirection, RangeFormat};
+    let direction = |d: NormalDirection| match d {
+        NormalDirection::In => "in",
+        NormalDirection::Out => "out",
+    };
+    let mut out = String::new();
+    for op in &model.operations {
+        let Some(n) = &op.ext.normalize else { continue };
+        let _ = writeln!(out, "{} (source: {})", op.name, n.source.as_str());
+        let dir = match &n.direction {
+            DirectionRule::Fixed(d) => direction(*d).to_owned(),
+            DirectionRule::ByField { field, map, default } => {
+                let arms: Vec<String> = map.iter().map(|(raw, d)| format!("{raw} -> {}", direction(*d))).collect();
+                format!("from `{field}`: {}, otherwise {}", arms.join(", "), direction(*default))
+            }
+        };
+        let _ = writeln!(out, "  direction: {dir}");
+        let unit = match n.amount.unit {
+            AmountUnit::Major => "major units",
+            AmountUnit::Minor => "minor units",
+        };
+        let _ = writeln!(
+            out,
+            "  id: `{}`  reference: {}  amount: `{}` in {unit} ({})",
+            n.id,
+            n.reference.as_deref().map(|r| format!("`{r}`")).unwrap_or_else(|| "-".into()),
+            n.amount.field,
+            n.amount.source.as_str()
+        );
+        let currency = match (&n.currency.field, &n.currency.default) {
+            (Some(f), Some(d)) => format!("`{f}`, else {d}"),
+            (Some(f), None) => format!("`{f}`"),
+            (None, Some(d)) => format!("always {d}"),
+            (None, None) => "-".into(),
+        };
+        let fee = n.fee.as_deref().map(|f| format!("`{f}`")).unwrap_or_else(|| "-".into());
+        let updated = n.updated.as_deref().map(|f| format!("`{f}`")).unwrap_or_else(|| "-".into());
+        let _ = writeln!(out, "  currency: {currency}  fee: {fee}  created: `{}`  updated: {updated}", n.created);
+        let arms: Vec<String> = n.status.map.iter().map(|(raw, s)| format!("{raw} -> {}", s.as_str())).collect();
+        let _ = writeln!(
+            out,
+            "  status from `{}` ({}): {}, anything else -> unknown",
+            n.status.field,
+            n.status.source.as_str(),
+            if arms.is_empty() { "nothing mapped".to_owned() } else { arms.join(", ") }
+        );
+        if let Some(r) = &n.range {
+            let format = match r.format {
+                RangeFormat::DateTime => "date-time",
+                RangeFormat::UnixMs => "unix ms",
+                RangeFormat::UnixS => "unix s",
+            };
+            let _ = writeln!(out, "  range: `{}` .. `{}` ({format}, {})", r.since, r.until, r.source.as_str());
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(none)\n");
+    }
+    out
 }

@@ -4,7 +4,7 @@
 //! operation agrees with the positional method progenitor generates from the same spec.
 
 use pspkit_codegen::model::{Kind, Model, Place, Shape};
-use pspkit_codegen::{Spec, generate};
+use pspkit_codegen::{Spec, generate, summary};
 use quote::ToTokens;
 use serde_json::json;
 
@@ -401,4 +401,45 @@ fn page_item_is_the_kind_of_one_item() {
     let list = model.operation("list_payments").expect("list_payments");
     assert_eq!(model.page_item(list), Some(&Kind::Named("Payment".into())));
     assert_eq!(model.page_item(model.operation("create_payment").expect("create_payment")), None);
+}
+
+/// The fixture with `x-normalize` on its list, after `edit` of the mapping.
+fn normalized_fixture(edit: impl FnOnce(&mut serde_json::Value)) -> Result<pspkit_codegen::Generated, String> {
+    let mut doc = crate::base();
+    let mut n = json!({
+        "x-source": "inferred", "direction": "in", "id": "id",
+        "amount": {"field": "amount", "unit": "major", "x-source": "doc"},
+        "currency": {"default": "COP", "x-source": "doc"},
+        "status": {"field": "status", "map": {"new": "pending", "paid": "succeeded", "failed": "failed"}, "x-source": "doc"},
+        "created": "created_at",
+    });
+    edit(&mut n);
+    doc["paths"]["/payments"]["get"]["x-normalize"] = n;
+    generate(&crate::spec_of(&doc)).map_err(|e| e.to_string())
+}
+
+#[test]
+fn x_normalize_renders_a_mapping_and_refuses_one_that_does_not_fit() {
+    let generated = normalized_fixture(|_| {}).expect("a fitting mapping generates");
+    assert!(generated.source.contains("pub fn list_payments(item: &types::Payment) -> ::pspkit::normalized::Payment"));
+    assert!(generated.source.contains("impl ::pspkit::normalized::PaymentSource for FixturePay"));
+    assert!(summary::api_summary(&generated).contains("paid -> succeeded"));
+    for (edit, expected) in [
+        (
+            json!({"status": {"field": "status", "map": {"new": "pending", "paid": "succeeded"}, "x-source": "doc"}}),
+            "\"failed\"",
+        ),
+        (json!({"id": "payment_id"}), "payment_id"),
+        (json!({"amount": {"field": "status", "unit": "major", "x-source": "doc"}}), "not an amount"),
+        (json!({"created": "amount"}), "not a timestamp"),
+        (json!({"range": {"since": "from", "until": "to", "format": "date-time", "x-source": "doc"}}), "range"),
+    ] {
+        let message = normalized_fixture(|n| {
+            for (k, v) in edit.as_object().expect("an object") {
+                n[k] = v.clone();
+            }
+        })
+        .expect_err("must be refused");
+        assert!(message.contains("x-normalize") && message.contains(expected), "{message}");
+    }
 }
