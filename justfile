@@ -85,13 +85,21 @@ bench: wheel
     "${CARGO_TARGET_DIR:-target}/release/examples/bench" > target/bench/rust.json
     scripts/build-times.sh > target/bench/build.txt
     just bench-webhooks | tee target/bench/webhooks.md
-    {{python}} python/bench/bench.py --server "${CARGO_TARGET_DIR:-target}/release/examples/bench_server" --load "${CARGO_TARGET_DIR:-target}/release/examples/bench_load" --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)"
+    just bench-reconcile | tee target/bench/reconcile.md
+    {{python}} python/bench/bench.py --server "${CARGO_TARGET_DIR:-target}/release/examples/bench_server" --load "${CARGO_TARGET_DIR:-target}/release/examples/bench_load" --rust target/bench/rust.json --build target/bench/build.txt --wheel "$(ls -t target/wheels/pspkit-*.whl | head -1)" --reconcile target/bench/reconcile.md
     @echo "the release wheel is installed in .venv; just python-dev puts the debug build back"
 
 # Webhook verification on hostile bodies (release): forged 1 MiB OnePay bodies must be refused
 # in under 20 ms (median); prints the table, exits non-zero on a miss
 bench-webhooks:
     cargo run --release --locked -q -p pspkit-examples --example webhook_bench
+
+# Reconciliation at scale (release): a million sandbox records of one provider exported with
+# `pspkit payments` and reconciled against a ledger with planted discrepancies; wall time,
+# records/s and peak RSS of each step (about a minute)
+bench-reconcile size="1000000":
+    cargo build --release --locked -q -p pspkit-cli
+    {{python}} python/bench/reconcile_bench.py --pspkit "${CARGO_TARGET_DIR:-target}/release/pspkit" --size {{size}}
 
 # Sandbox benchmark: start-up time of the binary and list-page requests per second (release)
 bench-sandbox:

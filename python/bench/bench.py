@@ -737,6 +737,7 @@ def main() -> None:
     parser.add_argument("--build", type=Path, required=True, help="scripts/build-times.sh's output")
     parser.add_argument("--wheel", type=Path, required=True, help="the release wheel")
     parser.add_argument("--reuse", action="store_true", help="rewrite the report from the last run's Python figures")
+    parser.add_argument("--reconcile", type=Path, help="python/bench/reconcile_bench.py's output, appended to the report")
     args = parser.parse_args()
     saved = args.rust.parent / "python.json"
     if args.reuse:
@@ -750,7 +751,10 @@ def main() -> None:
     imports = import_times()
     docs = ROOT / "docs"
     chart(py, docs / "benchmarks.png")
-    (docs / "benchmarks.md").write_text(report(py, rust, build, imports))
+    text = report(py, rust, build, imports)
+    if args.reconcile:
+        text += "\n## Reconciliation at scale (`just bench-reconcile`)\n\n" + args.reconcile.read_text()
+    (docs / "benchmarks.md").write_text(text)
     replace_between(ROOT / "README.md", "<!-- bench:start -->", "<!-- bench:end -->", summary(py, rust, build, imports))
     print((docs / "benchmarks.md").read_text())
 

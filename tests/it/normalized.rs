@@ -131,19 +131,15 @@ async fn payments_stream_a_range_across_every_mapped_list() {
         pspkit_onepay::Keys { secret_key: c.onepay_secret_key.clone().into() },
     )
     .expect("client");
-    let all: Vec<Payment> = pspkit::normalized::payments(&client, None, None)
-        .map(|p| p.expect("a payment"))
-        .collect()
-        .await;
+    let all: Vec<Payment> =
+        pspkit::normalized::payments(&client, None, None).map(|p| p.expect("a payment")).collect().await;
     // OnePay maps two lists: its charges (in) and its cashouts (out)
     assert_eq!(all.len(), 300);
     assert_eq!(all.iter().filter(|p| p.direction == Direction::Out).count(), 150);
     let since = "2026-02-01T00:00:00Z".parse().expect("a time");
     let until = "2026-03-01T00:00:00Z".parse().expect("a time");
-    let some: Vec<Payment> = pspkit::normalized::payments(&client, Some(since), Some(until))
-        .map(|p| p.expect("a payment"))
-        .collect()
-        .await;
+    let some: Vec<Payment> =
+        pspkit::normalized::payments(&client, Some(since), Some(until)).map(|p| p.expect("a payment")).collect().await;
     let expected = all.iter().filter(|p| p.created.is_some_and(|t| t >= since && t < until)).count();
     assert!(expected > 0 && some.len() == expected);
     sandbox.stop().await;

@@ -67,40 +67,38 @@ pub(crate) fn range(m: &ArgMatches) -> Result<Range, Failure> {
 }
 
 /// The CSV columns of a payment.
-pub(crate) const CSV_HEADER: &str =
-    "provider,provider_id,reference,direction,amount,currency,status,raw_status,fee,created,updated";
+const CSV_HEADER: [&str; 11] = [
+    "provider",
+    "provider_id",
+    "reference",
+    "direction",
+    "amount",
+    "currency",
+    "status",
+    "raw_status",
+    "fee",
+    "created",
+    "updated",
+];
 
-/// One payment as a CSV row (fields quoted when they need it).
-pub(crate) fn csv_row(p: &Payment) -> String {
+/// One payment's CSV cells. Text the provider sent that starts with `=`, `+` or `@` is prefixed
+/// with `'`, so a spreadsheet opening the file does not run it as a formula.
+fn csv_cells(p: &Payment) -> [String; 11] {
     let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let text = |t: &str| if t.starts_with(['=', '+', '@']) { format!("'{t}") } else { t.to_owned() };
     [
-        p.provider.clone(),
-        p.provider_id.clone(),
-        p.reference.clone().unwrap_or_default(),
+        text(&p.provider),
+        text(&p.provider_id),
+        text(p.reference.as_deref().unwrap_or_default()),
         p.direction.to_string(),
         p.amount.to_string(),
-        p.currency.clone(),
+        text(&p.currency),
         p.status.to_string(),
-        p.raw_status.clone(),
+        text(&p.raw_status),
         p.fee.map(|f| f.to_string()).unwrap_or_default(),
         time(p.created),
         time(p.updated),
     ]
-    .iter()
-    .map(|f| csv_field(f))
-    .collect::<Vec<_>>()
-    .join(",")
-}
-
-/// A CSV field, quoted when it holds a comma, a quote or a line break; a leading `=`, `+`, `-`
-/// or `@` is prefixed with `'` so a spreadsheet does not run it as a formula.
-fn csv_field(f: &str) -> String {
-    let f = if f.starts_with(['=', '+', '@']) || (f.starts_with('-') && f.parse::<f64>().is_err()) {
-        format!("'{f}")
-    } else {
-        f.to_owned()
-    };
-    if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f }
 }
 
 pub(crate) async fn run(m: &ArgMatches, base_url: Option<&str>) -> Result<u8, Failure> {
@@ -110,22 +108,33 @@ pub(crate) async fn run(m: &ArgMatches, base_url: Option<&str>) -> Result<u8, Fa
     let client = crate::client(provider, base_url)?;
     let mut pages = client.payment_pages(range);
     let mut progress = Progress::new(provider);
-    let stdout = std::io::stdout();
-    if csv {
-        writeln!(stdout.lock(), "{CSV_HEADER}").map_err(crate::write_failed)?;
+    let csv_failed = |e: csv::Error| match e.into_kind() {
+        csv::ErrorKind::Io(e) => crate::write_failed(e),
+        other => Failure::failed(format!("cannot write CSV: {other:?}")),
+    };
+    let mut table = csv.then(|| csv::Writer::from_writer(std::io::stdout()));
+    if let Some(table) = table.as_mut() {
+        table.write_record(CSV_HEADER).map_err(csv_failed)?;
     }
     use futures_util::StreamExt;
     while let Some(page) = pages.next().await {
         let page = page?;
         progress.page(page.len());
-        let mut out = stdout.lock();
-        for p in &page {
-            let line = if csv {
-                csv_row(p)
-            } else {
-                serde_json::to_string(p).map_err(|e| Failure::failed(format!("cannot write JSON: {e}")))?
-            };
-            writeln!(out, "{line}").map_err(crate::write_failed)?;
+        match table.as_mut() {
+            Some(table) => {
+                for p in &page {
+                    table.write_record(csv_cells(p)).map_err(csv_failed)?;
+                }
+                table.flush().map_err(crate::write_failed)?;
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                for p in &page {
+                    let line =
+                        serde_json::to_string(p).map_err(|e| Failure::failed(format!("cannot write JSON: {e}")))?;
+                    writeln!(out, "{line}").map_err(crate::write_failed)?;
+                }
+            }
         }
     }
     progress.done();

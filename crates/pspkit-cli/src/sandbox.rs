@@ -28,6 +28,11 @@ pub(crate) fn command() -> Command {
                 .default_value("42")
                 .help("Seed of the data set"),
         )
+        .arg(
+            Arg::new("only").long("only").value_name("PROVIDER[/KIND]").help(
+                "Seed only one provider (onepay) or one kind of it (onepay/cashout): a large list without the rest",
+            ),
+        )
 }
 
 pub(crate) async fn run(m: &ArgMatches) -> Result<u8, Failure> {
@@ -35,6 +40,7 @@ pub(crate) async fn run(m: &ArgMatches) -> Result<u8, Failure> {
         port: m.get_one::<u16>("port").copied().unwrap_or(8080),
         seed: m.get_one::<u64>("seed").copied().unwrap_or(42),
         seed_size: m.get_one::<usize>("size").copied().unwrap_or(3000),
+        seed_only: m.get_one::<String>("only").cloned(),
         ..pspkit_sandbox::Config::default()
     };
     let sandbox =

@@ -255,11 +255,24 @@ fn walk(model: &Model, op: &Operation, rule: &Normalize) -> Result<TokenStream, 
     let method = format_ident!("{}", op.name);
     let range = rule.range.as_ref();
     let is_bound = |wire: &str| range.is_some_and(|r: &RangeRule| r.since == wire || r.until == wire);
+    // A required bound always gets a value (the epoch, or tomorrow, for an open end); an optional
+    // one is sent only when the range gives it, so an open walk asks for everything.
     let value = |wire: &str, tokens: &str| -> TokenStream {
         let Some(r) = range else { return TokenStream::new() };
         let at = if r.since == wire { quote!(range.since_or_epoch()) } else { quote!(range.until_or_tomorrow()) };
         let written = bound(r.format, tokens);
         quote!({ let at = #at; #written })
+    };
+    let set_if_given = |target: TokenStream, setter: &syn::Ident, wire: &str, tokens: &str| -> TokenStream {
+        let Some(r) = range else { return TokenStream::new() };
+        let end = if r.since == wire { quote!(range.since) } else { quote!(range.until) };
+        let written = bound(r.format, tokens);
+        quote! {
+            let #target = match #end {
+                ::core::option::Option::Some(at) => #target.#setter(#written),
+                ::core::option::Option::None => #target,
+            };
+        }
     };
 
     // Query and path parameters: required ones must be range bounds (nothing else can be
@@ -273,12 +286,11 @@ fn walk(model: &Model, op: &Operation, rule: &Normalize) -> Result<TokenStream, 
             }
             continue;
         }
-        let v = value(&p.wire, &p.ty.tokens);
         if p.required {
-            args.push(v);
+            args.push(value(&p.wire, &p.ty.tokens));
         } else {
             let setter = format_ident!("{}", p.rust);
-            sets.push(quote!(let call = call.#setter(#v);));
+            sets.push(set_if_given(quote!(call), &setter, &p.wire, &p.ty.tokens));
         }
     }
     let paged_in_body = op.pagination().is_some_and(|p| p.place == ParamPlace::Body);
@@ -306,15 +318,21 @@ fn walk(model: &Model, op: &Operation, rule: &Normalize) -> Result<TokenStream, 
             for f in fields {
                 if is_bound(&f.wire) {
                     let setter = format_ident!("{}", f.rust);
-                    let v = value(&f.wire, &f.ty.tokens);
-                    setters.push(quote!(.#setter(#v)));
+                    if f.must_be_given() {
+                        let v = value(&f.wire, &f.ty.tokens);
+                        setters.push(quote!(let builder = builder.#setter(#v);));
+                    } else {
+                        setters.push(set_if_given(quote!(builder), &setter, &f.wire, &f.ty.tokens));
+                    }
                 } else if f.must_be_given() && !paging.contains(&f.wire.as_str()) {
                     return Err(format!("its request body needs `{}`, which a walk cannot guess", f.wire));
                 }
             }
             let ty = crate::builders::ty(&b.ty.tokens);
             quote! {
-                let body = match <#ty>::builder() #(#setters)* .build() {
+                let builder = <#ty>::builder();
+                #(#setters)*
+                let body = match builder.build() {
                     ::core::result::Result::Ok(body) => body,
                     ::core::result::Result::Err(e) => return ::pspkit::normalized::failed(e),
                 };

@@ -41,6 +41,9 @@ pub struct Config {
     pub seed: u64,
     /// Objects per seeded kind (default 3,000).
     pub seed_size: usize,
+    /// Seed only one provider (`onepay`) or one kind of it (`onepay/cashout`), the rest empty:
+    /// a large data set of one list without the memory of all the others.
+    pub seed_only: Option<String>,
     /// The credentials the sandbox accepts.
     pub credentials: Credentials,
     /// Faults for the whole run.
@@ -55,6 +58,7 @@ impl Default for Config {
             port: 0,
             seed: 42,
             seed_size: 3000,
+            seed_only: None,
             credentials: Credentials::default(),
             faults: FaultPlan::default(),
             webhook_url: None,
@@ -190,7 +194,7 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
         }
     }
     let mut store = Store::default();
-    store::seed(&mut store, &ops, config.seed_size, config.seed);
+    store::seed(&mut store, &ops, config.seed_size, config.seed, config.seed_only.as_deref());
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port))).await?;
     let addr = listener.local_addr()?;
     let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().map_err(std::io::Error::other)?;
