@@ -79,8 +79,8 @@ class Client:
 
 # provider, provider id, reference, direction, amount, currency, status, raw status, fee, created, updated
 _Payment = Tuple[str, str, Optional[str], str, Decimal, str, str, str, Optional[Decimal], Optional[datetime], Optional[datetime]]
-# line, provider, reference, amount, currency, status, direction
-_LedgerRow = Tuple[int, str, str, Decimal, str, Optional[str], Optional[str]]
+# line, provider, reference, amount, currency, status, direction, created
+_LedgerRow = Tuple[int, str, str, Decimal, str, Optional[str], Optional[str], Optional[datetime]]
 # kind, provider, reference, ledger row, payment
 _Entry = Tuple[str, str, Optional[str], Optional[_LedgerRow], Optional[_Payment]]
 

@@ -2,8 +2,9 @@
 
 ``reconcile`` takes your books as any iterable of rows (dicts, dataclasses, named tuples, pandas'
 ``df.to_dict("records")``, SQL rows) with ``provider``, ``reference``, ``amount`` and
-``currency``, and optionally ``status`` (a normalized status) and ``direction`` (``in``/``out``),
-and one client per provider. It fetches each provider's normalized payments of the range and
+``currency``, and optionally ``status`` (a normalized status), ``direction`` (``in``/``out``; a
+negative amount is a payout) and ``created`` (an aware datetime or ISO text), and one client per
+provider. It fetches each provider's normalized payments of the range and
 classifies every record by provider and reference::
 
     from pspkit.reconcile import reconcile
@@ -34,7 +35,7 @@ __all__ = ["KINDS", "Entry", "LedgerError", "LedgerRow", "Report", "reconcile"]
 KINDS = ("matched", "missing_in_provider", "missing_in_ledger", "amount_mismatch", "currency_mismatch", "status_mismatch")
 """Every kind of entry, in report order."""
 
-_COLUMNS = ("provider", "reference", "amount", "currency", "status", "direction")
+_COLUMNS = ("provider", "reference", "amount", "currency", "status", "direction", "created")
 
 
 class LedgerError(ValueError):
@@ -60,6 +61,7 @@ class LedgerRow:
     currency: str
     status: Optional[Status]
     direction: Optional[Direction]
+    created: Optional[datetime]
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,11 @@ def _amount_text(position: int, amount: Any) -> str:
     if isinstance(amount, bool) or isinstance(amount, float):
         raise LedgerError(position, "amount", f"{amount!r} is a {type(amount).__name__}: give a Decimal, an int or decimal text (a float is not exact)")
     if isinstance(amount, Decimal):
+        # a decimal with more than 28 digits either side of the point cannot be exact here, and
+        # writing Decimal("1E+999999999") out in full would take a gigabyte
+        exponent = amount.as_tuple().exponent
+        if not amount.is_finite() or not isinstance(exponent, int) or not -28 <= exponent <= 28 or amount.adjusted() > 28:
+            raise LedgerError(position, "amount", f"{amount!r} is not an amount (at most 28 digits, finite)")
         return format(amount, "f")  # never an exponent (Decimal("1E+3") is 1000)
     if isinstance(amount, int):
         return str(amount)
@@ -138,6 +145,8 @@ def _ledger_jsonl(rows: Iterable[Any]) -> bytes:
                 v = _amount_text(position, v)
             elif isinstance(v, (Status, Direction)):
                 v = v.value
+            elif name == "created" and isinstance(v, datetime):
+                v = iso("created", v)
             elif not isinstance(v, str):
                 raise LedgerError(position, name, f"expected text, not {type(v).__name__}")
             record[name] = v
@@ -145,8 +154,8 @@ def _ledger_jsonl(rows: Iterable[Any]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def _row(t: Tuple[int, str, str, Decimal, str, Optional[str], Optional[str]]) -> LedgerRow:
-    return LedgerRow(t[0], t[1], t[2], t[3], t[4], Status(t[5]) if t[5] else None, Direction(t[6]) if t[6] else None)
+def _row(t: Tuple[int, str, str, Decimal, str, Optional[str], Optional[str], Optional[datetime]]) -> LedgerRow:
+    return LedgerRow(t[0], t[1], t[2], t[3], t[4], Status(t[5]) if t[5] else None, Direction(t[6]) if t[6] else None, t[7])
 
 
 def reconcile(
@@ -159,7 +168,8 @@ def reconcile(
     ``[since, until)`` (aware datetimes; either may be ``None``).
 
     Only the clients' providers are reconciled: a ledger row of another provider is ignored, and
-    a row of theirs that no provider reported is ``missing_in_provider``. Raises ``LedgerError``
+    a row of theirs that no provider reported is ``missing_in_provider`` (unless its ``created``
+    is outside the range: the providers were only asked about the range). Raises ``LedgerError``
     for a malformed row, and a ``pspkit.PspError`` when a provider call fails."""
     given: List[Any] = list(cast(Sequence[Any], clients)) if isinstance(clients, (list, tuple)) else [clients]
     natives = [native_client(c) for c in given]

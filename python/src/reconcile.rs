@@ -15,9 +15,9 @@ use crate::errors::to_py;
 use crate::models::ToPy;
 use crate::normalized::payment_to_py;
 
-/// `(line, provider, reference, amount, currency, status, direction)`.
+/// `(line, provider, reference, amount, currency, status, direction, created)`.
 fn row_to_py(py: Python<'_>, r: &LedgerRow) -> PyResult<Py<PyAny>> {
-    let items: [Py<PyAny>; 7] = [
+    let items: [Py<PyAny>; 8] = [
         r.line.to_py(py)?,
         r.provider.to_py(py)?,
         r.reference.to_py(py)?,
@@ -25,6 +25,10 @@ fn row_to_py(py: Python<'_>, r: &LedgerRow) -> PyResult<Py<PyAny>> {
         r.currency.to_py(py)?,
         r.status.map(|s| s.as_str().to_owned()).to_py(py)?,
         r.direction.map(|d| d.as_str().to_owned()).to_py(py)?,
+        match r.created {
+            Some(t) => pspkit::Timestamp::from(t).to_py(py)?,
+            None => py.None(),
+        },
     ];
     Ok(PyTuple::new(py, items)?.into_any().unbind())
 }
@@ -78,7 +82,7 @@ pub(crate) fn reconcile(
     let ledger = Ledger::read(ledger, LedgerFormat::Jsonl)
         .map_err(|e| PyValueError::new_err((e.line, e.column, e.message.clone())))?;
     let range = Range { since: crate::parse_time("since", since)?, until: crate::parse_time("until", until)? };
-    let reconciler = Reconciler::new(ledger, &providers);
+    let reconciler = Reconciler::new(ledger, &providers).with_range(range);
     let walks = {
         let _guard = crate::asyncio::runtime().enter();
         clients

@@ -130,3 +130,21 @@ def test_the_console_script_runs_the_cli(sandbox: Sandbox) -> None:
     bad = subprocess.run([str(pspkit), "onepay", "cashouts", "create", "--body", "-"], input="{",
                          env=sandbox_env(sandbox), capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "body" in bad.stderr and not bad.stdout
+
+
+def test_a_range_leaves_out_ledger_rows_created_outside_it(clients: Dict[str, Any]) -> None:
+    since, until = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC)
+    rows = [
+        {"provider": "onepay", "reference": p.reference, "amount": -p.amount if p.direction is Direction.OUT else p.amount,
+         "currency": p.currency, "created": p.created}
+        for p in payments(clients["onepay"])
+    ]
+    undated = {"provider": "onepay", "reference": "undated", "amount": "5", "currency": "COP"}
+    report = reconcile([*rows, undated], clients["onepay"], since, until)
+    # rows of other months are not missing: the provider was asked about February only; payouts
+    # written as negative amounts match the provider's positive ones
+    in_range = [r for r in rows if since <= r["created"] < until]
+    assert len(report.matched) == len(in_range) > 0
+    assert [e.reference for e in report.missing_in_provider] == ["undated"]
+    assert report.counts()["amount_mismatch"] == 0 and report.counts()["missing_in_ledger"] == 0
+    assert report.matched[0].ledger is not None and report.matched[0].ledger.created is not None

@@ -5,7 +5,9 @@
 
 use pspkit::normalized::{Direction, Payment, Status};
 use pspkit_codegen::Spec;
-use pspkit_codegen::extensions::{self, DirectionRule, NormalDirection, Normalize, OperationExtensions};
+use pspkit_codegen::extensions::{
+    self, DirectionByField, DirectionRule, NormalDirection, Normalize, OperationExtensions,
+};
 use pspkit_tests::spec_path;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -63,7 +65,7 @@ fn check<T: Serialize + DeserializeOwned>(provider: &str, operation: &str, norma
         assert_eq!(p.status, want, "{provider} {operation}: raw status {raw:?}");
         assert_eq!(&p.raw_status, raw, "the raw status is kept");
     }
-    if let DirectionRule::ByField { field, map, default } = &rule.direction {
+    if let DirectionRule::ByField(DirectionByField { field, map, default }) = &rule.direction {
         for (raw, d) in map {
             let p = normalize(&with(&item, field, Value::String(raw.clone())));
             assert_eq!(p.direction, direction_of(*d), "{provider} {operation}: direction {raw:?}");

@@ -4,25 +4,32 @@
 
 use pspkit::Error;
 
-/// The arguments of one call: a JSON object of values by argument name, and optionally the
-/// request body as JSON text (the CLI's `--body`), read straight into the body's type so that
-/// its amounts are parsed from their own digits.
+/// The arguments of one call: a JSON object of values by argument name, and some given as JSON
+/// text instead (the CLI's `--body` and its JSON flags), read straight into their types so that
+/// amounts inside them are parsed from their own digits, never through a float.
 #[derive(Clone, Debug, Default)]
 pub struct Arguments {
     values: serde_json::Value,
-    body_text: Option<String>,
+    texts: std::collections::BTreeMap<String, String>,
 }
 
 impl Arguments {
     /// Values by name, and the body as JSON text.
     pub fn with_body(values: serde_json::Value, body_text: Option<String>) -> Self {
-        Self { values, body_text }
+        let texts = body_text.map(|t| ("body".to_owned(), t)).into_iter().collect();
+        Self { values, texts }
+    }
+
+    /// Argument `name` given as JSON text.
+    pub fn text(mut self, name: &str, json: String) -> Self {
+        self.texts.insert(name.to_owned(), json);
+        self
     }
 }
 
 impl From<serde_json::Value> for Arguments {
     fn from(values: serde_json::Value) -> Self {
-        Self { values, body_text: None }
+        Self { values, texts: Default::default() }
     }
 }
 
@@ -30,16 +37,16 @@ impl From<serde_json::Value> for Arguments {
 pub struct Args {
     operation: &'static str,
     map: serde_json::Map<String, serde_json::Value>,
-    body_text: Option<String>,
+    texts: std::collections::BTreeMap<String, String>,
 }
 
 impl Args {
     /// The arguments of `operation`: a JSON object (or nothing).
     pub fn new(operation: &'static str, args: impl Into<Arguments>) -> Result<Self, Error> {
-        let Arguments { values, body_text } = args.into();
+        let Arguments { values, texts } = args.into();
         match values {
-            serde_json::Value::Object(map) => Ok(Self { operation, map, body_text }),
-            serde_json::Value::Null => Ok(Self { operation, map: serde_json::Map::new(), body_text }),
+            serde_json::Value::Object(map) => Ok(Self { operation, map, texts }),
+            serde_json::Value::Null => Ok(Self { operation, map: serde_json::Map::new(), texts }),
             _ => Err(invalid(operation, "arguments", "must be keyword arguments")),
         }
     }
@@ -47,32 +54,32 @@ impl Args {
     /// Argument `name` as a `T` (absent is `null`, i.e. `None`); a mismatch names the field
     /// and the rule, before anything is sent.
     pub fn take<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Result<T, Error> {
+        let named = |path: String| if path == "." { name.to_owned() } else { format!("{name}.{path}") };
+        if let Some(text) = self.texts.remove(name) {
+            let mut reader = serde_json::Deserializer::from_str(&text);
+            let value = serde_path_to_error::deserialize(&mut reader)
+                .map_err(|e| invalid(self.operation, &named(e.path().to_string()), &e.into_inner().to_string()))?;
+            reader.end().map_err(|e| invalid(self.operation, name, &e.to_string()))?;
+            return Ok(value);
+        }
         let value = self.map.remove(name).unwrap_or(serde_json::Value::Null);
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { name.to_owned() } else { format!("{name}.{path}") };
-            invalid(self.operation, &field, &e.into_inner().to_string())
-        })
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| invalid(self.operation, &named(e.path().to_string()), &e.into_inner().to_string()))
     }
 
-    /// The request body: from its JSON text when given as text, else the `body` argument.
+    /// The request body (the `body` argument).
     pub fn take_body<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, Error> {
-        let Some(text) = self.body_text.take() else { return self.take("body") };
-        let mut reader = serde_json::Deserializer::from_str(&text);
-        let body = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." { "body".to_owned() } else { format!("body.{path}") };
-            invalid(self.operation, &field, &e.into_inner().to_string())
-        })?;
-        reader.end().map_err(|e| invalid(self.operation, "body", &e.to_string()))?;
-        Ok(body)
+        self.take("body")
     }
 
     /// Fails on an argument the operation does not have.
     pub fn finish(self) -> Result<(), Error> {
         match self.map.keys().next() {
             Some(extra) => Err(invalid(self.operation, extra, "is not an argument of this operation")),
-            None => Ok(()),
+            None => match self.texts.keys().next() {
+                Some(extra) => Err(invalid(self.operation, extra, "is not an argument of this operation")),
+                None => Ok(()),
+            },
         }
     }
 }

@@ -58,10 +58,12 @@ where
 {
     let matches = match command::root().try_get_matches_from(argv) {
         Ok(m) => m,
-        Err(e) => {
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
             let _ = e.print();
-            return if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
+            return EXIT_OK;
         }
+        Err(e) => return fail(EXIT_BAD_INPUT, &one_line(&e.to_string())),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
         Ok(r) => r,
@@ -125,6 +127,19 @@ impl From<pspkit::Error> for Failure {
         };
         Self { code, message: e.to_string() }
     }
+}
+
+/// clap's message without its usage block, on one line: `the following required arguments were
+/// not provided: --id <TEXT> (see --help)`.
+fn one_line(message: &str) -> String {
+    let body: Vec<&str> = message
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let text = body.join(" ");
+    format!("{} (see --help)", text.strip_prefix("error: ").unwrap_or(&text))
 }
 
 fn fail(code: u8, message: &str) -> u8 {

@@ -70,6 +70,7 @@ fn redact_url(url: &str) -> String {
 /// The flags given, as the dispatch's arguments; a malformed value names its flag.
 fn arguments(op: &Operation, m: &ArgMatches) -> Result<Arguments, Failure> {
     let mut values = Map::new();
+    let mut texts = Vec::new();
     for p in op.params {
         let Some(text) = m.try_get_one::<String>(p.key).ok().flatten() else { continue };
         let bad = |rule: &str| Failure::bad_input(format!("--{} {text:?}: {rule}", p.flag));
@@ -92,7 +93,12 @@ fn arguments(op: &Operation, m: &ArgMatches) -> Result<Arguments, Failure> {
                 _ => return Err(bad("is not true or false")),
             },
             ValueKind::List => Value::Array(text.split(',').map(|s| Value::String(s.trim().to_owned())).collect()),
-            ValueKind::Json => serde_json::from_str(text).map_err(|e| bad(&format!("is not JSON: {e}")))?,
+            ValueKind::Json => {
+                // read by the dispatch from its text, into its own type: no float on the way
+                serde_json::from_str::<serde::de::IgnoredAny>(text).map_err(|e| bad(&format!("is not JSON: {e}")))?;
+                texts.push((p.key, text.clone()));
+                continue;
+            }
         };
         values.insert(p.key.to_owned(), value);
     }
@@ -102,7 +108,8 @@ fn arguments(op: &Operation, m: &ArgMatches) -> Result<Arguments, Failure> {
         None if op.body.is_some() => Some("{}".to_owned()),
         None => None,
     };
-    Ok(Arguments::with_body(Value::Object(values), body))
+    let args = Arguments::with_body(Value::Object(values), body);
+    Ok(texts.into_iter().fold(args, |args, (name, text)| args.text(name, text)))
 }
 
 /// `12`, `-3.50`: digits with at most one point, no exponent, no sign but a leading minus.

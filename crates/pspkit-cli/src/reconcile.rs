@@ -19,8 +19,9 @@ pub(crate) fn command() -> Command {
             "Compare your ledger with what the providers report over a time range.\n\n\
              The ledger is CSV (a header row) or JSON lines with provider, reference, amount and \
              currency, and optionally status (pending, succeeded, failed, canceled, refunded, \
-             unknown) and direction (in, out). A malformed row stops the run with its line number \
-             (exit code 2). Every record is classified: matched, missing_in_provider, \
+             unknown), direction (in, out; a negative amount is a payout) and created (a date or \
+             RFC 3339 time: with --since/--until, rows created outside the range are left out). A \
+             malformed row stops the run with its line number (exit code 2). Every record is classified: matched, missing_in_provider, \
              missing_in_ledger, amount_mismatch, currency_mismatch or status_mismatch, by provider \
              and reference. Exit code 0 when everything matched, 1 when there are discrepancies.\n\n\
              --format jsonl streams one entry per line and loads as it is into DuckDB \
@@ -99,7 +100,7 @@ pub(crate) async fn run(m: &ArgMatches, base_url: Option<&str>) -> Result<u8, Fa
         Some("csv") => ReportFormat::Csv,
         _ => ReportFormat::Table,
     };
-    let mut reconciler = Reconciler::new(ledger, providers.iter().map(String::as_str));
+    let mut reconciler = Reconciler::new(ledger, providers.iter().map(String::as_str)).with_range(range);
     let out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut report = ReportWriter::new(out, format);
     for (provider, client) in providers.iter().zip(&clients) {

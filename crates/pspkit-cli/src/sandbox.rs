@@ -17,7 +17,7 @@ pub(crate) fn command() -> Command {
         .arg(
             Arg::new("size")
                 .long("size")
-                .value_parser(value_parser!(usize))
+                .value_parser(value_parser!(u32).range(1..=10_000_000))
                 .default_value("3000")
                 .help("Objects per seeded kind"),
         )
@@ -36,10 +36,16 @@ pub(crate) fn command() -> Command {
 }
 
 pub(crate) async fn run(m: &ArgMatches) -> Result<u8, Failure> {
+    if let Some(only) = m.get_one::<String>("only") {
+        let provider = only.split_once('/').map_or(only.as_str(), |(p, _)| p);
+        if !crate::PROVIDERS.iter().any(|p| p.name == provider) {
+            return Err(Failure::bad_input(format!("--only {only}: {provider:?} is not a provider")));
+        }
+    }
     let config = pspkit_sandbox::Config {
         port: m.get_one::<u16>("port").copied().unwrap_or(8080),
         seed: m.get_one::<u64>("seed").copied().unwrap_or(42),
-        seed_size: m.get_one::<usize>("size").copied().unwrap_or(3000),
+        seed_size: m.get_one::<u32>("size").map_or(3000, |n| *n as usize),
         seed_only: m.get_one::<String>("only").cloned(),
         ..pspkit_sandbox::Config::default()
     };

@@ -14,7 +14,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::extensions::{
-    AmountUnit, DirectionRule, NormalDirection, NormalStatus, Normalize, ParamPlace, RangeFormat, RangeRule,
+    AmountUnit, DirectionByField, DirectionRule, NormalDirection, NormalStatus, Normalize, ParamPlace, RangeFormat,
+    RangeRule,
 };
 use crate::model::{Field, Kind, Model, Operation, Shape};
 
@@ -158,7 +159,7 @@ fn function(
 
     let direction = match &rule.direction {
         DirectionRule::Fixed(d) => direction_variant(*d),
-        DirectionRule::ByField { field: wire, map, default } => {
+        DirectionRule::ByField(DirectionByField { field: wire, map, default }) => {
             let f = field(fields, wire)?;
             covers(model, f, map)?;
             let raw = text(f)?;
@@ -182,10 +183,11 @@ fn function(
     };
 
     let amount = money(field(fields, &rule.amount.field)?)?;
+    // positive whatever the provider's sign: the direction says which way it moves
     let amount = match rule.amount.unit {
-        AmountUnit::Major => quote!(#amount.unwrap_or_default()),
+        AmountUnit::Major => quote!(#amount.unwrap_or_default().abs()),
         AmountUnit::Minor => {
-            quote!(::pspkit::normalized::from_minor_units(#amount.unwrap_or_default(), &currency))
+            quote!(::pspkit::normalized::from_minor_units(#amount.unwrap_or_default(), &currency).abs())
         }
     };
     let fee = match &rule.fee {
@@ -340,8 +342,13 @@ fn walk(model: &Model, op: &Operation, rule: &Normalize) -> Result<TokenStream, 
         }
         None => TokenStream::new(),
     };
-    if range.is_some() && args.is_empty() && sets.is_empty() && op.body.is_none() {
-        return Err("`range` names parameters the operation does not have".into());
+    if let Some(r) = range {
+        let body_fields = op.body.as_ref().and_then(|b| struct_fields(model, &b.ty.tokens)).unwrap_or_default();
+        for bound in [&r.since, &r.until] {
+            if !op.params.iter().any(|p| &p.wire == bound) && !body_fields.iter().any(|f| &f.wire == bound) {
+                return Err(format!("`range` names `{bound}`, which is neither a parameter nor a body field"));
+            }
+        }
     }
     let body_arg = op.body.as_ref().map(|_| quote!(body));
     let all_args = args.iter().chain(body_arg.iter());

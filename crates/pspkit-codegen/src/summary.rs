@@ -246,7 +246,7 @@ fn tokens(t: &impl ToTokens) -> String {
 /// How each mapped list becomes normalized payments, as the spec declares it: a changed status
 /// mapping or amount unit shows in review.
 fn normalized_summary(model: &crate::model::Model) -> String {
-    use crate::extensions::{AmountUnit, DirectionRule, NormalDirection, RangeFormat};
+    use crate::extensions::{AmountUnit, DirectionByField, DirectionRule, NormalDirection, RangeFormat};
     let direction = |d: NormalDirection| match d {
         NormalDirection::In => "in",
         NormalDirection::Out => "out",
@@ -257,7 +257,7 @@ fn normalized_summary(model: &crate::model::Model) -> String {
         let _ = writeln!(out, "{} (source: {})", op.name, n.source.as_str());
         let dir = match &n.direction {
             DirectionRule::Fixed(d) => direction(*d).to_owned(),
-            DirectionRule::ByField { field, map, default } => {
+            DirectionRule::ByField(DirectionByField { field, map, default }) => {
                 let arms: Vec<String> = map.iter().map(|(raw, d)| format!("{raw} -> {}", direction(*d))).collect();
                 format!("from `{field}`: {}, otherwise {}", arms.join(", "), direction(*default))
             }

@@ -371,14 +371,19 @@ pub enum DirectionRule {
     /// Every item of the list moves money this way.
     Fixed(NormalDirection),
     /// Read from a field of the item.
-    ByField {
-        /// The item's field (wire name).
-        field: String,
-        /// Raw value to direction; every value the field's enum lists must be here.
-        map: BTreeMap<String, NormalDirection>,
-        /// What a value the map does not list (or an absent field) means.
-        default: NormalDirection,
-    },
+    ByField(DirectionByField),
+}
+
+/// A direction read from a field of the item (`x-normalize.direction` as an object).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DirectionByField {
+    /// The item's field (wire name).
+    pub field: String,
+    /// Raw value to direction; every value the field's enum lists must be here.
+    pub map: BTreeMap<String, NormalDirection>,
+    /// What a value the map does not list (or an absent field) means.
+    pub default: NormalDirection,
 }
 
 /// The unit an amount is given in (`x-normalize.amount.unit`).

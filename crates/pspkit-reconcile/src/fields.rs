@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use pspkit::Decimal;
 use pspkit::normalized::{Direction, Status, currency_code};
 
@@ -16,14 +17,15 @@ pub(crate) const AMOUNT: &str = "amount";
 pub(crate) const CURRENCY: &str = "currency";
 pub(crate) const STATUS: &str = "status";
 pub(crate) const DIRECTION: &str = "direction";
+pub(crate) const CREATED: &str = "created";
 
 /// Every column, required ones first, in the order error messages list them.
-pub(crate) const COLUMNS: [&str; 6] = [PROVIDER, REFERENCE, AMOUNT, CURRENCY, STATUS, DIRECTION];
+pub(crate) const COLUMNS: [&str; 7] = [PROVIDER, REFERENCE, AMOUNT, CURRENCY, STATUS, DIRECTION, CREATED];
 /// The columns every ledger has.
 pub(crate) const REQUIRED: [&str; 4] = [PROVIDER, REFERENCE, AMOUNT, CURRENCY];
 /// How messages describe the expected columns.
 pub(crate) const EXPECTED: &str = "a ledger has the columns provider, reference, amount and currency, \
-                                   and optionally status and direction";
+                                   and optionally status, direction and created";
 
 /// A provider name as matched: trimmed and lowercase, so `OnePay` in the ledger is `onepay`.
 pub(crate) fn provider(text: &str) -> Result<String, String> {
@@ -50,13 +52,7 @@ pub(crate) fn reference(text: &str) -> Result<String, String> {
 /// guessing what was meant would hide that.
 pub(crate) fn amount(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !fraction.is_none_or(digits) {
+    if !is_plain_decimal(text) {
         return Err(format!(
             "{} is not a plain decimal amount (digits with an optional sign and decimal point, \
              such as -1250.50; no exponent, thousands separator or decimal comma)",
@@ -64,6 +60,68 @@ pub(crate) fn amount(text: &str) -> Result<Decimal, String> {
         ));
     }
     pspkit::money::parse_decimal_text(text)
+}
+
+/// Whether `text` is a decimal written plainly: an optional sign, digits, optionally a point and
+/// more digits (no surrounding space). The shape alone: it may have more digits than fit.
+pub(crate) fn is_plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
+/// An amount's sign against the row's direction: a negative amount is how books write a payout,
+/// so a row that also says `in` contradicts itself, and which of the two is wrong cannot be told.
+pub(crate) fn signed(amount: Decimal, direction: Option<Direction>) -> Result<(), String> {
+    if amount < Decimal::ZERO && direction == Some(Direction::In) {
+        return Err(format!(
+            "is {amount} with direction in: a negative amount is a payout; its direction cannot be in"
+        ));
+    }
+    Ok(())
+}
+
+/// When the payment was made: RFC 3339 with any offset (`2026-05-01T10:00:00-05:00`), or a date
+/// alone (`2026-05-01`, read as midnight UTC); empty means the ledger does not say.
+pub(crate) fn created(text: &str) -> Result<Option<DateTime<Utc>>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Some(date) = date_alone(text) {
+        return date.map(|date| Some(date.and_time(chrono::NaiveTime::MIN).and_utc()));
+    }
+    DateTime::parse_from_rfc3339(text).map(|t| Some(t.with_timezone(&Utc))).map_err(|_| {
+        format!(
+            "{} is not a time (RFC 3339 with an offset, such as 2026-05-01T10:00:00Z, or a date \
+             alone, such as 2026-05-01)",
+            shown(text)
+        )
+    })
+}
+
+/// A `YYYY-MM-DD` date: `None` when the text is not of that shape, an error when it is but names
+/// no day (`2026-02-30`). The shape is checked by hand because chrono's `%Y-%m-%d` also takes
+/// `2026-5-1` and `+2026-05-01`, which a ledger export does not write.
+fn date_alone(text: &str) -> Option<Result<NaiveDate, String>> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<u32>().ok();
+    let date = match (number(0..4), number(5..7), number(8..10)) {
+        (Some(year), Some(month), Some(day)) => {
+            i32::try_from(year).ok().and_then(|year| NaiveDate::from_ymd_opt(year, month, day))
+        }
+        _ => None,
+    };
+    Some(date.ok_or_else(|| format!("{} is not a date on the calendar", shown(text))))
 }
 
 /// A currency: three or more ASCII letters or digits, as ISO 4217 letters where the code is one

@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::Path;
 use std::str::FromStr;
 
+use chrono::{DateTime, Utc};
 use pspkit::Decimal;
 use pspkit::normalized::{Direction, Status};
 
@@ -30,17 +31,28 @@ pub struct LedgerRow {
     pub provider: String,
     /// The merchant's reference (its order id), as the provider reports it back.
     pub reference: String,
-    /// The amount in major units, exact. Compared with the provider's amount as is, so a ledger
-    /// records payouts with the same sign the provider reports them (see `direction`).
+    /// The amount in major units, exact. Providers report amounts as positive numbers with a
+    /// direction, and books often write payouts as negative ones: amounts are compared as
+    /// absolute values, so `-60` matches a provider's `60`, and a negative amount says the
+    /// money goes out (see `direction`).
     pub amount: Decimal,
     /// ISO 4217 letters (`COP`), or the code as written upper-cased when it is not one (`USDT`).
     pub currency: String,
     /// The status the books expect, when they record one; a different one is a
     /// `status_mismatch`.
     pub status: Option<Status>,
-    /// Which way the money moves, when the books record it; a different one is an
-    /// `amount_mismatch` (the direction is the amount's sign).
+    /// Which way the money moves, when the books record it. Where it is `None`, a negative
+    /// `amount` means `Out` and any other amount leaves the direction unknown (not compared).
+    /// A direction, given or read from the sign, that differs from the provider's is an
+    /// `amount_mismatch`. A negative amount with `In` is an error in the books, refused when the
+    /// row is read or inserted.
     pub direction: Option<Direction>,
+    /// When the payment was made (UTC), when the books record it. A file gives RFC 3339 with
+    /// any offset, or a date alone meaning midnight UTC. Only [`Reconciler::with_range`]
+    /// looks at it: a row created outside the range is not expected from the providers.
+    ///
+    /// [`Reconciler::with_range`]: crate::Reconciler::with_range
+    pub created: Option<DateTime<Utc>>,
 }
 
 /// A ledger row that breaks a rule, or a ledger that cannot be read.
@@ -75,9 +87,12 @@ impl std::error::Error for LedgerError {}
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LedgerFormat {
     /// Comma-separated values with a header row naming the columns, in any order: `provider`,
-    /// `reference`, `amount`, `currency`, and optionally `status` and `direction`.
+    /// `reference`, `amount`, `currency`, and optionally `status`, `direction` and `created`
+    /// (RFC 3339, `2026-05-01T10:00:00Z` with any offset, or a date alone, `2026-05-01`,
+    /// meaning midnight UTC).
     Csv,
-    /// One JSON object per line with the same keys; `amount` is a JSON string or number.
+    /// One JSON object per line with the same keys; `amount` is a JSON string or number, and
+    /// `created` a JSON string.
     Jsonl,
 }
 
@@ -122,7 +137,8 @@ pub struct LedgerReader<R: Read> {
 }
 
 enum Rows<R: Read> {
-    Csv(from_csv::CsvRows<R>),
+    // boxed: the CSV parser carries its state and column map inline, once per ledger
+    Csv(Box<from_csv::CsvRows<R>>),
     Jsonl(from_jsonl::JsonlRows<R>),
 }
 
@@ -131,7 +147,7 @@ impl<R: Read> LedgerReader<R> {
     /// asked for; JSONL is buffered here, CSV by its parser, so a plain `File` is fine.
     pub fn new(reader: R, format: LedgerFormat) -> Self {
         let rows = match format {
-            LedgerFormat::Csv => Rows::Csv(from_csv::CsvRows::new(reader)),
+            LedgerFormat::Csv => Rows::Csv(Box::new(from_csv::CsvRows::new(reader))),
             LedgerFormat::Jsonl => Rows::Jsonl(from_jsonl::JsonlRows::new(reader)),
         };
         Self { rows }
@@ -158,13 +174,14 @@ pub(crate) struct RawRow<'a> {
     pub(crate) currency: &'a str,
     pub(crate) status: Option<&'a str>,
     pub(crate) direction: Option<&'a str>,
+    pub(crate) created: Option<&'a str>,
 }
 
 impl RawRow<'_> {
     /// The row, once every cell has passed its rule; the first failing one is the error.
     pub(crate) fn check(&self) -> Result<LedgerRow, LedgerError> {
         let at = |column: &'static str| move |message: String| LedgerError::new(self.line, Some(column), message);
-        Ok(LedgerRow {
+        let row = LedgerRow {
             line: self.line,
             provider: fields::provider(self.provider).map_err(at(fields::PROVIDER))?,
             reference: fields::reference(self.reference).map_err(at(fields::REFERENCE))?,
@@ -172,7 +189,10 @@ impl RawRow<'_> {
             currency: fields::currency(self.currency).map_err(at(fields::CURRENCY))?,
             status: fields::status(self.status.unwrap_or_default()).map_err(at(fields::STATUS))?,
             direction: fields::direction(self.direction.unwrap_or_default()).map_err(at(fields::DIRECTION))?,
-        })
+            created: fields::created(self.created.unwrap_or_default()).map_err(at(fields::CREATED))?,
+        };
+        fields::signed(row.amount, row.direction).map_err(at(fields::AMOUNT))?;
+        Ok(row)
     }
 }
 
@@ -196,8 +216,9 @@ impl Ledger {
     }
 
     /// A ledger of rows the caller built. Each row is checked by the rules a file's rows are
-    /// (provider lowercased, currency normalized, no empty provider or reference), and a
-    /// provider and reference listed twice is an error naming both rows' lines.
+    /// (provider lowercased, currency normalized, no empty provider or reference, no negative
+    /// amount with direction `in`), and a provider and reference listed twice is an error naming
+    /// both rows' lines.
     pub fn from_rows(rows: impl IntoIterator<Item = LedgerRow>) -> Result<Self, LedgerError> {
         let mut ledger = Self::default();
         for row in rows {
@@ -216,6 +237,7 @@ impl Ledger {
             currency: fields::currency(&row.currency).map_err(at(fields::CURRENCY))?,
             ..row
         };
+        fields::signed(checked.amount, checked.direction).map_err(at(fields::AMOUNT))?;
         self.insert_checked(checked)
     }
 

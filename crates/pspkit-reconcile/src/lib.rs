@@ -9,12 +9,17 @@
 //! - [`Ledger`]: the books, read and checked row by row ([`LedgerReader`], [`LedgerFormat`]); a
 //!   row that breaks a rule is an error with its line and column, never skipped;
 //! - [`Reconciler`]: classifies each provider record as it arrives ([`Kind`], [`Entry`]) and, at
-//!   the end, lists the ledger rows no provider reported;
+//!   the end, lists the ledger rows no provider reported; given the time range the providers
+//!   were asked about ([`Reconciler::with_range`]), it leaves out the rows the books date
+//!   outside it (a row with no `created` date is always listed);
 //! - [`Summary`]: how many of each kind, with their totals, and the exit code of a run;
-//! - [`ReportWriter`]: the entries as a table, JSON, JSONL or CSV ([`ReportFormat`]).
+//! - [`ReportWriter`]: the entries as a table, JSON, JSONL or CSV ([`ReportFormat`]);
+//!   [`spreadsheet_safe`] is the guard the CSV report puts on every cell of outside text.
 //!
 //! Money is exact throughout: amounts are parsed from their text and compared as decimals, so
-//! `1.50` matches `1.5` and `0.1 + 0.2` is `0.3`.
+//! `1.50` matches `1.5` and `0.1 + 0.2` is `0.3`. Providers report positive amounts with a
+//! direction; a ledger may write a payout as a negative amount instead, so amounts are compared
+//! as absolute values and a negative ledger amount means the money goes out.
 //!
 //! ```
 //! use pspkit::normalized::{Direction, Payment, Status};
@@ -64,5 +69,5 @@ pub mod summary;
 
 pub use ledger::{Ledger, LedgerError, LedgerFormat, LedgerReader, LedgerRow};
 pub use reconcile::{Entry, Kind, MissingInProvider, Reconciler};
-pub use report::{ReportFormat, ReportWriter};
+pub use report::{ReportFormat, ReportWriter, spreadsheet_safe};
 pub use summary::{Summary, Tally};

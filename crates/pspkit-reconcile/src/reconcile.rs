@@ -4,12 +4,13 @@
 //! provider and the merchant's reference, classified at once, and its ledger row taken out of
 //! the ledger, so memory shrinks as a run goes on and nothing about a matched pair is kept but
 //! the counts. What is left of the ledger at the end, for the providers being reconciled, is
-//! what those providers never reported.
+//! what those providers never reported (within the run's time range, when it has one).
 
 use std::fmt;
 use std::vec;
 
-use pspkit::normalized::Payment;
+use pspkit::Decimal;
+use pspkit::normalized::{Direction, Payment, Range};
 use serde::{Deserialize, Serialize};
 
 use crate::fields;
@@ -27,7 +28,8 @@ pub enum Kind {
     /// Reported by a provider, not in the ledger: no reference, an unknown one, or one the
     /// provider already reported once.
     MissingInLedger,
-    /// Both have it, with different amounts or directions (the direction is the amount's sign).
+    /// Both have it, with different amounts (compared as absolute values) or directions (the
+    /// ledger's, or a negative ledger amount's `out`).
     AmountMismatch,
     /// Both have it, in different currencies.
     CurrencyMismatch,
@@ -115,6 +117,7 @@ pub struct Entry {
 pub struct Reconciler {
     ledger: Ledger,
     providers: Vec<String>,
+    range: Range,
     summary: Summary,
 }
 
@@ -132,16 +135,38 @@ impl Reconciler {
         let mut providers: Vec<String> = providers.into_iter().map(|p| p.as_ref().trim().to_lowercase()).collect();
         providers.sort_unstable();
         providers.dedup();
-        Self { ledger, providers, summary: Summary::default() }
+        Self { ledger, providers, range: Range::all(), summary: Summary::default() }
+    }
+
+    /// The time range the providers were asked about (the one given to their `payment_pages`):
+    /// at [`Reconciler::finish`], a ledger row whose `created` is outside it is not reported as
+    /// `missing_in_provider` and is not counted in any kind, since no provider was asked for
+    /// it. A row without `created` cannot be placed outside the range, so it is still
+    /// reported. The range is `since` inclusive, `until` exclusive, compared in UTC (a ledger
+    /// date alone is midnight UTC).
+    ///
+    /// Matching is unchanged: a provider record claims its ledger row whatever the row's date,
+    /// so a payment the books date a day earlier than the provider does is still matched. The
+    /// other way round it is not: a row the books date just inside the range, whose provider
+    /// dates it just outside, was never asked for and is reported missing.
+    /// Without this call every unclaimed row of a reconciled provider is reported.
+    pub fn with_range(mut self, range: Range) -> Self {
+        self.range = range;
+        self
     }
 
     /// Classifies one provider record, taking its ledger row out of the ledger.
     ///
     /// Checks, in order: no reference, or none the ledger has left (a reference the provider
     /// already reported once is no longer there) → `missing_in_ledger`; another currency →
-    /// `currency_mismatch`; another amount (compared exactly: `1.50` equals `1.5`) or, where the
-    /// ledger gives one, another direction → `amount_mismatch`; where the ledger gives one,
-    /// another status → `status_mismatch`; otherwise `matched`.
+    /// `currency_mismatch`; another amount (compared exactly and as absolute values: `1.50`
+    /// equals `1.5`, and a ledger's `-60` equals a provider's `60`) or another direction →
+    /// `amount_mismatch`; where the ledger gives one, another status → `status_mismatch`;
+    /// otherwise `matched`.
+    ///
+    /// The ledger's direction is its `direction` where it gives one, else `out` where its amount
+    /// is negative (books write payouts that way; providers report a positive amount going
+    /// out); a row with neither is not compared on direction.
     pub fn add(&mut self, payment: &Payment) -> Entry {
         let provider = fields::lowercase(payment.provider.trim());
         let reference = payment.reference.as_deref().map(str::trim).filter(|r| !r.is_empty());
@@ -168,11 +193,16 @@ impl Reconciler {
     }
 
     /// Ends the run: the ledger rows of the reconciled providers that no record claimed, as
-    /// `missing_in_provider` entries in ledger line order, with the final summary.
+    /// `missing_in_provider` entries in ledger line order, with the final summary. Rows created
+    /// outside the run's range ([`Reconciler::with_range`]) are left out.
     pub fn finish(mut self) -> MissingInProvider {
         let mut rows: Vec<LedgerRow> = Vec::new();
+        let range = self.range;
+        // only a row that says when it was made can be outside the range (`Range::contains`
+        // would drop an undated row from any closed range, hiding a payment nobody reported)
+        let expected = |row: &LedgerRow| row.created.is_none_or(|created| range.contains(Some(created)));
         for provider in &self.providers {
-            rows.extend(self.ledger.take_provider(provider));
+            rows.extend(self.ledger.take_provider(provider).filter(expected));
         }
         rows.sort_unstable_by(|a, b| (a.line, &a.provider, &a.reference).cmp(&(b.line, &b.provider, &b.reference)));
         for row in &rows {
@@ -185,13 +215,19 @@ impl Reconciler {
 fn classify(row: &LedgerRow, payment: &Payment) -> Kind {
     if fields::currency_key(&payment.currency) != row.currency.as_str() {
         Kind::CurrencyMismatch
-    } else if row.amount != payment.amount || row.direction.is_some_and(|d| d != payment.direction) {
+    } else if row.amount.abs() != payment.amount.abs() || direction(row).is_some_and(|d| d != payment.direction) {
         Kind::AmountMismatch
     } else if row.status.is_some_and(|s| s != payment.status) {
         Kind::StatusMismatch
     } else {
         Kind::Matched
     }
+}
+
+/// Which way the ledger says the money moves: its direction, or `out` for a negative amount
+/// (the sign is how books write a payout); `None` when it does not say.
+fn direction(row: &LedgerRow) -> Option<Direction> {
+    row.direction.or_else(|| (row.amount < Decimal::ZERO).then_some(Direction::Out))
 }
 
 /// The `missing_in_provider` entries of a finished run, and its final [`Summary`] (which already

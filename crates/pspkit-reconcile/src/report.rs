@@ -13,6 +13,7 @@
 //! Amounts are JSON strings holding the exact decimal (`"100.50"`), never numbers that a reader
 //! would round through a float.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -41,7 +42,8 @@ pub enum ReportFormat {
     /// One row per entry under a header, written as the entries arrive: `kind`, `provider`,
     /// `reference`, `ledger_amount`, `ledger_currency`, `ledger_status`, `provider_id`,
     /// `provider_amount`, `provider_currency`, `provider_status`, `provider_raw_status`, `line`
-    /// (the ledger row's line).
+    /// (the ledger row's line). Text from the ledger or a provider goes through
+    /// [`spreadsheet_safe`], so a cell such as `=HYPERLINK(...)` opens as text.
     Csv,
 }
 
@@ -80,6 +82,25 @@ impl FromStr for ReportFormat {
             _ => Err(format!("{} is not a report format (table, json, jsonl or csv)", fields::shown(text))),
         }
     }
+}
+
+/// Text made safe to open in a spreadsheet: text that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return gets a leading `'`, so that Excel, LibreOffice or Google Sheets show it as
+/// text instead of running it as a formula (a provider's reference is whatever a customer or an
+/// attacker typed). A plain decimal number (`-12.50`, `+3`: an optional sign, digits, an
+/// optional point and digits) is left as it is, since it is a number to a spreadsheet too.
+/// Borrowed when nothing changes, which is nearly always.
+///
+/// ```
+/// use pspkit_reconcile::spreadsheet_safe;
+///
+/// assert_eq!(spreadsheet_safe("=1+1"), "'=1+1");
+/// assert_eq!(spreadsheet_safe("-12.50"), "-12.50");
+/// assert_eq!(spreadsheet_safe("order-1"), "order-1");
+/// ```
+pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !fields::is_plain_decimal(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
 }
 
 /// Writes a report over any [`Write`]. Writes are many and small: give it a buffered writer

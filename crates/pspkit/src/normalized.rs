@@ -125,8 +125,9 @@ pub struct Payment {
     pub reference: Option<String>,
     /// Which way the money moves.
     pub direction: Direction,
-    /// The amount in major units (pesos, not centavos), exact, as the provider reports it:
-    /// positive for both directions ([`Payment::direction`] says which way it moves).
+    /// The amount in major units (pesos, not centavos), exact and positive for both directions
+    /// ([`Payment::direction`] says which way it moves); zero when the provider sent none.
+    #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
     /// ISO 4217 letters (`COP`); a code the currency table does not know is kept as sent
     /// (crypto assets such as `USDT` among them).
@@ -136,6 +137,7 @@ pub struct Payment {
     /// The provider's own status, as sent.
     pub raw_status: String,
     /// The fee the provider charged, where it reports one.
+    #[serde(with = "rust_decimal::serde::str_option")]
     pub fee: Option<Decimal>,
     /// When it was created (UTC).
     pub created: Option<DateTime<Utc>>,
@@ -253,13 +255,12 @@ pub fn currency_code(sent: &str) -> String {
 }
 
 /// An amount given in minor units (centavos) in major units, by the currency's ISO exponent
-/// (two digits when the table does not know the currency).
+/// (two digits when the table does not know the currency). Exact: a decimal division by a power
+/// of ten only moves the point.
 pub fn from_minor_units(amount: Decimal, currency: &str) -> Decimal {
     let exponent = iso_currency::Currency::from_code(currency).and_then(|c| c.exponent()).unwrap_or(2);
-    let mut major = amount;
-    // set_scale cannot fail for an exponent ISO uses (at most 4)
-    let _ = major.set_scale(major.scale() + u32::from(exponent));
-    major.normalize()
+    let divisor = Decimal::from(10u64.pow(u32::from(exponent.min(9))));
+    amount.checked_div(divisor).unwrap_or(amount).normalize()
 }
 
 #[cfg(test)]

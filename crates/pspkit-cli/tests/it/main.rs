@@ -71,6 +71,11 @@ fn run(args: &[&str]) -> Output {
 }
 
 fn run_with(args: &[&str], stdin: Option<&str>) -> Output {
+    // OnChainPay's nonce is the time in milliseconds, unique within a process: two processes
+    // signing with one key in the same millisecond would share one, and the second is refused
+    // (as OnChainPay refuses it). Tests run in parallel, so their commands take turns.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut cmd = pspkit();
     cmd.args(args).envs(sandbox().env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -91,6 +96,7 @@ fn text(b: &[u8]) -> String {
 fn refused(out: &Output, needle: &str) {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
     assert!(err.contains(needle), "{needle:?} not in {err:?}");
     assert!(out.stdout.is_empty(), "stdout: {}", text(&out.stdout));
 }
@@ -197,76 +203,83 @@ fn a_range_keeps_only_payments_created_inside_it() {
     let kept: Vec<pspkit::normalized::Payment> =
         text(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
     assert!(!kept.is_empty() && kept.len() < all.len());
+    let inside = |line: &String| {
+        let p: pspkit::normalized::Payment = serde_json::from_str(line).expect("JSON");
+        let created = p.created.expect("created").to_rfc3339();
+        created.as_str() >= "2026-03-01" && created.as_str() < "2026-04-01"
+    };
+    assert_eq!(kept.len(), all.iter().filter(|l| inside(l)).count(), "every payment of the range, and only those");
     for p in &kept {
         let created = p.created.expect("created").to_rfc3339();
         assert!(created.as_str() >= "2026-03-01" && created.as_str() < "2026-04-01", "{created}");
     }
 }
 
-/// A ledger written from what the provider reports, with one planted discrepancy of each kind.
-fn planted_ledger(provider: &str) -> (String, [usize; 6]) {
+const KINDS: [&str; 6] =
+    ["matched", "missing_in_provider", "missing_in_ledger", "amount_mismatch", "currency_mismatch", "status_mismatch"];
+
+/// A ledger written from what the provider reports, with one planted discrepancy of each kind:
+/// the CSV, and the reference planted for each kind but `matched` (and how many matched).
+fn planted_ledger(provider: &str) -> (String, Vec<(&'static str, String)>, usize) {
     let records: Vec<pspkit::normalized::Payment> =
         payments(provider, "jsonl").iter().map(|l| serde_json::from_str(l).expect("JSON")).collect();
     let mut csv = String::from("provider,reference,amount,currency,status,direction\n");
-    let mut counts = [0usize; 6];
+    let mut planted = Vec::new();
+    let mut matched = 0;
     for (i, p) in records.iter().enumerate() {
         let reference = p.reference.clone().expect("a reference");
         let (mut amount, mut currency, mut status) = (p.amount.to_string(), p.currency.clone(), p.status.to_string());
         match i {
             0 => {
-                counts[2] += 1; // missing_in_ledger: left out
+                planted.push(("missing_in_ledger", reference));
                 continue;
             }
             1 => {
                 amount = (p.amount + pspkit::Decimal::new(1, 2)).to_string();
-                counts[3] += 1;
+                planted.push(("amount_mismatch", reference.clone()));
             }
             2 => {
                 currency = if currency == "EUR" { "USD".into() } else { "EUR".into() };
-                counts[4] += 1;
+                planted.push(("currency_mismatch", reference.clone()));
             }
             3 => {
                 status = if status == "refunded" { "pending".into() } else { "refunded".into() };
-                counts[5] += 1;
+                planted.push(("status_mismatch", reference.clone()));
             }
-            _ => counts[0] += 1,
+            _ => matched += 1,
         }
         csv.push_str(&format!("{provider},{reference},{amount},{currency},{status},{}\n", p.direction));
     }
     csv.push_str(&format!("{provider},never-sent-1,10.00,COP,,\n"));
-    counts[1] += 1;
-    (csv, counts)
+    planted.push(("missing_in_provider", "never-sent-1".into()));
+    (csv, planted, matched)
 }
 
 #[test]
 fn reconcile_finds_exactly_the_planted_discrepancies() {
-    let (ledger, counts) = planted_ledger("onepay");
+    let (ledger, planted, matched) = planted_ledger("onepay");
     let out = run_with(
         &["reconcile", "--ledger", "-", "--ledger-format", "csv", "--provider", "onepay", "--format", "json"],
         Some(&ledger),
     );
     assert_eq!(out.status.code(), Some(1), "discrepancies: exit code 1; {}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    let kinds = [
-        "matched",
-        "missing_in_provider",
-        "missing_in_ledger",
-        "amount_mismatch",
-        "currency_mismatch",
-        "status_mismatch",
-    ];
-    for (kind, want) in kinds.iter().zip(counts) {
-        assert_eq!(report[kind].as_array().map(Vec::len), Some(want), "{kind}");
+    assert_eq!(report.as_object().map(|o| o.len()), Some(KINDS.len()));
+    assert_eq!(report["matched"].as_array().map(Vec::len), Some(matched));
+    for (kind, reference) in &planted {
+        let entries = report[*kind].as_array().expect("a list per kind");
+        assert_eq!(entries.len(), 1, "{kind}");
+        assert_eq!(entries[0]["reference"], reference.as_str(), "{kind}");
     }
-    assert_eq!(report.as_object().map(|o| o.len()), Some(6));
-    assert_eq!(report["missing_in_provider"][0]["reference"], "never-sent-1");
 
     // the table names each discrepancy; jsonl and csv have one line per entry
     let table =
         run_with(&["reconcile", "--ledger", "-", "--ledger-format", "csv", "--provider", "onepay"], Some(&ledger));
     assert_eq!(table.status.code(), Some(1));
-    assert!(text(&table.stdout).contains("never-sent-1"), "{}", text(&table.stdout));
-    let total: usize = counts.iter().sum();
+    for (_, reference) in &planted {
+        assert!(text(&table.stdout).contains(reference.as_str()), "{reference} in {}", text(&table.stdout));
+    }
+    let total = matched + planted.len();
     for format in ["jsonl", "csv"] {
         let out = run_with(
             &["reconcile", "--ledger", "-", "--ledger-format", "csv", "--provider", "onepay", "--format", format],

@@ -173,39 +173,41 @@ fn committed_json_schema_is_current() {
     assert_eq!(committed, extensions::json_schema(), "regenerate {}", path.display());
 }
 
-fn normalize(extra: Value) -> Value {
-    let mut n = json!({
-        "x-source": "inferred", "direction": "in", "id": "id",
-        "amount": {"field": "amount", "unit": "major", "x-source": "doc"},
-        "currency": {"default": "COP", "x-source": "doc"},
-        "status": {"field": "status", "map": {"new": "pending", "paid": "succeeded", "failed": "failed"}, "x-source": "doc"},
-        "created": "created_at",
-    });
-    for (k, v) in extra.as_object().expect("an object") {
-        n[k] = v.clone();
-    }
-    n
-}
-
 #[test]
 fn x_normalize() {
-    let op: OperationExtensions = extensions::read(&operation(json!({"x-normalize": normalize(json!({}))}))).unwrap();
+    let op: OperationExtensions =
+        extensions::read(&operation(json!({"x-normalize": crate::fitting_normalize(json!({}))}))).unwrap();
     let n = op.normalize.unwrap();
     assert_eq!(n.status.map["paid"], extensions::NormalStatus::Succeeded);
     assert_eq!(n.direction, extensions::DirectionRule::Fixed(extensions::NormalDirection::In));
     let by_field = json!({"direction": {"field": "type", "map": {"PAY_IN": "in", "PAY_OUT": "out"}, "default": "in"}});
-    let op: OperationExtensions = extensions::read(&operation(json!({"x-normalize": normalize(by_field)}))).unwrap();
-    assert!(matches!(op.normalize.unwrap().direction, extensions::DirectionRule::ByField { .. }));
+    let op: OperationExtensions =
+        extensions::read(&operation(json!({"x-normalize": crate::fitting_normalize(by_field)}))).unwrap();
+    assert!(matches!(op.normalize.unwrap().direction, extensions::DirectionRule::ByField(_)));
     // unknown statuses, directions, units, keys and range formats are spec problems
     let bad_status = json!({"status": {"field": "status", "map": {"paid": "done"}, "x-source": "doc"}});
-    refused::<OperationExtensions>(operation(json!({"x-normalize": normalize(bad_status)})), "x-normalize");
     refused::<OperationExtensions>(
-        operation(json!({"x-normalize": normalize(json!({"direction": "up"}))})),
+        operation(json!({"x-normalize": crate::fitting_normalize(bad_status)})),
         "x-normalize",
     );
+    refused::<OperationExtensions>(
+        operation(json!({"x-normalize": crate::fitting_normalize(json!({"direction": "up"}))})),
+        "x-normalize",
+    );
+    let stray = json!({"direction": {"field": "type", "map": {}, "default": "in", "fallback": "out"}});
+    refused::<OperationExtensions>(operation(json!({"x-normalize": crate::fitting_normalize(stray)})), "x-normalize");
     let bad_unit = json!({"amount": {"field": "amount", "unit": "cents", "x-source": "doc"}});
-    refused::<OperationExtensions>(operation(json!({"x-normalize": normalize(bad_unit)})), "x-normalize");
-    refused::<OperationExtensions>(operation(json!({"x-normalize": normalize(json!({"sign": "+"}))})), "x-normalize");
+    refused::<OperationExtensions>(
+        operation(json!({"x-normalize": crate::fitting_normalize(bad_unit)})),
+        "x-normalize",
+    );
+    refused::<OperationExtensions>(
+        operation(json!({"x-normalize": crate::fitting_normalize(json!({"sign": "+"}))})),
+        "x-normalize",
+    );
     let bad_range = json!({"range": {"since": "from", "until": "to", "format": "epoch", "x-source": "doc"}});
-    refused::<OperationExtensions>(operation(json!({"x-normalize": normalize(bad_range)})), "x-normalize");
+    refused::<OperationExtensions>(
+        operation(json!({"x-normalize": crate::fitting_normalize(bad_range)})),
+        "x-normalize",
+    );
 }

@@ -27,3 +27,18 @@ pub fn base() -> Value {
 pub fn spec_of(doc: &Value) -> Spec {
     Spec::from_str("specs/fixture.yaml", &serde_json::to_string(doc).expect("serializes")).expect("parses")
 }
+
+/// An `x-normalize` that fits the fixture's list of payments, with the keys of `extra` replaced.
+pub fn fitting_normalize(extra: Value) -> Value {
+    let mut n = serde_json::json!({
+        "x-source": "inferred", "direction": "in", "id": "id",
+        "amount": {"field": "amount", "unit": "major", "x-source": "doc"},
+        "currency": {"default": "COP", "x-source": "doc"},
+        "status": {"field": "status", "map": {"new": "pending", "paid": "succeeded", "failed": "failed"}, "x-source": "doc"},
+        "created": "created_at",
+    });
+    for (k, v) in extra.as_object().expect("an object") {
+        n[k] = v.clone();
+    }
+    n
+}

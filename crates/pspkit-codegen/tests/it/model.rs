@@ -406,13 +406,7 @@ fn page_item_is_the_kind_of_one_item() {
 /// The fixture with `x-normalize` on its list, after `edit` of the mapping.
 fn normalized_fixture(edit: impl FnOnce(&mut serde_json::Value)) -> Result<pspkit_codegen::Generated, String> {
     let mut doc = crate::base();
-    let mut n = json!({
-        "x-source": "inferred", "direction": "in", "id": "id",
-        "amount": {"field": "amount", "unit": "major", "x-source": "doc"},
-        "currency": {"default": "COP", "x-source": "doc"},
-        "status": {"field": "status", "map": {"new": "pending", "paid": "succeeded", "failed": "failed"}, "x-source": "doc"},
-        "created": "created_at",
-    });
+    let mut n = crate::fitting_normalize(json!({}));
     edit(&mut n);
     doc["paths"]["/payments"]["get"]["x-normalize"] = n;
     generate(&crate::spec_of(&doc)).map_err(|e| e.to_string())

@@ -33,6 +33,7 @@ struct Columns {
     currency: usize,
     status: Option<usize>,
     direction: Option<usize>,
+    created: Option<usize>,
 }
 
 impl<R: Read> CsvRows<R> {
@@ -135,6 +136,7 @@ impl Columns {
                 currency,
                 status: at(fields::STATUS),
                 direction: at(fields::DIRECTION),
+                created: at(fields::CREATED),
                 names,
             }),
             _ => {
@@ -177,6 +179,7 @@ fn row(record: &ByteRecord, columns: &Columns, line: u64) -> Result<LedgerRow, L
         currency: cell(fields::CURRENCY, columns.currency)?,
         status: optional(fields::STATUS, columns.status)?,
         direction: optional(fields::DIRECTION, columns.direction)?,
+        created: optional(fields::CREATED, columns.created)?,
     }
     .check()
 }

@@ -81,6 +81,7 @@ fn row(line: u64, text: &str) -> Result<LedgerRow, LedgerError> {
     let currency = required(line, fields::CURRENCY, object.currency)?;
     let status = optional(line, fields::STATUS, object.status)?;
     let direction = optional(line, fields::DIRECTION, object.direction)?;
+    let created = optional(line, fields::CREATED, object.created)?;
     RawRow {
         line,
         provider: &provider,
@@ -89,6 +90,7 @@ fn row(line: u64, text: &str) -> Result<LedgerRow, LedgerError> {
         currency: &currency,
         status: status.as_deref(),
         direction: direction.as_deref(),
+        created: created.as_deref(),
     }
     .check()
 }
@@ -151,6 +153,7 @@ struct Object<'a> {
     currency: Option<&'a RawValue>,
     status: Option<&'a RawValue>,
     direction: Option<&'a RawValue>,
+    created: Option<&'a RawValue>,
     /// Keys that are not ledger columns, quoted for the message (the first few).
     unknown: Vec<String>,
     /// How many more unknown keys there are.
@@ -185,6 +188,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
                 fields::CURRENCY => &mut object.currency,
                 fields::STATUS => &mut object.status,
                 fields::DIRECTION => &mut object.direction,
+                fields::CREATED => &mut object.created,
                 _ => {
                     if object.unknown.len() < LISTED {
                         object.unknown.push(fields::shown(&key));

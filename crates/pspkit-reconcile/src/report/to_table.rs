@@ -2,7 +2,9 @@
 //!
 //! Matched entries are only counted (a month can have a million); discrepancies are held as
 //! their printed cells until the end, when the column widths are known. Control characters in
-//! provider data (a newline in a reference) are printed escaped so that a row stays one line.
+//! provider data (a newline in a reference) are printed escaped so that a row stays one line,
+//! and each cell is cut at [`CELL`] characters: every row is padded to the widest cell, so one
+//! provider's megabyte reference would otherwise make every row a megabyte wide.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -15,6 +17,9 @@ use crate::summary::Summary;
 
 const HEADER: [&str; 5] = ["kind", "provider", "reference", "ledger", "provider"];
 
+/// The most characters a cell shows, its `…` included.
+const CELL: usize = 40;
+
 #[derive(Default)]
 pub(crate) struct Table {
     rows: Vec<[String; 5]>,
@@ -25,10 +30,11 @@ impl Table {
         if !entry.kind.is_discrepancy() {
             return;
         }
+        // cells are built from the raw text and escaped as they are cut (`cell`)
         let ledger = entry.ledger.as_ref().map_or_else(
             || "-".to_owned(),
             |row| {
-                let mut text = format!("{} {}", row.amount, printable(&row.currency));
+                let mut text = format!("{} {}", row.amount, row.currency);
                 if let Some(direction) = row.direction {
                     text.push_str(&format!(" {direction}"));
                 }
@@ -41,17 +47,16 @@ impl Table {
         let provider = entry.payment.as_ref().map_or_else(
             || "-".to_owned(),
             |p| {
-                let (amount, currency, direction, status) = (p.amount, printable(&p.currency), p.direction, p.status);
-                format!("{amount} {currency} {direction} {status} ({})", printable(&p.raw_status))
+                let (amount, currency, direction, status) = (p.amount, &p.currency, p.direction, p.status);
+                format!("{amount} {currency} {direction} {status} ({})", p.raw_status)
             },
         );
-        let reference = entry.reference.as_deref().map_or(Cow::Borrowed("-"), printable);
         self.rows.push([
-            entry.kind.as_str().to_owned(),
-            printable(&entry.provider).into_owned(),
-            reference.into_owned(),
-            ledger,
-            provider,
+            cell(entry.kind.as_str()),
+            cell(&entry.provider),
+            cell(entry.reference.as_deref().unwrap_or("-")),
+            cell(&ledger),
+            cell(&provider),
         ]);
     }
 
@@ -114,6 +119,21 @@ fn totals(totals: &BTreeMap<String, Option<Decimal>>) -> String {
         })
         .collect();
     parts.join(", ")
+}
+
+/// A cell as printed: control characters escaped, at most [`CELL`] characters, the last of them
+/// `…` when the text was longer. Escaped as it is cut: only what is shown is escaped and kept.
+fn cell(text: &str) -> String {
+    let mut chars = text.chars().flat_map(|c| {
+        let (escaped, plain) = if c.is_control() { (Some(c.escape_default()), None) } else { (None, Some(c)) };
+        escaped.into_iter().flatten().chain(plain)
+    });
+    let mut shown: String = chars.by_ref().take(CELL).collect();
+    if chars.next().is_some() {
+        shown.pop();
+        shown.push('…');
+    }
+    shown
 }
 
 /// The text with control characters escaped (`\n`), borrowed when there are none.

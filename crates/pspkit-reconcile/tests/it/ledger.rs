@@ -1,5 +1,6 @@
 //! Reading ledgers: every rule a row can break is reported with its line and column.
 
+use chrono::{DateTime, Utc};
 use pspkit::normalized::{Direction, Status};
 use pspkit_reconcile::{Ledger, LedgerFormat, LedgerReader, LedgerRow};
 
@@ -220,6 +221,7 @@ fn rows_are_normalized_and_columns_come_in_any_order() {
             currency: "COP".into(),
             status: Some(Status::Succeeded),
             direction: Some(Direction::Out),
+            created: None,
         })
     );
     let second = ledger.get("OnlyOnePays", "o-2").unwrap();
@@ -252,6 +254,7 @@ fn a_payment_listed_twice_is_refused_naming_both_lines() {
         currency: "COP".into(),
         status: None,
         direction: None,
+        created: None,
     };
     let error = Ledger::from_rows([row(7, "onepay"), row(9, "ONEPAY")]).unwrap_err();
     assert_eq!(error.line, 9);
@@ -268,6 +271,7 @@ fn rows_built_by_the_caller_are_checked_like_read_ones() {
         currency: "cop".into(),
         status: None,
         direction: None,
+        created: None,
     };
     let ledger = Ledger::from_rows([row.clone()]).unwrap();
     let stored = ledger.get("onepay", "r").unwrap();
@@ -308,4 +312,97 @@ fn formats_are_guessed_from_file_extensions() {
     assert_eq!(LedgerFormat::from_path("books"), None);
     assert_eq!("jsonl".parse::<LedgerFormat>(), Ok(LedgerFormat::Jsonl));
     assert!("xlsx".parse::<LedgerFormat>().is_err());
+}
+
+/// A UTC time from RFC 3339 text.
+fn utc(text: &str) -> DateTime<Utc> {
+    text.parse().expect("RFC 3339 literal")
+}
+
+#[test]
+fn created_is_rfc_3339_with_any_offset_or_a_date_alone() {
+    let csv = "provider,reference,amount,currency,created\n\
+               onepay,zulu,1,COP,2026-05-01T10:00:00Z\n\
+               onepay,offset,1,COP,2026-05-01T05:00:00-05:00\n\
+               onepay,fraction,1,COP, 2026-05-01T10:00:00.250+00:00 \n\
+               onepay,date,1,COP,2026-05-01\n\
+               onepay,none,1,COP,\n";
+    let ledger = read(csv, LedgerFormat::Csv).unwrap();
+    let created = |reference: &str| ledger.get("onepay", reference).unwrap().created;
+    assert_eq!(created("zulu"), Some(utc("2026-05-01T10:00:00Z")));
+    assert_eq!(created("offset"), Some(utc("2026-05-01T10:00:00Z")));
+    assert_eq!(created("fraction"), Some(utc("2026-05-01T10:00:00.25Z")));
+    assert_eq!(created("date"), Some(utc("2026-05-01T00:00:00Z")));
+    assert_eq!(created("none"), None);
+
+    let jsonl = r#"{"provider":"onepay","reference":"a","amount":"1","currency":"COP","created":"2026-05-01T12:30:00+02:00"}
+{"provider":"onepay","reference":"b","amount":"1","currency":"COP","created":"2026-12-31"}
+{"provider":"onepay","reference":"c","amount":"1","currency":"COP","created":null}
+{"provider":"onepay","reference":"d","amount":"1","currency":"COP"}
+"#;
+    let ledger = read(jsonl, LedgerFormat::Jsonl).unwrap();
+    let created = |reference: &str| ledger.get("onepay", reference).unwrap().created;
+    assert_eq!(created("a"), Some(utc("2026-05-01T10:30:00Z")));
+    assert_eq!(created("b"), Some(utc("2026-12-31T00:00:00Z")));
+    assert_eq!((created("c"), created("d")), (None, None));
+}
+
+#[test]
+fn a_malformed_created_names_its_line_and_column() {
+    let header = "provider,reference,amount,currency,created\n";
+    for (bad, says) in [
+        ("yesterday", "is not a time"),
+        ("2026-05-01T10:00:00", "is not a time"),
+        ("2026-05-01 10:00", "is not a time"),
+        ("2026-5-1", "is not a time"),
+        ("+2026-05-01", "is not a time"),
+        ("1777629600", "is not a time"),
+        ("2026-02-30", "\"2026-02-30\" is not a date on the calendar"),
+        ("2026-13-01", "not a date on the calendar"),
+        ("2026-05-01T25:00:00Z", "\"2026-05-01T25:00:00Z\" is not a time"),
+    ] {
+        let text = format!("{header}onepay,ok,1,COP,2026-05-01\nonepay,o,1,COP,{bad}\n");
+        assert_refused(text.as_bytes(), LedgerFormat::Csv, 3, Some("created"), says);
+    }
+    for (value, says) in [
+        ("\"2026-05-01T10:00\"", "is not a time"),
+        ("1777629600", "must be a JSON string"),
+        ("{}", "must be a JSON string"),
+    ] {
+        let bad = format!(r#"{{"provider":"onepay","reference":"o","amount":"1","currency":"COP","created":{value}}}"#);
+        assert_refused(&jsonl_with(&bad), LedgerFormat::Jsonl, 3, Some("created"), says);
+    }
+    // the columns a ledger may have are listed with created among them
+    let error = refused(b"provider,reference,amount,currency,date\n", LedgerFormat::Csv);
+    assert!(error.message.contains("optionally status, direction and created"), "{error}");
+}
+
+#[test]
+fn a_negative_amount_cannot_come_in() {
+    let says = "a negative amount is a payout; its direction cannot be in";
+    assert_refused(&csv_with("onepay,o,-10,COP,,in"), LedgerFormat::Csv, 3, Some("amount"), says);
+    assert_refused(&csv_with("onepay,o,-0.01,COP,,IN"), LedgerFormat::Csv, 3, Some("amount"), says);
+    let bad = r#"{"provider":"onepay","reference":"o","amount":-10,"currency":"COP","direction":"in"}"#;
+    assert_refused(&jsonl_with(bad), LedgerFormat::Jsonl, 3, Some("amount"), says);
+
+    // a negative amount going out, or saying nothing, or zero written with a sign, is fine
+    let csv = format!("{HEADER}onepay,out,-10,COP,,out\nonepay,unsaid,-10,COP,,\nonepay,zero,-0,COP,,in\n");
+    let ledger = read(&csv, LedgerFormat::Csv).unwrap();
+    assert_eq!(ledger.len(), 3);
+    assert_eq!(ledger.get("onepay", "unsaid").unwrap().direction, None);
+
+    let row = LedgerRow {
+        line: 8,
+        provider: "onepay".into(),
+        reference: "r".into(),
+        amount: dec("-5"),
+        currency: "COP".into(),
+        status: None,
+        direction: Some(Direction::In),
+        created: None,
+    };
+    let error = Ledger::from_rows([row.clone()]).unwrap_err();
+    assert_eq!((error.line, error.column), (8, Some("amount")));
+    assert!(error.message.contains(says), "{error}");
+    assert!(Ledger::from_rows([LedgerRow { direction: Some(Direction::Out), ..row }]).is_ok());
 }

@@ -1,6 +1,7 @@
 //! Matching provider records with the ledger: each kind from a small scenario.
 
-use pspkit::normalized::{Direction, Status};
+use chrono::{DateTime, Utc};
+use pspkit::normalized::{Direction, Payment, Range, Status};
 use pspkit_reconcile::{Entry, Kind, LedgerFormat, Reconciler, Summary};
 
 use crate::{dec, payment, read};
@@ -164,4 +165,102 @@ fn an_empty_run_is_clean() {
     let reconciler = Reconciler::new(read("provider,reference,amount,currency\n", LedgerFormat::Csv).unwrap(), ["x"]);
     let missing = reconciler.finish();
     assert_eq!((missing.summary().total(), missing.summary().exit_code()), (0, 0));
+}
+
+/// A payment of onepay's going `direction`.
+fn moving(reference: &str, amount: &str, direction: Direction) -> Payment {
+    let mut payment = payment("onepay", Some(reference), amount, "COP", Status::Succeeded);
+    payment.direction = direction;
+    payment
+}
+
+#[test]
+fn a_negative_ledger_amount_is_a_payout_matched_by_its_absolute_value() {
+    let csv = "provider,reference,amount,currency,direction\n\
+               onepay,signed-out,-60,COP,\n\
+               onepay,signed-in,-60,COP,\n\
+               onepay,signed-and-said,-60.00,COP,out\n\
+               onepay,said-out,60,COP,out\n\
+               onepay,said-out-came-in,60,COP,out\n\
+               onepay,unsaid-out,60,COP,\n\
+               onepay,unsaid-in,60,COP,\n\
+               onepay,signed-other-amount,-60,COP,\n";
+    let mut reconciler = Reconciler::new(read(csv, LedgerFormat::Csv).unwrap(), ["onepay"]);
+    let mut kind =
+        |reference: &str, amount: &str, direction| reconciler.add(&moving(reference, amount, direction)).kind;
+    assert_eq!(kind("signed-out", "60", Direction::Out), Kind::Matched);
+    assert_eq!(kind("signed-in", "60", Direction::In), Kind::AmountMismatch);
+    assert_eq!(kind("signed-and-said", "60", Direction::Out), Kind::Matched);
+    assert_eq!(kind("said-out", "60", Direction::Out), Kind::Matched);
+    assert_eq!(kind("said-out-came-in", "60", Direction::In), Kind::AmountMismatch);
+    // a positive amount without a direction says nothing about which way it went
+    assert_eq!(kind("unsaid-out", "60", Direction::Out), Kind::Matched);
+    assert_eq!(kind("unsaid-in", "60", Direction::In), Kind::Matched);
+    assert_eq!(kind("signed-other-amount", "60.01", Direction::Out), Kind::AmountMismatch);
+    let missing = reconciler.finish();
+    assert_eq!(missing.summary().count(Kind::Matched), 5);
+    assert_eq!(missing.summary().count(Kind::AmountMismatch), 3);
+}
+
+/// onepay's books over the first days of May, and a firstpay row outside any range below.
+const DATED: &str = "provider,reference,amount,currency,created\n\
+                     onepay,before,1,COP,2026-04-30T23:59:59Z\n\
+                     onepay,at-since,2,COP,2026-05-01\n\
+                     onepay,inside,3,COP,2026-05-03T12:00:00+02:00\n\
+                     onepay,undated,4,COP,\n\
+                     onepay,at-until,5,COP,2026-05-08T00:00:00Z\n\
+                     onepay,after,6,COP,2026-05-09\n\
+                     onepay,late-but-reported,7,COP,2026-06-01\n\
+                     firstpay,f-early,8,COP,2026-01-01\n";
+
+fn utc(text: &str) -> DateTime<Utc> {
+    text.parse().expect("RFC 3339 literal")
+}
+
+fn missing_references(missing: &[Entry]) -> Vec<&str> {
+    missing.iter().filter_map(|e| e.reference.as_deref()).collect()
+}
+
+#[test]
+fn rows_dated_outside_the_range_are_not_missing() {
+    let ledger = read(DATED, LedgerFormat::Csv).unwrap();
+    let range = Range::between(utc("2026-05-01T00:00:00Z"), utc("2026-05-08T00:00:00Z"));
+    let mut reconciler = Reconciler::new(ledger, ["onepay", "firstpay"]).with_range(range);
+    // a record still claims its row whatever date the books give it
+    let entry = reconciler.add(&payment("onepay", Some("late-but-reported"), "7", "COP", Status::Succeeded));
+    assert_eq!(entry.kind, Kind::Matched);
+    let mut missing = reconciler.finish();
+    assert_eq!(missing.len(), 3);
+    let entries: Vec<Entry> = missing.by_ref().collect();
+    // `since` is in the range and `until` is not; an undated row cannot be placed outside it
+    assert_eq!(missing_references(&entries), ["at-since", "inside", "undated"]);
+    let summary = missing.summary();
+    assert_eq!(summary.count(Kind::MissingInProvider), 3);
+    assert_eq!(summary.tally(Kind::MissingInProvider).ledger_totals.get("COP"), Some(&Some(dec("9"))));
+    // the rows left out are not counted in any kind
+    assert_eq!(summary.total(), 4);
+}
+
+#[test]
+fn a_range_open_at_one_end_leaves_out_only_that_side() {
+    let since = Range { since: Some(utc("2026-05-03T10:00:00Z")), until: None };
+    let missing: Vec<Entry> =
+        Reconciler::new(read(DATED, LedgerFormat::Csv).unwrap(), ["onepay"]).with_range(since).finish().collect();
+    assert_eq!(missing_references(&missing), ["inside", "undated", "at-until", "after", "late-but-reported"]);
+
+    let until = Range { since: None, until: Some(utc("2026-05-03T10:00:00Z")) };
+    let missing: Vec<Entry> =
+        Reconciler::new(read(DATED, LedgerFormat::Csv).unwrap(), ["onepay"]).with_range(until).finish().collect();
+    assert_eq!(missing_references(&missing), ["before", "at-since", "undated"]);
+}
+
+#[test]
+fn without_a_range_every_unclaimed_row_is_missing() {
+    let all: Vec<Entry> = Reconciler::new(read(DATED, LedgerFormat::Csv).unwrap(), ["onepay"]).finish().collect();
+    assert_eq!(all.len(), 7);
+    let open: Vec<Entry> = Reconciler::new(read(DATED, LedgerFormat::Csv).unwrap(), ["onepay"])
+        .with_range(Range::all())
+        .finish()
+        .collect();
+    assert_eq!(open, all);
 }

@@ -1,7 +1,9 @@
 //! Reports in each format, read back the way their readers would.
 
+use std::borrow::Cow;
+
 use pspkit::normalized::Status;
-use pspkit_reconcile::{Entry, Kind, LedgerFormat, Reconciler, ReportFormat, ReportWriter, Summary};
+use pspkit_reconcile::{Entry, Kind, LedgerFormat, Reconciler, ReportFormat, ReportWriter, Summary, spreadsheet_safe};
 use serde_json::Value;
 
 use crate::matching::scenario;
@@ -168,4 +170,106 @@ fn report_formats_have_names() {
     assert!(ReportFormat::Jsonl.streams() && ReportFormat::Csv.streams());
     assert!(!ReportFormat::Json.streams() && !ReportFormat::Table.streams());
     assert!("xml".parse::<ReportFormat>().is_err());
+}
+
+#[test]
+fn table_cells_are_cut_at_forty_characters() {
+    let csv = "provider,reference,amount,currency\nonepay,a,1,COP\n";
+    let mut reconciler = Reconciler::new(read(csv, LedgerFormat::Csv).unwrap(), ["onepay"]);
+    let huge = "x".repeat(1 << 20);
+    let mut hostile = payment("onepay", Some(&huge), "1", "COP", Status::Succeeded);
+    hostile.raw_status = huge.clone();
+    let accented = "é".repeat(100);
+    let entries = vec![
+        reconciler.add(&hostile),
+        reconciler.add(&payment("onepay", Some(&accented), "2", "COP", Status::Succeeded)),
+        reconciler.add(&payment("onepay", Some(&format!("a{}b", "\n".repeat(30))), "3", "COP", Status::Succeeded)),
+        reconciler.add(&payment("onepay", Some(&"y".repeat(40)), "4", "COP", Status::Succeeded)),
+    ];
+    let mut missing = reconciler.finish();
+    let entries: Vec<Entry> = entries.into_iter().chain(missing.by_ref()).collect();
+    let text = report(ReportFormat::Table, &entries, missing.summary());
+    // five cells of at most 40 characters, each padded by two spaces
+    for line in text.lines() {
+        assert!(line.chars().count() <= 5 * 42, "{} characters", line.chars().count());
+    }
+    let cut =
+        |row: &str, column: usize| row.split("  ").filter(|c| !c.is_empty()).nth(column).unwrap().trim().to_owned();
+    let rows: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("kind ")).skip(1).collect();
+    let row = |n: usize| rows[n];
+    // characters are counted, not bytes; an escaped control character counts as shown
+    assert_eq!(cut(row(0), 2), format!("{}…", "x".repeat(39)));
+    assert_eq!(cut(row(0), 3), "-");
+    assert_eq!(cut(row(0), 4), format!("1 COP in succeeded ({}…", "x".repeat(19)));
+    assert_eq!(cut(row(1), 2), format!("{}…", "é".repeat(39)));
+    assert_eq!(cut(row(2), 2), format!("a{}…", "\\n".repeat(19)));
+    assert_eq!(cut(row(3), 2), "y".repeat(40));
+}
+
+#[test]
+fn csv_cells_from_outside_cannot_run_as_formulas() {
+    let csv = "provider,reference,amount,currency,direction\n\
+               onepay,-payout,-12.50,COP,\n\
+               onepay,=HYPERLINK(\"http://x\"),5,COP,\n";
+    let mut reconciler = Reconciler::new(read(csv, LedgerFormat::Csv).unwrap(), ["onepay"]);
+    let mut payout = payment("onepay", Some("-payout"), "12.50", "COP", Status::Succeeded);
+    payout.direction = pspkit::normalized::Direction::Out;
+    payout.provider_id = "+57 300 000".into();
+    payout.raw_status = "@SUM(A1)".into();
+    let mut odd = payment("=cmd", Some("+x"), "-3", "-COP", Status::Failed);
+    odd.raw_status = "\rFAILED".into();
+    odd.provider_id = "\t42".into();
+    let mut numbers = payment("onepay", Some("-7"), "7", "COP", Status::Pending);
+    numbers.provider_id = "-42".into();
+    let entries = vec![reconciler.add(&payout), reconciler.add(&odd), reconciler.add(&numbers)];
+    let mut missing = reconciler.finish();
+    let entries: Vec<Entry> = entries.into_iter().chain(missing.by_ref()).collect();
+    let text = report(ReportFormat::Csv, &entries, missing.summary());
+    let rows: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(text.as_bytes()).records().map(Result::unwrap).collect();
+    let cells = |row: &csv::StringRecord| row.iter().map(str::to_owned).collect::<Vec<_>>();
+    assert_eq!(
+        cells(&rows[0]),
+        [
+            "matched",
+            "onepay",
+            "'-payout",
+            "-12.50",
+            "COP",
+            "",
+            "'+57 300 000",
+            "12.50",
+            "COP",
+            "succeeded",
+            "'@SUM(A1)",
+            "2"
+        ]
+    );
+    assert_eq!(
+        cells(&rows[1]),
+        ["missing_in_ledger", "'=cmd", "'+x", "", "", "", "'\t42", "-3", "'-COP", "failed", "'\rFAILED", ""]
+    );
+    // text that is a plain number stays one
+    assert_eq!(&cells(&rows[2])[..7], ["missing_in_ledger", "onepay", "-7", "", "", "", "-42"]);
+    assert_eq!(&cells(&rows[3])[..4], ["missing_in_provider", "onepay", "'=HYPERLINK(\"http://x\")", "5"]);
+}
+
+#[test]
+fn spreadsheet_safe_quotes_what_a_spreadsheet_would_run() {
+    for (text, safe) in [
+        ("=1+1", "'=1+1"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-", "'-"),
+        ("-1e3", "'-1e3"),
+        ("- 5", "'- 5"),
+        ("-12.50 ", "'-12.50 "),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r\n", "'\r\n"),
+    ] {
+        assert_eq!(spreadsheet_safe(text), safe, "{text:?}");
+    }
+    for text in ["-12.50", "+3", "-7", "12345678901234567890123456789012345", "order-1", "1=1", " =1", "", "'=1"] {
+        assert!(matches!(spreadsheet_safe(text), Cow::Borrowed(same) if same == text), "{text:?}");
+    }
 }
