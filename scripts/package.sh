@@ -15,4 +15,5 @@ rm -rf "$target"/debug/.fingerprint/pspkit-* "$target"/debug/build/pspkit-* "$ta
 cd "$root"
 CARGO_TARGET_DIR="$target" CARGO_PROFILE_DEV_DEBUG=false cargo package -q --locked --allow-dirty \
     -p pspkit -p pspkit-extensions -p pspkit-codegen \
-    -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay
+    -p pspkit-onlyonepays -p pspkit-firekassa -p pspkit-firstpay -p pspkit-onepay -p pspkit-onchainpay \
+    -p pspkit-reconcile
