@@ -4,13 +4,16 @@ tests create, which have no merchant reference)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import pickle
 import subprocess
 import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -135,30 +138,41 @@ def test_a_malformed_row_names_its_row_and_column(row: Dict[str, Any], column: s
     assert raised.value.row == 2 and raised.value.column == column, raised.value
 
 
-def test_the_console_script_runs_the_cli(own_sandbox: Sandbox) -> None:
-    pspkit = Path(sys.executable).parent / "pspkit"
-    result = subprocess.run([str(pspkit), "onepay", "cashouts", "list", "--limit", "3"], env=sandbox_env(own_sandbox),
-                            capture_output=True, text=True, timeout=60)
+def test_the_console_script_runs_the_cli(own_sandbox: Sandbox, tmp_path: Path) -> None:
+    """Every command and every kind of bad input through the package's `pspkit` script."""
+    pspkit = str(Path(sys.executable).parent / "pspkit")
+    env = sandbox_env(own_sandbox)
+
+    def run(*args: str, stdin: Optional[str] = None) -> "subprocess.CompletedProcess[str]":
+        return subprocess.run([pspkit, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120)
+
+    result = run("onepay", "cashouts", "list", "--limit", "3")
     assert result.returncode == 0, result.stderr
-    assert '"data"' in result.stdout
-    bad = subprocess.run([str(pspkit), "onepay", "cashouts", "create", "--body", "-"], input="{",
-                         env=sandbox_env(own_sandbox), capture_output=True, text=True, timeout=60)
-    assert bad.returncode == 2 and "body" in bad.stderr and not bad.stdout
+    assert len(json.loads(result.stdout)["data"]) == 3
 
+    exported = run("payments", "--provider", "firekassa", "--format", "csv")
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert len(rows) == len(list(payments(own_sandbox.client("firekassa")))) > 0
 
-def test_a_range_leaves_out_ledger_rows_created_outside_it(clients: Dict[str, Any]) -> None:
-    since, until = datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 3, 1, tzinfo=UTC)
-    rows = [
-        {"provider": "onepay", "reference": p.reference, "amount": -p.amount if p.direction is Direction.OUT else p.amount,
-         "currency": p.currency, "created": p.created}
-        for p in payments(clients["onepay"])
-    ]
-    undated = {"provider": "onepay", "reference": "undated", "amount": "5", "currency": "COP"}
-    report = reconcile([*rows, undated], clients["onepay"], since, until)
-    # rows of other months are not missing: the provider was asked about February only; payouts
-    # written as negative amounts match the provider's positive ones
-    in_range = [r for r in rows if since <= r["created"] < until]
-    assert len(report.matched) == len(in_range) > 0
-    assert [e.reference for e in report.missing_in_provider] == ["undated"]
-    assert report.counts()["amount_mismatch"] == 0 and report.counts()["missing_in_ledger"] == 0
-    assert report.matched[0].ledger is not None and report.matched[0].ledger.created is not None
+    ledger = tmp_path / "books.csv"
+    lines = ["provider,reference,amount,currency"] + [f"firekassa,{r['reference']},{r['amount']},{r['currency']}" for r in rows]
+    ledger.write_text("\n".join(lines) + "\n")
+    matched = run("reconcile", "--ledger", str(ledger), "--format", "json")
+    assert matched.returncode == 0, matched.stderr
+    assert len(json.loads(matched.stdout)["matched"]) == len(rows)
+    ledger.write_text("\n".join(lines + ["firekassa,never-sent,1.00,RUB"]) + "\n")
+    missing = run("reconcile", "--ledger", str(ledger), "--format", "jsonl")
+    assert missing.returncode == 1 and '"missing_in_provider"' in missing.stdout
+
+    # bad input: one line naming the argument, exit code 2, nothing sent and nothing printed
+    for args, stdin, named in [
+        (("onepay", "cashouts", "refund"), None, "refund"),
+        (("onepay", "cashouts", "get"), None, "--id"),
+        (("firekassa", "transactions", "list", "--filter-amount-min", "1.5e3"), None, "--filter-amount-min"),
+        (("onepay", "cashouts", "create", "--body", "-"), "{", "body"),
+        (("reconcile", "--ledger", "-", "--ledger-format", "csv"), "provider,reference,amount,currency\nonepay,r,1e3,COP\n", "line 2"),
+    ]:
+        bad = run(*args, stdin=stdin)
+        assert bad.returncode == 2, (args, bad.stderr)
+        assert named in bad.stderr and len(bad.stderr.strip().splitlines()) == 1 and not bad.stdout, (args, bad.stderr)
