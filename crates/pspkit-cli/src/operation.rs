@@ -77,7 +77,8 @@ fn arguments(op: &Operation, m: &ArgMatches) -> Result<Arguments, Failure> {
         let value = match p.kind {
             ValueKind::Text => Value::String(text.clone()),
             ValueKind::Money => {
-                if !is_plain_decimal(text) {
+                // `+` is refused too: a flag's amount is written as the provider reads it
+                if text.starts_with('+') || !pspkit::money::is_plain_decimal(text) {
                     return Err(bad("is not an amount: write the exact decimal, digits and one point (1500.00)"));
                 }
                 Value::String(text.clone())
@@ -110,16 +111,6 @@ fn arguments(op: &Operation, m: &ArgMatches) -> Result<Arguments, Failure> {
     };
     let args = Arguments::with_body(Value::Object(values), body);
     Ok(texts.into_iter().fold(args, |args, (name, text)| args.text(name, text)))
-}
-
-/// `12`, `-3.50`: digits with at most one point, no exponent, no sign but a leading minus.
-fn is_plain_decimal(text: &str) -> bool {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    !whole.is_empty()
-        && !fraction.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The body from a file or stdin (`-`), at most 16 MiB.

@@ -52,7 +52,7 @@ pub(crate) fn reference(text: &str) -> Result<String, String> {
 /// guessing what was meant would hide that.
 pub(crate) fn amount(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
-    if !is_plain_decimal(text) {
+    if !pspkit::money::is_plain_decimal(text) {
         return Err(format!(
             "{} is not a plain decimal amount (digits with an optional sign and decimal point, \
              such as -1250.50; no exponent, thousands separator or decimal comma)",
@@ -60,18 +60,6 @@ pub(crate) fn amount(text: &str) -> Result<Decimal, String> {
         ));
     }
     pspkit::money::parse_decimal_text(text)
-}
-
-/// Whether `text` is a decimal written plainly: an optional sign, digits, optionally a point and
-/// more digits (no surrounding space). The shape alone: it may have more digits than fit.
-pub(crate) fn is_plain_decimal(text: &str) -> bool {
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    let (whole, fraction) = match unsigned.split_once('.') {
-        Some((whole, fraction)) => (whole, Some(fraction)),
-        None => (unsigned, None),
-    };
-    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    digits(whole) && fraction.is_none_or(digits)
 }
 
 /// An amount's sign against the row's direction: a negative amount is how books write a payout,

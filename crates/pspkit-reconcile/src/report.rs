@@ -100,7 +100,7 @@ impl FromStr for ReportFormat {
 /// ```
 pub fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !fields::is_plain_decimal(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+    if risky && !pspkit::money::is_plain_decimal(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
 }
 
 /// Writes a report over any [`Write`]. Writes are many and small: give it a buffered writer

@@ -35,6 +35,20 @@ pub fn parse_json_decimal(raw: &str) -> Result<Decimal, String> {
     parse_decimal_text(&text)
 }
 
+/// Whether `text` is a decimal written plainly: an optional sign, digits, optionally a point and
+/// more digits (no exponent, separator or surrounding space). The shape alone: it may have more
+/// digits than a [`Decimal`] holds. What people type or export as an amount is held to this,
+/// stricter than what providers may send ([`parse_decimal_text`]).
+pub fn is_plain_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && fraction.is_none_or(digits)
+}
+
 /// Parses a decimal written as text (`"12.30"`, `"-5"`, `"1e-7"`, `"+3"`).
 pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
     let text = text.trim();
