@@ -126,9 +126,10 @@ conformance:
     scripts/prism.sh --install
     PSPKIT_PRISM="$PWD/scripts/prism.sh" cargo test --locked -p pspkit-tests --test it conformance -- --ignored --nocapture
 
-# Run the sandbox on a port, for your own tests or the demo
+# Run the sandbox on a port, for your own tests or the demo (the dev build the tests use, so it
+# starts at once; `cargo run --release -p pspkit-sandbox` serves faster after a longer build)
 sandbox port="8080":
-    cargo run --release --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}
+    cargo run --locked -p pspkit-sandbox --bin pspkit-sandbox -- --port {{port}}
 
 # The demo: builds the Python package into .venv and the sandbox, then runs examples/reconcile.py
 # (five providers reconciled against the sandbox; `examples/reconcile.rs` is the Rust version)

@@ -134,13 +134,18 @@ def test_the_two_commands_are_what_ci_and_the_test_command_run() -> None:
 
 
 def test_pip_install_in_a_fresh_virtual_environment(tmp_path: Path, sandbox: Sandbox) -> None:
-    """The install lines exactly as written, with `python3` being a new venv's (a release build);
-    then, with that install alone (outside the checkout, no build of the workspace to find), the
-    README's Python blocks and the demo run: the sandbox they need ships in the package."""
+    """The install lines exactly as written, with `python3` being a new venv's; then, with that
+    install alone (outside the checkout, no build of the workspace to find), the README's Python
+    blocks and the demo run: the sandbox they need ships in the package.
+
+    pip builds the package with the dev profile here (maturin's `MATURIN_PEP517_ARGS`), which
+    reuses what `maturin develop` compiled for the rest of the suite: the release build pip makes
+    by default takes minutes on two cores, and `just wheel` (run by `just bench`) makes that one."""
     lines = [c for _, code in of("sh") for c in commands(code) if c.startswith("python3 ")]
     assert any("pip install" in c for c in lines), lines
     venv.create(tmp_path / "venv", with_pip=True)
     env = dict(os.environ, PATH=f"{tmp_path / 'venv' / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    env["MATURIN_PEP517_ARGS"] = "--profile dev"
     env.pop("VIRTUAL_ENV", None)
     for command in lines:
         result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
@@ -197,7 +202,7 @@ def test_just_sandbox_serves_every_provider() -> None:
     try:
         assert process.stdout is not None
         printed: Dict[str, str] = {}
-        for line in process.stdout:  # cargo may build first: the release sandbox
+        for line in process.stdout:  # cargo may build the sandbox first
             if "http://" in line:
                 printed[line.split()[0]] = line
             if "inspect" in printed:
