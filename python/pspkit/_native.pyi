@@ -7,6 +7,7 @@ from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tupl
 __all__ = [
     "Canceller",
     "Client",
+    "Drain",
     "Pager",
     "PaymentPager",
     "Record",
@@ -110,6 +111,12 @@ class Record:
 @final
 class Canceller:
     def __call__(self, future: Any) -> None: ...
+
+@final
+class Drain:
+    """An event loop's reader callback that sets the results of calls finished in Rust."""
+
+    def __call__(self) -> None: ...
 
 @final
 class Pager:

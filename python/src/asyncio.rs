@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 
 use pspkit::Error;
 
@@ -27,49 +29,128 @@ impl Drop for InFlight {
     }
 }
 
-/// An asyncio future completed by `work` on the shared runtime: the result is handed to the
-/// event loop with `call_soon_threadsafe`, every Python object is released before the task
-/// ends (so `wait_idle` can tell when no runtime thread will touch the interpreter again), and
-/// cancelling the asyncio future aborts the work.
+/// An asyncio future completed by `work` on the shared runtime. The runtime thread that finishes
+/// the work never takes the GIL: it queues the result with the event loop's [`Completions`],
+/// and the loop's own thread turns it into Python objects and sets the future's result (see
+/// there). Cancelling the asyncio future aborts the work.
 pub(crate) fn awaitable<'py, T, W, C>(py: Python<'py>, work: W, convert: C) -> PyResult<Bound<'py, PyAny>>
 where
     T: Send + 'static,
     W: std::future::Future<Output = Result<T, Error>> + Send + 'static,
     C: FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>> + Send + 'static,
 {
-    let event_loop = py.import("asyncio")?.call_method0("get_running_loop")?;
-    let future = event_loop.call_method0("create_future")?;
-    let complete = wrap_pyfunction!(complete, py)?.into_any().unbind();
-    let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+    let event_loop = py.import(intern!(py, "asyncio"))?.call_method0(intern!(py, "get_running_loop"))?;
+    let future = event_loop.call_method0(intern!(py, "create_future"))?;
+    let completions = Completions::of(&event_loop)?;
+    let future_ref = future.clone().unbind();
     let guard = InFlight::start();
     let task = runtime().spawn(async move {
         let result = work.await;
-        Python::attach(|py| {
-            let (failed, value) = match result.map_err(|e| to_py(py, e)).and_then(|v| convert(py, v)) {
-                Ok(value) => (false, value),
-                Err(error) => (true, error.into_value(py).into_any()),
-            };
-            // the loop may be closed already (the caller gave up): nothing to deliver then
-            let _ = loop_ref.call_method1(py, "call_soon_threadsafe", (complete, future_ref, failed, value));
-            drop(loop_ref);
+        completions.push(Finished {
+            future: future_ref,
+            make: Box::new(move |py| result.map_err(|e| to_py(py, e)).and_then(|v| convert(py, v))),
         });
         drop(guard);
     });
-    future.call_method1("add_done_callback", (Canceller(task.abort_handle()),))?;
+    future.call_method1(intern!(py, "add_done_callback"), (Canceller(task.abort_handle()),))?;
     Ok(future)
 }
 
-/// Sets an asyncio future's result or exception, unless it is done (cancelled) already.
-#[pyfunction]
-pub(crate) fn complete(future: &Bound<'_, PyAny>, failed: bool, value: &Bound<'_, PyAny>) -> PyResult<()> {
-    if future.call_method0("done")?.is_truthy()? {
+/// A call finished on the runtime, waiting for its event loop's thread: the asyncio future, and
+/// what makes its result (or exception) once the GIL is held.
+struct Finished {
+    future: Py<PyAny>,
+    make: crate::reply::Native,
+}
+
+/// The calls of one event loop that finished on the runtime and wait for the loop's thread.
+///
+/// Handing each result over from a runtime thread (taking the GIL there, then
+/// `call_soon_threadsafe`) makes that thread wait for the GIL the loop's thread holds while it
+/// runs Python, once per call: with many calls in flight most of a call's time went there.
+/// Instead a finished call is queued here without the GIL, and only the first call queued after
+/// the loop last looked writes one byte to a socket the loop watches (`add_reader`); the loop's
+/// thread then sets the results of everything queued so far in one go.
+pub(crate) struct Completions {
+    queue: std::sync::Mutex<Vec<Finished>>,
+    wake: std::os::unix::net::UnixStream,
+}
+
+impl Completions {
+    /// The completions of `event_loop`, made and registered with it (`add_reader`) on its first
+    /// call; kept in a weak-keyed dictionary, so they go when the loop goes.
+    fn of(event_loop: &Bound<'_, PyAny>) -> PyResult<std::sync::Arc<Completions>> {
+        static LOOPS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let py = event_loop.py();
+        let loops = LOOPS
+            .get_or_try_init(py, || py.import("weakref")?.getattr("WeakKeyDictionary")?.call0().map(Bound::unbind))?
+            .bind(py);
+        if let Ok(found) = loops.call_method1(intern!(py, "get"), (event_loop,))?.cast::<Drain>() {
+            return Ok(found.get().0.clone());
+        }
+        let (watched, wake) = std::os::unix::net::UnixStream::pair()
+            .and_then(|(a, b)| {
+                a.set_nonblocking(true)?;
+                b.set_nonblocking(true)?;
+                Ok((a, b))
+            })
+            .map_err(|e| {
+                pyo3::exceptions::PyOSError::new_err(format!("cannot make the asyncio wake-up socket: {e}"))
+            })?;
+        let completions = std::sync::Arc::new(Completions { queue: std::sync::Mutex::new(Vec::new()), wake });
+        let drain = Bound::new(py, Drain(completions.clone(), watched))?;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&drain.get().1);
+        event_loop.call_method1(intern!(py, "add_reader"), (fd, &drain))?;
+        loops.set_item(event_loop, drain)?;
+        Ok(completions)
+    }
+
+    /// Queues a finished call (no GIL needed); wakes the loop if nothing was queued yet.
+    fn push(&self, finished: Finished) {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        let first = queue.is_empty();
+        queue.push(finished);
+        drop(queue);
+        if first {
+            // the socket is non-blocking: were it full, a wake-up is pending already
+            let _ = std::io::Write::write(&mut &self.wake, &[1]);
+        }
+    }
+}
+
+/// The loop's reader callback: empties the wake-up socket, then sets the result of every call
+/// queued (a call queued after the socket was emptied wakes the loop again).
+#[pyclass(frozen, module = "pspkit._native")]
+pub(crate) struct Drain(std::sync::Arc<Completions>, std::os::unix::net::UnixStream);
+
+#[pymethods]
+impl Drain {
+    fn __call__(&self, py: Python<'_>) -> PyResult<()> {
+        let mut bytes = [0u8; 64];
+        while matches!(std::io::Read::read(&mut &self.1, &mut bytes), Ok(n) if n > 0) {}
+        let finished = std::mem::take(&mut *self.0.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        for Finished { future, make } in finished {
+            let future = future.bind(py);
+            // one future that cannot be set must not keep the others waiting
+            if let Err(error) = settle(future, make) {
+                error.write_unraisable(py, Some(future));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets `future`'s result (or exception) to what `make` gives, unless it is done already
+/// (cancelled meanwhile: its work was aborted, or had just finished).
+fn settle(future: &Bound<'_, PyAny>, make: crate::reply::Native) -> PyResult<()> {
+    let py = future.py();
+    if future.call_method0(intern!(py, "done"))?.is_truthy()? {
         return Ok(());
     }
-    if failed {
-        future.call_method1("set_exception", (value,))?;
-    } else {
-        future.call_method1("set_result", (value,))?;
-    }
+    match make(py) {
+        Ok(value) => future.call_method1(intern!(py, "set_result"), (value,))?,
+        Err(error) => future.call_method1(intern!(py, "set_exception"), (error.into_value(py),))?,
+    };
     Ok(())
 }
 
@@ -107,7 +188,8 @@ impl From<Error> for Interrupted {
 /// Runs `work` as a task on the runtime and blocks this thread (the GIL released) until it ends.
 /// Polling the call on this thread instead (`block_on(work)`) costs a wake-up between this
 /// thread and a worker for every chunk the connection task reads: it doubled the time of a
-/// 24 KB page. As a task, the call and its connection run on the same worker.
+/// 24 KB page. As a task, the call and its connection run on the same worker, and the result
+/// comes back through a channel (no timer of the runtime to register per call).
 ///
 /// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
 /// raises (Ctrl-C), the task is aborted and the exception returned, so a sync call is
@@ -115,17 +197,20 @@ impl From<Error> for Interrupted {
 pub(crate) fn run_blocking<T: Send + 'static>(
     work: impl std::future::Future<Output = Result<T, Error>> + Send + 'static,
 ) -> Result<T, Interrupted> {
-    let runtime = runtime();
-    let mut task = runtime.spawn(work);
+    use std::sync::mpsc::{RecvTimeoutError, sync_channel};
+    let (sender, receiver) = sync_channel(1);
+    let task = runtime().spawn(async move {
+        let _ = sender.send(work.await);
+    });
     loop {
-        match runtime.block_on(async { tokio::time::timeout(SIGNAL_CHECK, &mut task).await }) {
-            Ok(Ok(result)) => return result.map_err(Interrupted::Failed),
-            Ok(Err(e)) => {
-                return Err(Interrupted::Failed(Error::Config(format!(
-                    "pspkit's call ended abnormally (a bug; please report it): {e}"
-                ))));
+        match receiver.recv_timeout(SIGNAL_CHECK) {
+            Ok(result) => return result.map_err(Interrupted::Failed),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Interrupted::Failed(Error::Config(
+                    "pspkit's call ended abnormally (a bug; please report it)".to_owned(),
+                )));
             }
-            Err(_) => {
+            Err(RecvTimeoutError::Timeout) => {
                 if let Err(raised) = Python::attach(|py| py.check_signals()) {
                     task.abort();
                     return Err(Interrupted::Signal(raised));

@@ -46,6 +46,36 @@ def test_onepay_async_gather(sandbox: Sandbox) -> None:
     asyncio.run(main())
 
 
+def test_many_async_calls_in_flight_on_successive_event_loops(sandbox: Sandbox) -> None:
+    """Calls finished in Rust are handed to their own loop in batches: with 200 in flight, every
+    result reaches its own awaiting call (each asks for another cashout), failures included,
+    and a second event loop (a new `asyncio.run`) gets its results as well."""
+    from pspkit.errors import NotFoundError
+    from pspkit.onepay import AsyncOnePay
+
+    client = AsyncOnePay("sk_test_sandbox", base_url=sandbox.base_url("onepay"))
+    ids = [c.id for c in asyncio.run(client.cashouts.list(limit=100)).data]
+    assert len(ids) == 100
+
+    async def main() -> None:
+        gate = asyncio.Semaphore(64)
+
+        async def one(cashout_id: str) -> Any:
+            async with gate:
+                try:
+                    return (await client.cashouts.get(id=cashout_id)).id
+                except NotFoundError as error:
+                    return error
+
+        wanted = [*ids, *(f"no-such-{n}" for n in range(100))]
+        got = await asyncio.gather(*(one(i) for i in wanted))
+        assert got[:100] == ids
+        assert all(isinstance(g, NotFoundError) for g in got[100:]), got[100:]
+
+    asyncio.run(main())
+    asyncio.run(main())
+
+
 def test_onchainpay_order_and_currencies(clients: Dict[str, Any], sandbox: Sandbox) -> None:
     client = clients["onchainpay"]
     currencies = client.base_actions.get_available_currencies()
