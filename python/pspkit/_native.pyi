@@ -116,7 +116,7 @@ class Canceller:
 class Drain:
     """An event loop's reader callback that sets the results of calls finished in Rust."""
 
-    def __call__(self) -> None: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> None: ...
 
 @final
 class Pager:
