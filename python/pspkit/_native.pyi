@@ -8,6 +8,7 @@ __all__ = [
     "Canceller",
     "Client",
     "Drain",
+    "Field",
     "Pager",
     "PaymentPager",
     "Record",
@@ -107,6 +108,15 @@ class Record:
     def field(self, position: int) -> Any: ...
     def wires(self) -> List[str]: ...
     def to_json(self) -> bytes: ...
+
+@final
+class Field:
+    """A model field: reads a response's field from its record, or calls ``python`` for an
+    object built in Python."""
+
+    def __new__(cls, position: int, python: Any, wrap: Optional[Any] = None) -> Field: ...
+    def __get__(self, instance: Any, owner: Any = None, /) -> Any: ...
+    def __set__(self, instance: Any, value: Any, /) -> None: ...
 
 @final
 class Canceller:

@@ -368,34 +368,26 @@ def pack(model: type[Model], **values: Any) -> Dict[str, Any]:
     return _pack_fields(model, values, "")
 
 
-def _field(wire: str, conv: Conv, position: int) -> property:
-    """A model field as a property (found by normal attribute lookup: several times faster than a
-    ``__getattr__`` fallback, and a class with ``__getattr__`` slows every other attribute lookup
-    too). A response's field comes from its record, converted by Rust on the first read and
-    asked for by ``position``, the field's place in ``_fields`` (the record's order too, both
-    rendered from the same model); an object built in Python (a request, ``from_dict``) converts
-    its JSON on each read."""
+def _field(wire: str, conv: Conv, position: int) -> Any:
+    """A model field as a descriptor (found by normal attribute lookup, as a property is: several
+    times faster than a ``__getattr__`` fallback, and a class with ``__getattr__`` slows every
+    other attribute lookup too). A response's field comes from its record, converted by Rust on
+    the first read and asked for by ``position``, the field's place in ``_fields`` (the record's
+    order too, both rendered from the same model): the descriptor, ``_native.Field``, reads it
+    without running Python. An object built in Python (a request, ``from_dict``) converts its
+    JSON on each read, with the getter made here."""
     decode, wrap = conv.decode, conv.wrap
-    if type(conv).wrap is Conv.wrap:  # the record's value is the field's value
+    plain = type(conv).wrap is Conv.wrap  # the record's value is the field's value
 
-        def native(self: Model) -> Any:
-            data = self._data
-            if type(data) is dict:
-                value = data.get(wire)
-                return None if value is None else decode(value)
-            return data.field(position)
-
-        return property(native)
-
-    def wrapped(self: Model) -> Any:
+    def python(self: Model) -> Any:
         data = self._data
         if type(data) is dict:
             value = data.get(wire)
             return None if value is None else decode(value)
         value = data.field(position)
-        return None if value is None else wrap(value)
+        return value if plain or value is None else wrap(value)
 
-    return property(wrapped)
+    return _native.Field(position, python, None if plain else wrap)
 
 
 def define(

@@ -404,6 +404,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<models::Record>()?;
     m.add_class::<Canceller>()?;
     m.add_class::<asyncio::Drain>()?;
+    m.add_class::<models::Field>()?;
     m.add_function(wrap_pyfunction!(wait_idle, m)?)?;
     webhooks::register(m)?;
     m.add_class::<sandbox::Sandbox>()?;

@@ -90,6 +90,57 @@ impl Record {
     }
 }
 
+/// A field of a model class: a descriptor, found by attribute lookup as a property is, that
+/// reads a response's field from its record without running Python in between (a property's
+/// getter is a Python function call, plus another call for `Record.field`, on every read of
+/// every field). `wrap` turns the record's value into the field's Python type where the two
+/// differ; an object built in Python (a request, `from_dict`) holds its JSON form instead of a
+/// record, and `python`, the field's Python getter, reads that.
+#[pyclass(frozen, module = "pspkit._native")]
+pub struct Field {
+    position: usize,
+    python: Py<PyAny>,
+    wrap: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl Field {
+    #[new]
+    #[pyo3(signature = (position, python, wrap=None))]
+    fn new(position: usize, python: Py<PyAny>, wrap: Option<Py<PyAny>>) -> Self {
+        Field { position, python, wrap }
+    }
+
+    /// The field of `instance`; the descriptor itself when read from the class.
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        instance: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let Some(instance) = instance else {
+            return Ok(slf.clone().into_any().unbind());
+        };
+        let field = slf.get();
+        let data = instance.getattr(pyo3::intern!(py, "_data"))?;
+        let Ok(record) = data.cast::<Record>() else {
+            return field.python.call1(py, (instance,));
+        };
+        let value = record.get().field(py, field.position)?;
+        match &field.wrap {
+            Some(wrap) if !value.is_none(py) => wrap.call1(py, (value,)),
+            _ => Ok(value),
+        }
+    }
+
+    /// Fields are read-only, as a property without a setter is (which also makes this a data
+    /// descriptor, looked up before anything else of the instance).
+    fn __set__(&self, instance: &Bound<'_, PyAny>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let class = instance.get_type().name()?;
+        Err(pyo3::exceptions::PyAttributeError::new_err(format!("{class} objects are read-only")))
+    }
+}
+
 /// `module.path[0].path[1]...` (a provider's model class, `object.__new__`, `timezone.utc`),
 /// looked up on first use and kept in `cell`: these lookups sit on the path of every value.
 pub fn lookup<'py>(
