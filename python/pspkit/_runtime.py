@@ -372,22 +372,18 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
     """A model field as a descriptor (found by normal attribute lookup, as a property is: several
     times faster than a ``__getattr__`` fallback, and a class with ``__getattr__`` slows every
     other attribute lookup too). A response's field comes from its record, converted by Rust on
-    the first read and asked for by ``position``, the field's place in ``_fields`` (the record's
-    order too, both rendered from the same model): the descriptor, ``_native.Field``, reads it
-    without running Python. An object built in Python (a request, ``from_dict``) converts its
-    JSON on each read, with the getter made here."""
-    decode, wrap = conv.decode, conv.wrap
-    plain = type(conv).wrap is Conv.wrap  # the record's value is the field's value
+    the first read (and wrapped by ``conv`` where Rust's value is not yet the field's type) and
+    kept; it is asked for by ``position``, the field's place in ``_fields`` (the record's order
+    too, both rendered from the same model). The descriptor, ``_native.Field``, reads it without
+    running Python. An object built in Python (a request, ``from_dict``) holds its JSON form,
+    which the getter made here converts on each read."""
+    decode = conv.decode
 
     def python(self: Model) -> Any:
-        data = self._data
-        if type(data) is dict:
-            value = data.get(wire)
-            return None if value is None else decode(value)
-        value = data.field(position)
-        return value if plain or value is None else wrap(value)
+        value = self._data.get(wire)
+        return None if value is None else decode(value)
 
-    return _native.Field(position, python, None if plain else wrap)
+    return _native.Field(position, python, None if type(conv).wrap is Conv.wrap else conv.wrap)
 
 
 def define(

@@ -61,24 +61,41 @@ impl Record {
     }
 }
 
-#[pymethods]
 impl Record {
-    /// The field at `position` (in the model's order), converted on the first read; `None` when
-    /// it is absent. A position (not a name) because Python asks on every attribute read, and an
-    /// integer crosses into Rust for less than a string.
-    fn field(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>> {
+    /// The field at `position` (in the model's order) as its Python value: converted on the first
+    /// read, passed through `wrap` (the field's Python converter, when the converted value is
+    /// not yet the field's type) and kept; `None` when it is absent. A list or a dict is handed
+    /// out as a fresh copy, so changing what one read returned leaves the object as it was.
+    fn read(&self, py: Python<'_>, position: usize, wrap: Option<&Py<PyAny>>) -> PyResult<Py<PyAny>> {
         let Some(slot) = self.converted.get(position) else {
             return Ok(py.None());
         };
-        if let Some(done) = slot.get() {
-            return Ok(done.clone_ref(py));
+        let value = match slot.get() {
+            Some(done) => done.bind(py).clone(),
+            None => {
+                let mut value = self.value.convert(py, position)?.into_bound(py);
+                if let Some(wrap) = wrap
+                    && !value.is_none()
+                {
+                    value = wrap.bind(py).call1((value,))?;
+                }
+                // Another thread may have converted it meanwhile: either result is the same value.
+                slot.get_or_init(|| value.unbind()).bind(py).clone()
+            }
+        };
+        if let Ok(list) = value.cast::<PyList>() {
+            return Ok(list.get_slice(0, list.len()).into_any().unbind());
         }
-        let value = self.value.convert(py, position)?;
-        // Another thread may have converted it meanwhile: either result is the same value.
-        Ok(slot.get_or_init(|| value).clone_ref(py))
+        if let Ok(dict) = value.cast::<PyDict>() {
+            return Ok(dict.copy()?.into_any().unbind());
+        }
+        Ok(value.unbind())
     }
+}
 
-    /// The fields' names on the wire, in the order `field` reads them.
+#[pymethods]
+impl Record {
+    /// The fields' names on the wire, in the order the model's fields read them.
     fn wires(&self) -> Vec<&'static str> {
         self.value.wires().to_vec()
     }
@@ -92,10 +109,10 @@ impl Record {
 
 /// A field of a model class: a descriptor, found by attribute lookup as a property is, that
 /// reads a response's field from its record without running Python in between (a property's
-/// getter is a Python function call, plus another call for `Record.field`, on every read of
-/// every field). `wrap` turns the record's value into the field's Python type where the two
-/// differ; an object built in Python (a request, `from_dict`) holds its JSON form instead of a
-/// record, and `python`, the field's Python getter, reads that.
+/// getter is a Python function call on every read of every field). `wrap` turns the record's
+/// value into the field's Python type where the two differ, once (see [`Record::read`]); an
+/// object built in Python (a request, `from_dict`) holds its JSON form instead of a record,
+/// and `python`, the field's Python getter, reads that.
 #[pyclass(frozen, module = "pspkit._native")]
 pub struct Field {
     position: usize,
@@ -126,11 +143,7 @@ impl Field {
         let Ok(record) = data.cast::<Record>() else {
             return field.python.call1(py, (instance,));
         };
-        let value = record.get().field(py, field.position)?;
-        match &field.wrap {
-            Some(wrap) if !value.is_none(py) => wrap.call1(py, (value,)),
-            _ => Ok(value),
-        }
+        record.get().read(py, field.position, field.wrap.as_ref())
     }
 
     /// Fields are read-only, as a property without a setter is (which also makes this a data
