@@ -106,8 +106,9 @@ bench-sandbox:
     cargo build --release --locked -p pspkit-sandbox
     target/release/sandbox-bench --seconds 5 --connections 32
 
-# Fuzz every generated response decoder (a million mutated bodies per provider, release build)
-# and the response headers the runtime reads; prints the count and time per target. Arguments
+# Fuzz every generated response decoder (a million mutated bodies per provider, release build),
+# the response headers the runtime reads, webhook deliveries and the reconciliation ledger
+# reader; prints the count and time per target. Arguments
 # go to the runner, e.g. `just fuzz --cases 10000 --seed 7 --only onepay`
 fuzz *args:
     cargo run -q --release --locked -p pspkit-tests --bin fuzz -- {{args}}

@@ -1,10 +1,11 @@
 //! The fuzzer in every test run: 10,000 mutated bodies per provider through every generated
-//! response decoder, 10,000 hostile header sets, 5,000 mutated webhook deliveries per provider
-//! that has webhooks, and deep nesting. `just fuzz` runs the same engine a million cases per provider.
+//! response decoder, 10,000 hostile header sets, 10,000 mutated webhook deliveries per provider
+//! that has webhooks, 10,000 hostile ledgers, and deep nesting. `just fuzz` runs the same engine a million cases per provider.
 
 use pspkit::Error;
 use pspkit_tests::fuzz::bodies::{decoders, fuzz_provider};
 use pspkit_tests::fuzz::headers::fuzz_headers;
+use pspkit_tests::fuzz::ledger::fuzz_ledger;
 use pspkit_tests::fuzz::webhooks::fuzz_webhooks;
 use pspkit_tests::{PROVIDERS, provider_spec};
 
@@ -60,6 +61,16 @@ fn hostile_response_headers_never_panic() {
     println!("{}", report.summary());
     assert_eq!(report.cases, CASES);
     assert!(report.api_errors > CASES / 2, "most hostile values are valid header bytes: {}", report.summary());
+    assert!(report.clean(), "{}", report.summary());
+}
+
+#[test]
+fn hostile_ledgers_are_read_or_refused_with_their_line() {
+    let report = fuzz_ledger(CASES, SEED);
+    println!("{}", report.summary());
+    assert_eq!(report.cases, CASES);
+    // a mutator that only ever broke the ledger, or never did, would prove little
+    assert!(report.accepted > CASES / 20 && report.decode_errors > CASES / 4, "{}", report.summary());
     assert!(report.clean(), "{}", report.summary());
 }
 

@@ -3,7 +3,7 @@
 //! if any case panicked or broke the contract.
 //!
 //! Usage: `fuzz [--cases N] [--seed S] [--only TARGET]` (targets: the providers, `headers`,
-//! `onepay-webhooks`, `onchainpay-webhooks`, `firstpay-webhooks`).
+//! `onepay-webhooks`, `onchainpay-webhooks`, `firstpay-webhooks`, `ledger`).
 
 use std::time::Instant;
 
@@ -11,6 +11,7 @@ use pspkit_tests::PROVIDERS;
 use pspkit_tests::fuzz::Report;
 use pspkit_tests::fuzz::bodies::fuzz_provider;
 use pspkit_tests::fuzz::headers::fuzz_headers;
+use pspkit_tests::fuzz::ledger::fuzz_ledger;
 use pspkit_tests::fuzz::webhooks::{TARGETS, fuzz_webhooks};
 
 fn main() {
@@ -55,12 +56,17 @@ fn main() {
     for target in TARGETS.into_iter().filter(|t| run(&format!("{t}-webhooks"))) {
         timed(&|| fuzz_webhooks(target, cases, seed));
     }
+    if run("ledger") {
+        timed(&|| fuzz_ledger(cases, seed));
+    }
     if !clean {
         std::process::exit(1);
     }
 }
 
 fn usage(problem: &str) -> ! {
-    eprintln!("fuzz: {problem}\nusage: fuzz [--cases N] [--seed S] [--only onepay|...|headers|onepay-webhooks|...]");
+    eprintln!(
+        "fuzz: {problem}\nusage: fuzz [--cases N] [--seed S] [--only onepay|...|headers|onepay-webhooks|...|ledger]"
+    );
     std::process::exit(2);
 }

@@ -1,10 +1,11 @@
 //! The fuzzer shared by the test suite (a few thousand cases per target, every `cargo test`) and
 //! `just fuzz` (a million per provider, release build): mutated response bodies through every
-//! generated decoder, hostile response headers, hostile webhook deliveries. Each case runs under
+//! generated decoder, hostile response headers, hostile webhook deliveries, hostile ledgers. Each case runs under
 //! `catch_unwind`, so a panic is reported with the input that caused it instead of ending the run.
 
 pub mod bodies;
 pub mod headers;
+pub mod ledger;
 pub mod mutate;
 pub mod rng;
 pub mod webhooks;
