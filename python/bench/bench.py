@@ -409,6 +409,41 @@ def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]
     return {"rate": rate, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "base_rss_kb": base}
 
 
+BREAKDOWN_PAGES = 200
+FIELDS = ("id", "amount", "created_at", "status")
+
+
+def breakdown(url: str) -> Dict[str, float]:
+    """Where pspkit's time goes on (b), per item: pages fetched first (HTTP and decoding in Rust,
+    the GIL released), then, timed apart on those pages, making the model objects (the first
+    read of `data`), the first read of each field the script reads (its conversion), and the
+    four reads again (cached)."""
+    from pspkit.onepay import OnePay
+
+    client = OnePay(KEY, base_url=url)
+    for _ in range(20):
+        client.cashouts.list(limit=100)
+    start = time.perf_counter()
+    pages = [client.cashouts.list(limit=100) for _ in range(BREAKDOWN_PAGES)]
+    out = {"fetch_ms_per_page": (time.perf_counter() - start) * 1e3 / BREAKDOWN_PAGES}
+    start = time.perf_counter()
+    lists = [page.data for page in pages]
+    items = sum(len(items) for items in lists)
+    out["objects_us"] = (time.perf_counter() - start) * 1e6 / items
+    for name in FIELDS:
+        start = time.perf_counter()
+        for batch in lists:
+            for item in batch:
+                getattr(item, name)
+        out[f"{name}_us"] = (time.perf_counter() - start) * 1e6 / items
+    start = time.perf_counter()
+    for batch in lists:
+        for item in batch:
+            item.id, item.amount, item.created_at, item.status
+    out["cached_us"] = (time.perf_counter() - start) * 1e6 / items
+    return out
+
+
 # --- the parent: run everything, write the report ------------------------------------------------
 
 
@@ -444,6 +479,13 @@ def child(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]:
     return dict(json.loads(out.stdout))
 
 
+def child_breakdown(url: str) -> Dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--breakdown", url], capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise SystemExit(f"the breakdown failed:\n{out.stderr}")
+    return dict(json.loads(out.stdout))
+
+
 def progress(done: int, total: int, what: str) -> None:
     bar = "#" * (done * 30 // total)
     print(f"\r  [{bar:<30}] {done}/{total} {what:<40}", end="", file=sys.stderr, flush=True)
@@ -463,6 +505,8 @@ def python_figures(server: Path, load: Path) -> Dict[str, Any]:
             runs.setdefault((name, case), []).append(child(name, case, url, cashout_id))
         progress(len(steps), len(steps), "done")
         print(file=sys.stderr)
+        print("  where pspkit's time goes on (b) ...", file=sys.stderr)
+        parts = [child_breakdown(url) for _ in range(RUNS)]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -471,7 +515,8 @@ def python_figures(server: Path, load: Path) -> Dict[str, Any]:
         results.setdefault(name, {})[case] = {
             field: statistics.median(r[field] for r in measured) for field in ("rate", "peak_rss_kb", "base_rss_kb")
         }
-    return {"page_bytes": page_bytes, "results": results, "capacity": server_capacity}
+    split = {key: statistics.median(p[key] for p in parts) for key in parts[0]}
+    return {"page_bytes": page_bytes, "results": results, "capacity": server_capacity, "breakdown": split}
 
 
 def import_times() -> Dict[str, float]:
@@ -529,6 +574,37 @@ def build_figures(build: Path, wheel: Path) -> Dict[str, Any]:
 
 def ratio(x: float, y: float) -> str:
     return f"{x / y:.2f}x"
+
+
+def where_the_time_goes(py: Dict[str, Any]) -> List[str]:
+    """The per-item breakdown of (b) (absent from a report rewritten from an older run)."""
+    split = py.get("breakdown")
+    if not split:
+        return []
+    python_us = split["objects_us"] + sum(split[f"{name}_us"] for name in FIELDS)
+    fetch_us = split["fetch_ms_per_page"] * 10
+    target_us = 1e4 / (3 * py["results"]["httpx+pydantic"]["b"]["rate"])
+    return [
+        "",
+        "### Where pspkit's time goes on (b), per item",
+        "",
+        f"{BREAKDOWN_PAGES} pages of 100 fetched first, then each step timed apart on them (median of {RUNS} "
+        "fresh processes). Fetching a page (HTTP and decoding, in Rust with the GIL released, and the page "
+        f"object) took {split['fetch_ms_per_page']:.3f} ms, {fetch_us:.2f} us per item. "
+        "In Python, per item:",
+        "",
+        "| step | us per item |",
+        "|---|---:|",
+        f"| making the model object (first read of `data`: a record holding the item's Rust value, and the "
+        f"object around it) | {split['objects_us']:.2f} |",
+        *[f"| first read of `{name}` (converted once, then kept) | {split[f'{name}_us']:.2f} |" for name in FIELDS],
+        f"| the four reads again (cached) | {split['cached_us']:.2f} |",
+        "",
+        f"The objects and the first reads add up to {python_us:.2f} us per item, against "
+        f"{fetch_us:.2f} us for the fetch. 3x httpx + pydantic on (b) is {target_us:.2f} us per item in all: "
+        + (f"it leaves {target_us - fetch_us:.2f} us per item for everything done in Python."
+           if target_us > fetch_us else "the fetch alone takes longer than that, before any Python runs."),
+    ]
 
 
 def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], imports: Dict[str, float]) -> str:
@@ -617,6 +693,7 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         f"{page_growth / 1024:.1f} MiB.",
         f"- (d) {IN_FLIGHT} calls in flight, pspkit async >= 2x aiohttp + pydantic: "
         f"**{d['pspkit-async'] / d['aiohttp+pydantic']:.2f}x**: {met(d['pspkit-async'] >= 2 * d['aiohttp+pydantic'])}.",
+        *where_the_time_goes(py),
         "",
         f"### (d) {IN_FLIGHT} calls in flight (async clients, one GET each, calls/s)",
         "",
@@ -729,6 +806,9 @@ def replace_between(path: Path, start: str, end: str, body: str) -> None:
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         print(json.dumps(measure(*sys.argv[2:6])))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--breakdown":
+        print(json.dumps(breakdown(sys.argv[2])))
         return
     parser = argparse.ArgumentParser(description="just bench: Python, Rust and build figures")
     parser.add_argument("--server", type=Path, required=True, help="the bench_server binary")
