@@ -86,7 +86,7 @@ impl Completions {
             .get_or_try_init(py, || py.import("weakref")?.getattr("WeakKeyDictionary")?.call0().map(Bound::unbind))?
             .bind(py);
         if let Ok(found) = loops.call_method1(intern!(py, "get"), (event_loop,))?.cast::<Drain>() {
-            return Ok(found.get().0.clone());
+            return Ok(found.get().completions.clone());
         }
         let (watched, wake) = std::os::unix::net::UnixStream::pair()
             .and_then(|(a, b)| {
@@ -98,8 +98,8 @@ impl Completions {
                 pyo3::exceptions::PyOSError::new_err(format!("cannot make the asyncio wake-up socket: {e}"))
             })?;
         let completions = std::sync::Arc::new(Completions { queue: std::sync::Mutex::new(Vec::new()), wake });
-        let drain = Bound::new(py, Drain(completions.clone(), watched))?;
-        let fd = std::os::fd::AsRawFd::as_raw_fd(&drain.get().1);
+        let drain = Bound::new(py, Drain { completions: completions.clone(), watched })?;
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&drain.get().watched);
         event_loop.call_method1(intern!(py, "add_reader"), (fd, &drain))?;
         loops.set_item(event_loop, drain)?;
         Ok(completions)
@@ -121,14 +121,18 @@ impl Completions {
 /// The loop's reader callback: empties the wake-up socket, then sets the result of every call
 /// queued (a call queued after the socket was emptied wakes the loop again).
 #[pyclass(frozen, module = "pspkit._native")]
-pub(crate) struct Drain(std::sync::Arc<Completions>, std::os::unix::net::UnixStream);
+pub(crate) struct Drain {
+    completions: std::sync::Arc<Completions>,
+    /// The end of the wake-up socket the loop watches.
+    watched: std::os::unix::net::UnixStream,
+}
 
 #[pymethods]
 impl Drain {
     fn __call__(&self, py: Python<'_>) -> PyResult<()> {
         let mut bytes = [0u8; 64];
-        while matches!(std::io::Read::read(&mut &self.1, &mut bytes), Ok(n) if n > 0) {}
-        let finished = std::mem::take(&mut *self.0.queue.lock().unwrap_or_else(|e| e.into_inner()));
+        while matches!(std::io::Read::read(&mut &self.watched, &mut bytes), Ok(n) if n > 0) {}
+        let finished = std::mem::take(&mut *self.completions.queue.lock().unwrap_or_else(|e| e.into_inner()));
         for Finished { future, make } in finished {
             let future = future.bind(py);
             // one future that cannot be set must not keep the others waiting
