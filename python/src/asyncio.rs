@@ -1,6 +1,7 @@
 //! The one tokio runtime of the process, blocking calls that release the GIL, and asyncio
 //! awaitables completed from the runtime.
 
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use pyo3::intern;
@@ -12,20 +13,20 @@ use pspkit::Error;
 use crate::errors::to_py;
 
 /// Calls made through `awaitable` whose runtime side has not finished yet (see `wait_idle`).
-pub(crate) static IN_FLIGHT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub(crate) static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
 pub(crate) struct InFlight;
 
 impl InFlight {
     fn start() -> Self {
-        IN_FLIGHT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
         InFlight
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        IN_FLIGHT.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -189,8 +190,9 @@ impl From<Error> for Interrupted {
     }
 }
 
-/// Runs `work` as a task on the runtime and blocks this thread (the GIL released) until it ends.
-/// Polling the call on this thread instead (`block_on(work)`) costs a wake-up between this
+/// Runs `work` as a task on the runtime and blocks this thread (the GIL released) until it ends:
+/// for work on connections of the shared runtime (a walk's pages). Polling it on this thread
+/// instead (`block_on(work)`) costs a wake-up between this
 /// thread and a worker for every chunk the connection task reads: it doubled the time of a
 /// 24 KB page. As a task, the call and its connection run on the same worker, and the result
 /// comes back through a channel (no timer of the runtime to register per call).
@@ -224,43 +226,114 @@ pub(crate) fn run_blocking<T: Send + 'static>(
     }
 }
 
-/// The tokio runtime of this process. Its threads get 8 MiB stacks: a call's future (signing,
+/// Runs `work` on this thread (the GIL released) and returns its result: the blocking call of
+/// a sync client. The thread drives the call and its connection itself, reading the socket as
+/// soon as the answer arrives, as a blocking HTTP library would; a call sent to a runtime's
+/// worker ([`run_blocking`]) costs two wake-ups between threads (the request handed over, the
+/// answer handed back), about a fifth of a small call's time on loopback. The connections it
+/// uses must belong to [`caller_runtime`] alone (a client of its own, see `Client`), as their
+/// tasks run only while some thread is in a blocking call.
+///
+/// Before sending, the runtime reads what happened on its sockets since the last call: a server
+/// that closed an idle connection in between must be seen to have closed it, or the request
+/// would go out on a dead connection and a write would end as a lost outcome. Two yields do it:
+/// the first lets the runtime poll its sockets, the second lets the closed connections' tasks
+/// run, which takes them out of the pool.
+///
+/// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
+/// raises (Ctrl-C), the call is dropped (its request abandoned) and the exception returned.
+pub(crate) fn run_here<T>(work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Interrupted> {
+    caller_runtime().block_on(async {
+        tokio::task::yield_now().await;
+        tokio::task::yield_now().await;
+        let mut work = std::pin::pin!(work);
+        loop {
+            match tokio::time::timeout(SIGNAL_CHECK, work.as_mut()).await {
+                Ok(result) => return result.map_err(Interrupted::Failed),
+                Err(_) => {
+                    if let Err(raised) = Python::attach(|py| py.check_signals()) {
+                        return Err(Interrupted::Signal(raised));
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Lets the blocking calls' runtime run what is pending on it, after a client's connection pool
+/// was let go: the connections' tasks see it gone and close their sockets (else they would wait
+/// for the next blocking call of the process). Skipped on a thread already inside a runtime,
+/// which is a blocking call's (Python code run while it waits, a log handler or a signal
+/// handler): that thread runs them itself.
+pub(crate) fn close_idle_connections() {
+    if tokio::runtime::Handle::try_current().is_err() {
+        caller_runtime().block_on(async {
+            tokio::task::yield_now().await;
+            tokio::task::yield_now().await;
+        });
+    }
+}
+
+/// The tokio runtime of this process, for asyncio calls and walks (whose next page is fetched
+/// while Python uses this one). Its threads get 8 MiB stacks: a call's future (signing,
 /// retries, TLS, URL parsing) is deep, more so in debug builds, and tokio's 2 MiB default
 /// overflowed there.
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+    static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
+    per_process(
+        &CURRENT,
+        || {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("pspkit")
+                .thread_stack_size(8 << 20)
+                .build()
+        },
+        // the parent's asyncio calls in flight will never finish here
+        || IN_FLIGHT.store(0, Ordering::SeqCst),
+    )
+}
+
+/// The runtime of blocking calls, run on the calling thread (see [`run_here`]). It has no
+/// threads of its own: whichever thread is inside a blocking call drives it, and a call made
+/// while another thread drives it is driven by that thread until one of them finishes.
+fn caller_runtime() -> &'static tokio::runtime::Runtime {
+    static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
+    per_process(&CURRENT, || tokio::runtime::Builder::new_current_thread().enable_all().build(), || ())
+}
+
+/// The runtime `slot` holds for this process, built on first use (`after_fork` runs first when
+/// the one there was the parent's).
 ///
 /// A child made by `os.fork()` has the parent's memory but none of its threads, so the parent's
 /// runtime would never run a task there: each process builds its own on first use (the
 /// parent's is left untouched, as its threads are not there to stop). Only atomics are used, as
 /// a lock held by another thread at the fork would stay locked in the child forever.
-pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
-    use std::sync::atomic::{AtomicPtr, Ordering};
-    static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
+fn per_process(
+    slot: &'static AtomicPtr<(u32, tokio::runtime::Runtime)>,
+    build: fn() -> std::io::Result<tokio::runtime::Runtime>,
+    after_fork: fn(),
+) -> &'static tokio::runtime::Runtime {
     let pid = std::process::id();
-    let current = CURRENT.load(Ordering::Acquire);
+    let current = slot.load(Ordering::Acquire);
     if let Some((owner, runtime)) = leaked(current)
         && *owner == pid
     {
         return runtime;
     }
     if !current.is_null() {
-        // a forked child: the parent's calls in flight will never finish here
-        IN_FLIGHT.store(0, std::sync::atomic::Ordering::SeqCst);
+        after_fork();
     }
-    let built = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("pspkit")
-        .thread_stack_size(8 << 20)
-        .build()
-        .expect("the tokio runtime starts");
+    let built = build().expect("the tokio runtime starts");
     let fresh: &'static mut (u32, tokio::runtime::Runtime) = Box::leak(Box::new((pid, built)));
-    match CURRENT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+    match slot.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) => &fresh.1,
         // another thread of this process built one first: use that one (this one stays idle)
         Err(other) => leaked(other).map(|(_, r)| r).unwrap_or(&fresh.1),
     }
 }
 
-/// The runtime a pointer of [`runtime`]'s `CURRENT` holds.
+/// The runtime a pointer of [`per_process`]'s slot holds.
 fn leaked(pointer: *mut (u32, tokio::runtime::Runtime)) -> Option<&'static (u32, tokio::runtime::Runtime)> {
     // SAFETY: every non-null pointer stored there comes from `Box::leak` and is never freed or
     // written through again, so it is valid and shared for the rest of the process.
@@ -276,7 +349,7 @@ pub(crate) fn wait_idle(py: Python<'_>, timeout: f64) -> bool {
     let until =
         std::time::Instant::now() + Duration::try_from_secs_f64(timeout.clamp(0.0, 60.0)).unwrap_or(Duration::ZERO);
     py.detach(|| {
-        while IN_FLIGHT.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+        while IN_FLIGHT.load(Ordering::SeqCst) > 0 {
             if std::time::Instant::now() >= until {
                 return false;
             }

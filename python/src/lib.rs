@@ -37,7 +37,7 @@ pub use pspkit_cli::{Args, unknown_operation};
 pub use reply::{PageStream, Reply};
 
 use args::from_python;
-use asyncio::{Canceller, Interrupted, awaitable, run_blocking, runtime, wait_idle};
+use asyncio::{Canceller, Interrupted, awaitable, run_blocking, run_here, runtime, wait_idle};
 use credentials::connect;
 use errors::to_py;
 use reply::{page_to_py, reply_to_py};
@@ -94,10 +94,13 @@ fn policy(
     Ok(policy)
 }
 
-/// The client a `Client` holds, and the process it was made in.
+/// The clients a `Client` holds, and the process they were made in.
 struct Connection {
     /// `None` once closed.
     client: Option<AnyClient>,
+    /// The same client on a connection pool of its own for blocking calls, which run on the
+    /// caller's thread (see `asyncio::run_here`); made on the first one.
+    blocking: Option<AnyClient>,
     pid: u32,
 }
 
@@ -110,19 +113,19 @@ pub(crate) struct Client {
 }
 
 impl Client {
-    fn holding(provider: String, client: AnyClient) -> Self {
+    fn holding(provider: String, client: AnyClient, blocking: Option<AnyClient>) -> Self {
         let base_url = client.base_url().to_owned();
         Self {
             provider,
             base_url,
-            connection: Mutex::new(Connection { client: Some(client), pid: std::process::id() }),
+            connection: Mutex::new(Connection { client: Some(client), blocking, pid: std::process::id() }),
         }
     }
 
-    /// The client for a call: an error once closed, and in a forked child a fresh connection
-    /// pool (the parent's connections belong to tasks of the parent's runtime, which does not run
-    /// in the child).
-    pub(crate) fn client(&self) -> Result<AnyClient, Error> {
+    /// The connection for a call: an error once closed, and in a forked child fresh connection
+    /// pools (the parent's connections belong to tasks of the parent's runtimes, which do not
+    /// run in the child).
+    fn current(&self) -> Result<std::sync::MutexGuard<'_, Connection>, Error> {
         let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         let pid = std::process::id();
         let Some(client) = connection.client.as_ref() else {
@@ -130,9 +133,22 @@ impl Client {
         };
         if connection.pid != pid {
             let fresh = client.reconnected();
-            *connection = Connection { client: Some(fresh), pid };
+            *connection = Connection { client: Some(fresh), blocking: None, pid };
         }
-        Ok(connection.client.clone().expect("set above"))
+        Ok(connection)
+    }
+
+    /// The client for asyncio calls and walks (connections of the shared runtime).
+    pub(crate) fn client(&self) -> Result<AnyClient, Error> {
+        Ok(self.current()?.client.clone().expect("current() checked it is open"))
+    }
+
+    /// The client for blocking calls (connections of the calling threads' runtime).
+    fn blocking_client(&self) -> Result<AnyClient, Error> {
+        let mut connection = self.current()?;
+        let Connection { client, blocking, .. } = &mut *connection;
+        let client = client.as_ref().expect("current() checked it is open");
+        Ok(blocking.get_or_insert_with(|| client.reconnected()).clone())
     }
 
     /// What a call needs, with the GIL held: the client, its settings and arguments (an
@@ -144,9 +160,11 @@ impl Client {
         operation: &str,
         args: &Bound<'_, PyAny>,
         options: CallArgs,
+        blocking: bool,
     ) -> PyResult<(AnyClient, serde_json::Value, CallOptions)> {
         crate::logging::refresh(py);
-        let client = self.client().map_err(|e| to_py(py, e))?;
+        let client = if blocking { self.blocking_client() } else { self.client() };
+        let client = client.map_err(|e| to_py(py, e))?;
         let mut args = from_python(args).map_err(|e| to_py(py, e))?;
         if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
             && map.get(arg).is_none_or(serde_json::Value::is_null)
@@ -194,6 +212,15 @@ fn interrupted(py: Python<'_>, client: &AnyClient, operation: &str, args: &serde
     signal
 }
 
+impl Drop for Client {
+    fn drop(&mut self) {
+        let connection = self.connection.get_mut().unwrap_or_else(|e| e.into_inner());
+        if connection.blocking.take().is_some() && connection.pid == std::process::id() {
+            asyncio::close_idle_connections();
+        }
+    }
+}
+
 #[pymethods]
 impl Client {
     #[new]
@@ -209,10 +236,10 @@ impl Client {
     ) -> PyResult<Self> {
         let policy = policy(RetryPolicy::default(), max_attempts, timeout, deadline)?;
         let client = connect(provider, &credentials, base_url).map_err(|e| to_py(py, e))?.with_policy(policy);
-        Ok(Self::holding(provider.to_owned(), client))
+        Ok(Self::holding(provider.to_owned(), client, None))
     }
 
-    /// The same client (same credentials and connection pool) with other settings.
+    /// The same client (same credentials and connection pools) with other settings.
     #[pyo3(signature = (base_url=None, max_attempts=None, timeout=None, deadline=None))]
     fn with_options(
         &self,
@@ -222,13 +249,19 @@ impl Client {
         timeout: Option<f64>,
         deadline: Option<f64>,
     ) -> PyResult<Self> {
-        let client = self.client().map_err(|e| to_py(py, e))?;
-        let policy = policy(client.context().policy(), max_attempts, timeout, deadline)?;
-        let client = match base_url {
-            Some(url) => client.with_base_url(url.trim_end_matches('/')),
-            None => client,
+        let (client, blocking) = {
+            let connection = self.current().map_err(|e| to_py(py, e))?;
+            (connection.client.clone().expect("current() checked it is open"), connection.blocking.clone())
         };
-        Ok(Self::holding(self.provider.clone(), client.with_policy(policy)))
+        let policy = policy(client.context().policy(), max_attempts, timeout, deadline)?;
+        let derive = |client: AnyClient| {
+            let client = match &base_url {
+                Some(url) => client.with_base_url(url.trim_end_matches('/')),
+                None => client,
+            };
+            client.with_policy(policy)
+        };
+        Ok(Self::holding(self.provider.clone(), derive(client), blocking.map(derive)))
     }
 
     /// Lets go of the client: its connections close once no call and no client made by
@@ -236,6 +269,10 @@ impl Client {
     fn close(&self) {
         let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         connection.client = None;
+        if connection.blocking.take().is_some() {
+            drop(connection);
+            asyncio::close_idle_connections();
+        }
     }
 
     /// Whether `close` was called.
@@ -245,7 +282,7 @@ impl Client {
     }
 
     /// Calls `operation`; returns `(is_bytes, payload, metadata)` (metadata only when `raw`).
-    /// Blocks without the GIL; Ctrl-C interrupts it.
+    /// Runs on this thread without the GIL; Ctrl-C interrupts it.
     #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
     fn call(
         &self,
@@ -256,9 +293,9 @@ impl Client {
         headers: Option<Vec<(String, String)>>,
         raw: bool,
     ) -> PyResult<Py<PyAny>> {
-        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers })?;
-        let (task_client, task_args, owned) = (client.clone(), args.clone(), operation.to_owned());
-        let result = py.detach(|| run_blocking(async move { task_client.call(&owned, task_args, options).await }));
+        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, true)?;
+        let task_args = args.clone();
+        let result = py.detach(|| run_here(client.call(operation, task_args, options)));
         match result {
             Ok(reply) => reply_to_py(py, reply, raw),
             Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
@@ -277,7 +314,7 @@ impl Client {
         headers: Option<Vec<(String, String)>>,
         raw: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (client, args, options) = self.prepare(py, &operation, &args, CallArgs { timeout, headers })?;
+        let (client, args, options) = self.prepare(py, &operation, &args, CallArgs { timeout, headers }, false)?;
         awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
             reply_to_py(py, reply, raw)
         })
@@ -296,7 +333,7 @@ impl Client {
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
     ) -> PyResult<Pager> {
-        let (client, args, call_options) = self.prepare(py, operation, args, CallArgs { timeout, headers })?;
+        let (client, args, call_options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, false)?;
         let mut options = PageOptions::new();
         if let Some(n) = page_size {
             options = options.page_size(n);

@@ -21,6 +21,7 @@ from typing import Any, Dict, List
 import pytest
 
 from pspkit.errors import ConfigurationError, OutcomeUnknownError, TimeoutError, ValidationError
+from pspkit.firekassa import FireKassa
 from pspkit.onepay import AsyncOnePay, Cashout, OnePay
 from pspkit.testing import Sandbox
 
@@ -163,6 +164,54 @@ def test_leaving_a_with_block_closes_the_connections(recorder: Any) -> None:
     assert Recorder.closed.wait(5), "the keep-alive connection was not closed"
     with pytest.raises(ConfigurationError, match="closed"):
         client.cashouts.get(id=cashout.id)
+
+
+class ClosesWhenIdle(BaseHTTPRequestHandler):
+    """Answers every request with one FireKassa transaction, then closes the connection a moment
+    later without having said so, as a server whose keep-alive timeout runs out between two
+    calls."""
+
+    protocol_version = "HTTP/1.1"
+    body = b"{}"
+    requests: List[str] = []
+
+    def answer(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        ClosesWhenIdle.requests.append(f"{self.command} {self.path}")
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+        self.wfile.flush()
+        time.sleep(0.02)
+        self.close_connection = True
+
+    do_GET = answer
+    do_POST = answer
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_write_after_the_server_dropped_an_idle_connection_goes_out_once_on_a_new_one(sandbox: Sandbox) -> None:
+    # A blocking call must see that the server closed the pooled connection since the last
+    # call: sent on the dead connection, this write (which FireKassa does not deduplicate, so
+    # it is never retried) would end as an unknown outcome.
+    live = sandbox.client("firekassa")
+    transaction = live.transactions.list(page_size=1).items[0]
+    ClosesWhenIdle.body = json.dumps(transaction.to_json()).encode()
+    ClosesWhenIdle.requests = []
+    with loopback(ClosesWhenIdle) as url:
+        with FireKassa(token="t", sign_token="s", base_url=url) as client:
+            for _ in range(3):
+                assert client.transactions.get(id=transaction.id).id == transaction.id
+                time.sleep(0.05)
+                cancelled = client.transactions.with_raw_response.cancel(id=transaction.id)
+                assert cancelled.attempts == 1 and cancelled.parse().id == transaction.id
+                time.sleep(0.05)
+    path = f"/api/v2/transactions/{transaction.id}"
+    assert ClosesWhenIdle.requests == [f"GET {path}", f"POST {path}/cancel"] * 3
 
 
 def test_leaving_an_async_with_block_closes_the_connections(recorder: Any) -> None:
