@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PyType};
 use serde::Serialize;
 
 /// A Rust value as a Python object: text as `str`, exact numbers as `Decimal`, times as aware
@@ -173,14 +173,25 @@ pub fn lookup<'py>(
 }
 
 /// A struct as an object of its Python model class (`class`), which reads the fields from the
-/// struct's record. Made as unpickling makes objects: `__init__`, which takes keyword
-/// arguments, does not run.
+/// struct's record. Made as unpickling makes objects (`object.__new__(class)`, then the `_data`
+/// slot set past the class's read-only `__setattr__`), with the two C functions those run rather
+/// than two calls into Python: this runs for every item of every page. `__init__`, which takes
+/// keyword arguments, does not run.
 pub fn model<T: Fields>(py: Python<'_>, class: &Bound<'_, PyAny>, value: T) -> PyResult<Py<PyAny>> {
-    static NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    static SET: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let record = Py::new(py, Record::new(value))?;
-    let object = lookup(py, &NEW, "builtins", &["object", "__new__"])?.call1((class,))?;
-    lookup(py, &SET, "builtins", &["object", "__setattr__"])?.call1((&object, pyo3::intern!(py, "_data"), record))?;
+    let class = class.cast::<PyType>()?;
+    // SAFETY: `class` is a live type object (the GIL is held); a class defined in Python
+    // allocates its instances with `PyType_GenericAlloc`, which returns a new reference (or
+    // NULL with an exception set, which `from_owned_ptr_or_err` takes).
+    let object = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyType_GenericAlloc(class.as_type_ptr(), 0))? };
+    // SAFETY: three live objects; the call borrows them and returns -1 with an exception set on
+    // failure (a class without the `_data` slot of `Model`).
+    let set = unsafe {
+        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), pyo3::intern!(py, "_data").as_ptr(), record.as_ptr())
+    };
+    if set != 0 {
+        return Err(PyErr::fetch(py));
+    }
     Ok(object.unbind())
 }
 
