@@ -260,13 +260,20 @@ pub(crate) fn run_here<T>(work: impl std::future::Future<Output = Result<T, Erro
     })
 }
 
+/// Whether this thread is inside a blocking call already: Python code run while that call waits
+/// (a signal handler, a log handler) is making another. That one cannot drive the caller's
+/// runtime again and goes to the shared one instead ([`run_blocking`]).
+pub(crate) fn inside_a_call() -> bool {
+    tokio::runtime::Handle::try_current().is_ok()
+}
+
 /// Lets the blocking calls' runtime run what is pending on it, after a client's connection pool
 /// was let go: the connections' tasks see it gone and close their sockets (else they would wait
 /// for the next blocking call of the process). Skipped on a thread already inside a runtime,
 /// which is a blocking call's (Python code run while it waits, a log handler or a signal
 /// handler): that thread runs them itself.
 pub(crate) fn close_idle_connections() {
-    if tokio::runtime::Handle::try_current().is_err() {
+    if !inside_a_call() {
         caller_runtime().block_on(async {
             tokio::task::yield_now().await;
             tokio::task::yield_now().await;

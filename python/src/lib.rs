@@ -282,7 +282,8 @@ impl Client {
     }
 
     /// Calls `operation`; returns `(is_bytes, payload, metadata)` (metadata only when `raw`).
-    /// Runs on this thread without the GIL; Ctrl-C interrupts it.
+    /// Runs on this thread without the GIL (on the shared runtime when made from Python code that
+    /// runs during another call on this thread); Ctrl-C interrupts it.
     #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
     fn call(
         &self,
@@ -293,9 +294,17 @@ impl Client {
         headers: Option<Vec<(String, String)>>,
         raw: bool,
     ) -> PyResult<Py<PyAny>> {
-        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, true)?;
+        let nested = asyncio::inside_a_call();
+        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, !nested)?;
         let task_args = args.clone();
-        let result = py.detach(|| run_here(client.call(operation, task_args, options)));
+        let result = py.detach(|| {
+            if nested {
+                let (task_client, owned) = (client.clone(), operation.to_owned());
+                run_blocking(async move { task_client.call(&owned, task_args, options).await })
+            } else {
+                run_here(client.call(operation, task_args, options))
+            }
+        });
         match result {
             Ok(reply) => reply_to_py(py, reply, raw),
             Err(Interrupted::Failed(e)) => Err(to_py(py, e)),

@@ -1,10 +1,10 @@
 //! The runtime's `tracing` events (one per attempt of a call) as records of Python's `logging`
 //! module, on the `pspkit` logger.
 //!
-//! Events are emitted on the runtime's threads, where writing a record means taking the GIL: so
-//! an event is only built when the `pspkit` logger would keep it. Its effective level is read
-//! (with the GIL, cheaply) each time a call starts and kept in an atomic the runtime threads
-//! consult.
+//! Events are emitted where a call runs (a runtime thread, or the caller's own during a sync
+//! call), without the GIL, and writing a record means taking it: so an event is only built when
+//! the `pspkit` logger would keep it. Its effective level is read (with the GIL, cheaply) each
+//! time a call starts and kept in an atomic those threads consult.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU8, Ordering};

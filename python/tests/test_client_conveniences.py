@@ -372,3 +372,27 @@ def test_ctrl_c_interrupts_a_blocking_write_and_reports_its_key(sandbox: Sandbox
     started = time.monotonic()
     client.cashouts.list(limit=1)
     assert time.monotonic() - started < 2.0
+
+
+def test_a_signal_handler_can_make_a_call_while_a_blocking_call_waits(sandbox: Sandbox) -> None:
+    # Python's signal handlers run inside the waiting call (it looks for signals every 50 ms);
+    # a handler that calls the provider (a shutdown handler cancelling something, say) is a
+    # call inside a call, which must work like any other.
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    client = sandbox.client("onepay")
+    cashout_id = a_cashout_id(client)
+    seen_in_handler: List[str] = []
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        seen_in_handler.append(client.cashouts.get(id=cashout_id).id)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        sandbox.inject("delay:1000")
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        assert client.cashouts.get(id=cashout_id).id == cashout_id
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert seen_in_handler == [cashout_id]
