@@ -784,8 +784,8 @@ def summary(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], imp
         *table,
         "",
         f"pspkit sync is {ps['b']['rate'] / hp['b']['rate']:.1f}x httpx + pydantic on a page and "
-        f"{ps['c']['rate'] / hp['c']['rate']:.1f}x on the walk (target 3x: "
-        f"{'met' if min(ps['b']['rate'] / hp['b']['rate'], ps['c']['rate'] / hp['c']['rate']) >= 3 else 'not met'}; "
+        f"{ps['c']['rate'] / hp['c']['rate']:.1f}x on the walk (targets 3x and 4x: "
+        f"{'met' if ps['b']['rate'] / hp['b']['rate'] >= 3 and ps['c']['rate'] / hp['c']['rate'] >= 4 else 'not met'}; "
         "docs/benchmarks.md compares with the transport alone); walking 100,000 cashouts peaks at "
         f"{ps['c']['peak_rss_kb'] / ps['b']['peak_rss_kb']:.2f}x the memory of one page. The Rust client runs at "
         f"{rows['a']:.2f} / {rows['b']:.2f} / {rows['c']:.2f} of a hand-written reqwest + serde client that decodes "
