@@ -113,6 +113,11 @@ bench-sandbox:
 fuzz *args:
     cargo run -q --release --locked -p pspkit-tests --bin fuzz -- {{args}}
 
+# Hostile command lines for the `pspkit` binary (each run of the tests makes 250), against a
+# sandbox of its own: `just fuzz-cli 5000 7` runs 5,000 cases from seed 7
+fuzz-cli cases="2000" seed="1":
+    PSPKIT_CLI_FUZZ_CASES={{cases}} PSPKIT_CLI_FUZZ_SEED={{seed}} cargo test -q --locked -p pspkit-cli --test it hostile_command_lines -- --nocapture
+
 # Schemathesis against the sandbox binary, each spec with every default check, signed as the
 # clients sign (crates/pspkit-sandbox/schemathesis/; about 3 minutes)
 sandbox-schemathesis:

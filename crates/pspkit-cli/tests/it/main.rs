@@ -1,6 +1,8 @@
 //! The `pspkit` binary, run as a user runs it, against `pspkit sandbox` started by the same
 //! binary: real processes, real HTTP over loopback, real signatures.
 
+mod fuzz;
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
@@ -24,58 +26,65 @@ fn pspkit() -> Command {
 /// The sandbox every test shares (its data only grows by the writes tests make).
 fn sandbox() -> &'static Sandbox {
     static SANDBOX: OnceLock<Sandbox> = OnceLock::new();
-    SANDBOX.get_or_init(|| {
-        // under a shell that stops it when this process ends (its stdin, our pipe, closes)
-        let script = r#""$0" sandbox --port 0 --size 200 & pid=$!; read -r _; kill "$pid""#;
-        let mut child = Command::new("sh")
-            .args(["-c", script, env!("CARGO_BIN_EXE_pspkit")])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("pspkit sandbox starts");
-        let stdout = child.stdout.take().expect("piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let mut env = Vec::new();
-        let mut pending: Option<(String, String)> = None;
-        // `export NAME='value'`, a value spanning lines (a PEM) until its closing quote
-        for line in lines.by_ref() {
-            let line = line.expect("utf-8");
-            if let Some((name, value)) = pending.take() {
-                let value = format!("{value}\n{line}");
-                match value.strip_suffix('\'') {
-                    Some(done) => env.push((name, done.to_owned())),
-                    None => pending = Some((name, value)),
-                }
-                continue;
+    SANDBOX.get_or_init(start_sandbox)
+}
+
+/// A `pspkit sandbox --port 0` of its own, for as long as the tests run.
+fn start_sandbox() -> Sandbox {
+    // under a shell that stops it when this process ends (its stdin, our pipe, closes)
+    let script = r#""$0" sandbox --port 0 --size 200 & pid=$!; read -r _; kill "$pid""#;
+    let mut child = Command::new("sh")
+        .args(["-c", script, env!("CARGO_BIN_EXE_pspkit")])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("pspkit sandbox starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let mut env = Vec::new();
+    let mut pending: Option<(String, String)> = None;
+    // `export NAME='value'`, a value spanning lines (a PEM) until its closing quote
+    for line in lines.by_ref() {
+        let line = line.expect("utf-8");
+        if let Some((name, value)) = pending.take() {
+            let value = format!("{value}\n{line}");
+            match value.strip_suffix('\'') {
+                Some(done) => env.push((name, done.to_owned())),
+                None => pending = Some((name, value)),
             }
-            if let Some(rest) = line.strip_prefix("export ") {
-                let (name, value) = rest.split_once("='").expect("export NAME='value'");
-                match value.strip_suffix('\'') {
-                    Some(v) => env.push((name.to_owned(), v.to_owned())),
-                    None => pending = Some((name.to_owned(), value.to_owned())),
-                }
-                if name == "PSPKIT_ONCHAINPAY_BASE_URL" {
-                    break;
-                }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("export ") {
+            let (name, value) = rest.split_once("='").expect("export NAME='value'");
+            match value.strip_suffix('\'') {
+                Some(v) => env.push((name.to_owned(), v.to_owned())),
+                None => pending = Some((name.to_owned(), value.to_owned())),
+            }
+            if name == "PSPKIT_ONCHAINPAY_BASE_URL" {
+                break;
             }
         }
-        // keep draining its stdout so it never blocks on a full pipe
-        std::thread::spawn(move || for _ in lines {});
-        Sandbox { _child: child, env }
-    })
+    }
+    // keep draining its stdout so it never blocks on a full pipe
+    std::thread::spawn(move || for _ in lines {});
+    Sandbox { _child: child, env }
 }
 
 fn run(args: &[&str]) -> Output {
     run_with(args, None)
 }
 
-fn run_with(args: &[&str], stdin: Option<&str>) -> Output {
-    // OnChainPay's nonce is the time in milliseconds, unique within a process: two processes
-    // signing with one key in the same millisecond would share one, and the second is refused
-    // (as OnChainPay refuses it). Tests run in parallel, so their commands take turns.
+/// OnChainPay's nonce is the time in milliseconds, unique within a process: two processes
+/// signing with one key in the same millisecond would share one, and the second is refused (as
+/// OnChainPay refuses it). Tests run in parallel, so their commands take turns.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn run_with(args: &[&str], stdin: Option<&str>) -> Output {
+    let _turn = one_at_a_time();
     let mut cmd = pspkit();
     cmd.args(args).envs(sandbox().env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
