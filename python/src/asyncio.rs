@@ -1,5 +1,6 @@
-//! The one tokio runtime of the process, blocking calls that release the GIL, and asyncio
-//! awaitables completed from the runtime.
+//! The process's two tokio runtimes (a shared one for asyncio calls and walks, one driven by the
+//! caller's thread for sync calls), blocking calls that release the GIL, and asyncio awaitables
+//! completed from the shared runtime.
 
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::time::Duration;
@@ -190,12 +191,12 @@ impl From<Error> for Interrupted {
     }
 }
 
-/// Runs `work` as a task on the runtime and blocks this thread (the GIL released) until it ends:
-/// for work on connections of the shared runtime (a walk's pages). Polling it on this thread
-/// instead (`block_on(work)`) costs a wake-up between this
-/// thread and a worker for every chunk the connection task reads: it doubled the time of a
-/// 24 KB page. As a task, the call and its connection run on the same worker, and the result
-/// comes back through a channel (no timer of the runtime to register per call).
+/// Runs `work` as a task on the shared runtime and blocks this thread (the GIL released) until it
+/// ends: for work on that runtime's connections (a walk's pages). Polling it on this thread
+/// instead (`block_on(work)`) costs a wake-up between this thread and a worker for every chunk
+/// the connection task reads: it doubled the time of a 24 KB page. As a task, the call and its
+/// connection run on the same worker, and the result comes back through a channel (no timer of
+/// the runtime to register per call).
 ///
 /// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
 /// raises (Ctrl-C), the task is aborted and the exception returned, so a sync call is

@@ -6,7 +6,7 @@
 //! The rest is the same for every operation, one module per job: `args` (keyword arguments),
 //! `models` (decoded values read by Python field by field), `reply` (payloads and pages),
 //! `credentials` (clients from keyword arguments or the environment), `errors` (the
-//! `pspkit.errors` classes), `asyncio` (the shared tokio runtime, blocking calls without the GIL,
+//! `pspkit.errors` classes), `asyncio` (the tokio runtimes, blocking calls without the GIL,
 //! awaitables), `webhooks`, and `sandbox` (the sandbox served from this process, for
 //! `pspkit.testing`); this file holds the `Client` and `Pager` classes and the module.
 
