@@ -156,6 +156,26 @@ async fn a_reset_onchainpay_create_is_not_retried_and_the_outcome_is_unknown() {
 }
 
 #[tokio::test]
+async fn a_write_whose_url_cannot_be_built_is_refused_as_invalid_not_an_unknown_outcome() {
+    // a 70 KB path parameter is past the 64 KiB http allows in a URL: reqwest makes no request of
+    // it, so nothing was sent and the caller is told so (never "the request may have been
+    // processed"), briefly
+    let server = ScriptedServer::start(vec![]).await;
+    let client = pspkit_firekassa::FireKassa::new(&server.base_url, "token").expect("client").with_policy(fast());
+    let id = "x".repeat(70_000);
+    let err = client.cancel_transaction(id).send().await.expect_err("refused");
+    match &err {
+        Error::InvalidRequest { operation, field, rule } => {
+            assert_eq!((*operation, field.as_str()), ("cancel_transaction", "url"));
+            assert!(rule.contains("cannot be sent"), "{rule}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(err.to_string().len() < 1_000, "the message repeats the 70 KB URL: {} bytes", err.to_string().len());
+    assert!(server.received().is_empty(), "nothing reached the server");
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
     // nothing listens yet: the request cannot have left, so even a non-deduplicated write retries
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();

@@ -417,6 +417,13 @@ impl Attempted {
                     None,
                 );
             }
+            // reqwest could not make a request of it (a URL over http's 64 KiB limit, say): nothing
+            // left, so a write did not happen and nothing is retried
+            Err(AttemptError::Http(e)) if e.is_builder() => {
+                log_attempt(spec.name, name, attempt, None, latency, "request not sent", None);
+                let rule = format!("cannot be sent: {}", describe(&e));
+                return Step::Fail(Error::InvalidRequest { operation: name, field: "url".into(), rule }, Some(e));
+            }
             Err(AttemptError::Http(e)) if e.is_connect() => (Failure::ConnectFailed, Some(e)),
             Err(AttemptError::Http(e)) => (Failure::ConnectionLost, Some(e)),
             Err(AttemptError::TimedOut) => (Failure::ConnectionLost, None),
@@ -559,7 +566,8 @@ fn describe(error: &reqwest::Error) -> String {
         let _ = safe.set_username("");
         let _ = safe.set_password(None);
         safe.set_query(None);
-        text = text.replace(url.as_str(), safe.as_str());
+        // a path built from a caller's 100 KB argument is not repeated in full
+        text = text.replace(url.as_str(), &excerpt(safe.as_str(), 200));
     }
     let mut source = std::error::Error::source(error);
     while let Some(s) = source {
