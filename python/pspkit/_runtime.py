@@ -74,6 +74,34 @@ def _invalid(path: str, rule: str) -> ValidationError:
     return ValidationError(f"invalid request: {path}: {rule}", field=path, rule=rule)
 
 
+def _seconds(name: str, value: Any) -> Optional[float]:
+    """A caller's number of seconds (a per-call or client setting), or ``None``; refused, naming
+    the setting, when it is not a positive, finite number below 2**64."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _invalid(name, f"must be a number of seconds, not {type(value).__name__}")
+    try:
+        seconds = float(value)
+    except (OverflowError, ValueError):  # 10**400, Decimal("sNaN")
+        seconds = float("nan")
+    if not 0 < seconds < 2**64:  # NaN too
+        raise _invalid(name, f"must be a positive number of seconds below 2**64, not {seconds}")
+    return seconds
+
+
+def _count(name: str, value: Any) -> Optional[int]:
+    """A caller's whole number (``page_size``, ``max_items``, ``max_attempts``), or ``None``;
+    refused, naming it, when it is not a whole number from 0 to 2**64 - 1."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _invalid(name, f"must be a whole number, not {type(value).__name__}")
+    if not 0 <= value < 2**64:
+        raise _invalid(name, f"must be a whole number from 0 to 2**64 - 1, not {value}")
+    return value
+
+
 class Conv:
     """Converts one JSON value to its Python type (``decode``) and back (``encode``), and gives a
     value the Rust side converted its final form (``wrap``: a record its model class, a known
@@ -638,7 +666,12 @@ class _Base:
         deadline: Optional[float] = None,
     ) -> None:
         self._native = _native.Client(
-            self._provider, dict(credentials), base_url, max_attempts, timeout, deadline
+            self._provider,
+            dict(credentials),
+            base_url,
+            _count("max_attempts", max_attempts),
+            _seconds("timeout", timeout),
+            _seconds("deadline", deadline),
         )
 
     def with_options(
@@ -658,11 +691,12 @@ class _Base:
             max_retries: Retries after the first attempt, for the calls the spec lets retry.
             deadline: Seconds a whole call may take, retries and waits included.
         """
-        if max_retries is not None and max_retries < 0:
-            raise ValueError("max_retries must be 0 or more")
+        retries = _count("max_retries", max_retries)
         clone = object.__new__(type(self))
-        attempts = None if max_retries is None else max_retries + 1
-        clone._native = self._native.with_options(base_url, attempts, timeout, deadline)
+        attempts = None if retries is None else retries + 1
+        clone._native = self._native.with_options(
+            base_url, attempts, _seconds("timeout", timeout), _seconds("deadline", deadline)
+        )
         return clone
 
     @property
@@ -832,7 +866,9 @@ class Group:
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
-        reply = self._client._native.call(operation, _given(args), timeout, _headers(extra_headers), self._raw)
+        reply = self._client._native.call(
+            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
+        )
         return self._result(reply, conv)
 
     async def _acall(
@@ -844,7 +880,9 @@ class Group:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         native = self._client._native
-        reply = await native.call_async(operation, _given(args), timeout, _headers(extra_headers), self._raw)
+        reply = await native.call_async(
+            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
+        )
         return self._result(reply, conv)
 
     def _pager(
@@ -857,7 +895,12 @@ class Group:
         extra_headers: Optional[Mapping[str, str]],
     ) -> Any:
         return self._client._native.pages(
-            operation, _given(args), page_size, max_items, timeout, _headers(extra_headers)
+            operation,
+            _given(args),
+            _count("page_size", page_size),
+            _count("max_items", max_items),
+            _seconds("timeout", timeout),
+            _headers(extra_headers),
         )
 
     def _pages(

@@ -11,15 +11,18 @@ use pspkit::Error;
 /// stack overflow.
 const MAX_DEPTH: usize = 128;
 
-/// The keyword arguments as a JSON value: a dict of `None`, `bool`, `int`, `float`, `str`,
-/// lists, tuples and dicts with `str` keys (what the generated modules pack them into).
-pub(crate) fn from_python(args: &Bound<'_, PyAny>) -> Result<serde_json::Value, Error> {
-    value(args, "arguments", 0)
+/// The keyword arguments of `operation` as a JSON value: a dict of `None`, `bool`, `int`,
+/// `float`, `str`, lists, tuples and dicts with `str` keys (what the generated modules pack them
+/// into). A value that cannot be sent is the caller's error, naming where it is (`body.meta`).
+pub(crate) fn from_python(args: &Bound<'_, PyAny>, operation: &'static str) -> Result<serde_json::Value, Error> {
+    value(args, operation, "", 0)
 }
 
-fn value(v: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<serde_json::Value, Error> {
+fn value(v: &Bound<'_, PyAny>, operation: &'static str, path: &str, depth: usize) -> Result<serde_json::Value, Error> {
     use serde_json::Value;
-    let refuse = |rule: String| Error::Config(format!("{path}: {rule}"));
+    let field = if path.is_empty() { "arguments" } else { path };
+    let refuse = |rule: String| Error::InvalidRequest { operation, field: field.to_owned(), rule };
+    let within = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
     if depth > MAX_DEPTH {
         return Err(refuse(format!("nested more than {MAX_DEPTH} levels deep")));
     }
@@ -50,7 +53,7 @@ fn value(v: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<serde_json::V
         for (k, item) in d.iter() {
             let key = k.cast::<PyString>().map_err(|_| refuse("has a key that is not a string".into()))?;
             let key = key.to_cow().map_err(|_| refuse("has a key that is not valid text".into()))?;
-            let item = value(&item, &format!("{path}.{key}"), depth + 1)?;
+            let item = value(&item, operation, &within(&key), depth + 1)?;
             map.insert(key.into_owned(), item);
         }
         return Ok(Value::Object(map));
@@ -63,5 +66,5 @@ fn value(v: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<serde_json::V
         let kind = v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
         return Err(refuse(format!("cannot send a {kind}")));
     };
-    items.iter().enumerate().map(|(i, item)| value(item, &format!("{path}[{i}]"), depth + 1)).collect()
+    items.iter().enumerate().map(|(i, item)| value(item, operation, &format!("{field}[{i}]"), depth + 1)).collect()
 }

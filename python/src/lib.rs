@@ -165,7 +165,8 @@ impl Client {
         crate::logging::refresh(py);
         let client = if blocking { self.blocking_client() } else { self.client() };
         let client = client.map_err(|e| to_py(py, e))?;
-        let mut args = from_python(args).map_err(|e| to_py(py, e))?;
+        let name = client.context().spec().operation(operation).map_or("unknown_operation", |op| op.name);
+        let mut args = from_python(args, name).map_err(|e| to_py(py, e))?;
         if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
             && map.get(arg).is_none_or(serde_json::Value::is_null)
         {
