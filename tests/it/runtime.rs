@@ -176,6 +176,29 @@ async fn a_write_whose_url_cannot_be_built_is_refused_as_invalid_not_an_unknown_
 }
 
 #[tokio::test]
+async fn an_empty_path_segment_or_an_identifier_with_spaces_is_refused_before_sending() {
+    // `/cashouts/` is another route than `/cashouts/{id}`; FireKassa ids are `^\S+$`
+    let server = ScriptedServer::start(vec![]).await;
+    let onepay = onepay(&server);
+    let firekassa = pspkit_firekassa::FireKassa::new(&server.base_url, "token").expect("client").with_policy(fast());
+    let refusals = [
+        (onepay.get_cashout("").send().await.map(drop), "get_cashout", "id", "is empty"),
+        (firekassa.cancel_transaction("50712 2561").send().await.map(drop), "cancel_transaction", "id", "^\\S+$"),
+        (firekassa.get_transaction("\u{feff}").send().await.map(drop), "get_transaction", "id", "^\\S+$"),
+    ];
+    for (result, expected_operation, expected_field, expected_rule) in refusals {
+        match result {
+            Err(Error::InvalidRequest { operation, field, rule }) => {
+                assert_eq!((operation, field.as_str()), (expected_operation, expected_field));
+                assert!(rule.contains(expected_rule), "{rule}");
+            }
+            other => panic!("{expected_operation}: expected InvalidRequest, got {other:?}"),
+        }
+    }
+    assert!(server.received().is_empty(), "nothing reached the server");
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
     // nothing listens yet: the request cannot have left, so even a non-deduplicated write retries
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();

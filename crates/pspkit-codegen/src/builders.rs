@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::extensions::ParamPlace;
-use crate::model::{Kind, Model, Operation, Param, RustType, Shape};
+use crate::model::{Kind, Model, Operation, Param, Place, RustType, Shape};
 
 /// Tokens of a type the model wrote as text.
 pub(crate) fn ty(t: &str) -> TokenStream {
@@ -59,6 +59,22 @@ fn setter_input(p: &Param, target: &TokenStream) -> (TokenStream, TokenStream) {
 /// rather than by reference.
 fn by_value(p: &Param) -> bool {
     matches!(p.ty.kind, Kind::Integer { .. } | Kind::Bool)
+}
+
+/// The checks of a parameter's value the spec allows before sending: a path segment is never
+/// empty, and an identifier (`format: id`, whose pattern the spec lint holds to `^\S+$`) has no
+/// white space. (The other patterns belong to money, times and dates, whose types hold them.)
+fn param_checks(operation: &str, p: &Param) -> Vec<TokenStream> {
+    let f = format_ident!("{}", p.rust);
+    let key = &p.rust;
+    let mut checks = Vec::new();
+    if matches!(p.ty.kind, Kind::Text | Kind::Id) && p.place == Place::Path {
+        checks.push(quote!(::pspkit::validate::path_segment(#operation, #key, self.#f.as_deref())?;));
+    }
+    if p.ty.kind == Kind::Id {
+        checks.push(quote!(::pspkit::validate::no_white_space(#operation, #key, self.#f.as_deref())?;));
+    }
+    checks
 }
 
 fn is_text(p: &Param) -> bool {
@@ -193,11 +209,12 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
         })
         .chain(body_ty.iter().map(|_| quote!(&self.body)))
         .collect();
-    let checks = op
-        .ext
-        .require_one_of
-        .iter()
-        .map(|group| quote!(::pspkit::validate::require_one_of(#name, &self.body, &[#(#group),*])?;));
+    let checks = op.params.iter().flat_map(|p| param_checks(name, p)).chain(
+        op.ext
+            .require_one_of
+            .iter()
+            .map(|group| quote!(::pspkit::validate::require_one_of(#name, &self.body, &[#(#group),*])?;)),
+    );
     let runner = if op.streams { quote!(call_stream_with) } else { quote!(call_with) };
 
     let doc = operation_doc(op);

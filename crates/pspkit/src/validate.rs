@@ -25,3 +25,31 @@ pub fn require_one_of<B: Serialize>(operation: &'static str, body: &B, fields: &
 pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Result<T, Error> {
     value.ok_or_else(|| Error::InvalidRequest { operation, field: field.to_owned(), rule: "is required".into() })
 }
+
+/// A path parameter's value: an empty one would change the route (`/cashouts/` instead of
+/// `/cashouts/{id}`), whatever the spec says of it.
+pub fn path_segment(operation: &'static str, field: &str, value: Option<&str>) -> Result<(), Error> {
+    match value {
+        Some("") => Err(Error::InvalidRequest {
+            operation,
+            field: field.to_owned(),
+            rule: "is empty (it is a segment of the URL path)".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A value the spec gives the pattern `^\S+$` (an identifier): at least one character, none of
+/// them white space (JSON Schema's `\s`, Unicode white space and the byte-order mark).
+pub fn no_white_space(operation: &'static str, field: &str, value: Option<&str>) -> Result<(), Error> {
+    match value {
+        Some(v) if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c == '\u{feff}') => {
+            Err(Error::InvalidRequest {
+                operation,
+                field: field.to_owned(),
+                rule: "must match ^\\S+$ (an identifier, with no white space)".into(),
+            })
+        }
+        _ => Ok(()),
+    }
+}
