@@ -177,12 +177,25 @@ async fn a_write_whose_url_cannot_be_built_is_refused_as_invalid_not_an_unknown_
 
 #[tokio::test]
 async fn an_empty_path_segment_or_an_identifier_with_spaces_is_refused_before_sending() {
-    // `/cashouts/` is another route than `/cashouts/{id}`; FireKassa ids are `^\S+$`
+    // `/cashouts/` is another route than `/cashouts/{id}`; FireKassa and FirstPay ids are `^\S+$`
     let server = ScriptedServer::start(vec![]).await;
     let onepay = onepay(&server);
     let firekassa = pspkit_firekassa::FireKassa::new(&server.base_url, "token").expect("client").with_policy(fast());
+    let firstpay = pspkit_firstpay::FirstPay::new(
+        &server.base_url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .expect("client");
+    let status_of = |id: &str| pspkit_firstpay::types::PaymentStatusRequest::builder().payment_id(id).build();
     let refusals = [
         (onepay.get_cashout("").send().await.map(drop), "get_cashout", "id", "is empty"),
+        (
+            firstpay.get_payment_status(status_of("pay 1").expect("body")).send().await.map(drop),
+            "get_payment_status",
+            "body.paymentId",
+            "^\\S+$",
+        ),
         (firekassa.cancel_transaction("50712 2561").send().await.map(drop), "cancel_transaction", "id", "^\\S+$"),
         (firekassa.get_transaction("\u{feff}").send().await.map(drop), "get_transaction", "id", "^\\S+$"),
     ];

@@ -77,6 +77,27 @@ fn param_checks(operation: &str, p: &Param) -> Vec<TokenStream> {
     checks
 }
 
+/// The same identifier check for the identifiers at the top of the request body (`paymentId`),
+/// named by their wire path (`body.paymentId`). Nested ones are left to the provider.
+fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
+    let operation = &op.name;
+    let Some(Kind::Named(name)) = op.body.as_ref().map(|b| &b.ty.kind) else { return Vec::new() };
+    let Some(Shape::Struct(fields)) = model.types.get(name).map(|t| &t.shape) else { return Vec::new() };
+    fields
+        .iter()
+        .filter_map(|f| {
+            let field = format_ident!("{}", f.rust);
+            let key = format!("body.{}", f.wire);
+            let value = match &f.ty.kind {
+                Kind::Id => quote!(::core::option::Option::Some(self.body.#field.as_str())),
+                Kind::Optional(inner) if **inner == Kind::Id => quote!(self.body.#field.as_deref()),
+                _ => return None,
+            };
+            Some(quote!(::pspkit::validate::no_white_space(#operation, #key, #value)?;))
+        })
+        .collect()
+}
+
 fn is_text(p: &Param) -> bool {
     p.ty.tokens == "::std::string::String"
 }
@@ -209,7 +230,7 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
         })
         .chain(body_ty.iter().map(|_| quote!(&self.body)))
         .collect();
-    let checks = op.params.iter().flat_map(|p| param_checks(name, p)).chain(
+    let checks = op.params.iter().flat_map(|p| param_checks(name, p)).chain(body_checks(model, op)).chain(
         op.ext
             .require_one_of
             .iter()
