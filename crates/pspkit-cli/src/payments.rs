@@ -112,14 +112,20 @@ pub(crate) async fn run(m: &ArgMatches, base_url: Option<&str>) -> Result<u8, Fa
         csv::ErrorKind::Io(e) => crate::write_failed(e),
         other => Failure::failed(format!("cannot write CSV: {other:?}")),
     };
-    let mut table = csv.then(|| csv::Writer::from_writer(std::io::stdout()));
-    if let Some(table) = table.as_mut() {
-        table.write_record(CSV_HEADER).map_err(csv_failed)?;
-    }
+    // The header goes out with the first page, so a walk refused before any answer (a base URL
+    // no request can be made for: exit code 2) prints nothing.
+    let start_table = || {
+        let mut table = csv::Writer::from_writer(std::io::stdout());
+        table.write_record(CSV_HEADER).map(|()| table).map_err(csv_failed)
+    };
+    let mut table = None;
     use futures_util::StreamExt;
     while let Some(page) = pages.next().await {
         let page = page?;
         progress.page(page.len());
+        if csv && table.is_none() {
+            table = Some(start_table()?);
+        }
         match table.as_mut() {
             Some(table) => {
                 for p in &page {
@@ -136,6 +142,10 @@ pub(crate) async fn run(m: &ArgMatches, base_url: Option<&str>) -> Result<u8, Fa
                 }
             }
         }
+    }
+    if csv && table.is_none() {
+        // no page at all: the header alone
+        start_table()?.flush().map_err(crate::write_failed)?;
     }
     progress.done();
     Ok(EXIT_OK)

@@ -149,6 +149,9 @@ fn bad_input_is_refused_with_exit_code_2_before_any_request() {
     refused(&run_with(&["onepay", "cashouts", "create", "--body", "-"], Some(body)), "body.amount");
     refused(&run(&["onepay", "cashouts", "create", "--body", "/no/such/file.json"]), "--body");
     refused(&run(&["payments", "--provider", "onepay", "--since", "yesterday"]), "--since");
+    // no request can be made for this server: nothing printed, not even the CSV header
+    let ftp = ["--base-url", "ftp://example.invalid", "payments", "--provider", "onepay", "--format", "csv"];
+    refused(&run(&ftp), "URL scheme is not allowed");
 }
 
 #[test]
