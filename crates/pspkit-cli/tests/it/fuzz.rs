@@ -7,17 +7,17 @@
 //!
 //! The contract for every case: the command ends within the time limit with exit code 0, 1 or 2
 //! (never a panic's 101 or a signal), a refusal (2) is one `pspkit: error:` line on stderr (after
-//! what `--verbose` says) and nothing on stdout, and no credential appears in either output. A failure names the seed and the case, which
-//! reproduce it: `PSPKIT_CLI_FUZZ_SEED=<seed> PSPKIT_CLI_FUZZ_CASES=<n>` (`just fuzz-cli` runs
-//! more cases).
+//! what `--verbose` says) and nothing on stdout, and no credential appears in either output. A
+//! failure names the seed and the case, which reproduce it: `PSPKIT_CLI_FUZZ_SEED=<seed>
+//! PSPKIT_CLI_FUZZ_CASES=<n>` (`just fuzz-cli` runs more cases).
 
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use pspkit_cli::catalog::{Operation, ValueKind};
+use pspkit_tests::fuzz::rng::Rng;
 
 use super::{Sandbox, pspkit, start_sandbox};
 
@@ -76,35 +76,6 @@ const HOSTILE: &[&str] = &[
 const BAD_BASE_URLS: &[&str] =
     &["", "not a url", "ftp://example.invalid", "http://[::1", "http://user:pw@127.0.0.1:1/"];
 
-/// A reproducible stream of choices: case `index` of a run seeded with `seed`.
-struct Dice {
-    seed: u64,
-    index: u64,
-    drawn: u64,
-}
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.drawn += 1;
-        // SipHash with its fixed default keys: the same sequence on every run
-        let mut hasher = DefaultHasher::new();
-        (self.seed, self.index, self.drawn).hash(&mut hasher);
-        hasher.finish()
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn one_in(&mut self, n: usize) -> bool {
-        self.below(n) == 0
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
-
 /// Files given to `--body` and `--ledger`, written once into `dir`.
 struct Files {
     dir: PathBuf,
@@ -142,7 +113,7 @@ fn files() -> &'static Files {
 }
 
 /// A value for a flag of `kind`: one it accepts, or a hostile one.
-fn value(d: &mut Dice, kind: ValueKind) -> String {
+fn value(d: &mut Rng, kind: ValueKind) -> String {
     if d.one_in(2) {
         return hostile(d);
     }
@@ -157,7 +128,7 @@ fn value(d: &mut Dice, kind: ValueKind) -> String {
     .to_owned()
 }
 
-fn hostile(d: &mut Dice) -> String {
+fn hostile(d: &mut Rng) -> String {
     match d.below(8) {
         0 => "9".repeat(1 + d.below(5000)),
         1 => "x".repeat(1 + d.below(100_000)),
@@ -168,7 +139,7 @@ fn hostile(d: &mut Dice) -> String {
 }
 
 /// `pspkit <provider> <group> <command> --flag value ...` for one operation of the table.
-fn operation_line(d: &mut Dice, provider: &str, op: &Operation) -> Vec<String> {
+fn operation_line(d: &mut Rng, provider: &str, op: &Operation) -> Vec<String> {
     let mut argv = vec![provider.to_owned(), op.group.to_owned(), op.command.to_owned()];
     for param in op.params {
         if d.one_in(3) {
@@ -190,7 +161,7 @@ fn operation_line(d: &mut Dice, provider: &str, op: &Operation) -> Vec<String> {
 }
 
 /// One hostile command line.
-fn command_line(d: &mut Dice) -> Vec<String> {
+fn command_line(d: &mut Rng) -> Vec<String> {
     let provider = d.pick(pspkit_cli::PROVIDERS);
     let mut argv = match d.below(10) {
         0 => vec![
@@ -339,7 +310,7 @@ fn hostile_command_lines_end_with_an_exit_code_one_line_refusals_and_no_secret()
     let mut by_code = [0u64; 3];
     let mut slowest = Duration::ZERO;
     for index in 0..cases {
-        let argv = command_line(&mut Dice { seed, index, drawn: 0 });
+        let argv = command_line(&mut Rng::for_case(seed, index));
         let finished = run_limited(&sandbox, &argv, &out_dir);
         let verbose = argv.iter().any(|a| a == "--verbose");
         if let Some(broken) = violation(&finished, verbose, &secrets) {
