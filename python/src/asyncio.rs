@@ -237,16 +237,14 @@ pub(crate) fn run_blocking<T: Send + 'static>(
 ///
 /// Before sending, the runtime reads what happened on its sockets since the last call: a server
 /// that closed an idle connection in between must be seen to have closed it, or the request
-/// would go out on a dead connection and a write would end as a lost outcome. Two yields do it:
-/// the first lets the runtime poll its sockets, the second lets the closed connections' tasks
-/// run, which takes them out of the pool.
+/// would go out on a dead connection and a write would end as a lost outcome ([`catch_up`] takes
+/// the closed connections out of the pool).
 ///
 /// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
 /// raises (Ctrl-C), the call is dropped (its request abandoned) and the exception returned.
 pub(crate) fn run_here<T>(work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Interrupted> {
     caller_runtime().block_on(async {
-        tokio::task::yield_now().await;
-        tokio::task::yield_now().await;
+        catch_up().await;
         let mut work = std::pin::pin!(work);
         loop {
             match tokio::time::timeout(SIGNAL_CHECK, work.as_mut()).await {
@@ -275,11 +273,17 @@ pub(crate) fn inside_a_call() -> bool {
 /// handler): that thread runs them itself.
 pub(crate) fn close_idle_connections() {
     if !inside_a_call() {
-        caller_runtime().block_on(async {
-            tokio::task::yield_now().await;
-            tokio::task::yield_now().await;
-        });
+        caller_runtime().block_on(catch_up());
     }
+}
+
+/// On [`caller_runtime`], which runs only while some thread is inside it: lets it read what
+/// happened on its sockets meanwhile (the first yield: the runtime polls them before resuming a
+/// yielded task) and run the tasks that woke (the second), so a connection closed by the server,
+/// or whose pool was let go, is done with before this returns.
+async fn catch_up() {
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
 }
 
 /// The tokio runtime of this process, for asyncio calls and walks (whose next page is fetched
