@@ -471,19 +471,21 @@ def start_server(binary: Path) -> Any:
     return process, found.group(1), found.group(2), int(found.group(3))
 
 
-def child(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", name, case, url, cashout_id],
-                         capture_output=True, text=True, timeout=600)
+def in_fresh_process(what: str, *args: str) -> Dict[str, float]:
+    """This script run again with ``args`` (``--child ...`` or ``--breakdown URL``), in a fresh
+    interpreter: the figures it prints as JSON."""
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=600)
     if out.returncode != 0:
-        raise SystemExit(f"{name} ({case}) failed:\n{out.stderr}")
+        raise SystemExit(f"{what} failed:\n{out.stderr}")
     return dict(json.loads(out.stdout))
+
+
+def child(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]:
+    return in_fresh_process(f"{name} ({case})", "--child", name, case, url, cashout_id)
 
 
 def child_breakdown(url: str) -> Dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--breakdown", url], capture_output=True, text=True, timeout=600)
-    if out.returncode != 0:
-        raise SystemExit(f"the breakdown failed:\n{out.stderr}")
-    return dict(json.loads(out.stdout))
+    return in_fresh_process("the breakdown", "--breakdown", url)
 
 
 def progress(done: int, total: int, what: str) -> None:
