@@ -5,11 +5,12 @@ per provider pointed at it."""
 from __future__ import annotations
 
 import importlib
+import inspect
 import threading
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Tuple
 
 import pytest
 
@@ -73,3 +74,16 @@ def loopback(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
 
 def all_items(iterator: Iterator[Any]) -> List[Any]:
     return list(iterator)
+
+
+def group_methods(provider_client: Any) -> Iterator[Tuple[str, Any]]:
+    """Every public method of a client's operation groups, as ``("cashouts.get", bound method)``."""
+    from pspkit._runtime import Group
+
+    for group_name in dir(provider_client):
+        group = getattr(provider_client, group_name, None)
+        if group_name.startswith("_") or not isinstance(group, Group):
+            continue
+        for name, method in inspect.getmembers(group, inspect.ismethod):
+            if not name.startswith("_"):
+                yield f"{group_name}.{name}", method

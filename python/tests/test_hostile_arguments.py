@@ -14,11 +14,12 @@ import inspect
 import itertools
 import random
 from decimal import Decimal
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, List
 
 import pspkit
-from pspkit import _runtime
 from pspkit.testing import Sandbox
+
+from conftest import group_methods
 
 PROVIDERS = ("onepay", "firekassa", "firstpay", "onlyonepays", "onchainpay")
 DRAWS_PER_METHOD = 4
@@ -51,19 +52,6 @@ HOSTILE: List[Any] = [
 PLAUSIBLE: List[Any] = ["abc", 1, "10.00", True]
 
 
-def methods(client: Any) -> Iterator[Tuple[str, Callable[..., Any]]]:
-    for group_name in dir(type(client)):
-        if group_name.startswith("_") or not isinstance(getattr(type(client), group_name, None), property):
-            continue
-        group = getattr(client, group_name)
-        if not isinstance(group, _runtime.Group):
-            continue
-        for name in dir(group):
-            method = getattr(group, name)
-            if not name.startswith("_") and callable(method):
-                yield f"{group_name}.{name}", method
-
-
 def arguments(rng: random.Random, method: Callable[..., Any]) -> Dict[str, Any]:
     chosen: Dict[str, Any] = {}
     for param in inspect.signature(method).parameters.values():
@@ -81,7 +69,7 @@ def test_hostile_keyword_arguments_end_in_a_result_or_a_named_error() -> None:
     with Sandbox(size=30, seed=11) as sandbox:
         for provider in PROVIDERS:
             client = sandbox.client(provider, max_attempts=1, timeout=10)
-            for name, method in methods(client):
+            for name, method in group_methods(client):
                 for _ in range(DRAWS_PER_METHOD):
                     kwargs = arguments(rng, method)
                     try:

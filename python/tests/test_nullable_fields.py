@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 import pspkit
-from conftest import client, loopback
+from conftest import client, group_methods, loopback
 
 SPECS = Path(__file__).resolve().parents[2] / "specs"
 PROVIDERS = ["onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"]
@@ -78,13 +78,9 @@ def capture() -> Iterator[str]:
 
 def _public_method(provider_client: Any, rust_name: str) -> Any:
     """The public method whose body sends operation `rust_name` (read from the generated source)."""
-    for group_name in dir(provider_client):
-        group = getattr(provider_client, group_name, None)
-        if not isinstance(group, pspkit._runtime.Group):
-            continue
-        for name, method in inspect.getmembers(group, inspect.ismethod):
-            if not name.startswith("_") and f'self._call("{rust_name}",' in inspect.getsource(method):
-                return method
+    for _, method in group_methods(provider_client):
+        if f'self._call("{rust_name}",' in inspect.getsource(method):
+            return method
     raise AssertionError(f"no public method sends {rust_name}")
 
 
