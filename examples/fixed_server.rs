@@ -6,21 +6,30 @@
 //!   sandbox's first page with its page fields (`current_page`, `from`, `to`, `next_page_url`)
 //!   set for N, so a client walks exactly `items` cashouts. Every page is rendered up front.
 //!
+//! Every answer, head and body, is rendered before the first connection, and each connection
+//! has a thread of its own that blocks on its socket: a request costs one read, one parse of its
+//! head (httparse, the parser hyper uses) and one write, and nothing wakes another thread. That
+//! is what a client on one connection, waiting for each answer before it asks again, needs from
+//! a server that must not be the slowest part of what it measures: the latency of an
+//! event-driven server with a pool of workers (two wake-ups between threads per request) held
+//! `http.client` to a third of the pages per second it reads from a static-file server.
+//!
 //! Authentication is not checked: the sandbox does that.
 
+use std::io::{self, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use bytes::Bytes;
 use serde_json::{Value, json};
 
 /// Items per page of the fixed list.
 pub const PAGE_SIZE: usize = 100;
 
-/// A running fixed-response server.
+/// The most a request head may take; a longer one is answered 431 and the connection closed.
+const HEAD_LIMIT: usize = 64 * 1024;
+
+/// A running fixed-response server; dropping it stops accepting connections.
 pub struct FixedServer {
     /// `http://127.0.0.1:PORT/onepay`, the OnePay base URL to give a client.
     pub base_url: String,
@@ -28,19 +37,25 @@ pub struct FixedServer {
     pub cashout_id: String,
     /// Size in bytes of one page's body.
     pub page_bytes: usize,
-    task: tokio::task::JoinHandle<()>,
+    address: SocketAddr,
+    stopped: Arc<AtomicBool>,
 }
 
 impl Drop for FixedServer {
     fn drop(&mut self) {
-        self.task.abort();
+        self.stopped.store(true, Ordering::Relaxed);
+        // the accept loop sees the flag on its next connection: this one
+        let _ = TcpStream::connect(self.address);
     }
 }
 
-struct Bodies {
-    cashout: Bytes,
-    pages: Vec<Bytes>,
-    empty: Bytes,
+/// Every answer, as the bytes written to the socket (status line, head and body).
+struct Answers {
+    cashout: Vec<u8>,
+    pages: Vec<Vec<u8>>,
+    empty: Vec<u8>,
+    page_zero: Vec<u8>,
+    not_found: Vec<u8>,
 }
 
 /// Takes the bodies from an in-process sandbox, then serves them on a free port of 127.0.0.1.
@@ -57,7 +72,7 @@ pub async fn start(items: usize) -> Result<FixedServer, Box<dyn std::error::Erro
     let cashout = fetch(format!("{base}/cashouts/{cashout_id}")).await?;
     let first: Value = serde_json::from_slice(&fetch(format!("{base}/cashouts?page=1&limit={PAGE_SIZE}")).await?)?;
     let count = items.div_ceil(PAGE_SIZE);
-    let page = |n: usize, data: Value| -> Result<Bytes, serde_json::Error> {
+    let page = |n: usize, data: Value| -> Result<Vec<u8>, serde_json::Error> {
         let mut body = first.clone();
         let from = (n - 1) * PAGE_SIZE;
         let next = (n < count).then(|| format!("/onepay/cashouts?page={}", n + 1));
@@ -68,45 +83,132 @@ pub async fn start(items: usize) -> Result<FixedServer, Box<dyn std::error::Erro
         body["from"] = if filled > 0 { json!(from + 1) } else { Value::Null };
         body["to"] = if filled > 0 { json!(from + filled) } else { Value::Null };
         body["next_page_url"] = json!(next);
-        Ok(Bytes::from(serde_json::to_vec(&body)?))
+        serde_json::to_vec(&body)
     };
     let data = first["data"].as_array().cloned().unwrap_or_default();
-    let pages = (1..=count)
+    let bodies = (1..=count)
         .map(|n| {
             let filled = PAGE_SIZE.min(items - (n - 1) * PAGE_SIZE);
             page(n, Value::Array(data[..filled.min(data.len())].to_vec()))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let bodies = Arc::new(Bodies { cashout, empty: page(count + 1, json!([]))?, pages });
-    let page_bytes = bodies.pages.first().map_or(0, Bytes::len);
-    let app = axum::Router::new()
-        .route("/onepay/cashouts", get(list))
-        .route("/onepay/cashouts/{id}", get(one))
-        .with_state(bodies);
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
+    let page_bytes = bodies.first().map_or(0, Vec::len);
+    let json_answer = |body: &[u8]| answer("200 OK", "application/json", body);
+    let answers = Arc::new(Answers {
+        cashout: json_answer(&cashout),
+        pages: bodies.iter().map(|body| json_answer(body)).collect(),
+        empty: json_answer(&page(count + 1, json!([]))?),
+        page_zero: answer("400 Bad Request", "text/plain", b"page is 1-based"),
+        not_found: answer("404 Not Found", "text/plain", b"no such route"),
     });
-    Ok(FixedServer { base_url: format!("{url}/onepay"), cashout_id, page_bytes, task })
+    let listener = TcpListener::bind(("127.0.0.1", 0))?;
+    let address = listener.local_addr()?;
+    let stopped = Arc::new(AtomicBool::new(false));
+    let accepting = stopped.clone();
+    std::thread::Builder::new().name("fixed-server".into()).spawn(move || {
+        for stream in listener.incoming() {
+            if accepting.load(Ordering::Relaxed) {
+                return;
+            }
+            let Ok(stream) = stream else { continue };
+            let answers = answers.clone();
+            // a connection that fails ends its thread; the server goes on
+            let _ = std::thread::Builder::new().name("fixed-connection".into()).spawn(move || serve(stream, &answers));
+        }
+    })?;
+    Ok(FixedServer { base_url: format!("http://{address}/onepay"), cashout_id, page_bytes, address, stopped })
 }
 
-fn json_body(body: &Bytes) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body.clone()).into_response()
+/// A whole HTTP/1.1 answer: status line, head and body.
+fn answer(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let mut out =
+        format!("HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n", body.len())
+            .into_bytes();
+    out.extend_from_slice(body);
+    out
 }
 
-async fn one(State(bodies): State<Arc<Bodies>>) -> Response {
-    json_body(&bodies.cashout)
-}
-
-#[derive(serde::Deserialize)]
-struct PageQuery {
-    page: Option<usize>,
-}
-
-async fn list(State(bodies): State<Arc<Bodies>>, Query(query): Query<PageQuery>) -> Response {
-    match query.page.unwrap_or(1) {
-        0 => (StatusCode::BAD_REQUEST, "page is 1-based").into_response(),
-        n => json_body(bodies.pages.get(n - 1).unwrap_or(&bodies.empty)),
+/// Answers the requests of one connection, in order, until the client closes it (or sends
+/// something that is not a request head).
+fn serve(mut stream: TcpStream, answers: &Answers) -> io::Result<()> {
+    stream.set_nodelay(true)?;
+    let mut buffer = vec![0u8; 8 * 1024];
+    let mut filled = 0;
+    loop {
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&buffer[..filled]) {
+            Ok(httparse::Status::Complete(head)) => {
+                let path = request.path.unwrap_or("/");
+                let close = request
+                    .headers
+                    .iter()
+                    .any(|h| h.name.eq_ignore_ascii_case("connection") && h.value.eq_ignore_ascii_case(b"close"));
+                // requests here have no body; a client that sends one anyway has it skipped
+                let body = request
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                stream.write_all(route(answers, path))?;
+                if close {
+                    return Ok(());
+                }
+                skip(&mut stream, &mut buffer, &mut filled, head, body)?;
+            }
+            Ok(httparse::Status::Partial) => {
+                if filled == buffer.len() {
+                    if buffer.len() >= HEAD_LIMIT {
+                        let too_long = answer("431 Request Header Fields Too Large", "text/plain", b"head too long");
+                        return stream.write_all(&too_long);
+                    }
+                    buffer.resize(buffer.len() * 2, 0);
+                }
+                match stream.read(&mut buffer[filled..])? {
+                    0 => return Ok(()),
+                    n => filled += n,
+                }
+            }
+            Err(e) => {
+                let refused = answer("400 Bad Request", "text/plain", e.to_string().as_bytes());
+                return stream.write_all(&refused);
+            }
+        }
     }
+}
+
+/// Drops the request just answered (its head, then `body` bytes, some of which may not have
+/// arrived yet) from the front of the buffer, keeping what follows it.
+fn skip(stream: &mut TcpStream, buffer: &mut [u8], filled: &mut usize, head: usize, body: usize) -> io::Result<()> {
+    let mut consumed = head + body;
+    while consumed > *filled {
+        consumed -= *filled;
+        *filled = match stream.read(buffer)? {
+            0 => return Err(io::ErrorKind::UnexpectedEof.into()),
+            n => n,
+        };
+    }
+    buffer.copy_within(consumed..*filled, 0);
+    *filled -= consumed;
+    Ok(())
+}
+
+/// The answer for a request target.
+fn route<'a>(answers: &'a Answers, target: &str) -> &'a [u8] {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if path == "/onepay/cashouts" {
+        let page = form_urlencoded::parse(query.as_bytes())
+            .find(|(name, _)| name == "page")
+            .and_then(|(_, value)| value.parse::<usize>().ok())
+            .unwrap_or(1);
+        return match page {
+            0 => &answers.page_zero,
+            n => answers.pages.get(n - 1).unwrap_or(&answers.empty),
+        };
+    }
+    if path.strip_prefix("/onepay/cashouts/").is_some_and(|id| !id.is_empty() && !id.contains('/')) {
+        return &answers.cashout;
+    }
+    &answers.not_found
 }
