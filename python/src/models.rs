@@ -154,7 +154,7 @@ impl Field {
     }
 }
 
-/// `module.path[0].path[1]...` (a provider's model class, `object.__new__`, `timezone.utc`),
+/// `module.path[0].path[1]...` (a provider's model class, `datetime.fromisoformat`),
 /// looked up on first use and kept in `cell`: these lookups sit on the path of every value.
 pub fn lookup<'py>(
     py: Python<'py>,
@@ -195,21 +195,34 @@ pub fn model<T: Fields>(py: Python<'_>, class: &Bound<'_, PyAny>, value: T) -> P
     Ok(object.unbind())
 }
 
-/// An open enum's value as the member of its Python class `module.name` (whose values to members
-/// are looked up once, into `members`), or as its text when the spec does not list it.
+/// An open enum's value as the member of its Python class `module.name`, or as its text when the
+/// spec does not list it. `known` is the enum's listed values in the Rust type's order; their
+/// members are looked up once (into `members`, in that order), so a value costs a comparison of
+/// a few short strings instead of a Python string made, hashed and looked up in a dict.
 pub fn member(
     py: Python<'_>,
-    members: &'static PyOnceLock<Py<PyAny>>,
+    members: &'static PyOnceLock<Vec<Py<PyAny>>>,
     module: &str,
     name: &str,
+    known: &'static [&'static str],
     text: &str,
 ) -> PyResult<Py<PyAny>> {
-    let members = lookup(py, members, module, &[name, "_value2member_map_"])?;
-    let members = members.cast::<PyDict>()?;
-    Ok(match members.get_item(text)? {
-        Some(member) => member.unbind(),
-        None => pyo3::types::PyString::new(py, text).into_any().unbind(),
-    })
+    let Some(index) = known.iter().position(|value| *value == text) else {
+        return Ok(pyo3::types::PyString::new(py, text).into_any().unbind());
+    };
+    let members = members.get_or_try_init(py, || {
+        let by_value = py.import(module)?.getattr(name)?.getattr("_value2member_map_")?;
+        let by_value = by_value.cast::<PyDict>()?;
+        known
+            .iter()
+            .map(|value| match by_value.get_item(value)? {
+                Some(member) => Ok(member.unbind()),
+                // a value the Python enum does not list stays its text, as any unknown value does
+                None => Ok(pyo3::types::PyString::new(py, value).into_any().unbind()),
+            })
+            .collect::<PyResult<Vec<_>>>()
+    })?;
+    Ok(members[index].clone_ref(py))
 }
 
 /// A value of a type that has no fields to read one by one (a tagged union, a closed enum, a
@@ -223,6 +236,32 @@ pub fn via_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> 
 fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     Ok(lookup(py, &DECIMAL, "decimal", &["Decimal"])?.call1((text,))?.unbind())
+}
+
+/// A decimal's text as `Decimal` reads it back exactly (`-12.3400`, `0.05`, `-0.00`): the
+/// coefficient's digits (itoa) with the point put in by the scale, several times cheaper than
+/// the general `Display` of `rust_decimal`, and this runs for every amount read.
+fn decimal_text(value: &pspkit::Decimal) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(value.mantissa().unsigned_abs());
+    let scale = value.scale() as usize;
+    let mut out = String::with_capacity(digits.len() + scale + 3);
+    if value.is_sign_negative() {
+        out.push('-');
+    }
+    if digits.len() > scale {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        out.push_str(whole);
+        if !fraction.is_empty() {
+            out.push('.');
+            out.push_str(fraction);
+        }
+    } else {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - digits.len()));
+        out.push_str(digits);
+    }
+    out
 }
 
 impl ToPy for String {
@@ -346,13 +385,13 @@ impl ToPy for serde_json::Value {
 
 impl ToPy for pspkit::DecimalString {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        decimal(py, &self.0.to_string())
+        decimal(py, &decimal_text(&self.0))
     }
 }
 
 impl ToPy for pspkit::DecimalNumber {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        decimal(py, &self.0.to_string())
+        decimal(py, &decimal_text(&self.0))
     }
 }
 
@@ -363,34 +402,57 @@ impl ToPy for pspkit::Id {
 }
 
 impl ToPy for pspkit::Timestamp {
-    /// An aware `datetime` with the offset the provider sent (UTC when it sent none).
+    /// An aware `datetime` with the offset the provider sent (UTC when it sent none), read by
+    /// `datetime.fromisoformat` from the ISO text written here: one C call with one argument,
+    /// where the constructor would parse eight by its keyword rules (most of a read's cost).
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        use chrono::{Datelike, Timelike};
-        static DATETIME: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        static UTC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let t = &self.0;
-        let offset = t.offset().local_minus_utc();
-        let tz = if offset == 0 {
-            lookup(py, &UTC, "datetime", &["timezone", "utc"])?.unbind()
-        } else {
-            let datetime = py.import("datetime")?;
-            let delta = datetime.getattr("timedelta")?.call1((0, offset))?;
-            datetime.getattr("timezone")?.call1((delta,))?.unbind()
-        };
-        // a leap second (nanosecond >= 1e9) is read as the second before it ends
-        let micro = (t.nanosecond() / 1_000).min(999_999);
-        let made = lookup(py, &DATETIME, "datetime", &["datetime"])?.call1((
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            micro,
-            tz,
-        ))?;
-        Ok(made.unbind())
+        use chrono::Datelike;
+        static FROM_ISO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        if !(1..=9999).contains(&self.0.year()) {
+            return Err(PyValueError::new_err(format!(
+                "{self} is outside the years a Python datetime holds (1 to 9999)"
+            )));
+        }
+        Ok(lookup(py, &FROM_ISO, "datetime", &["datetime", "fromisoformat"])?.call1((iso_text(&self.0),))?.unbind())
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM` (and `:SS` after an offset with seconds), the spelling
+/// `datetime.fromisoformat` reads on every Python version; the year is within 1..=9999.
+fn iso_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
+    use chrono::{Datelike, Timelike};
+    fn digits(out: &mut String, value: u32, width: usize) {
+        let mut buffer = itoa::Buffer::new();
+        let text = buffer.format(value);
+        out.extend(std::iter::repeat_n('0', width.saturating_sub(text.len())));
+        out.push_str(text);
+    }
+    let mut out = String::with_capacity(35);
+    digits(&mut out, t.year().unsigned_abs(), 4);
+    out.push('-');
+    digits(&mut out, t.month(), 2);
+    out.push('-');
+    digits(&mut out, t.day(), 2);
+    out.push('T');
+    digits(&mut out, t.hour(), 2);
+    out.push(':');
+    digits(&mut out, t.minute(), 2);
+    out.push(':');
+    digits(&mut out, t.second(), 2);
+    out.push('.');
+    // a leap second (nanosecond >= 1e9) is read as the second before it ends
+    digits(&mut out, (t.nanosecond() / 1_000).min(999_999), 6);
+    let offset = t.offset().local_minus_utc();
+    out.push(if offset < 0 { '-' } else { '+' });
+    let offset = offset.unsigned_abs();
+    digits(&mut out, offset / 3600, 2);
+    out.push(':');
+    digits(&mut out, offset / 60 % 60, 2);
+    if !offset.is_multiple_of(60) {
+        out.push(':');
+        digits(&mut out, offset % 60, 2);
+    }
+    out
 }
 
 impl ToPy for pspkit::Date {

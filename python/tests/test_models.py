@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import json
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict, List
 
 import pytest
+
+from conftest import client, loopback
 
 
 def test_attributes_equality_and_to_dict(clients: Dict[str, Any]) -> None:
@@ -174,3 +178,79 @@ def test_records_read_fields_in_their_classes_order(clients: Dict[str, Any]) -> 
     )
     _records_match_their_classes(list(clients["onlyonepays"].operations.search_all(page_size=5, max_items=5)), seen)
     assert {"CashoutList", "Cashout"} <= set(seen) and len(set(seen)) >= 6, sorted(set(seen))
+
+
+class _OneCashout(BaseHTTPRequestHandler):
+    """Answers any GET with ``body``: one OnePay cashout, as a test shaped it."""
+
+    body: bytes = b"{}"
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's protocol)
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(_OneCashout.body)))
+        self.end_headers()
+        self.wfile.write(_OneCashout.body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("sent", "read"),
+    [
+        ("2026-03-01T10:20:30Z", datetime(2026, 3, 1, 10, 20, 30, tzinfo=timezone.utc)),
+        ("2026-03-01T10:20:30.123456789+03:00", datetime(2026, 3, 1, 10, 20, 30, 123456, tzinfo=timezone(timedelta(hours=3)))),
+        ("2026-03-01 10:20:30-05:30", datetime(2026, 3, 1, 10, 20, 30, tzinfo=timezone(-timedelta(hours=5, minutes=30)))),
+        ("0001-01-01T00:00:00.5Z", datetime(1, 1, 1, 0, 0, 0, 500000, tzinfo=timezone.utc)),
+        ("9999-12-31T23:59:60Z", datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)),
+        ("2026-03-01", datetime(2026, 3, 1, tzinfo=timezone.utc)),
+    ],
+)
+def test_a_response_time_keeps_its_instant_and_offset(clients: Dict[str, Any], sent: str, read: datetime) -> None:
+    """Times decoded in Rust reach Python as aware datetimes with the offset the provider wrote
+    (fractions past microseconds cut, a leap second read as the end of the second before)."""
+    cashout = clients["onepay"].cashouts.list(limit=1).data[0].to_json()
+    _OneCashout.body = json.dumps({**cashout, "created_at": sent}).encode()
+    with loopback(_OneCashout) as url:
+        got = client("onepay", url).cashouts.get(id=cashout["id"]).created_at
+    assert got == read and got.utcoffset() == read.utcoffset()
+
+
+def test_a_response_time_python_cannot_hold_is_a_clear_error(clients: Dict[str, Any]) -> None:
+    cashout = clients["onepay"].cashouts.list(limit=1).data[0].to_json()
+    _OneCashout.body = json.dumps({**cashout, "created_at": "0000-06-01T00:00:00Z"}).encode()
+    with loopback(_OneCashout) as url:
+        got = client("onepay", url).cashouts.get(id=cashout["id"])
+    with pytest.raises(ValueError, match="0000-06-01T00:00:00.*years a Python datetime holds"):
+        got.created_at  # noqa: B018
+
+
+@pytest.mark.parametrize("status", ["processed", "pending", "brand_new_status", ""])
+def test_a_response_status_is_its_member_or_its_text(clients: Dict[str, Any], status: str) -> None:
+    from pspkit.onepay import CashoutStatus
+
+    cashout = clients["onepay"].cashouts.list(limit=1).data[0].to_json()
+    _OneCashout.body = json.dumps({**cashout, "status": status}).encode()
+    with loopback(_OneCashout) as url:
+        got = client("onepay", url).cashouts.get(id=cashout["id"]).status
+    if status in CashoutStatus._value2member_map_:
+        assert got is CashoutStatus(status)
+    else:
+        assert got == status and type(got) is str
+
+
+@pytest.mark.parametrize(
+    "sent", ["0.05", "1.50", "-12.3400", "0", "-0.50", "79228162514264337593543950335", "0.0000000000000000000000000001", "1e-7", "12E+2"]
+)
+def test_a_response_amount_is_the_exact_decimal_sent(clients: Dict[str, Any], sent: str) -> None:
+    """Amounts decoded in Rust reach Python as the Decimal of the provider's own digits,
+    trailing zeros (the scale) included."""
+    cashout = clients["onepay"].cashouts.list(limit=1).data[0].to_json()
+    _OneCashout.body = json.dumps({**cashout, "amount": "AMOUNT"}).replace('"AMOUNT"', sent).encode()
+    with loopback(_OneCashout) as url:
+        got = client("onepay", url).cashouts.get(id=cashout["id"]).amount
+    expected = Decimal(sent)
+    assert type(got) is Decimal and got == expected
+    if "e" not in sent.lower():
+        assert got.as_tuple() == expected.as_tuple()

@@ -23,10 +23,10 @@ pub use rust_decimal::Decimal;
 /// Scientific notation (`1e-7`) is accepted; a value with more precision than [`Decimal`]
 /// holds (28 digits) is an error rather than silently rounded.
 pub fn parse_json_decimal(raw: &str) -> Result<Decimal, String> {
-    let raw = raw.trim();
+    let raw = raw.trim_ascii();
     let text: std::borrow::Cow<'_, str> = if raw.starts_with('"') {
         let s: String = serde_json::from_str(raw).map_err(|e| format!("invalid JSON string: {e}"))?;
-        std::borrow::Cow::Owned(s.trim().to_owned())
+        std::borrow::Cow::Owned(s.trim_ascii().to_owned())
     } else if raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) {
         std::borrow::Cow::Borrowed(raw)
     } else {
@@ -49,9 +49,11 @@ pub fn is_plain_decimal(text: &str) -> bool {
     digits(whole) && fraction.is_none_or(digits)
 }
 
-/// Parses a decimal written as text (`"12.30"`, `"-5"`, `"1e-7"`, `"+3"`).
+/// Parses a decimal written as text (`"12.30"`, `"-5"`, `"1e-7"`, `"+3"`), ignoring ASCII white
+/// space around it (no JSON writer pads an amount with other spaces, and this runs for every
+/// amount of every page).
 pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
-    let text = text.trim();
+    let text = text.trim_ascii();
     if text.is_empty() {
         return Err("expected a decimal, found an empty string".into());
     }

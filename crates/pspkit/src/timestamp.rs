@@ -39,7 +39,7 @@ impl FromStr for Timestamp {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
+        let s = s.trim_ascii();
         if let Ok(t) = DateTime::parse_from_rfc3339(s) {
             return Ok(Self(t));
         }

@@ -208,8 +208,8 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
                 let name = &def.name;
                 quote! {
                     fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
-                        static MEMBERS: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
-                        crate::models::member(py, &MEMBERS, #python_module, #name, self.as_str())
+                        static MEMBERS: ::pyo3::sync::PyOnceLock<::std::vec::Vec<::pyo3::Py<::pyo3::PyAny>>> = ::pyo3::sync::PyOnceLock::new();
+                        crate::models::member(py, &MEMBERS, #python_module, #name, Self::KNOWN_VALUES, self.as_str())
                     }
                 }
             }
