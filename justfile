@@ -74,7 +74,7 @@ review:
 build-times:
     scripts/build-times.sh
 
-# Benchmarks (about 10 minutes): pspkit from Python against httpx + pydantic and requests, the
+# Benchmarks (about 25 minutes on 2 cores, builds included): pspkit from Python against httpx + pydantic and requests, the
 # Rust client against hand-written reqwest + serde, build times, wheel size and import time.
 # Writes docs/benchmarks.md, docs/benchmarks.png and the README's summary.
 bench: wheel
