@@ -162,14 +162,17 @@ pub fn lookup<'py>(
     module: &str,
     path: &[&str],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let found = cell.get_or_try_init(py, || {
-        let mut found = py.import(module)?.into_any();
-        for name in path {
-            found = found.getattr(*name)?;
-        }
-        Ok::<_, PyErr>(found.unbind())
-    })?;
+    let found = cell.get_or_try_init(py, || find(py, module, path).map(Bound::unbind))?;
     Ok(found.bind(py).clone())
+}
+
+/// `module.path[0].path[1]...`, looked up on each call ([`lookup`] keeps what it finds).
+fn find<'py>(py: Python<'py>, module: &str, path: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+    let mut found = py.import(module)?.into_any();
+    for name in path {
+        found = found.getattr(*name)?;
+    }
+    Ok(found)
 }
 
 /// A struct as an object of its Python model class (`class`), which reads the fields from the
@@ -211,7 +214,7 @@ pub fn member(
         return Ok(pyo3::types::PyString::new(py, text).into_any().unbind());
     };
     let members = members.get_or_try_init(py, || {
-        let by_value = py.import(module)?.getattr(name)?.getattr("_value2member_map_")?;
+        let by_value = find(py, module, &[name, "_value2member_map_"])?;
         let by_value = by_value.cast::<PyDict>()?;
         known
             .iter()
@@ -238,7 +241,7 @@ fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     Ok(lookup(py, &DECIMAL, "decimal", &["Decimal"])?.call1((text,))?.unbind())
 }
 
-/// A decimal's text as `Decimal` reads it back exactly (`-12.3400`, `0.05`, `-0.00`): the
+/// A decimal's text as `Decimal` reads it back exactly (`-12.3400`, `0.05`, `0.00`): the
 /// coefficient's digits (itoa) with the point put in by the scale, several times cheaper than
 /// the general `Display` of `rust_decimal`, and this runs for every amount read.
 fn decimal_text(value: &pspkit::Decimal) -> String {
