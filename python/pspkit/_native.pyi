@@ -57,7 +57,7 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
-    ) -> Tuple[bool, Any, Optional[_Meta]]: ...
+    ) -> Tuple[Any, Optional[_Meta]]: ...
     def call_async(
         self,
         operation: str,
@@ -65,7 +65,7 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
-    ) -> Awaitable[Tuple[bool, Any, Optional[_Meta]]]: ...
+    ) -> Awaitable[Tuple[Any, Optional[_Meta]]]: ...
     def pages(
         self,
         operation: str,
@@ -113,7 +113,7 @@ class Field:
     """A model field: reads a response's field from its record, or calls ``python`` for an
     object built in Python."""
 
-    def __new__(cls, position: int, python: Any, wrap: Optional[Any] = None) -> Field: ...
+    def __new__(cls, position: int, python: Any) -> Field: ...
     def __get__(self, instance: Any, owner: Any = None, /) -> Any: ...
     def __set__(self, instance: Any, value: Any, /) -> None: ...
 

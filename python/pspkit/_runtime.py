@@ -103,16 +103,13 @@ def _count(name: str, value: Any) -> Optional[int]:
 
 
 class Conv:
-    """Converts one JSON value to its Python type (``decode``) and back (``encode``), and gives a
-    value the Rust side converted its final form (``wrap``: a record its model class, a known
-    enum value its member)."""
+    """Converts one JSON value to its Python type (``decode``) and back (``encode``). Values of a
+    response need neither: the Rust side hands them over in their final form (a struct as an
+    object of its model class, a known enum value as its member)."""
 
     __slots__ = ()
 
     def decode(self, value: Any) -> Any:
-        return value
-
-    def wrap(self, value: Any) -> Any:
         return value
 
     def encode(self, value: Any, path: str) -> Any:
@@ -247,12 +244,6 @@ class ListOf(Conv):
             return value
         return [None if v is None else item.decode(v) for v in value]
 
-    def wrap(self, value: Any) -> Any:
-        item = self.item
-        if type(item).wrap is Conv.wrap or not isinstance(value, list):
-            return value
-        return [None if v is None else item.wrap(v) for v in value]
-
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
             raise _invalid(path, f"must be a list, not {type(value).__name__}")
@@ -272,12 +263,6 @@ class DictOf(Conv):
         if type(item) is Conv:
             return value
         return {k: None if v is None else item.decode(v) for k, v in value.items()}
-
-    def wrap(self, value: Any) -> Any:
-        item = self.item
-        if type(item).wrap is Conv.wrap or not isinstance(value, dict):
-            return value
-        return {k: None if v is None else item.wrap(v) for k, v in value.items()}
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, Model):
@@ -300,10 +285,6 @@ class Obj(Conv):
             return value
         return _rebuild(self.model, value)
 
-    def wrap(self, value: Any) -> Any:
-        # Rust hands over model objects; a newtype's value comes as its JSON form
-        return _rebuild(self.model, value) if type(value) is dict else value
-
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
             return value._json_form()
@@ -323,8 +304,6 @@ class Enum(Conv):
 
     def decode(self, value: Any) -> Any:
         return self.members.get(value, value)
-
-    wrap = decode
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, enum.Enum):
@@ -400,8 +379,7 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
     """A model field as a descriptor (found by normal attribute lookup, as a property is: several
     times faster than a ``__getattr__`` fallback, and a class with ``__getattr__`` slows every
     other attribute lookup too). A response's field comes from its record, converted by Rust on
-    the first read (and wrapped by ``conv`` where Rust's value is not yet the field's type) and
-    kept; it is asked for by ``position``, the field's place in ``_fields`` (the record's order
+    the first read and kept; it is asked for by ``position``, the field's place in ``_fields`` (the record's order
     too, both rendered from the same model). The descriptor, ``_native.Field``, reads it without
     running Python. An object built in Python (a request, ``from_dict``) holds its JSON form,
     which the getter made here converts on each read."""
@@ -411,7 +389,7 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
         value = self._data.get(wire)
         return None if value is None else decode(value)
 
-    return _native.Field(position, python, None if type(conv).wrap is Conv.wrap else conv.wrap)
+    return _native.Field(position, python)
 
 
 def define(
@@ -556,12 +534,6 @@ def _loads(raw: bytes) -> Any:
 def _given(args: Mapping[str, Any]) -> Dict[str, Any]:
     """The arguments the caller gave (``None`` is left out), for the native call to read."""
     return {k: v for k, v in args.items() if v is not None}
-
-
-def _decode(is_bytes: bool, payload: Any, conv: Conv) -> Any:
-    if is_bytes or payload is None:
-        return payload
-    return conv.wrap(payload)
 
 
 class RawResponse(Generic[T]):
@@ -751,12 +723,8 @@ class Page(List[T]):
         self.next_cursor = next_cursor
 
 
-def _page(raw: Tuple[List[Any], int, Optional[int], Optional[str]], conv: Conv) -> Page[Any]:
+def _page(raw: Tuple[List[Any], int, Optional[int], Optional[str]]) -> Page[Any]:
     items, position, total_pages, next_cursor = raw
-    # items of a model class come as its objects already; other kinds may need their final form
-    if items and not isinstance(items[0], Model) and type(conv).wrap is not Conv.wrap:
-        wrap = conv.wrap
-        items = [None if v is None else wrap(v) for v in items]
     return Page(items, position, total_pages, next_cursor)
 
 
@@ -764,19 +732,17 @@ class Pager(_Closes, Generic[T]):
     """The items (``list_all``) or pages (``list_pages``) of a list, fetched as they are used with
     the next page fetched ahead. ``close()`` (or leaving a ``with`` block) stops the walk."""
 
-    def __init__(self, pager: Any, conv: Conv, flat: bool) -> None:
+    def __init__(self, pager: Any, flat: bool) -> None:
         self._pager = pager
-        self._conv = conv
         self._flat = flat
         self._items: Iterator[Any] = self._walk()
 
     def _walk(self) -> Iterator[Any]:
-        conv = self._conv
         while True:
             raw = self._pager.next_page()
             if raw is None:
                 return
-            page = _page(raw, conv)
+            page = _page(raw)
             if self._flat:
                 yield from page
             else:
@@ -798,19 +764,17 @@ class AsyncPager(_AsyncCloses, Generic[T]):
     """The items or pages of a list for ``async for``; ``close()`` (or leaving an ``async with``
     block) stops the walk."""
 
-    def __init__(self, pager: Any, conv: Conv, flat: bool) -> None:
+    def __init__(self, pager: Any, flat: bool) -> None:
         self._pager = pager
-        self._conv = conv
         self._flat = flat
         self._items: AsyncIterator[Any] = self._walk()
 
     async def _walk(self) -> AsyncIterator[Any]:
-        conv = self._conv
         while True:
             raw = await self._pager.next_page_async()
             if raw is None:
                 return
-            page = _page(raw, conv)
+            page = _page(raw)
             if self._flat:
                 for item in page:
                     yield item
@@ -852,30 +816,28 @@ class Group:
     def __init__(self, client: _Base) -> None:
         self._client = client
 
-    def _result(self, reply: Tuple[bool, bytes, Any], conv: Conv) -> Any:
-        is_bytes, payload, meta = reply
+    def _result(self, reply: Tuple[Any, Any]) -> Any:
+        payload, meta = reply
         if self._raw:
-            return RawResponse(meta, lambda: _decode(is_bytes, payload, conv))
-        return _decode(is_bytes, payload, conv)
+            return RawResponse(meta, lambda: payload)
+        return payload
 
     def _call(
         self,
         operation: str,
         args: Mapping[str, Any],
-        conv: Conv,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         reply = self._client._native.call(
             operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
         )
-        return self._result(reply, conv)
+        return self._result(reply)
 
     async def _acall(
         self,
         operation: str,
         args: Mapping[str, Any],
-        conv: Conv,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
@@ -883,7 +845,7 @@ class Group:
         reply = await native.call_async(
             operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
         )
-        return self._result(reply, conv)
+        return self._result(reply)
 
     def _pager(
         self,
@@ -907,24 +869,22 @@ class Group:
         self,
         operation: str,
         args: Mapping[str, Any],
-        conv: Conv,
         page_size: Optional[int],
         max_items: Optional[int],
         flat: bool,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Pager[Any]:
-        return Pager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), conv, flat)
+        return Pager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), flat)
 
     def _apages(
         self,
         operation: str,
         args: Mapping[str, Any],
-        conv: Conv,
         page_size: Optional[int],
         max_items: Optional[int],
         flat: bool,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> AsyncPager[Any]:
-        return AsyncPager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), conv, flat)
+        return AsyncPager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), flat)

@@ -282,7 +282,7 @@ impl Client {
         self.connection.lock().unwrap_or_else(|e| e.into_inner()).client.is_none()
     }
 
-    /// Calls `operation`; returns `(is_bytes, payload, metadata)` (metadata only when `raw`).
+    /// Calls `operation`; returns `(payload, metadata)` (metadata only when `raw`).
     /// Runs on this thread without the GIL (on the shared runtime when made from Python code that
     /// runs during another call on this thread); Ctrl-C interrupts it.
     #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]

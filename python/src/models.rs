@@ -7,13 +7,18 @@
 //! lists and maps item by item) and keeps the result. A page of a hundred objects of which a
 //! script reads four fields converts four fields a hundred times, not the page.
 //!
+//! A struct inside another (a page's items, an object's nested object) is read where it lies:
+//! its record shares the decoded value of the response it came in and holds the way to it, so
+//! reading a page's items copies none of them. An item kept therefore keeps its page's Rust
+//! value alive, as a view keeps its array.
+//!
 //! [`ToPy`] is the conversion of each kind of field; `dispatch.rs`, generated from the specs,
 //! implements it (and [`Fields`]) for every type of every provider.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyType};
@@ -22,6 +27,10 @@ use serde::Serialize;
 /// A Rust value as a Python object: text as `str`, exact numbers as `Decimal`, times as aware
 /// `datetime`, structs as [`Record`]s.
 pub trait ToPy {
+    /// Whether the value is one struct (or an optional or boxed one), which [`ToPy::to_py_in`]
+    /// reads in place: a list of such values is converted item by item in place.
+    const IN_PLACE: bool = false;
+
     /// The value, borrowed (a field read from a record).
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>>;
 
@@ -32,6 +41,21 @@ pub trait ToPy {
     {
         self.to_py(py)
     }
+
+    /// The value as the field `step` of the struct at `origin`: a struct, or each struct of a
+    /// list, becomes an object whose record reads it where it lies (no copy); anything else is
+    /// converted as [`ToPy::to_py`] converts it.
+    fn to_py_in(&self, py: Python<'_>, origin: &Origin<'_>, step: Step) -> PyResult<Py<PyAny>> {
+        let _ = (origin, step);
+        self.to_py(py)
+    }
+
+    /// The struct at `index` of the value (a list's item; the value itself at 0): how a record
+    /// made by [`ToPy::to_py_in`] finds its struct again.
+    fn element(&self, index: usize) -> Option<&dyn Fields> {
+        let _ = index;
+        None
+    }
 }
 
 /// The fields of a response struct, by position: the order of the model's fields, which is also
@@ -39,17 +63,43 @@ pub trait ToPy {
 pub trait Fields: Send + Sync + 'static {
     /// The fields' names on the wire, in order.
     fn wires(&self) -> &'static [&'static str];
-    /// The field at `position` as a Python object.
-    fn convert(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>>;
+    /// The field at `position` as a Python object; `origin` is where this struct lies.
+    fn convert(&self, py: Python<'_>, origin: &Origin<'_>, position: usize) -> PyResult<Py<PyAny>>;
+    /// The struct at `index` of the field at `position` (see [`ToPy::element`]).
+    fn element(&self, position: usize, index: usize) -> Option<&dyn Fields>;
     /// The value as the provider's JSON (for `to_json`, `==` and pickling).
     fn to_json(&self) -> serde_json::Result<Vec<u8>>;
+}
+
+/// One step from a struct to a struct inside it: the field's position and, in a list, the
+/// item's index (0 otherwise).
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    position: usize,
+    index: usize,
+}
+
+impl Step {
+    /// The field at `position`, or its item at `index` when the field is a list.
+    pub fn new(position: usize, index: usize) -> Self {
+        Step { position, index }
+    }
+}
+
+/// Where a struct lies: the decoded value of the response it came in, and the steps to it.
+pub struct Origin<'a> {
+    root: &'a Arc<dyn Fields>,
+    path: &'a [Step],
 }
 
 /// A decoded response struct, read by Python one field at a time; each field is converted on
 /// its first read and kept. The model object of the struct's class holds it.
 #[pyclass(frozen, module = "pspkit._native")]
 pub struct Record {
-    value: Box<dyn Fields>,
+    /// The decoded value of the whole response, shared by the records of the structs inside it.
+    root: Arc<dyn Fields>,
+    /// The steps from `root` to this record's struct (none for the response's own).
+    path: Box<[Step]>,
     converted: Box<[OnceLock<Py<PyAny>>]>,
 }
 
@@ -57,28 +107,40 @@ impl Record {
     /// A record of a decoded struct.
     pub fn new<T: Fields>(value: T) -> Self {
         let converted = value.wires().iter().map(|_| OnceLock::new()).collect();
-        Record { value: Box::new(value), converted }
+        Record { root: Arc::new(value), path: Box::default(), converted }
     }
-}
 
-impl Record {
+    /// A record of the struct `value`, found from `origin` by `step`.
+    fn within(value: &dyn Fields, origin: &Origin<'_>, step: Step) -> Self {
+        let converted = value.wires().iter().map(|_| OnceLock::new()).collect();
+        let path = origin.path.iter().copied().chain([step]).collect();
+        Record { root: Arc::clone(origin.root), path, converted }
+    }
+
+    /// The record's struct, found by following its path from the response's value (which never
+    /// changes: the path was taken from that very value).
+    fn value(&self) -> PyResult<&dyn Fields> {
+        let mut value: &dyn Fields = &*self.root;
+        for step in &self.path {
+            value = value
+                .element(step.position, step.index)
+                .ok_or_else(|| PyRuntimeError::new_err("a nested object no longer matches the response it came in"))?;
+        }
+        Ok(value)
+    }
+
     /// The field at `position` (in the model's order) as its Python value: converted on the first
-    /// read, passed through `wrap` (the field's Python converter, when the converted value is
-    /// not yet the field's type) and kept; `None` when it is absent. A list or a dict is handed
+    /// read and kept; `None` when it is absent. A list or a dict is handed
     /// out as a fresh copy, so changing what one read returned leaves the object as it was.
-    fn read(&self, py: Python<'_>, position: usize, wrap: Option<&Py<PyAny>>) -> PyResult<Py<PyAny>> {
+    fn read(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>> {
         let Some(slot) = self.converted.get(position) else {
             return Ok(py.None());
         };
         let value = match slot.get() {
             Some(done) => done.bind(py).clone(),
             None => {
-                let mut value = self.value.convert(py, position)?.into_bound(py);
-                if let Some(wrap) = wrap
-                    && !value.is_none()
-                {
-                    value = wrap.bind(py).call1((value,))?;
-                }
+                let origin = Origin { root: &self.root, path: &self.path };
+                let value = self.value()?.convert(py, &origin, position)?.into_bound(py);
                 // Another thread may have converted it meanwhile: either result is the same value.
                 slot.get_or_init(|| value.unbind()).bind(py).clone()
             }
@@ -96,36 +158,34 @@ impl Record {
 #[pymethods]
 impl Record {
     /// The fields' names on the wire, in the order the model's fields read them.
-    fn wires(&self) -> Vec<&'static str> {
-        self.value.wires().to_vec()
+    fn wires(&self) -> PyResult<Vec<&'static str>> {
+        Ok(self.value()?.wires().to_vec())
     }
 
     /// The value as the provider's JSON text (wire names).
     fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let json = self.value.to_json().map_err(|e| PyValueError::new_err(format!("cannot encode the value: {e}")))?;
+        let json =
+            self.value()?.to_json().map_err(|e| PyValueError::new_err(format!("cannot encode the value: {e}")))?;
         Ok(PyBytes::new(py, &json))
     }
 }
 
 /// A field of a model class: a descriptor, found by attribute lookup as a property is, that
 /// reads a response's field from its record without running Python in between (a property's
-/// getter is a Python function call on every read of every field). `wrap` turns the record's
-/// value into the field's Python type where the two differ, once (see [`Record::read`]); an
-/// object built in Python (a request, `from_dict`) holds its JSON form instead of a record,
+/// getter is a Python function call on every read of every field); the record's value is the
+/// field's Python value already (see [`Record::read`]). An object built in Python (a request, `from_dict`) holds its JSON form instead of a record,
 /// and `python`, the field's Python getter, reads that.
 #[pyclass(frozen, module = "pspkit._native")]
 pub struct Field {
     position: usize,
     python: Py<PyAny>,
-    wrap: Option<Py<PyAny>>,
 }
 
 #[pymethods]
 impl Field {
     #[new]
-    #[pyo3(signature = (position, python, wrap=None))]
-    fn new(position: usize, python: Py<PyAny>, wrap: Option<Py<PyAny>>) -> Self {
-        Field { position, python, wrap }
+    fn new(position: usize, python: Py<PyAny>) -> Self {
+        Field { position, python }
     }
 
     /// The field of `instance`; the descriptor itself when read from the class.
@@ -143,7 +203,7 @@ impl Field {
         let Ok(record) = data.cast::<Record>() else {
             return field.python.call1(py, (instance,));
         };
-        record.get().read(py, field.position, field.wrap.as_ref())
+        record.get().read(py, field.position)
     }
 
     /// Fields are read-only, as a property without a setter is (which also makes this a data
@@ -176,12 +236,29 @@ fn find<'py>(py: Python<'py>, module: &str, path: &[&str]) -> PyResult<Bound<'py
 }
 
 /// A struct as an object of its Python model class (`class`), which reads the fields from the
-/// struct's record. Made as unpickling makes objects (`object.__new__(class)`, then the `_data`
-/// slot set past the class's read-only `__setattr__`), with the two C functions those run rather
-/// than two calls into Python: this runs for every item of every page. `__init__`, which takes
-/// keyword arguments, does not run.
+/// struct's record.
 pub fn model<T: Fields>(py: Python<'_>, class: &Bound<'_, PyAny>, value: T) -> PyResult<Py<PyAny>> {
-    let record = Py::new(py, Record::new(value))?;
+    object(py, class, Record::new(value))
+}
+
+/// The struct `value`, lying at `step` from `origin`, as an object of its model class `class`
+/// that reads it there (see [`ToPy::to_py_in`]).
+pub fn model_in(
+    py: Python<'_>,
+    class: &Bound<'_, PyAny>,
+    value: &dyn Fields,
+    origin: &Origin<'_>,
+    step: Step,
+) -> PyResult<Py<PyAny>> {
+    object(py, class, Record::within(value, origin, step))
+}
+
+/// An object of the model class `class` holding `record`. Made as unpickling makes objects
+/// (`object.__new__(class)`, then the `_data` slot set past the class's read-only
+/// `__setattr__`), with the two C functions those run rather than two calls into Python: this
+/// runs for every item of every page. `__init__`, which takes keyword arguments, does not run.
+fn object(py: Python<'_>, class: &Bound<'_, PyAny>, record: Record) -> PyResult<Py<PyAny>> {
+    let record = Py::new(py, record)?;
     let class = class.cast::<PyType>()?;
     // SAFETY: `class` is a live type object (the GIL is held); a class defined in Python
     // allocates its instances with `PyType_GenericAlloc`, which returns a new reference (or
@@ -304,6 +381,16 @@ impl ToPy for () {
 }
 
 impl<T: ToPy> ToPy for Option<T> {
+    const IN_PLACE: bool = T::IN_PLACE;
+    fn to_py_in(&self, py: Python<'_>, origin: &Origin<'_>, step: Step) -> PyResult<Py<PyAny>> {
+        match self {
+            Some(v) => v.to_py_in(py, origin, step),
+            None => Ok(py.None()),
+        }
+    }
+    fn element(&self, index: usize) -> Option<&dyn Fields> {
+        self.as_ref()?.element(index)
+    }
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         match self {
             Some(v) => v.to_py(py),
@@ -319,6 +406,13 @@ impl<T: ToPy> ToPy for Option<T> {
 }
 
 impl<T: ToPy> ToPy for Box<T> {
+    const IN_PLACE: bool = T::IN_PLACE;
+    fn to_py_in(&self, py: Python<'_>, origin: &Origin<'_>, step: Step) -> PyResult<Py<PyAny>> {
+        (**self).to_py_in(py, origin, step)
+    }
+    fn element(&self, index: usize) -> Option<&dyn Fields> {
+        (**self).element(index)
+    }
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         (**self).to_py(py)
     }
@@ -328,6 +422,22 @@ impl<T: ToPy> ToPy for Box<T> {
 }
 
 impl<T: ToPy> ToPy for Vec<T> {
+    /// A list of structs is read in place item by item: its items are the structs of `step`'s
+    /// field, by index.
+    fn to_py_in(&self, py: Python<'_>, origin: &Origin<'_>, step: Step) -> PyResult<Py<PyAny>> {
+        if !T::IN_PLACE {
+            return self.to_py(py);
+        }
+        let items = self
+            .iter()
+            .enumerate()
+            .map(|(index, v)| v.to_py_in(py, origin, Step::new(step.position, index)))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any().unbind())
+    }
+    fn element(&self, index: usize) -> Option<&dyn Fields> {
+        if T::IN_PLACE { self.get(index)?.element(0) } else { None }
+    }
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let items = self.iter().map(|v| v.to_py(py)).collect::<PyResult<Vec<_>>>()?;
         Ok(PyList::new(py, items)?.into_any().unbind())

@@ -89,12 +89,12 @@ impl PageStream {
     }
 }
 
-/// `(is_bytes, payload, metadata)`, the metadata (status, headers, request id, attempts,
+/// `(payload, metadata)`, the metadata (status, headers, request id, attempts,
 /// idempotency key) only when `raw` asks for it (else `None`: converting headers costs).
 pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<Py<PyAny>> {
-    let (is_bytes, payload) = match reply.payload {
-        Payload::Native(value) => (false, value(py)?),
-        Payload::Bytes(b) => (true, PyBytes::new(py, &b).into_any().unbind()),
+    let payload = match reply.payload {
+        Payload::Native(value) => value(py)?,
+        Payload::Bytes(b) => PyBytes::new(py, &b).into_any().unbind(),
     };
     let meta = if raw {
         let a = reply.answer;
@@ -107,7 +107,7 @@ pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<P
     } else {
         py.None().into_bound(py)
     };
-    Ok((is_bytes, payload, meta).into_pyobject(py)?.into_any().unbind())
+    Ok((payload, meta).into_pyobject(py)?.into_any().unbind())
 }
 
 /// `(items, position, total_pages, next_cursor)` for Python's page objects.

@@ -254,3 +254,41 @@ def test_a_response_amount_is_the_exact_decimal_sent(clients: Dict[str, Any], se
     assert type(got) is Decimal and got == expected
     if "e" not in sent.lower():
         assert got.as_tuple() == expected.as_tuple()
+
+
+def _objects_read_where_they_lie(value: Any, wire: Any, found: List[Any]) -> None:
+    """Every model object inside a response reads the part of the response it lies at: its JSON
+    form is that part of its root's, whatever its depth (an item of a page, an object nested in
+    an item)."""
+    from pspkit._runtime import Model
+
+    if isinstance(value, list):
+        # an optional list the provider left out reads as empty (it is not sent back either)
+        wire = [] if wire is None else wire
+        assert isinstance(wire, list) and len(wire) == len(value)
+        for item, item_wire in zip(value, wire):
+            _objects_read_where_they_lie(item, item_wire, found)
+    elif isinstance(value, Model):
+        assert value.to_json() == wire, type(value).__name__
+        found.append(value)
+        for name, (field_wire, _) in type(value)._fields.items():
+            _objects_read_where_they_lie(getattr(value, name), wire.get(field_wire), found)
+
+
+def test_nested_objects_are_read_in_place_and_outlive_their_response(clients: Dict[str, Any]) -> None:
+    """The objects inside a response share its decoded value (no copy per item): each reads its
+    own part of it, at any depth and index, and still does once the response object is gone."""
+    import gc
+
+    onepay = clients["onepay"]
+    responses = [onepay.cashouts.list(limit=5), onepay.charges.list(), onepay.customers.list(), onepay.accounts.list()]
+    found: List[Any] = []
+    for response in responses:
+        _objects_read_where_they_lie(response, response.to_json(), found)
+    nested = [obj for obj in found if obj not in responses]
+    assert len(nested) >= 10, len(nested)
+    kept = [(obj, obj.to_json(), obj.to_dict()) for obj in nested]
+    del responses, found
+    gc.collect()
+    for obj, wire, plain in kept:
+        assert obj.to_json() == wire and obj.to_dict() == plain

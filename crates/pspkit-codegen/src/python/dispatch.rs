@@ -159,8 +159,8 @@ pub(crate) fn take_arguments(op: &crate::model::Operation, krate: &syn::Ident, s
 
 /// How Python reads each type of the provider (`crate::models`): a struct as an object of its
 /// model class reading its fields from a record, an open enum as its member (or its text, for a
-/// value the spec does not list), any other type the provider defines (a tagged union, a
-/// newtype) as its JSON form.
+/// value the spec does not list), a newtype as the value it wraps, any other type the provider
+/// defines (a tagged union) as its JSON form. Every value so reaches Python in its final form.
 fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream {
     use crate::model::Shape;
     let python_module = format!("pspkit.{}", model.provider.name);
@@ -175,17 +175,27 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
                 let wires = fields.iter().map(|f| &f.wire);
                 let converts = fields.iter().enumerate().map(|(i, f)| {
                     let field = format_ident!("{}", f.rust);
-                    quote!(#i => crate::models::ToPy::to_py(&self.#field, py),)
+                    quote!(#i => crate::models::ToPy::to_py_in(&self.#field, py, origin, crate::models::Step::new(#i, 0)),)
+                });
+                let elements = fields.iter().enumerate().map(|(i, f)| {
+                    let field = format_ident!("{}", f.rust);
+                    quote!(#i => crate::models::ToPy::element(&self.#field, index),)
                 });
                 out.push(quote! {
                     impl crate::models::Fields for #ty {
                         fn wires(&self) -> &'static [&'static str] {
                             &[#(#wires),*]
                         }
-                        fn convert(&self, py: ::pyo3::Python<'_>, position: usize) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                        fn convert(&self, py: ::pyo3::Python<'_>, origin: &crate::models::Origin<'_>, position: usize) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
                             match position {
                                 #(#converts)*
                                 _ => ::core::result::Result::Ok(py.None()),
+                            }
+                        }
+                        fn element(&self, position: usize, index: usize) -> ::core::option::Option<&dyn crate::models::Fields> {
+                            match position {
+                                #(#elements)*
+                                _ => ::core::option::Option::None,
                             }
                         }
                         fn to_json(&self) -> ::serde_json::Result<::std::vec::Vec<u8>> {
@@ -194,13 +204,26 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
                     }
                 });
                 let name = &def.name;
+                // one lookup of the model class, shared by the owned and the in-place conversion
+                let class = format_ident!("CLASS_OF_{}", def.name);
+                out.push(quote! {
+                    #[allow(non_upper_case_globals)]
+                    static #class: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
+                });
+                let class = quote!(&crate::models::lookup(py, &#class, #python_module, &[#name])?);
                 quote! {
+                    const IN_PLACE: bool = true;
                     fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
                         crate::models::ToPy::into_py_owned(::core::clone::Clone::clone(self), py)
                     }
                     fn into_py_owned(self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
-                        static CLASS: ::pyo3::sync::PyOnceLock<::pyo3::Py<::pyo3::PyAny>> = ::pyo3::sync::PyOnceLock::new();
-                        crate::models::model(py, &crate::models::lookup(py, &CLASS, #python_module, &[#name])?, self)
+                        crate::models::model(py, #class, self)
+                    }
+                    fn to_py_in(&self, py: ::pyo3::Python<'_>, origin: &crate::models::Origin<'_>, step: crate::models::Step) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                        crate::models::model_in(py, #class, self, origin, step)
+                    }
+                    fn element(&self, index: usize) -> ::core::option::Option<&dyn crate::models::Fields> {
+                        (index == 0).then_some(self as &dyn crate::models::Fields)
                     }
                 }
             }
@@ -215,7 +238,13 @@ fn native_types(model: &crate::model::Model, krate: &syn::Ident) -> TokenStream 
             }
             // `bool`, `Vec<...>` and the like: converted by their own impls
             Shape::Other if def.doc.is_empty() => continue,
-            Shape::Newtype(_) | Shape::Other => quote! {
+            // as the value it wraps (Python names a newtype by that value's type)
+            Shape::Newtype(_) => quote! {
+                fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
+                    crate::models::ToPy::to_py(&**self, py)
+                }
+            },
+            Shape::Other => quote! {
                 fn to_py(&self, py: ::pyo3::Python<'_>) -> ::pyo3::PyResult<::pyo3::Py<::pyo3::PyAny>> {
                     crate::models::via_json(py, self)
                 }

@@ -311,10 +311,9 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                     let call = if asynchronous { "await self._acall" } else { "self._call" };
                     let _ = writeln!(
                         out,
-                        "        return {call}({}, {{{}}}, {}, timeout, extra_headers)",
+                        "        return {call}({}, {{{}}}, timeout, extra_headers)",
                         py_str(&op.rust),
-                        p.packing.join(", "),
-                        op.payload.conv()
+                        p.packing.join(", ")
                     );
                 }
                 let Some((fixed, item)) = &op.pages else { continue };
@@ -349,10 +348,9 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                         let pager = if asynchronous { "_apages" } else { "_pages" };
                         let _ = writeln!(
                             out,
-                            "        return self.{pager}({}, {{{}}}, {}, page_size, max_items, {}, timeout, extra_headers)",
+                            "        return self.{pager}({}, {{{}}}, page_size, max_items, {}, timeout, extra_headers)",
                             py_str(&op.rust),
                             p.packing.join(", "),
-                            item.conv(),
                             if suffix == "all" { "True" } else { "False" }
                         );
                     }
