@@ -597,8 +597,8 @@ def where_the_time_goes(py: Dict[str, Any]) -> List[str]:
         "",
         "| step | us per item |",
         "|---|---:|",
-        f"| making the model object (first read of `data`: a record holding the item's Rust value, and the "
-        f"object around it) | {split['objects_us']:.2f} |",
+        f"| making the model object (first read of `data`: a record reading the item where it lies in the "
+        f"page's Rust value, and the object around it) | {split['objects_us']:.2f} |",
         *[f"| first read of `{name}` (converted once, then kept) | {split[f'{name}_us']:.2f} |" for name in FIELDS],
         f"| the four reads again (cached) | {split['cached_us']:.2f} |",
         "",

@@ -534,38 +534,39 @@ impl ToPy for pspkit::Timestamp {
 /// `datetime.fromisoformat` reads on every Python version; the year is within 1..=9999.
 fn iso_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
     use chrono::{Datelike, Timelike};
-    fn digits(out: &mut String, value: u32, width: usize) {
-        let mut buffer = itoa::Buffer::new();
-        let text = buffer.format(value);
-        out.extend(std::iter::repeat_n('0', width.saturating_sub(text.len())));
-        out.push_str(text);
+    /// `value`'s last `width` decimal digits, zero-padded.
+    fn digits(out: &mut Vec<u8>, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            out.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
     }
-    let mut out = String::with_capacity(35);
+    let mut out = Vec::with_capacity(35);
     digits(&mut out, t.year().unsigned_abs(), 4);
-    out.push('-');
+    out.push(b'-');
     digits(&mut out, t.month(), 2);
-    out.push('-');
+    out.push(b'-');
     digits(&mut out, t.day(), 2);
-    out.push('T');
+    out.push(b'T');
     digits(&mut out, t.hour(), 2);
-    out.push(':');
+    out.push(b':');
     digits(&mut out, t.minute(), 2);
-    out.push(':');
+    out.push(b':');
     digits(&mut out, t.second(), 2);
-    out.push('.');
+    out.push(b'.');
     // a leap second (nanosecond >= 1e9) is read as the second before it ends
     digits(&mut out, (t.nanosecond() / 1_000).min(999_999), 6);
     let offset = t.offset().local_minus_utc();
-    out.push(if offset < 0 { '-' } else { '+' });
+    out.push(if offset < 0 { b'-' } else { b'+' });
     let offset = offset.unsigned_abs();
     digits(&mut out, offset / 3600, 2);
-    out.push(':');
+    out.push(b':');
     digits(&mut out, offset / 60 % 60, 2);
     if !offset.is_multiple_of(60) {
-        out.push(':');
+        out.push(b':');
         digits(&mut out, offset % 60, 2);
     }
-    out
+    // only ASCII digits and separators were written
+    String::from_utf8(out).unwrap_or_default()
 }
 
 impl ToPy for pspkit::Date {
