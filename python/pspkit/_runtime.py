@@ -379,10 +379,10 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
     """A model field as a descriptor (found by normal attribute lookup, as a property is: several
     times faster than a ``__getattr__`` fallback, and a class with ``__getattr__`` slows every
     other attribute lookup too). A response's field comes from its record, converted by Rust on
-    the first read and kept; it is asked for by ``position``, the field's place in ``_fields`` (the record's order
-    too, both rendered from the same model). The descriptor, ``_native.Field``, reads it without
-    running Python. An object built in Python (a request, ``from_dict``) holds its JSON form,
-    which the getter made here converts on each read."""
+    the first read and kept; it is asked for by ``position``, the field's place in ``_fields``
+    (the record's order too, both rendered from the same model). The descriptor,
+    ``_native.Field``, reads it without running Python. An object built in Python (a request,
+    ``from_dict``) holds its JSON form, which the getter made here converts on each read."""
     decode = conv.decode
 
     def python(self: Model) -> Any:
@@ -723,11 +723,6 @@ class Page(List[T]):
         self.next_cursor = next_cursor
 
 
-def _page(raw: Tuple[List[Any], int, Optional[int], Optional[str]]) -> Page[Any]:
-    items, position, total_pages, next_cursor = raw
-    return Page(items, position, total_pages, next_cursor)
-
-
 class Pager(_Closes, Generic[T]):
     """The items (``list_all``) or pages (``list_pages``) of a list, fetched as they are used with
     the next page fetched ahead. ``close()`` (or leaving a ``with`` block) stops the walk."""
@@ -742,7 +737,7 @@ class Pager(_Closes, Generic[T]):
             raw = self._pager.next_page()
             if raw is None:
                 return
-            page = _page(raw)
+            page = Page(*raw)
             if self._flat:
                 yield from page
             else:
@@ -774,7 +769,7 @@ class AsyncPager(_AsyncCloses, Generic[T]):
             raw = await self._pager.next_page_async()
             if raw is None:
                 return
-            page = _page(raw)
+            page = Page(*raw)
             if self._flat:
                 for item in page:
                     yield item

@@ -92,6 +92,11 @@ pub struct Origin<'a> {
     path: &'a [Step],
 }
 
+/// One empty cache slot per field of `value`.
+fn empty_slots(value: &dyn Fields) -> Box<[OnceLock<Py<PyAny>>]> {
+    value.wires().iter().map(|_| OnceLock::new()).collect()
+}
+
 /// A decoded response struct, read by Python one field at a time; each field is converted on
 /// its first read and kept. The model object of the struct's class holds it.
 #[pyclass(frozen, module = "pspkit._native")]
@@ -106,15 +111,14 @@ pub struct Record {
 impl Record {
     /// A record of a decoded struct.
     pub fn new<T: Fields>(value: T) -> Self {
-        let converted = value.wires().iter().map(|_| OnceLock::new()).collect();
+        let converted = empty_slots(&value);
         Record { root: Arc::new(value), path: Box::default(), converted }
     }
 
     /// A record of the struct `value`, found from `origin` by `step`.
     fn within(value: &dyn Fields, origin: &Origin<'_>, step: Step) -> Self {
-        let converted = value.wires().iter().map(|_| OnceLock::new()).collect();
         let path = origin.path.iter().copied().chain([step]).collect();
-        Record { root: Arc::clone(origin.root), path, converted }
+        Record { root: Arc::clone(origin.root), path, converted: empty_slots(value) }
     }
 
     /// The record's struct, found by following its path from the response's value (which never
@@ -173,8 +177,9 @@ impl Record {
 /// A field of a model class: a descriptor, found by attribute lookup as a property is, that
 /// reads a response's field from its record without running Python in between (a property's
 /// getter is a Python function call on every read of every field); the record's value is the
-/// field's Python value already (see [`Record::read`]). An object built in Python (a request, `from_dict`) holds its JSON form instead of a record,
-/// and `python`, the field's Python getter, reads that.
+/// field's Python value already (see [`Record::read`]). An object built in Python (a request,
+/// `from_dict`) holds its JSON form instead of a record, and `python`, the field's Python
+/// getter, reads that.
 #[pyclass(frozen, module = "pspkit._native")]
 pub struct Field {
     position: usize,
