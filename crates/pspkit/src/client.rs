@@ -22,6 +22,7 @@ use serde_json::value::RawValue;
 use tracing::Instrument as _;
 
 mod answer;
+mod attempt_timer;
 mod options;
 
 pub use answer::decode_answer;
@@ -277,7 +278,7 @@ pub fn exec<'a>(
                     let limit = context.0.max_body_bytes;
                     // Boxed on its own, so that neither this state nor the attempt's is large.
                     Box::pin(
-                        tokio::time::timeout(policy.attempt_timeout.min(remaining), async move {
+                        attempt_timer::limit(policy.attempt_timeout.min(remaining), async move {
                             let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
                             read_limited(response, limit).await
                         })
