@@ -247,7 +247,7 @@ pub(crate) fn run_here<T>(work: impl std::future::Future<Output = Result<T, Erro
         catch_up().await;
         let mut work = std::pin::pin!(work);
         loop {
-            match tokio::time::timeout(SIGNAL_CHECK, work.as_mut()).await {
+            match pspkit::time_limit(SIGNAL_CHECK, work.as_mut()).await {
                 Ok(result) => return result.map_err(Interrupted::Failed),
                 Err(_) => {
                     if let Err(raised) = Python::attach(|py| py.check_signals()) {

@@ -400,3 +400,23 @@ async fn any_2xx_is_a_success_whatever_status_the_spec_names() {
     let created = onepay(&server).create_cashout(cashout_request()).send().await.expect("201 is a success too");
     assert_eq!(created.id, "c-1");
 }
+
+/// The time limit keeps an idle timer per thread so that setting a limit wakes nobody; a
+/// shorter limit after longer ones, and a limit in a new runtime on the same thread (the first
+/// one gone with the idle timer it held), must still end on time.
+#[test]
+fn a_time_limit_ends_on_time_after_longer_limits_and_in_a_new_runtime() {
+    for _ in 0..2 {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        runtime.block_on(async {
+            for _ in 0..3 {
+                assert!(pspkit::time_limit(Duration::from_secs(30), async {}).await.is_ok());
+            }
+            let started = Instant::now();
+            let outcome = pspkit::time_limit(Duration::from_millis(50), std::future::pending::<()>()).await;
+            assert!(outcome.is_err(), "the pending future was not cut short");
+            let took = started.elapsed();
+            assert!(took >= Duration::from_millis(50) && took < Duration::from_secs(2), "ended after {took:?}");
+        });
+    }
+}

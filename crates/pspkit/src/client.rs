@@ -22,11 +22,12 @@ use serde_json::value::RawValue;
 use tracing::Instrument as _;
 
 mod answer;
-mod attempt_timer;
 mod options;
+mod time_limit;
 
 pub use answer::decode_answer;
 pub use options::{CallOptions, Response};
+pub use time_limit::time_limit;
 
 use crate::auth::{Credentials, new_idempotency_key};
 use crate::error::{ApiError, DecodeError, Error, FieldError, excerpt};
@@ -278,7 +279,7 @@ pub fn exec<'a>(
                     let limit = context.0.max_body_bytes;
                     // Boxed on its own, so that neither this state nor the attempt's is large.
                     Box::pin(
-                        attempt_timer::limit(policy.attempt_timeout.min(remaining), async move {
+                        time_limit(policy.attempt_timeout.min(remaining), async move {
                             let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
                             read_limited(response, limit).await
                         })

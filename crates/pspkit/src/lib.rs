@@ -30,7 +30,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use auth::Credentials;
-pub use client::{CallOptions, Context, Response, call_stream_with, call_with, decode_answer, exec};
+pub use client::{CallOptions, Context, Response, call_stream_with, call_with, decode_answer, exec, time_limit};
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
