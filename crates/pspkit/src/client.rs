@@ -330,11 +330,9 @@ fn signed_copy(context: &Context, request: &reqwest::Request) -> Result<reqwest:
     let mut this_try = request
         .try_clone()
         .ok_or_else(|| Error::Config("a streaming request body cannot be retried or signed".into()))?;
-    match &context.0.fixed_header {
-        Some((name, value)) => {
-            this_try.headers_mut().insert(name.clone(), value.clone());
-        }
-        None => context.0.credentials.apply(&mut this_try)?,
+    // credentials that sign nothing were set once, by `prepare`
+    if context.0.fixed_header.is_none() {
+        context.0.credentials.apply(&mut this_try)?;
     }
     Ok(this_try)
 }
@@ -487,6 +485,11 @@ fn prepare(
 ) -> Result<(RetryPolicy, Option<String>), Error> {
     // progenitor sends the spec's version in this header; providers expect none
     request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
+    // Credentials that sign nothing are the same on every attempt: set on the request each
+    // attempt copies (inserted into a copy, the header grew its exactly-sized table every time).
+    if let Some((header, value)) = &context.0.fixed_header {
+        request.headers_mut().insert(header.clone(), value.clone());
+    }
     let policy = CALL
         .try_with(|c| {
             let c = c.borrow();
