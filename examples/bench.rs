@@ -8,7 +8,7 @@
 //! with exact ones. Measured: (a) one GET of one cashout, (b) one page of 100 cashouts, (c)
 //! walking 100,000 cashouts page by page; then, to say where a page's time goes, the page's
 //! bytes decoded alone by each of the three. Sequential calls on one keep-alive connection,
-//! after a warm-up.
+//! after a warm-up; every client builds each call's URL from its arguments.
 //!
 //! The machine is a shared VM whose speed drifts by 10-20% from one second to the next (stolen
 //! CPU time), so the clients run in short rounds whose order rotates: the rounds of one
@@ -173,7 +173,8 @@ where
     }
 }
 
-/// One GET by the hand-written client, decoded as `T`.
+/// One GET by the hand-written client, decoded as `T`. The caller builds the URL from the call's
+/// arguments, as pspkit does on every call.
 async fn hand_get<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: String, auth: &str) -> T {
     let r = http.get(url).header("authorization", auth).send().await.expect("send");
     serde_json::from_slice(&r.bytes().await.expect("body")).expect("decode")
@@ -207,7 +208,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = Vec::new();
 
     // (a) one GET
-    let url = format!("{base}/cashouts/{id}");
     let a = rates(
         "a",
         500,
@@ -215,27 +215,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             client.get_cashout(&id).send().await.expect("get");
         },
         || async {
-            hand_get::<HandCashout>(&http, url.clone(), &auth).await;
+            hand_get::<HandCashout>(&http, format!("{base}/cashouts/{id}"), &auth).await;
         },
         || async {
-            hand_get::<AllFieldsCashout>(&http, url.clone(), &auth).await;
+            hand_get::<AllFieldsCashout>(&http, format!("{base}/cashouts/{id}"), &auth).await;
         },
     )
     .await;
     rows.push(("a", "calls/s", 1.0, a));
     // (b) one page of 100
-    let url = format!("{base}/cashouts?limit=100");
+    let limit = 100;
     let b = rates(
         "b",
         200,
         || async {
-            client.list_cashouts().limit(100).send().await.expect("page");
+            client.list_cashouts().limit(limit).send().await.expect("page");
         },
         || async {
-            hand_get::<Page<HandCashout>>(&http, url.clone(), &auth).await;
+            hand_get::<Page<HandCashout>>(&http, format!("{base}/cashouts?limit={limit}"), &auth).await;
         },
         || async {
-            hand_get::<Page<AllFieldsCashout>>(&http, url.clone(), &auth).await;
+            hand_get::<Page<AllFieldsCashout>>(&http, format!("{base}/cashouts?limit={limit}"), &auth).await;
         },
     )
     .await;
