@@ -86,14 +86,8 @@ fn read_answer(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<(), Failu
         if answer.code != Some(200) {
             return Err(format!("HTTP {:?}", answer.code).into());
         }
-        let length: usize = answer
-            .headers
-            .iter()
-            .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-            .ok_or("an answer without content-length")
-            .and_then(|h| std::str::from_utf8(h.value).map_err(|_| "a content-length that is not text"))?
-            .trim()
-            .parse()?;
+        let length =
+            pspkit_examples::content_length(answer.headers).ok_or("an answer without a readable content-length")?;
         let whole = head + length;
         if buffer.len() < whole {
             buffer.resize(whole, 0);

@@ -145,12 +145,7 @@ fn serve(mut stream: TcpStream, answers: &Answers) -> io::Result<()> {
                     .iter()
                     .any(|h| h.name.eq_ignore_ascii_case("connection") && h.value.eq_ignore_ascii_case(b"close"));
                 // requests here have no body; a client that sends one anyway has it skipped
-                let body = request
-                    .headers
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                    .and_then(|h| std::str::from_utf8(h.value).ok()?.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
+                let body = pspkit_examples::content_length(request.headers).unwrap_or(0);
                 stream.write_all(route(answers, path))?;
                 if close {
                     return Ok(());

@@ -25,6 +25,8 @@ use tokio::time::{Instant, Sleep, Timeout};
 struct Anchor {
     /// The runtime whose wheel holds it.
     runtime: Id,
+    /// The process that set it: a child made by `fork()` inherits this thread's copy.
+    process: u32,
     /// The shortest limit seen on this thread: the anchor is kept at most this far ahead.
     lead: Duration,
     timer: std::pin::Pin<Box<Sleep>>,
@@ -64,13 +66,22 @@ fn anchor_before(deadline: Instant, limit: Duration, runtime: Id) {
                     a.timer.as_mut().reset(now.checked_add(a.lead).unwrap_or(deadline).min(deadline));
                 }
             }
-            // none yet, or one in a runtime this thread no longer runs in (dropping that one is
-            // safe even once its runtime is gone)
+            // none yet, or one in a runtime this thread no longer runs in
             _ => {
+                let process = std::process::id();
+                if let Some(old) = anchor.take()
+                    && old.process != process
+                {
+                    // The parent's, in a child made by `fork()`: dropping it would take the lock
+                    // of the parent's timer wheel, which a thread that is not here may have held
+                    // at the fork (locked forever). Its runtime is the parent's, never freed here.
+                    std::mem::forget(old);
+                }
+                // (dropping one of a runtime that is gone is safe: tokio keeps its wheel alive)
                 let mut timer = Box::pin(tokio::time::sleep_until(deadline));
                 // a timer joins the wheel when first polled or reset; this one is never polled
                 timer.as_mut().reset(deadline);
-                *anchor = Some(Anchor { runtime, lead: limit, timer });
+                *anchor = Some(Anchor { runtime, process, lead: limit, timer });
             }
         }
     });
