@@ -40,16 +40,21 @@ thread_local! {
 /// runtime's parked thread to set the limit (see the module's documentation). Outside a tokio
 /// runtime it behaves as `tokio::time::timeout` does.
 pub fn time_limit<F: Future>(limit: Duration, future: F) -> Timeout<F> {
-    if let (Some(deadline), Ok(runtime)) = (Instant::now().checked_add(limit), Handle::try_current()) {
-        anchor_before(deadline, limit, runtime.id());
+    let now = Instant::now();
+    match (now.checked_add(limit), Handle::try_current()) {
+        (Some(deadline), Ok(runtime)) => {
+            anchor_before(now, deadline, limit, runtime.id());
+            // the deadline the idle timer was checked against, not one read from the clock again
+            tokio::time::timeout_at(deadline, future)
+        }
+        _ => tokio::time::timeout(limit, future),
     }
-    tokio::time::timeout(limit, future)
 }
 
-/// Keeps this thread's idle timer expiring at or before `deadline`, and, while limits keep
-/// being set, never closer than half the shortest of them, so that it does not expire between
-/// two calls of a busy client.
-fn anchor_before(deadline: Instant, limit: Duration, runtime: Id) {
+/// Keeps this thread's idle timer expiring at or before `deadline` (`now + limit`), and, while
+/// limits keep being set, never closer than half the shortest of them, so that it does not
+/// expire between two calls of a busy client.
+fn anchor_before(now: Instant, deadline: Instant, limit: Duration, runtime: Id) {
     let _ = ANCHOR.try_with(|anchor| {
         let Ok(mut anchor) = anchor.try_borrow_mut() else { return };
         match anchor.as_mut() {
@@ -60,10 +65,10 @@ fn anchor_before(deadline: Instant, limit: Duration, runtime: Id) {
                     // later than this limit, it would not spare the wake-up; moving it earlier
                     // costs one, once
                     a.timer.as_mut().reset(deadline);
-                } else if set.saturating_duration_since(Instant::now()) < a.lead / 2 {
-                    // pushed back to a later deadline: no wake-up, tokio moves it lazily
-                    let now = Instant::now();
-                    a.timer.as_mut().reset(now.checked_add(a.lead).unwrap_or(deadline).min(deadline));
+                } else if set.saturating_duration_since(now) < a.lead / 2 {
+                    // pushed back to a later deadline: no wake-up, tokio moves it lazily (the
+                    // lead is at most this limit, so `now + lead` is at most `deadline`)
+                    a.timer.as_mut().reset(now + a.lead);
                 }
             }
             // none yet, or one in a runtime this thread no longer runs in
