@@ -420,3 +420,16 @@ fn a_time_limit_ends_on_time_after_longer_limits_and_in_a_new_runtime() {
         });
     }
 }
+
+/// An API key signs nothing, so the runtime sets it once per call on the request every attempt
+/// copies: a retried attempt must carry it as the first did.
+#[tokio::test]
+async fn an_api_key_is_sent_on_every_attempt() {
+    let server =
+        ScriptedServer::start(vec![Step::json(503, json!({"message": "maintenance"})), Step::json(200, empty_page())])
+            .await;
+    onepay(&server).list_cashouts().send().await.expect("second attempt succeeds");
+    let seen = server.received();
+    assert_eq!(seen.len(), 2);
+    assert!(seen.iter().all(|r| r.header("authorization") == Some("Bearer sk_test_abc")), "{seen:?}");
+}
