@@ -1,7 +1,7 @@
 //! Generates `decode_example`, a table from (provider, operation) to the generated Rust types of
 //! its responses, so the spec-example test can decode every example into the exact type the
 //! client would, and `DECODERS`, every JSON response decoder of every provider as the client runs
-//! it (`pspkit::decode_answer` with the operation's success and error types), for the fuzzer.
+//! it (`pspkit::decode_answer` with the operation's success type), for the fuzzer.
 //! Both read the types from the generator's model, which types each payload as progenitor does.
 
 use std::fmt::Write as _;
@@ -33,10 +33,9 @@ fn main() {
                 let _ = writeln!(
                     decoders,
                     "    Decoder {{ provider: {provider:?}, operation: {:?}, success: {success}, error: {error}, \
-                     decode: |status, headers, body| ::pspkit::decode_answer::<{}, {}>(&{krate}::SPEC, {:?}, status, headers, body).map(drop) }},",
+                     decode: |status, headers, body| ::pspkit::decode_answer::<{}>(&{krate}::SPEC, {:?}, status, headers, body).map(drop) }},",
                     op.name,
                     ty(&op.success, success),
-                    ty(&op.error, error),
                     op.name
                 );
             }

@@ -212,6 +212,33 @@ async fn an_empty_path_segment_or_an_identifier_with_spaces_is_refused_before_se
 }
 
 #[tokio::test]
+async fn a_path_parameter_is_one_encoded_segment_and_a_bad_header_parameter_is_refused_unechoed() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    // what would end the segment or the path, and `%` itself, are escaped
+    client.get_cashout("c/1?x#y%z").send().await.expect("answered");
+    let seen = server.received();
+    assert_eq!((seen[0].method.as_str(), seen[0].target.as_str()), ("GET", "/cashouts/c%2F1%3Fx%23y%25z"));
+    assert_eq!(seen[0].header("accept"), Some("application/json"));
+
+    let err = client
+        .create_cashout(cashout_request())
+        .idempotency_key("order-42\r\nx-evil: 1")
+        .send()
+        .await
+        .expect_err("refused");
+    match &err {
+        Error::InvalidRequest { operation, field, rule } => {
+            assert_eq!((*operation, field.as_str()), ("create_cashout", "idempotency_key"));
+            assert!(rule.contains("header value"), "{rule}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(!format!("{err} {err:?}").contains("order-42"), "the value is not echoed: {err:?}");
+    assert_eq!(server.received().len(), 1, "the refused write was not sent");
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_even_for_unsafe_writes() {
     // nothing listens yet: the request cannot have left, so even a non-deduplicated write retries
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();

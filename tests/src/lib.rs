@@ -22,7 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/examples_table.rs"));
 pub mod conformance;
 pub mod fuzz;
 
-/// One generated response decoder: an operation's success and error types behind
+/// One generated response decoder: an operation's success type behind
 /// `pspkit::decode_answer`, with its provider's spec facts.
 #[derive(Clone, Copy, Debug)]
 pub struct Decoder {

@@ -142,8 +142,8 @@ pub fn required_params(op: &Operation) -> impl Iterator<Item = &Param> {
 pub fn render(model: &Model) -> Result<(TokenStream, TokenStream), String> {
     let mut methods = Vec::new();
     let mut builders = Vec::new();
-    for op in &model.operations {
-        let (method, builder) = operation(model, op)?;
+    for (index, op) in model.operations.iter().enumerate() {
+        let (method, builder) = operation(model, index, op)?;
         methods.push(method);
         builders.push(builder);
     }
@@ -155,13 +155,15 @@ pub fn render(model: &Model) -> Result<(TokenStream, TokenStream), String> {
             #[allow(unused_imports)]
             use super::types;
             use super::#client;
+            #[allow(unused_imports)]
+            use ::progenitor_client::ClientInfo as _;
             #(#builders)*
         }
     };
     Ok((quote!(#(#methods)*), module))
 }
 
-fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream), String> {
+fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream, TokenStream), String> {
     let name = &op.name;
     let method = format_ident!("{}", name);
     let builder = builder_name(op);
@@ -210,33 +212,19 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
     let body_init = body_ty.as_ref().map(|_| quote!(body,));
     let field_names: Vec<syn::Ident> = op.params.iter().map(|p| format_ident!("{}", p.rust)).collect();
 
-    // the positional call of progenitor's method
-    let passes: Vec<TokenStream> = op
+    let checks: Vec<TokenStream> = op
         .params
         .iter()
-        .map(|p| {
-            let f = format_ident!("{}", p.rust);
-            let key = &p.rust;
-            match (p.required, by_value(p)) {
-                (true, true) => quote!(::pspkit::validate::required(#name, #key, self.#f)?),
-                (true, false) if is_text(p) => {
-                    quote!(::pspkit::validate::required(#name, #key, self.#f.as_deref())?)
-                }
-                (true, false) => quote!(::pspkit::validate::required(#name, #key, self.#f.as_ref())?),
-                (false, true) => quote!(self.#f),
-                (false, false) if is_text(p) => quote!(self.#f.as_deref()),
-                (false, false) => quote!(self.#f.as_ref()),
-            }
-        })
-        .chain(body_ty.iter().map(|_| quote!(&self.body)))
+        .flat_map(|p| param_checks(name, p))
+        .chain(body_checks(model, op))
+        .chain(
+            op.ext
+                .require_one_of
+                .iter()
+                .map(|group| quote!(::pspkit::validate::require_one_of(#name, &self.body, &[#(#group),*])?;)),
+        )
         .collect();
-    let checks = op.params.iter().flat_map(|p| param_checks(name, p)).chain(body_checks(model, op)).chain(
-        op.ext
-            .require_one_of
-            .iter()
-            .map(|group| quote!(::pspkit::validate::require_one_of(#name, &self.body, &[#(#group),*])?;)),
-    );
-    let runner = if op.streams { quote!(call_stream_with) } else { quote!(call_with) };
+    let sending = if op.streams { positional_call(op, body_ty.is_some()) } else { request(op, index)? };
 
     let doc = operation_doc(op);
     let client_method = quote! {
@@ -309,7 +297,7 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
 
             /// Sends the request and returns the payload with the answer's status, headers,
             /// request id, attempts and idempotency key.
-            pub async fn send_with_response(mut self) -> ::core::result::Result<::pspkit::Response<#success>, ::pspkit::Error> {
+            pub async fn send_with_response(self) -> ::core::result::Result<::pspkit::Response<#success>, ::pspkit::Error> {
                 if let ::core::option::Option::Some((field, rule)) = self.invalid {
                     return ::core::result::Result::Err(::pspkit::Error::InvalidRequest {
                         operation: #name,
@@ -318,15 +306,121 @@ fn operation(model: &Model, op: &Operation) -> Result<(TokenStream, TokenStream)
                     });
                 }
                 #(#checks)*
-                let options = ::core::mem::take(&mut self.options);
-                let raw = self.client.raw();
-                ::pspkit::#runner(self.client.context(), #name, options, raw.#method(#(#passes),*)).await
+                #sending
             }
 
             #paging
         }
     };
     Ok((client_method, builder_item))
+}
+
+/// The body of `send_with_response` for a JSON (or empty) answer: the request made from the
+/// builder's fields as the spec describes it, sent by `pspkit::send`.
+fn request(op: &Operation, index: usize) -> Result<TokenStream, String> {
+    let name = &op.name;
+    let mut statements = Vec::new();
+    // required parameters first, in the order of the arguments, so the first missing one is named
+    for p in op.params.iter().filter(|p| p.required && p.place != Place::Path) {
+        let (f, key) = (format_ident!("{}", p.rust), &p.rust);
+        statements.push(quote!(::pspkit::validate::required(#name, #key, self.#f.as_ref())?;));
+    }
+    // the URL: the base, then the path template with each parameter percent-encoded
+    let mut literal = 0;
+    let mut url = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let close =
+            rest[open..].find('}').map(|c| open + c).ok_or_else(|| format!("{name}: unclosed `{{` in the path"))?;
+        let text = &rest[..open];
+        literal += text.len();
+        if !text.is_empty() {
+            url.push(quote!(url.push_str(#text);));
+        }
+        let wire = &rest[open + 1..close];
+        let p = op
+            .params
+            .iter()
+            .find(|p| p.place == Place::Path && p.wire == wire)
+            .ok_or_else(|| format!("{name}: the path names `{wire}`, which is no path parameter"))?;
+        let (f, key) = (format_ident!("{}", p.rust), &p.rust);
+        url.push(if matches!(p.ty.kind, Kind::Text | Kind::Id) {
+            quote!(::pspkit::request::push_segment(&mut url, ::pspkit::validate::required(#name, #key, self.#f.as_deref())?);)
+        } else {
+            quote!(::pspkit::request::push_segment(&mut url, &::pspkit::validate::required(#name, #key, self.#f.as_ref())?.to_string());)
+        });
+        rest = &rest[close + 1..];
+    }
+    literal += rest.len();
+    if !rest.is_empty() {
+        url.push(quote!(url.push_str(#rest);));
+    }
+    let room = literal + 24 * op.params.iter().filter(|p| p.place == Place::Path).count();
+    let method = format_ident!("{}", op.method.to_ascii_uppercase());
+    let queries = op.params.iter().filter(|p| p.place == Place::Query).map(|p| {
+        let (f, wire) = (format_ident!("{}", p.rust), &p.wire);
+        quote!(.query(&::progenitor_client::QueryParam::new(#wire, &self.#f)))
+    });
+    let json = op.body.as_ref().map(|_| quote!(.json(&self.body)));
+    let headers = op.params.iter().filter(|p| p.place == Place::Header).map(|p| {
+        let (f, wire) = (format_ident!("{}", p.rust), p.wire.to_ascii_lowercase());
+        // named as the caller set it
+        let key = if p.idempotency { "idempotency_key" } else { p.rust.as_str() };
+        quote!(let request = ::pspkit::request::header(request, #name, #key, #wire, self.#f.as_ref())?;)
+    });
+    let payload = if op.success.kind == Kind::Unit { quote!(empty) } else { quote!(json) };
+    Ok(quote! {
+        #(#statements)*
+        let raw = self.client.raw();
+        let mut url = ::std::string::String::with_capacity(raw.baseurl().len() + #room);
+        url.push_str(raw.baseurl());
+        #(#url)*
+        let request = raw
+            .client()
+            .request(::reqwest::Method::#method, url)
+            .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+            #(#queries)*
+            #json;
+        #(#headers)*
+        ::pspkit::send(
+            self.client.context(),
+            raw.client(),
+            &super::SPEC.operations[#index],
+            &self.options,
+            request,
+            ::pspkit::Payload::#payload(),
+        )
+        .await
+    })
+}
+
+/// The body of `send_with_response` for a file download: progenitor's positional method, run
+/// inside `pspkit::call_stream_with`.
+fn positional_call(op: &Operation, has_body: bool) -> TokenStream {
+    let name = &op.name;
+    let method = format_ident!("{}", name);
+    let passes = op
+        .params
+        .iter()
+        .map(|p| {
+            let f = format_ident!("{}", p.rust);
+            let key = &p.rust;
+            match (p.required, by_value(p)) {
+                (true, true) => quote!(::pspkit::validate::required(#name, #key, self.#f)?),
+                (true, false) if is_text(p) => {
+                    quote!(::pspkit::validate::required(#name, #key, self.#f.as_deref())?)
+                }
+                (true, false) => quote!(::pspkit::validate::required(#name, #key, self.#f.as_ref())?),
+                (false, true) => quote!(self.#f),
+                (false, false) if is_text(p) => quote!(self.#f.as_deref()),
+                (false, false) => quote!(self.#f.as_ref()),
+            }
+        })
+        .chain(has_body.then(|| quote!(&self.body)));
+    quote! {
+        let raw = self.client.raw();
+        ::pspkit::call_stream_with(self.client.context(), #name, ::core::clone::Clone::clone(&self.options), raw.#method(#(#passes),*)).await
+    }
 }
 
 fn param_doc(p: &Param) -> String {

@@ -2,11 +2,12 @@
 //! bounded body read, the response envelope, and the conversion of every failure into one
 //! [`Error`].
 //!
-//! progenitor's generated `Client` calls [`exec`] (through its `ClientHooks`) to send each
-//! request; pspkit's generated request builders run the generated call inside [`call_with`], which
-//! turns the outcome into `Result<T, pspkit::Error>`. The two talk through a task-local record
-//! of the call (attempts, idempotency key, the last response's raw body, a typed failure),
-//! because progenitor's hook can only return `reqwest` types.
+//! pspkit's generated request builders make each call's request and hand it to [`send`], which
+//! runs the attempts and decodes the answer. progenitor's raw `Client` (and a file download)
+//! sends through [`exec`], its `ClientHooks` hook, inside [`call_with`], which turns the outcome
+//! into `Result<T, pspkit::Error>`; those two talk through a task-local record of the call
+//! (attempts, idempotency key, the last response's raw body, a typed failure), because
+//! progenitor's hook can only return `reqwest` types. Both paths run the same attempts.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -23,10 +24,12 @@ use tracing::Instrument as _;
 
 mod answer;
 mod options;
+mod send;
 mod time_limit;
 
 pub use answer::decode_answer;
 pub use options::{CallOptions, Response};
+pub use send::{Payload, send};
 pub use time_limit::time_limit;
 
 use crate::auth::{Credentials, new_idempotency_key};
@@ -223,100 +226,148 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<B
     Ok(Buffered { status, version, headers, body })
 }
 
-/// Sends one logical call: signs each attempt afresh, retries what the operation's `x-retry`
-/// allows within the policy's attempts and deadline (honouring `Retry-After`), reads bodies up
-/// to the size limit and unwraps the provider's envelope. Called by the generated clients'
-/// `ClientHooks::exec`.
-///
-/// The call's state lives on the heap, in two allocations small enough for the system
-/// allocator's fast path (a large one costs several times more): this loop's, and each
-/// attempt's. The request is used where it was captured, and nothing held across a wait is
-/// larger than it must be: every extra field of the state is paid for on every call.
+/// Sends one logical call through progenitor's raw client (its `ClientHooks::exec`): the
+/// attempts of [`run_attempts`], with the outcome handed back as a `reqwest::Response` and kept
+/// in the call's record for [`call_with`]. The generated builders send JSON calls through
+/// [`send`] instead, which decodes the answer itself.
 pub fn exec<'a>(
     context: &'a Context,
     http: &'a reqwest::Client,
     mut request: reqwest::Request,
     info: &'a OperationInfo,
 ) -> Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>> {
-    let spec = context.spec();
-    let operation = spec.operation(info.operation_id);
+    let operation = context.spec().operation(info.operation_id);
     let name: &'static str = operation.map(|op| op.name).unwrap_or("unknown_operation");
     // A write the spec does not describe is treated as the most dangerous kind.
     let class = operation.map(|op| op.retry).unwrap_or(RetryClass::Unsafe);
-    let (policy, key) = match prepare(context, operation, name, &mut request) {
+    let prepared = CALL
+        .try_with(|c| prepare(context, operation, name, &mut request, Some(&c.borrow().options)))
+        .unwrap_or_else(|_| prepare(context, operation, name, &mut request, None));
+    let (policy, key) = match prepared {
         Ok(prepared) => prepared,
         Err(failure) => return Box::pin(std::future::ready(Ok(fail(failure, request.url())))),
     };
-    let f = async move {
-        let started = Instant::now();
-        // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
-        let deadline =
-            started.checked_add(policy.deadline).unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
-        let mut attempt = 0;
-        // The last HTTP answer of a read: if a later attempt is cut short (by the deadline, say),
-        // the provider's answer says more than "timed out".
-        let mut last_answer: Option<Buffered> = None;
-        loop {
-            attempt += 1;
-            record(|c| c.attempts = attempt);
-            // in a block of its own, so that none of it is kept while waiting to retry
-            let step = {
-                let sent = Instant::now();
-                let span = tracing::info_span!(
-                    "pspkit.attempt",
-                    provider = spec.name,
-                    operation = name,
-                    attempt,
-                    status = tracing::field::Empty,
-                    latency_ms = tracing::field::Empty
-                );
-                let outcome = {
-                    let this_try = match signed_copy(context, &request) {
-                        Ok(this_try) => this_try,
-                        Err(failure) => return Ok(fail(failure, request.url())),
-                    };
-                    let remaining = deadline.saturating_duration_since(Instant::now());
-                    let limit = context.0.max_body_bytes;
-                    // Boxed on its own, so that neither this state nor the attempt's is large.
-                    Box::pin(
-                        time_limit(policy.attempt_timeout.min(remaining), async move {
-                            let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
-                            read_limited(response, limit).await
-                        })
-                        .instrument(span.clone()),
-                    )
+    if key.is_some() {
+        record(|c| c.idempotency_key = key.clone());
+    }
+    Box::pin(async move {
+        let attempts = Attempts { context, http, name, class, policy, key: key.as_deref() };
+        let (ended, attempts, request) = attempts.run(request).await;
+        record(|c| c.attempts = attempts);
+        match ended {
+            Ended::Answer(answer) => {
+                let status = answer.status;
+                Ok(hand_over(answer, status, request.url()))
+            }
+            // the generated code reads 400 as the documented error; the record keeps the status
+            Ended::Refused(failed) => Ok(hand_over(failed, 400, request.url())),
+            Ended::Failed(failure, error) => {
+                record(|c| c.failure = Some(failure));
+                match error {
+                    Some(e) => Err(e),
+                    None => Ok(Buffered::synthetic(request.url())),
                 }
-                .await
-                .unwrap_or(Err(AttemptError::TimedOut));
-                let latency = sent.elapsed();
-                span.record("latency_ms", latency.as_millis() as u64);
-                if let Ok(buffered) = &outcome {
-                    span.record("status", buffered.status);
-                }
-                let attempted = Attempted { spec, name, class, attempt, latency, deadline, started };
-                attempted.next_step(outcome, &policy, &mut last_answer, key.as_deref())
-            };
-            let wait = match step {
-                Step::Answer(answer) => {
-                    let status = answer.status;
-                    return Ok(hand_over(answer, status, request.url()));
-                }
-                // the generated code reads 400 as the documented error; the record keeps the status
-                Step::Refused(failed) => return Ok(hand_over(failed, 400, request.url())),
-                Step::Fail(failure, error) => {
-                    record(|c| c.failure = Some(failure));
-                    return match error {
-                        Some(e) => Err(e),
-                        None => Ok(Buffered::synthetic(request.url())),
-                    };
-                }
-                Step::Retry(wait) => wait,
-            };
-            // Boxed: a retry is rare, and a timer held inline would enlarge every call's state.
-            Box::pin(tokio::time::sleep(wait)).await;
+            }
         }
-    };
-    Box::pin(f)
+    })
+}
+
+/// How a call ended, after its last attempt.
+enum Ended {
+    /// The provider's answer (a success, or its error).
+    Answer(Buffered),
+    /// The provider's envelope says `success: false`: its error, whatever the status.
+    Refused(Buffered),
+    /// No answer worth reading: the typed error, and reqwest's own when there is one.
+    Failed(Error, Option<reqwest::Error>),
+}
+
+/// The attempts of one logical call, and what they need besides the request.
+struct Attempts<'a> {
+    context: &'a Context,
+    http: &'a reqwest::Client,
+    name: &'static str,
+    class: RetryClass,
+    policy: RetryPolicy,
+    key: Option<&'a str>,
+}
+
+impl<'a> Attempts<'a> {
+    /// Signs each attempt afresh, retries what the operation's `x-retry` allows within the
+    /// policy's attempts and deadline (honouring `Retry-After`), reads bodies up to the size
+    /// limit and unwraps the provider's envelope. Returns how the call ended, the number of
+    /// attempts and the request (whose URL the raw client's answer carries).
+    ///
+    /// The call's state lives on the heap, in two allocations small enough for the system
+    /// allocator's fast path (a large one costs several times more): this loop's, and each
+    /// attempt's. Nothing held across a wait is larger than it must be: every extra field of the
+    /// state is paid for on every call.
+    fn run(
+        self,
+        request: reqwest::Request,
+    ) -> Pin<Box<dyn Future<Output = (Ended, u32, reqwest::Request)> + Send + 'a>> {
+        Box::pin(async move {
+            let Attempts { context, http, name, class, policy, key } = self;
+            let spec = context.spec();
+            let started = Instant::now();
+            // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
+            let deadline = started
+                .checked_add(policy.deadline)
+                .unwrap_or_else(|| started + Duration::from_secs(100 * 365 * 86_400));
+            let mut attempt = 0;
+            // The last HTTP answer of a read: if a later attempt is cut short (by the deadline,
+            // say), the provider's answer says more than "timed out".
+            let mut last_answer: Option<Buffered> = None;
+            loop {
+                attempt += 1;
+                // in a block of its own, so that none of it is kept while waiting to retry
+                let step = {
+                    let sent = Instant::now();
+                    let span = tracing::info_span!(
+                        "pspkit.attempt",
+                        provider = spec.name,
+                        operation = name,
+                        attempt,
+                        status = tracing::field::Empty,
+                        latency_ms = tracing::field::Empty
+                    );
+                    let outcome = {
+                        let this_try = match signed_copy(context, &request) {
+                            Ok(this_try) => this_try,
+                            Err(failure) => return (Ended::Failed(failure, None), attempt, request),
+                        };
+                        let remaining = deadline.saturating_duration_since(Instant::now());
+                        let limit = context.0.max_body_bytes;
+                        // Boxed on its own, so that neither this state nor the attempt's is large.
+                        Box::pin(
+                            time_limit(policy.attempt_timeout.min(remaining), async move {
+                                let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
+                                read_limited(response, limit).await
+                            })
+                            .instrument(span.clone()),
+                        )
+                    }
+                    .await
+                    .unwrap_or(Err(AttemptError::TimedOut));
+                    let latency = sent.elapsed();
+                    span.record("latency_ms", latency.as_millis() as u64);
+                    if let Ok(buffered) = &outcome {
+                        span.record("status", buffered.status);
+                    }
+                    let attempted = Attempted { spec, name, class, attempt, latency, deadline, started };
+                    attempted.next_step(outcome, &policy, &mut last_answer, key)
+                };
+                let wait = match step {
+                    Step::Answer(answer) => return (Ended::Answer(answer), attempt, request),
+                    Step::Refused(failed) => return (Ended::Refused(failed), attempt, request),
+                    Step::Fail(failure, error) => return (Ended::Failed(failure, error), attempt, request),
+                    Step::Retry(wait) => wait,
+                };
+                // Boxed: a retry is rare, and a timer held inline would enlarge every call's state.
+                Box::pin(tokio::time::sleep(wait)).await;
+            }
+        })
+    }
 }
 
 /// Records a failure found before any answer, and the response progenitor is handed instead.
@@ -482,6 +533,7 @@ fn prepare(
     operation: Option<&OperationSpec>,
     name: &'static str,
     request: &mut reqwest::Request,
+    options: Option<&CallOptions>,
 ) -> Result<(RetryPolicy, Option<String>), Error> {
     // progenitor sends the spec's version in this header; providers expect none
     request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
@@ -490,20 +542,20 @@ fn prepare(
     if let Some((header, value)) = &context.0.fixed_header {
         request.headers_mut().insert(header.clone(), value.clone());
     }
-    let policy = CALL
-        .try_with(|c| {
-            let c = c.borrow();
-            if let Some(rule) = &c.options.invalid_header {
+    let policy = match options {
+        Some(options) => {
+            if let Some(rule) = &options.invalid_header {
                 return Err(Error::InvalidRequest { operation: name, field: "header".into(), rule: rule.clone() });
             }
-            for (header, value) in &c.options.headers {
+            for (header, value) in &options.headers {
                 if !request.headers().contains_key(header) {
                     request.headers_mut().insert(header, value.clone());
                 }
             }
-            Ok(c.options.policy_or(context.policy()))
-        })
-        .unwrap_or_else(|_| Ok(context.policy()))?;
+            options.policy_or(context.policy())
+        }
+        None => context.policy(),
+    };
 
     let key = operation.and_then(|op| op.idempotency_header).map(|header| {
         let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
@@ -513,9 +565,6 @@ fn prepare(
         }
         key
     });
-    if key.is_some() {
-        record(|c| c.idempotency_key = key.clone());
-    }
     Ok((policy, key))
 }
 
@@ -613,8 +662,8 @@ fn unwrap_envelope(spec: &ProviderSpec, buffered: Buffered) -> Unwrapped {
 }
 
 /// Runs one generated call with the caller's per-call options and returns its payload (with its
-/// status, headers, request id, attempts and idempotency key) or one [`Error`]. The generated
-/// builders' `send` and `send_with_response` go through here.
+/// status, headers, request id, attempts and idempotency key) or one [`Error`]: a call of
+/// progenitor's raw `Client` (`client.raw()`), sent through [`exec`].
 ///
 /// The generated call is boxed before any `async` layer holds it: a future is as large as
 /// everything it may hold across an await, each layer around it stores it again, and moving
@@ -716,21 +765,34 @@ fn convert<E>(
             api_error(spec, operation, record)
         }
         P::InvalidResponsePayload(body, first) => {
-            let (path, message) = locate(&body).unwrap_or_else(|| (".".into(), first.to_string()));
-            let message = if body.is_empty() { "the body is empty".into() } else { message };
-            let text = String::from_utf8_lossy(&body);
-            Error::Decode(Box::new(DecodeError {
-                provider: spec.name,
-                operation,
-                status: record.last_status.unwrap_or(200),
-                path,
-                message,
-                excerpt: excerpt(&text, 120),
-                raw_body: text.into_owned(),
-            }))
+            decode_error(spec, operation, record.last_status.unwrap_or(200), &body, &first, locate)
         }
         P::ErrorResponse(_) | P::UnexpectedResponse(_) => api_error(spec, operation, record),
     }
+}
+
+/// A success whose body does not match the payload's type: where it stopped matching, and the
+/// raw body.
+fn decode_error(
+    spec: &'static ProviderSpec,
+    operation: &'static str,
+    status: u16,
+    body: &[u8],
+    first: &serde_json::Error,
+    locate: Locate,
+) -> Error {
+    let (path, message) = locate(body).unwrap_or_else(|| (".".into(), first.to_string()));
+    let message = if body.is_empty() { "the body is empty".into() } else { message };
+    let text = String::from_utf8_lossy(body);
+    Error::Decode(Box::new(DecodeError {
+        provider: spec.name,
+        operation,
+        status,
+        path,
+        message,
+        excerpt: excerpt(&text, 120),
+        raw_body: text.into_owned(),
+    }))
 }
 
 fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallRecord) -> Error {

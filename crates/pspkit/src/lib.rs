@@ -20,6 +20,7 @@ pub mod normalized;
 pub mod open_enum;
 pub mod operation;
 pub mod paginate;
+pub mod request;
 pub mod retry;
 #[cfg(feature = "schemars")]
 pub mod schema;
@@ -30,7 +31,9 @@ pub mod validate;
 pub mod webhooks;
 
 pub use auth::Credentials;
-pub use client::{CallOptions, Context, Response, call_stream_with, call_with, decode_answer, exec, time_limit};
+pub use client::{
+    CallOptions, Context, Payload, Response, call_stream_with, call_with, decode_answer, exec, send, time_limit,
+};
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};

@@ -1,0 +1,133 @@
+//! The call path of the generated request builders: the builder makes the `reqwest` request
+//! from its parameters, [`send`] runs the attempts and decodes the answer itself.
+//!
+//! progenitor's positional methods do the same work through its hook, but hand the answer back
+//! as a `reqwest::Response` to be read again, with a task-local record on the side to keep what
+//! that type cannot carry; on a small answer that round trip was about a tenth of a call's
+//! instructions.
+
+use serde::de::DeserializeOwned;
+
+use super::{Attempts, Buffered, CallOptions, CallRecord, Context, Ended, Locate, Response, api_error, decode_error};
+use super::{describe, locate_decode_error, options, prepare};
+use crate::error::Error;
+use crate::operation::{OperationSpec, ProviderSpec};
+
+/// How an operation's success payload is read from the answer's body.
+pub struct Payload<T> {
+    decode: fn(&[u8]) -> serde_json::Result<T>,
+    locate: Locate,
+}
+
+impl<T> Clone for Payload<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Payload<T> {}
+
+impl<T: DeserializeOwned> Payload<T> {
+    /// A JSON body decoded as `T`; a body that does not match names the path where it stopped.
+    pub fn json() -> Self {
+        Self { decode: |body| serde_json::from_slice(body), locate: locate_decode_error::<T> }
+    }
+}
+
+impl Payload<()> {
+    /// An answer whose body, if any, is not read (a `204`).
+    pub fn empty() -> Self {
+        Self { decode: |_| Ok(()), locate: |_| None }
+    }
+}
+
+/// Sends one call of `operation` built by a generated request builder and returns its decoded
+/// payload with the answer's metadata, or one [`Error`].
+///
+/// `request` is the call as the spec describes it (method, URL, parameters, JSON body); this
+/// adds the caller's `options` (extra headers, policy), the credentials, the idempotency key of
+/// an operation the provider deduplicates, and runs the attempts (signing, retries, deadline,
+/// body limit, envelope). A 2xx answer is decoded as the payload; any other is the provider's
+/// error, read from its body and headers.
+pub async fn send<T>(
+    context: &Context,
+    http: &reqwest::Client,
+    operation: &'static OperationSpec,
+    options: &CallOptions,
+    request: reqwest::RequestBuilder,
+    payload: Payload<T>,
+) -> Result<Response<T>, Error> {
+    let name = operation.name;
+    let mut request = request.build().map_err(|e| Error::InvalidRequest {
+        operation: name,
+        field: "request".into(),
+        rule: format!("cannot be sent: {}", describe(&e)),
+    })?;
+    let (policy, key) = prepare(context, Some(operation), name, &mut request, Some(options))?;
+    let attempts = Attempts { context, http, name, class: operation.retry, policy, key: key.as_deref() };
+    let (ended, attempts, _) = attempts.run(request).await;
+    finish(context.spec(), name, ended, attempts, key, payload)
+}
+
+/// What a call returns once its attempts have ended.
+fn finish<T>(
+    spec: &'static ProviderSpec,
+    operation: &'static str,
+    ended: Ended,
+    attempts: u32,
+    idempotency_key: Option<String>,
+    payload: Payload<T>,
+) -> Result<Response<T>, Error> {
+    let answer = match ended {
+        Ended::Answer(answer) if (200..300).contains(&answer.status) => answer,
+        Ended::Answer(answer) | Ended::Refused(answer) => {
+            return Err(provider_error(spec, operation, answer, attempts, idempotency_key));
+        }
+        Ended::Failed(failure, _) => return Err(failure),
+    };
+    match (payload.decode)(&answer.body) {
+        Ok(value) => Ok(Response {
+            request_id: options::request_id(&answer.headers),
+            status: answer.status,
+            headers: answer.headers,
+            attempts,
+            idempotency_key,
+            value,
+        }),
+        Err(e) => Err(decode_error(spec, operation, answer.status, &answer.body, &e, payload.locate)),
+    }
+}
+
+/// The provider's error answer as an [`Error`] (`Api`, `RateLimited`, `Unauthorized`, `NotFound`).
+fn provider_error(
+    spec: &'static ProviderSpec,
+    operation: &'static str,
+    answer: Buffered,
+    attempts: u32,
+    idempotency_key: Option<String>,
+) -> Error {
+    let record = CallRecord {
+        attempts,
+        idempotency_key,
+        last_status: Some(answer.status),
+        last_headers: answer.headers,
+        last_body: answer.body,
+        ..CallRecord::default()
+    };
+    api_error(spec, operation, record)
+}
+
+/// [`finish`] for one complete answer, as if it were a call's only attempt (for
+/// [`decode_answer`](super::decode_answer)).
+pub(super) fn finish_answer<T>(
+    spec: &'static ProviderSpec,
+    operation: &'static str,
+    answer: Buffered,
+    payload: Payload<T>,
+) -> Result<Response<T>, Error> {
+    let ended = match super::unwrap_envelope(spec, answer) {
+        super::Unwrapped::Payload(answer) => Ended::Answer(answer),
+        super::Unwrapped::Failed(failed) => Ended::Refused(failed),
+    };
+    finish(spec, operation, ended, 1, None, payload)
+}
