@@ -173,6 +173,111 @@ fn float_decoding_would_have_lost_a_cent_fraction() {
     assert_eq!(exact_sum, exact("0.3"));
 }
 
+/// A small deterministic generator (xorshift), so a failure names a string that can be rerun.
+struct Strings(u64);
+
+impl Strings {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+
+    fn digits(&mut self, count: u64) -> String {
+        (0..count).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+    }
+}
+
+/// Amounts written plainly take a one-pass reader; it must agree with the general exact parser
+/// on value, scale and refusal, at every length around the 18 digits it reads itself.
+#[test]
+fn plain_amounts_parse_as_the_general_exact_parser_does() {
+    let mut strings = Strings(0x9e37_79b9_7f4a_7c15);
+    let mut cases: Vec<String> = ["1.", ".5", "1.2.3", "-", "+", "-0", "-0.00", "+7", "007.50", "9223372036854775807"]
+        .map(String::from)
+        .to_vec();
+    cases.push("9".repeat(18));
+    cases.push("9".repeat(19));
+    cases.push(format!("-{}.{}", "9".repeat(9), "9".repeat(9)));
+    for _ in 0..20_000 {
+        let sign = ["", "-", "+"][strings.below(3) as usize];
+        let whole = strings.below(21);
+        let fraction = strings.below(12);
+        let mut text = format!("{sign}{}", strings.digits(whole));
+        if fraction > 0 {
+            text.push('.');
+            text.push_str(&strings.digits(fraction - 1));
+        }
+        cases.push(text);
+    }
+    for text in &cases {
+        let general = Decimal::from_str_exact(text.strip_prefix('+').unwrap_or(text));
+        let read = pspkit::money::parse_decimal_text(text);
+        match (&read, &general) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                (a.mantissa(), a.scale(), a.is_sign_negative()),
+                (b.mantissa(), b.scale(), b.is_sign_negative()),
+                "{text:?}"
+            ),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{text:?}: read {read:?}, the general parser {general:?}"),
+        }
+    }
+}
+
+/// Timestamps in the strict RFC 3339 shape take a one-pass reader; it must give what the
+/// general path gives (reached by spelling the same instant with a space for the `T`), offset
+/// included, for valid and impossible dates, times and offsets alike.
+#[test]
+fn strict_timestamps_read_as_the_general_path_reads_them() {
+    let mut strings = Strings(0x2545_f491_4f6c_dd1d);
+    let mut cases: Vec<String> = vec![
+        "2024-02-29T23:59:59Z".into(),
+        "2023-02-29T00:00:00Z".into(),
+        "2024-10-17T18:07:18.000000Z".into(),
+        "2024-10-17T18:07:60Z".into(),
+        "2024-10-17T24:00:00Z".into(),
+        "2024-10-17T18:07:18.1234567891Z".into(),
+        "2024-10-17T18:07:18.Z".into(),
+        "2024-10-17T18:07:18+24:00".into(),
+        "2024-10-17T18:07:18-03:60".into(),
+        "0000-01-01T00:00:00Z".into(),
+        "9999-12-31T23:59:59.999999999-23:59".into(),
+    ];
+    for _ in 0..20_000 {
+        let mut text = format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            strings.below(10_000),
+            strings.below(14),
+            strings.below(33),
+            strings.below(25),
+            strings.below(61),
+            strings.below(62)
+        );
+        let fraction = strings.below(11);
+        if fraction > 0 {
+            text.push('.');
+            text.push_str(&strings.digits(fraction));
+        }
+        match strings.below(3) {
+            0 => text.push('Z'),
+            sign => text.push_str(&format!(
+                "{}{:02}:{:02}",
+                if sign == 1 { '+' } else { '-' },
+                strings.below(25),
+                strings.below(61)
+            )),
+        }
+        cases.push(text);
+    }
+    let read = |text: &str| text.parse::<pspkit::Timestamp>().map(|t| t.to_string());
+    for text in &cases {
+        let general = read(&text.replacen('T', " ", 1));
+        assert_eq!(read(text).ok(), general.ok(), "{text:?}");
+    }
+}
+
 /// OnChainPay's find-tx `address`: an object `{id, type}` in the docs, the address itself as a
 /// string in the node SDK. Both shapes decode, each into its own variant.
 #[tokio::test]

@@ -57,6 +57,9 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
     if text.is_empty() {
         return Err("expected a decimal, found an empty string".into());
     }
+    if let Some(value) = short_plain_decimal(text) {
+        return Ok(value);
+    }
     let unsigned = text.strip_prefix('+').unwrap_or(text);
     // rust_decimal's parsers also skip `_` (`"1_000"` would be a thousand): not an amount.
     if !unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
@@ -67,6 +70,41 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
         None => Decimal::from_str_exact(unsigned).map_err(|e| e.to_string()),
     };
     parsed.map_err(|e| format!("{:?} is not an exact decimal: {e}", excerpt(text)))
+}
+
+/// The amount as almost every provider writes it, read in one pass: an optional sign, at most 18
+/// digits (so the mantissa fits an `i64`) with at most one point between two of them. Gives the
+/// same value and scale as [`Decimal::from_str_exact`], and `None` for anything else (an exponent,
+/// more digits, a negative zero), which takes the general path.
+fn short_plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.first()? {
+        b'-' => (true, &bytes[1..]),
+        b'+' => (false, &bytes[1..]),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: i64 = 0;
+    let mut count = 0;
+    let mut scale = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            // a 19th digit could overflow the mantissa
+            b'0'..=b'9' if count < 18 => {
+                mantissa = mantissa * 10 + i64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    if negative && mantissa == 0 {
+        return None;
+    }
+    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
 }
 
 /// `base` times ten to the `exponent`, refused when it does not fit exactly. (rust_decimal's
