@@ -6,8 +6,9 @@
 
 use std::fmt::Write as _;
 
-use pspkit_codegen::model::{Kind, RustType};
-use pspkit_codegen::{Spec, generate, summary};
+use pspkit_codegen::generate::model;
+use pspkit_codegen::model::{Kind, Model, RustType};
+use pspkit_codegen::{Spec, summary};
 
 fn main() {
     let mut arms = String::new();
@@ -18,10 +19,10 @@ fn main() {
         let path = format!("../specs/{provider}.yaml");
         println!("cargo:rerun-if-changed={path}");
         let spec = Spec::load(&path).unwrap_or_else(|e| panic!("{e}"));
-        // generated once, read by every table below
-        let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
+        // built once, read by every table below
+        let model = model(&spec).unwrap_or_else(|e| panic!("{e}"));
         let krate = format!("pspkit_{provider}");
-        for op in &generated.model.operations {
+        for op in &model.operations {
             // A payload that is no JSON (nothing, a file) is never decoded: only its error
             // statuses are, so the success type does not matter.
             let json = |ty: &RustType| !matches!(ty.kind, Kind::Unit | Kind::Bytes);
@@ -48,8 +49,8 @@ fn main() {
                     writeln!(arms, "        ({provider:?}, {:?}, {kind:?}) => Some(decode::<{ty}>(json)),", op.name);
             }
         }
-        conformance_calls(provider, &generated, &mut calls);
-        json_schemas(provider, &spec, &generated, &mut schemas);
+        conformance_calls(provider, &model, &mut calls);
+        json_schemas(provider, &spec, &model, &mut schemas);
     }
     let code = format!(
         "/// Decodes `json` into the generated type of `provider`'s `operation` response (`kind` is\n\
@@ -75,8 +76,7 @@ fn main() {
 /// without a required parameter (a body, if any, from its builder with nothing set, skipped at run
 /// time when the body has required fields), as a function the conformance test runs against a
 /// mock of the spec.
-fn conformance_calls(provider: &str, generated: &pspkit_codegen::Generated, code: &mut String) {
-    let model = &generated.model;
+fn conformance_calls(provider: &str, model: &Model, code: &mut String) {
     let client_name = &model.provider.client_name;
     let client = format!("pspkit_{provider}::{client_name}");
     let mut entries = String::new();
@@ -115,11 +115,11 @@ fn conformance_calls(provider: &str, generated: &pspkit_codegen::Generated, code
 
 /// Appends, for one provider, every component schema the generator made a struct of, with the
 /// schemars schema of that struct.
-fn json_schemas(provider: &str, spec: &Spec, generated: &pspkit_codegen::Generated, code: &mut String) {
+fn json_schemas(provider: &str, spec: &Spec, model: &Model, code: &mut String) {
     let components = spec.doc.pointer("/components/schemas").and_then(|s| s.as_object());
     for name in components.into_iter().flatten().map(|(name, _)| name) {
         let is_struct =
-            generated.model.types.get(name).is_some_and(|t| matches!(t.shape, pspkit_codegen::model::Shape::Struct(_)));
+            model.types.get(name).is_some_and(|t| matches!(t.shape, pspkit_codegen::model::Shape::Struct(_)));
         if is_struct {
             let _ = writeln!(
                 code,

@@ -27,8 +27,8 @@ snapshot_tests!(onlyonepays, firekassa, firstpay, onepay, onchainpay);
 /// arguments and return types, so a rename shows in review like a Rust change.
 fn python_api_of(provider: &str) -> String {
     let spec = Spec::load(spec_path(provider)).unwrap_or_else(|e| panic!("{e}"));
-    let generated = generate(&spec).unwrap_or_else(|e| panic!("{e}"));
-    pspkit_codegen::python::api_summary(&generated)
+    let model = pspkit_codegen::generate::model(&spec).unwrap_or_else(|e| panic!("{e}"));
+    pspkit_codegen::python::api_summary(&model)
 }
 
 mod python {

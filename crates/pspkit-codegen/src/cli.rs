@@ -20,8 +20,8 @@ pub fn build(specs: &[&str]) {
     let mut models = Vec::new();
     for spec_path in specs {
         println!("cargo:rerun-if-changed={spec_path}");
-        match Spec::load(spec_path).and_then(|spec| crate::generate(&spec)) {
-            Ok(g) => models.push(g.model),
+        match Spec::load(spec_path).and_then(|spec| crate::generate::model(&spec)) {
+            Ok(model) => models.push(model),
             Err(error) => crate::generate::fail_build(&error),
         }
     }

@@ -29,30 +29,17 @@ pub struct Generated {
     pub model: Model,
 }
 
+/// Lints the spec, applies the conventions and builds the model alone, without parsing and
+/// printing the client's code: what a build that renders from several specs needs (the Python
+/// layer, the CLI, the test tables).
+pub fn model(spec: &Spec) -> Result<Model, Error> {
+    let (prepared, _, generator) = progenitor_output(spec)?;
+    Model::build(spec, &prepared, generator.get_type_space())
+}
+
 /// Lints the spec, applies the conventions and generates the client module.
 pub fn generate(spec: &Spec) -> Result<Generated, Error> {
-    lint::lint(spec)?;
-    let prepared = conventions::apply(spec);
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.doc.clone())
-        .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
-
-    let mut settings = progenitor::GenerationSettings::default();
-    settings
-        .with_interface(progenitor::InterfaceStyle::Positional)
-        .with_tag(progenitor::TagStyle::Merged)
-        .with_crate("pspkit", progenitor::CrateVers::Any, None)
-        // the raw client carries the runtime context and must send through pspkit::exec
-        .with_inner_type(quote!(::pspkit::Context))
-        .with_hooks(progenitor::HooksMode::Expected);
-    for e in &prepared.enums {
-        settings.with_replacement(
-            &e.name,
-            format!("{GENERATED_MODULE}::types::{}", e.name),
-            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
-        );
-    }
-
-    let (tokens, generator) = run_progenitor(spec, &settings, &openapi)?;
+    let (prepared, tokens, generator) = progenitor_output(spec)?;
     let model = Model::build(spec, &prepared, generator.get_type_space())?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::one(&spec.file, None, "progenitor", format!("generated code does not parse: {e}")))?;
@@ -76,6 +63,34 @@ pub fn generate(spec: &Spec) -> Result<Generated, Error> {
     file.items.extend(runtime.items);
     let source = prettyplease::unparse(&file);
     Ok(Generated { source, file, skipped: conventions::skipped_operations(spec), model })
+}
+
+/// The spec linted and prepared, and progenitor's client for it (its tokens, and the generator
+/// holding the type space).
+fn progenitor_output(spec: &Spec) -> Result<(conventions::Prepared, TokenStream, progenitor::Generator), Error> {
+    lint::lint(spec)?;
+    let prepared = conventions::apply(spec);
+    let openapi: openapiv3::OpenAPI = serde_json::from_value(prepared.doc.clone())
+        .map_err(|e| Error::one(&spec.file, None, "openapi-3.0", format!("not an OpenAPI 3.0 document: {e}")))?;
+
+    let mut settings = progenitor::GenerationSettings::default();
+    settings
+        .with_interface(progenitor::InterfaceStyle::Positional)
+        .with_tag(progenitor::TagStyle::Merged)
+        .with_crate("pspkit", progenitor::CrateVers::Any, None)
+        // the raw client carries the runtime context and must send through pspkit::exec
+        .with_inner_type(quote!(::pspkit::Context))
+        .with_hooks(progenitor::HooksMode::Expected);
+    for e in &prepared.enums {
+        settings.with_replacement(
+            &e.name,
+            format!("{GENERATED_MODULE}::types::{}", e.name),
+            [progenitor::TypeImpl::Display, progenitor::TypeImpl::FromStr].into_iter(),
+        );
+    }
+
+    let (tokens, generator) = run_progenitor(spec, &settings, &openapi)?;
+    Ok((prepared, tokens, generator))
 }
 
 /// Calls progenitor, turning its errors and panics into a [`Error`] that names the spec file

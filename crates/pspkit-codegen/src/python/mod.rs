@@ -19,7 +19,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::generate::Generated;
+use crate::model::Model;
 use crate::spec::Spec;
 
 mod api;
@@ -42,13 +42,13 @@ pub struct Python {
     pub stub: String,
 }
 
-/// Generates the Python layer of one provider from its generated Rust.
-pub fn generate(spec: &Spec, generated: &Generated) -> Python {
-    let provider = &generated.model.provider.name;
-    let client = &generated.model.provider.client_name;
-    let api = Api::read(&generated.model);
-    let dispatch = dispatch(&generated.model);
-    let keys = &generated.model.provider.credentials;
+/// Generates the Python layer of one provider from its model.
+pub fn generate(spec: &Spec, model: &Model) -> Python {
+    let provider = &model.provider.name;
+    let client = &model.provider.client_name;
+    let api = Api::read(model);
+    let dispatch = dispatch(model);
+    let keys = &model.provider.credentials;
     let module = render(spec, provider, client, keys, &api, false);
     let stub = render(spec, provider, client, keys, &api, true);
     Python { dispatch, module, stub }
@@ -56,13 +56,13 @@ pub fn generate(spec: &Spec, generated: &Generated) -> Python {
 
 /// The Python API of one provider for review (a snapshot test keeps it): every group's methods,
 /// named by the rule of `method_names`, with their keyword arguments and return types.
-pub fn api_summary(generated: &Generated) -> String {
-    render::api_summary(&generated.model.provider.client_name, &Api::read(&generated.model))
+pub fn api_summary(model: &Model) -> String {
+    render::api_summary(&model.provider.client_name, &Api::read(model))
 }
 
 /// Each operation's group and method names in Python (`cashouts`, `list`), by operation name:
 /// the names the CLI's commands take too, so both surfaces say the same thing.
-pub(crate) fn method_names(model: &crate::model::Model) -> std::collections::BTreeMap<String, (String, String)> {
+pub(crate) fn method_names(model: &Model) -> std::collections::BTreeMap<String, (String, String)> {
     let api = Api::read(model);
     let mut groups: std::collections::BTreeMap<String, Vec<&api::Operation>> = std::collections::BTreeMap::new();
     for op in &api.operations {
@@ -88,10 +88,10 @@ pub fn build(specs: &[&str], package_dir: &str) {
     for spec_path in specs {
         println!("cargo:rerun-if-changed={spec_path}");
         let result = Spec::load(spec_path).and_then(|spec| {
-            crate::generate(&spec).map(|g| {
-                clients.push((g.model.provider.name.clone(), g.model.provider.client_name.clone()));
-                providers.push(g.model.provider.clone());
-                generate(&spec, &g)
+            crate::generate::model(&spec).map(|model| {
+                clients.push((model.provider.name.clone(), model.provider.client_name.clone()));
+                providers.push(model.provider.clone());
+                generate(&spec, &model)
             })
         });
         match result {

@@ -7,8 +7,8 @@ use crate::{base, spec_of};
 
 fn python_of(doc: &serde_json::Value) -> pspkit_codegen::python::Python {
     let spec = spec_of(doc);
-    let generated = pspkit_codegen::generate(&spec).expect("the fixture generates");
-    pspkit_codegen::python::generate(&spec, &generated)
+    let model = pspkit_codegen::generate::model(&spec).expect("the fixture generates");
+    pspkit_codegen::python::generate(&spec, &model)
 }
 
 #[test]
