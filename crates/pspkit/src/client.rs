@@ -227,7 +227,7 @@ async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<B
 }
 
 /// Sends one logical call through progenitor's raw client (its `ClientHooks::exec`): the
-/// attempts of [`run_attempts`], with the outcome handed back as a `reqwest::Response` and kept
+/// attempts that [`send`] runs too, with the outcome handed back as a `reqwest::Response` and kept
 /// in the call's record for [`call_with`]. The generated builders send JSON calls through
 /// [`send`] instead, which decodes the answer itself.
 pub fn exec<'a>(
