@@ -46,7 +46,7 @@ pub const SYNTHETIC_STATUS: u16 = 599;
 /// out-of-memory.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 << 20;
 
-/// The header in which progenitor's generated code sends the spec's `info.version`.
+/// The header in which progenitor's generated methods send the spec's `info.version`.
 const PROGENITOR_VERSION_HEADER: reqwest::header::HeaderName = reqwest::header::HeaderName::from_static("api-version");
 
 /// Everything a provider client carries besides its base URL: the spec facts, the credentials
@@ -240,6 +240,9 @@ pub fn exec<'a>(
     let name: &'static str = operation.map(|op| op.name).unwrap_or("unknown_operation");
     // A write the spec does not describe is treated as the most dangerous kind.
     let class = operation.map(|op| op.retry).unwrap_or(RetryClass::Unsafe);
+    // progenitor's methods send the spec's version in this header; providers expect none (the
+    // builders' own requests never carry it)
+    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
     let prepared = CALL
         .try_with(|c| prepare(context, operation, name, &mut request, Some(&c.borrow().options)))
         .unwrap_or_else(|_| prepare(context, operation, name, &mut request, None));
@@ -535,8 +538,6 @@ fn prepare(
     request: &mut reqwest::Request,
     options: Option<&CallOptions>,
 ) -> Result<(RetryPolicy, Option<String>), Error> {
-    // progenitor sends the spec's version in this header; providers expect none
-    request.headers_mut().remove(PROGENITOR_VERSION_HEADER);
     // Credentials that sign nothing are the same on every attempt: set on the request each
     // attempt copies (inserted into a copy, the header grew its exactly-sized table every time).
     if let Some((header, value)) = &context.0.fixed_header {
