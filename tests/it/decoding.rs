@@ -189,6 +189,72 @@ impl Strings {
     }
 }
 
+/// An amount is read from its own JSON text wherever serde_json reads it from: a body in memory,
+/// a stream, a `Value`, or the path-tracking decoder that locates a decoding error. Nothing on the
+/// way goes through `f64`: a fraction that could only arrive as one (buffered by an untagged enum)
+/// is refused, not rounded, and what is not an amount is refused with what was found.
+#[test]
+fn amounts_read_exactly_from_every_serde_json_entry_point() {
+    use pspkit::{DecimalNumber, DecimalString};
+
+    #[derive(serde::Deserialize)]
+    struct Item {
+        number: DecimalNumber,
+        text: DecimalString,
+    }
+    // (JSON, the number, the text, whether a `serde_json::Value` holds the number exactly: a
+    // `Value` keeps a number with a fraction as an f64 from the moment it is parsed)
+    let cases = [
+        (r#"{"number": 0.1, "text": "0.10"}"#, "0.1", "0.10", true),
+        (r#"{"number": 1e-7, "text": " -5 "}"#, "0.0000001", "-5", true),
+        (
+            r#"{"number": 123456789012345678901234.5678, "text": "1\u0030.5"}"#,
+            "123456789012345678901234.5678",
+            "10.5",
+            false,
+        ),
+        (r#"{"number": -18446744073709551616, "text": 7}"#, "-18446744073709551616", "7", false),
+    ];
+    for (json, number, text, value_holds_it) in cases {
+        let mut tracked = serde_json::Deserializer::from_str(json);
+        let mut decoded: Vec<Item> = vec![
+            serde_json::from_slice(json.as_bytes()).expect(json),
+            serde_json::from_reader(json.as_bytes()).expect(json),
+            serde_path_to_error::deserialize(&mut tracked).expect(json),
+        ];
+        if value_holds_it {
+            let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+            decoded.push(serde_json::from_value(value).expect(json));
+        }
+        for item in decoded {
+            assert_eq!(
+                (item.number.to_string(), item.text.to_string()),
+                (number.to_string(), text.to_string()),
+                "{json}"
+            );
+        }
+    }
+
+    for (json, found) in [
+        (r#"{"number": {"a": 1}, "text": "1"}"#, "expected a decimal"),
+        (r#"{"number": true, "text": "1"}"#, "expected a decimal"),
+        (r#"{"number": 1, "text": "1_000"}"#, "is not a decimal number"),
+        (r#"{"number": 1, "text": ""}"#, "empty string"),
+    ] {
+        let error = serde_json::from_str::<Item>(json).err().unwrap_or_else(|| panic!("{json} decoded"));
+        assert!(error.to_string().contains(found), "{json}: {error}");
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(untagged)]
+    enum Either {
+        Amount(DecimalNumber),
+    }
+    assert!(serde_json::from_str::<Either>("7").is_ok_and(|Either::Amount(a)| a.to_string() == "7"));
+    let error = serde_json::from_str::<Either>("0.1").expect_err("a fraction seen as f64 is refused");
+    assert!(!error.to_string().is_empty());
+}
+
 /// Amounts written plainly take a one-pass reader; it must agree with the general exact parser
 /// on value, scale and refusal, at every length around the 18 digits it reads itself.
 #[test]

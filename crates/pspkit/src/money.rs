@@ -12,7 +12,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use serde::de::Error as _;
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -78,33 +78,34 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
 /// more digits, a negative zero), which takes the general path.
 fn short_plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
-    let (negative, digits) = match bytes.first()? {
-        b'-' => (true, &bytes[1..]),
-        b'+' => (false, &bytes[1..]),
+    let (negative, digits) = match bytes {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
         _ => (false, bytes),
     };
+    // at most 18 digits and a point; 19 digits always fit the u64 read below
     if digits.is_empty() || digits.len() > 19 {
         return None;
     }
-    let mut mantissa: i64 = 0;
-    let mut count = 0;
-    let mut scale = None;
+    let mut mantissa: u64 = 0;
+    let mut point = None;
     for (i, &b) in digits.iter().enumerate() {
-        match b {
-            // a 19th digit could overflow the mantissa
-            b'0'..=b'9' if count < 18 => {
-                mantissa = mantissa * 10 + i64::from(b - b'0');
-                count += 1;
-            }
-            b'.' if scale.is_none() && i > 0 && i + 1 < digits.len() => scale = Some(digits.len() - i - 1),
-            _ => return None,
+        let digit = b.wrapping_sub(b'0');
+        if digit < 10 {
+            mantissa = mantissa * 10 + u64::from(digit);
+        } else if b == b'.' && point.is_none() && i > 0 && i + 1 < digits.len() {
+            point = Some(i);
+        } else {
+            return None;
         }
     }
-    if negative && mantissa == 0 {
+    let scale = point.map_or(0, |i| digits.len() - i - 1);
+    // a 19th digit could overflow the i64 mantissa
+    if digits.len() - usize::from(point.is_some()) > 18 || (negative && mantissa == 0) {
         return None;
     }
-    let scale = u32::try_from(scale.unwrap_or(0)).ok()?;
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+    let mantissa = i64::try_from(mantissa).ok()?;
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, u32::try_from(scale).ok()?))
 }
 
 /// `base` times ten to the `exponent`, refused when it does not fit exactly. (rust_decimal's
@@ -139,10 +140,113 @@ fn excerpt(s: &str) -> String {
     out
 }
 
+/// The newtype name under which serde_json hands over a value's own JSON text: it is how
+/// `RawValue` asks for it (serde_json's `RawValue` token). Asking for it here directly lets an
+/// amount be parsed from the text where it lies, where `Box<RawValue>` would first copy the text
+/// into an allocation of its own: that copy and its release were most of what decoding one
+/// amount cost, in every item of every page. Should serde_json ever stop answering to this name,
+/// a JSON number with a fraction is refused (see [`Exact`]), never read through `f64`: the
+/// decoding tests would say so at once.
+const RAW_JSON_TEXT: &str = "$serde_json::private::RawValue";
+
 fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-    // Box<RawValue> works for every serde_json entry point (from_slice, from_str, from_reader).
-    let raw = Box::<RawValue>::deserialize(deserializer)?;
-    parse_json_decimal(raw.get()).map_err(D::Error::custom)
+    deserializer.deserialize_newtype_struct(RAW_JSON_TEXT, Exact)
+}
+
+/// A decimal from its JSON text (serde_json: every entry point, from a slice, a reader or a
+/// `Value`) or, from any other deserializer, from a string or an integer. A number with a
+/// fraction that reaches this visitor as an `f64` has already lost its digits, so it is refused
+/// rather than rounded.
+struct Exact;
+
+impl<'de> Visitor<'de> for Exact {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal as a JSON string or number")
+    }
+
+    /// serde_json's answer: a map of one entry, its token, then the value's JSON text. The text
+    /// is judged once the map is read, so that an error belongs to the field and not to the
+    /// token (a decoding error's path names `data[1].amount`).
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+        match map.next_key::<TokenKey>()? {
+            Some(TokenKey) => map.next_value_seed(JsonText)?.map_err(A::Error::custom),
+            None => Err(A::Error::custom("expected a decimal, found an empty object")),
+        }
+    }
+
+    /// Any other deserializer: the value itself.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Decimal, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Decimal, E> {
+        parse_decimal_text(text).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(value))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, value: i128) -> Result<Decimal, E> {
+        Decimal::try_from_i128_with_scale(value, 0).map_err(|_| E::custom("too large for a decimal"))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, value: u128) -> Result<Decimal, E> {
+        self.visit_i128(i128::try_from(value).map_err(|_| E::custom("too large for a decimal"))?)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Decimal, E> {
+        Err(E::custom(format!(
+            "the number {value} reached the decoder as binary floating point, which cannot hold an amount exactly"
+        )))
+    }
+}
+
+/// The key of serde_json's one-entry map: its token, and nothing else.
+struct TokenKey;
+
+impl<'de> Deserialize<'de> for TokenKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Token;
+        impl Visitor<'_> for Token {
+            type Value = TokenKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("serde_json's raw value")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<TokenKey, E> {
+                if key == RAW_JSON_TEXT { Ok(TokenKey) } else { Err(E::custom("expected a decimal, found an object")) }
+            }
+        }
+        deserializer.deserialize_identifier(Token)
+    }
+}
+
+/// The value's JSON text, parsed where it lies (borrowed from the body, or from serde_json's
+/// buffer when it reads from a stream).
+struct JsonText;
+
+impl<'de> DeserializeSeed<'de> for JsonText {
+    type Value = Result<Decimal, String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = Result<Decimal, String>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("the JSON text of a decimal")
+            }
+            fn visit_str<E: serde::de::Error>(self, raw: &str) -> Result<Self::Value, E> {
+                Ok(parse_json_decimal(raw))
+            }
+        }
+        deserializer.deserialize_str(Text)
+    }
 }
 
 macro_rules! decimal_newtype {

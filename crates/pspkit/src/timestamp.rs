@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, TimeZone as _, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time with the offset the provider wrote it in.
@@ -74,28 +74,32 @@ impl FromStr for Timestamp {
 /// timestamp of every page goes through here.
 fn strict_rfc3339(s: &str) -> Option<DateTime<FixedOffset>> {
     let b = s.as_bytes();
-    let number = |from: usize, to: usize| -> Option<u32> {
-        b.get(from..to)?.iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
-    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    let year = two_digits(b, 0)? * 100 + two_digits(b, 2)?;
+    let (month, day) = (two_digits(b, 5)?, two_digits(b, 8)?);
+    let (hour, minute, second) = (two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
     let mut at = 19;
-    let mut nanos = 0;
+    let mut nanos = 0u32;
     if b[at] == b'.' {
-        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        at += 1;
+        let first = at;
+        // up to ten digits are read, so that a tenth sends the text to the general path
+        while at < b.len() && at - first < 10 && b[at].is_ascii_digit() {
+            nanos = nanos.wrapping_mul(10).wrapping_add(u32::from(b[at] - b'0'));
+            at += 1;
+        }
+        let digits = (at - first) as u32;
         if !(1..=9).contains(&digits) {
             return None;
         }
-        nanos = number(at + 1, at + 1 + digits)? * 10u32.pow(9 - digits as u32);
-        at += 1 + digits;
+        nanos *= 10u32.pow(9 - digits);
     }
     let offset = match &b[at..] {
         [b'Z'] => 0,
         [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-            let (hours, minutes) = (number(at + 1, at + 3)?, number(at + 4, at + 6)?);
+            let (hours, minutes) = (two_digits(b, at + 1)?, two_digits(b, at + 4)?);
             if hours > 23 || minutes > 59 {
                 return None;
             }
@@ -108,8 +112,15 @@ fn strict_rfc3339(s: &str) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    let time = chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
-    FixedOffset::east_opt(offset)?.from_local_datetime(&date.and_time(time)).single()
+    let local = date.and_time(chrono::NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?);
+    let offset = FixedOffset::east_opt(offset)?;
+    Some(DateTime::from_naive_utc_and_offset(local.checked_sub_offset(offset)?, offset))
+}
+
+/// The two ASCII digits at `at` as a number.
+fn two_digits(b: &[u8], at: usize) -> Option<u32> {
+    let (tens, ones) = (b.get(at)?.wrapping_sub(b'0'), b.get(at + 1)?.wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
 }
 
 impl fmt::Display for Timestamp {
