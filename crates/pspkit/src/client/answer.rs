@@ -19,7 +19,7 @@ use crate::operation::ProviderSpec;
 ///
 /// 1. the envelope step of the attempts: a 2xx body wrapped in the provider's `x-envelope` is
 ///    unwrapped to its payload, and a `success: false` envelope is the provider's error;
-/// 2. a 2xx answer decodes `T` (`serde_json::from_slice` of the whole body); a body that does not
+/// 2. a 2xx answer decodes `T` (serde_json, from the whole body); a body that does not
 ///    match is [`Error::Decode`] with the path where it stopped matching;
 /// 3. any other status is [`Error::Api`] (or `RateLimited`, `Unauthorized`, `NotFound`) read from
 ///    the body and the headers (`Retry-After`, request ids).
