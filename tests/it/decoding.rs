@@ -255,6 +255,42 @@ fn amounts_read_exactly_from_every_serde_json_entry_point() {
     assert!(!error.to_string().is_empty());
 }
 
+/// A 2xx body that is not UTF-8 is a decoding error that says so, keeps the body, and names the
+/// field when the bad byte is in one the type declares; a byte in a field it does not declare is
+/// refused too (JSON is UTF-8), not skipped unread.
+#[test]
+fn a_body_that_is_not_utf8_is_a_decoding_error_that_says_where() {
+    let decode = |body: &[u8]| {
+        let headers = http::HeaderMap::new();
+        pspkit::decode_answer::<pspkit_onepay::types::CashoutList>(
+            &pspkit_onepay::SPEC,
+            "listCashouts",
+            200,
+            &headers,
+            body,
+        )
+    };
+    let page = |item: &str| format!(r#"{{"data": [{item}], "next_page_url": null}}"#);
+    let item = r#"{"id": "c-1", "customer_id": "cu-1", "account_id": "ac-1", "is_test": true, "amount": 5,
+        "status": "pending", "created_at": "2024-10-17T18:07:18Z", "method": "ACH", "note": "NOTE"}"#;
+    assert!(decode(page(item).as_bytes()).is_ok());
+
+    let in_unknown_field = page(item).replace("NOTE", "caf\\u00e9").into_bytes();
+    assert!(decode(&in_unknown_field).is_ok(), "an escaped non-ASCII character is UTF-8");
+    let mut bad = page(item).into_bytes();
+    let at = bad.windows(4).position(|w| w == b"NOTE").expect("NOTE");
+    bad[at] = 0xff;
+    let Err(pspkit::Error::Decode(d)) = decode(&bad) else { panic!("a body with the byte 0xff decoded") };
+    assert!(d.message.contains(&format!("not UTF-8: the byte at offset {at}")), "{}", d.message);
+    assert!(d.raw_body.contains('\u{fffd}'), "the body is kept, the bad byte shown as U+FFFD");
+
+    let mut bad = page(item).into_bytes();
+    let at = bad.windows(4).position(|w| w == b"cu-1").expect("cu-1");
+    bad[at + 1] = 0xc3;
+    let Err(pspkit::Error::Decode(d)) = decode(&bad) else { panic!("a body with a broken sequence decoded") };
+    assert_eq!(d.path, "data[0].customer_id", "{}", d.message);
+}
+
 /// Amounts written plainly take a one-pass reader; it must agree with the general exact parser
 /// on value, scale and refusal, at every length around the 18 digits it reads itself.
 #[test]
