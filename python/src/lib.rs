@@ -4,7 +4,8 @@
 //! `pspkit_codegen::python`, turns `(operation, keyword arguments as JSON)` into the typed Rust
 //! call, whose decoded payload goes to Python as it is, and `AnyClient`, one variant per provider.
 //! The rest is the same for every operation, one module per job: `args` (keyword arguments),
-//! `models` (decoded values read by Python field by field), `reply` (payloads and pages),
+//! `models` (decoded values read by Python field by field), `datetimes` (times as `datetime`
+//! objects, made by CPython's constructors), `reply` (payloads and pages),
 //! `credentials` (clients from keyword arguments or the environment), `errors` (the
 //! `pspkit.errors` classes), `asyncio` (the tokio runtimes, blocking calls without the GIL,
 //! awaitables), `webhooks`, and `sandbox` (the sandbox served from this process, for
@@ -24,6 +25,7 @@ use pspkit::{CallOptions, Error, RetryPolicy};
 mod args;
 mod asyncio;
 mod credentials;
+mod datetimes;
 mod errors;
 mod logging;
 mod models;

@@ -539,64 +539,20 @@ impl ToPy for pspkit::Id {
 }
 
 impl ToPy for pspkit::Timestamp {
-    /// An aware `datetime` with the offset the provider sent (UTC when it sent none), read by
-    /// `datetime.fromisoformat` from the ISO text written here: one C call with one argument,
-    /// where the constructor would parse eight by its keyword rules (most of a read's cost).
+    /// An aware `datetime` with the offset the provider sent (UTC when it sent none).
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         use chrono::Datelike;
-        static FROM_ISO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         if !(1..=9999).contains(&self.0.year()) {
             return Err(PyValueError::new_err(format!(
                 "{self} is outside the years a Python datetime holds (1 to 9999)"
             )));
         }
-        Ok(lookup(py, &FROM_ISO, "datetime", &["datetime", "fromisoformat"])?.call1((iso_text(&self.0),))?.unbind())
+        crate::datetimes::datetime(py, &self.0)
     }
-}
-
-/// `YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM` (and `:SS` after an offset with seconds), the spelling
-/// `datetime.fromisoformat` reads on every Python version; the year is within 1..=9999.
-fn iso_text(t: &chrono::DateTime<chrono::FixedOffset>) -> String {
-    use chrono::{Datelike, Timelike};
-    /// `value`'s last `width` decimal digits, zero-padded.
-    fn digits(out: &mut Vec<u8>, value: u32, width: u32) {
-        for place in (0..width).rev() {
-            out.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
-        }
-    }
-    let mut out = Vec::with_capacity(35);
-    digits(&mut out, t.year().unsigned_abs(), 4);
-    out.push(b'-');
-    digits(&mut out, t.month(), 2);
-    out.push(b'-');
-    digits(&mut out, t.day(), 2);
-    out.push(b'T');
-    digits(&mut out, t.hour(), 2);
-    out.push(b':');
-    digits(&mut out, t.minute(), 2);
-    out.push(b':');
-    digits(&mut out, t.second(), 2);
-    out.push(b'.');
-    // a leap second (nanosecond >= 1e9) is read as the second before it ends
-    digits(&mut out, (t.nanosecond() / 1_000).min(999_999), 6);
-    let offset = t.offset().local_minus_utc();
-    out.push(if offset < 0 { b'-' } else { b'+' });
-    let offset = offset.unsigned_abs();
-    digits(&mut out, offset / 3600, 2);
-    out.push(b':');
-    digits(&mut out, offset / 60 % 60, 2);
-    if !offset.is_multiple_of(60) {
-        out.push(b':');
-        digits(&mut out, offset % 60, 2);
-    }
-    // only ASCII digits and separators were written
-    String::from_utf8(out).unwrap_or_default()
 }
 
 impl ToPy for pspkit::Date {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        use chrono::Datelike;
-        static DATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        Ok(lookup(py, &DATE, "datetime", &["date"])?.call1((self.year(), self.month(), self.day()))?.unbind())
+        crate::datetimes::date(py, self)
     }
 }

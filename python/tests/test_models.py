@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict, List
@@ -202,6 +202,8 @@ class _OneCashout(BaseHTTPRequestHandler):
         ("2026-03-01T10:20:30Z", datetime(2026, 3, 1, 10, 20, 30, tzinfo=timezone.utc)),
         ("2026-03-01T10:20:30.123456789+03:00", datetime(2026, 3, 1, 10, 20, 30, 123456, tzinfo=timezone(timedelta(hours=3)))),
         ("2026-03-01 10:20:30-05:30", datetime(2026, 3, 1, 10, 20, 30, tzinfo=timezone(-timedelta(hours=5, minutes=30)))),
+        ("2026-03-01T00:00:00-23:59", datetime(2026, 3, 1, tzinfo=timezone(-timedelta(hours=23, minutes=59)))),
+        ("2026-03-01T00:00:00+00:00", datetime(2026, 3, 1, tzinfo=timezone.utc)),
         ("0001-01-01T00:00:00.5Z", datetime(1, 1, 1, 0, 0, 0, 500000, tzinfo=timezone.utc)),
         ("9999-12-31T23:59:60Z", datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc)),
         ("2026-03-01", datetime(2026, 3, 1, tzinfo=timezone.utc)),
@@ -215,6 +217,7 @@ def test_a_response_time_keeps_its_instant_and_offset(clients: Dict[str, Any], s
     with loopback(_OneCashout) as url:
         got = client("onepay", url).cashouts.get(id=cashout["id"]).created_at
     assert got == read and got.utcoffset() == read.utcoffset()
+    assert type(got) is datetime and (got.tzinfo is timezone.utc) == (read.tzinfo is timezone.utc)
 
 
 def test_a_response_time_python_cannot_hold_is_a_clear_error(clients: Dict[str, Any]) -> None:
@@ -298,3 +301,10 @@ def test_nested_objects_are_read_in_place_and_outlive_their_response(clients: Di
     gc.collect()
     for obj, wire, plain in kept:
         assert obj.to_json() == wire and obj.to_dict() == plain
+
+
+def test_a_response_date_is_a_date_of_the_day_sent(clients: Dict[str, Any]) -> None:
+    onepay = clients["onepay"]
+    customer = onepay.customers.list(limit=1).data[0]
+    made = onepay.customers.create_transaction(customer_id=customer.id, amount=1000, concept="a test")
+    assert type(made.created_at) is date and made.created_at.isoformat() == made.to_json()["created_at"]
