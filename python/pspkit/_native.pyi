@@ -4,14 +4,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Awaitable, Dict, List, Mapping, Optional, Sequence, Tuple, final
 
+from typing_extensions import Self, disjoint_base
+
 __all__ = [
     "Canceller",
     "Client",
     "Drain",
     "Field",
+    "ModelBase",
     "Pager",
     "PaymentPager",
-    "Record",
     "Sandbox",
     "WEBHOOK_MAX_BODY_BYTES",
     "WEBHOOK_TOLERANCE",
@@ -101,12 +103,17 @@ _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]
 # items (records and plain values), position, total pages, next cursor
 _Page = Tuple[List[Any], int, Optional[int], Optional[str]]
 
-@final
-class Record:
-    """A decoded response struct; each field is converted on its first read and kept."""
+@disjoint_base
+class ModelBase:
+    """The native part of every model object: a response's decoded value, or the JSON form of an
+    object built in Python."""
 
-    def wires(self) -> List[str]: ...
-    def to_json(self) -> bytes: ...
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
+    def _set_json(self, data: Dict[str, Any]) -> None: ...
+    @property
+    def _data(self) -> Optional[Dict[str, Any]]: ...
+    def _wires(self) -> List[str]: ...
+    def _wire_json(self) -> bytes: ...
 
 @final
 class Field:

@@ -4,7 +4,8 @@ The generated modules (``pspkit/<provider>.py``) hold no logic of their own: eac
 class with a field table, each operation a call of ``Group._call`` with its arguments packed by
 the converters below. The Rust side (``pspkit._native``) has already decoded and checked every
 response against its type and hands the decoded value over as it is: a model object whose
-``_data`` is a ``_native.Record``, where reading a field converts that field alone, in Rust, once.
+native part (``_native.ModelBase``, the base of ``Model``) holds it, and reading a field
+converts that field alone, in Rust, once.
 """
 
 from __future__ import annotations
@@ -386,7 +387,8 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
     decode = conv.decode
 
     def python(self: Model) -> Any:
-        value = self._data.get(wire)
+        data = self._data
+        value = None if data is None else data.get(wire)
         return None if value is None else decode(value)
 
     return _native.Field(position, python)
@@ -411,23 +413,20 @@ def define(
         setattr(model, name, _field(wire, conv, position))
 
 
-class Model:
+class Model(_native.ModelBase):
     """A provider object: attribute access, ``==``, a readable ``repr`` (secrets masked),
     ``to_dict()``, ``to_json()``, pickling and copying. Built from keyword arguments (Python
     names) for requests, or from a response. Fields are converted when read: money as
     ``Decimal``, times as aware ``datetime``, enums as their member (or the string, for a value
     the spec does not list); a response's fields once each, by the Rust side."""
 
-    __slots__ = ("_data",)
+    __slots__ = ()
     _fields: ClassVar[Dict[str, Tuple[str, Conv]]] = {}
     _required: ClassVar[frozenset[str]] = frozenset()
     _send_null: ClassVar[frozenset[str]] = frozenset()
     _wire_cache: ClassVar[Optional[Dict[str, str]]] = None
-    # the JSON form (built in Python), or the decoded Rust value (a response)
-    _data: Any
-
     def __init__(self, **fields: Any) -> None:
-        object.__setattr__(self, "_data", _pack_fields(type(self), fields, ""))
+        self._set_json(_pack_fields(type(self), fields, ""))
 
     @classmethod
     def _wire(cls) -> Dict[str, str]:
@@ -448,9 +447,9 @@ class Model:
     def _json_form(self) -> Dict[str, Any]:
         """The JSON form (wire names), the object's own when it was built in Python."""
         data = self._data
-        if type(data) is dict:
+        if data is not None:
             return data
-        wire: Dict[str, Any] = _loads(data.to_json())
+        wire: Dict[str, Any] = _loads(self._wire_json())
         return wire
 
     def __eq__(self, other: object) -> bool:
@@ -483,20 +482,20 @@ class Model:
         """The object as the provider sent it (wire names, JSON values), as a fresh dict: changing
         it leaves the object as it was."""
         data = self._data
-        copied: Dict[str, Any] = _copy_json(data) if type(data) is dict else self._json_form()
+        copied: Dict[str, Any] = _copy_json(data) if data is not None else self._json_form()
         return copied
 
     def __reduce__(self) -> Tuple[Any, Tuple[type[Model], Dict[str, Any]]]:
         # pickle, copy.copy and copy.deepcopy rebuild the object from its JSON form (the
-        # default protocol would set the slot through __setattr__, which refuses)
+        # default protocol knows nothing of the native part, which holds the value)
         return (_rebuild, (type(self), self._json_form()))
 
 
 def _rebuild(model: type[Model], data: Any) -> Model:
-    """A model object around its JSON form or its record, as responses, unpickling and copying
-    make it."""
-    obj = object.__new__(model)
-    object.__setattr__(obj, "_data", data)
+    """A model object around its JSON form (wire names), as ``from_dict``, unpickling and
+    copying make it."""
+    obj = model.__new__(model)
+    obj._set_json(data)
     return obj
 
 

@@ -90,19 +90,22 @@ pub fn datetime(py: Python<'_>, t: &chrono::DateTime<chrono::FixedOffset>) -> Py
     use chrono::{Datelike, Timelike};
     let api = api(py)?;
     let tz = timezone(py, api, t.offset().local_minus_utc())?;
-    let micros = (t.nanosecond() / 1_000).min(999_999);
+    // the wall-clock fields at the provider's offset, computed once (each accessor of `t` would
+    // apply the offset again)
+    let local = t.naive_local();
+    let micros = (local.nanosecond() / 1_000).min(999_999);
     // the fields are small (a month, a second...) and the year was checked by the caller
     let int = |n: u32| n as c_int;
     // SAFETY: numbers, a live `tzinfo` and the table's own `datetime` type; the constructor checks
     // the ranges and returns a new reference, or NULL with an exception set.
     owned(py, unsafe {
         (api.datetime_from_date_and_time)(
-            t.year(),
-            int(t.month()),
-            int(t.day()),
-            int(t.hour()),
-            int(t.minute()),
-            int(t.second()),
+            local.year(),
+            int(local.month()),
+            int(local.day()),
+            int(local.hour()),
+            int(local.minute()),
+            int(local.second()),
             int(micros),
             tz.as_ptr(),
             api.datetime_type,

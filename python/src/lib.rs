@@ -450,7 +450,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<normalized::PaymentPager>()?;
     m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
-    m.add_class::<models::Record>()?;
+    m.add_class::<models::ModelBase>()?;
     m.add_class::<Canceller>()?;
     m.add_class::<asyncio::Drain>()?;
     m.add_class::<models::Field>()?;

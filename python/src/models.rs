@@ -1,7 +1,8 @@
 //! Decoded Rust values handed to Python as they are, without JSON in between.
 //!
-//! A response struct becomes an object of its Python model class holding a [`Record`]: the
-//! typed Rust value and one cache slot per field. The model asks the record for a field when the
+//! A response struct becomes an object of its Python model class, whose native part
+//! ([`ModelBase`], the base of every model class) holds a [`Record`]: the typed Rust value and
+//! one cache slot per field. The model asks the record for a field when the
 //! field is read; the record converts that field alone on the first read (money to `Decimal`,
 //! times to aware `datetime`, open enums to their members, nested structs to model objects,
 //! lists and maps item by item) and keeps the result. A page of a hundred objects of which a
@@ -99,7 +100,6 @@ fn empty_slots(value: &dyn Fields) -> Box<[OnceLock<Py<PyAny>>]> {
 
 /// A decoded response struct, read by Python one field at a time; each field is converted on
 /// its first read and kept. The model object of the struct's class holds it.
-#[pyclass(frozen, module = "pspkit._native")]
 pub struct Record {
     /// The decoded value of the whole response, shared by the records of the structs inside it.
     root: Arc<dyn Fields>,
@@ -159,17 +159,71 @@ impl Record {
     }
 }
 
+/// What a model object holds.
+enum Data {
+    /// A decoded response struct.
+    Decoded(Record),
+    /// The JSON form (wire names) of an object built in Python: a request, `from_dict`, a copy.
+    Json(Py<PyAny>),
+}
+
+/// The native part of every model object (`pspkit._runtime.Model` derives from it): the object
+/// and what it holds are one allocation, and a field read finds the record without an attribute
+/// lookup. Set once, when the object is made: by the response it came in, or by Python with its
+/// JSON form.
+#[pyclass(subclass, frozen, module = "pspkit._native")]
+pub struct ModelBase {
+    data: OnceLock<Data>,
+}
+
+impl ModelBase {
+    fn decoded(&self) -> PyResult<&Record> {
+        match self.data.get() {
+            Some(Data::Decoded(record)) => Ok(record),
+            _ => Err(PyValueError::new_err("this object was built in Python, not decoded from a response")),
+        }
+    }
+}
+
 #[pymethods]
-impl Record {
-    /// The fields' names on the wire, in the order the model's fields read them.
-    fn wires(&self) -> PyResult<Vec<&'static str>> {
-        Ok(self.value()?.wires().to_vec())
+impl ModelBase {
+    /// An empty object; the model class's `__init__` (or `_rebuild`) gives it its JSON form.
+    /// Takes and ignores the class's arguments, which are `__init__`'s.
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn new(_args: &Bound<'_, pyo3::types::PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> Self {
+        ModelBase { data: OnceLock::new() }
     }
 
-    /// The value as the provider's JSON text (wire names).
-    fn to_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
-        let json =
-            self.value()?.to_json().map_err(|e| PyValueError::new_err(format!("cannot encode the value: {e}")))?;
+    /// Gives an object built in Python its JSON form (a dict of wire names), once.
+    fn _set_json(&self, data: Py<PyAny>) -> PyResult<()> {
+        self.data
+            .set(Data::Json(data))
+            .map_err(|_| PyValueError::new_err("a model object's value is set once, when it is made"))
+    }
+
+    /// The JSON form of an object built in Python; `None` for one decoded from a response.
+    #[getter]
+    fn _data(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        match self.data.get() {
+            Some(Data::Json(json)) => Some(json.clone_ref(py)),
+            _ => None,
+        }
+    }
+
+    /// The fields' names on the wire, in the order the model's fields read them (a decoded
+    /// object).
+    fn _wires(&self) -> PyResult<Vec<&'static str>> {
+        Ok(self.decoded()?.value()?.wires().to_vec())
+    }
+
+    /// The value as the provider's JSON text (wire names; a decoded object).
+    fn _wire_json<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let json = self
+            .decoded()?
+            .value()?
+            .to_json()
+            .map_err(|e| PyValueError::new_err(format!("cannot encode the value: {e}")))?;
         Ok(PyBytes::new(py, &json))
     }
 }
@@ -204,11 +258,10 @@ impl Field {
             return Ok(slf.clone().into_any().unbind());
         };
         let field = slf.get();
-        let data = instance.getattr(pyo3::intern!(py, "_data"))?;
-        let Ok(record) = data.cast::<Record>() else {
-            return field.python.call1(py, (instance,));
-        };
-        record.get().read(py, field.position)
+        match instance.cast::<ModelBase>().map(|model| model.get().data.get()) {
+            Ok(Some(Data::Decoded(record))) => record.read(py, field.position),
+            _ => field.python.call1(py, (instance,)),
+        }
     }
 
     /// Fields are read-only, as a property without a setter is (which also makes this a data
@@ -258,24 +311,26 @@ pub fn model_in(
     object(py, class, Record::within(value, origin, step))
 }
 
-/// An object of the model class `class` holding `record`. Made as unpickling makes objects
-/// (`object.__new__(class)`, then the `_data` slot set past the class's read-only
-/// `__setattr__`), with the two C functions those run rather than two calls into Python: this
-/// runs for every item of every page. `__init__`, which takes keyword arguments, does not run.
+/// An object of the model class `class` holding `record`: made by the class's `__new__`
+/// (`ModelBase`'s, which every model class inherits) called as a C function, so that neither
+/// Python's call machinery nor the model's `__init__`, which takes keyword arguments, runs:
+/// this runs for every item of every page.
 fn object(py: Python<'_>, class: &Bound<'_, PyAny>, record: Record) -> PyResult<Py<PyAny>> {
-    let record = Py::new(py, record)?;
     let class = class.cast::<PyType>()?;
-    // SAFETY: `class` is a live type object (the GIL is held); a class defined in Python
-    // allocates its instances with `PyType_GenericAlloc`, which returns a new reference (or
-    // NULL with an exception set, which `from_owned_ptr_or_err` takes).
-    let object = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyType_GenericAlloc(class.as_type_ptr(), 0))? };
-    // SAFETY: three live objects; the call borrows them and returns -1 with an exception set on
-    // failure (a class without the `_data` slot of `Model`).
-    let set = unsafe {
-        pyo3::ffi::PyObject_GenericSetAttr(object.as_ptr(), pyo3::intern!(py, "_data").as_ptr(), record.as_ptr())
+    // SAFETY: `class` is a live type object (the GIL is held); its `tp_new` slot is a `newfunc`
+    // or NULL, and `Option<newfunc>` has the layout of a nullable pointer.
+    let new: Option<pyo3::ffi::newfunc> =
+        unsafe { std::mem::transmute(pyo3::ffi::PyType_GetSlot(class.as_type_ptr(), pyo3::ffi::Py_tp_new)) };
+    let new = new.ok_or_else(|| PyValueError::new_err("a model class without __new__"))?;
+    let no_arguments = pyo3::types::PyTuple::empty(py);
+    // SAFETY: the class's own `tp_new` with the class, an argument tuple and no keywords; it
+    // returns a new reference, or NULL with an exception set.
+    let object = unsafe {
+        Bound::from_owned_ptr_or_err(py, new(class.as_type_ptr(), no_arguments.as_ptr(), std::ptr::null_mut()))?
     };
-    if set != 0 {
-        return Err(PyErr::fetch(py));
+    let made = object.cast::<ModelBase>()?;
+    if made.get().data.set(Data::Decoded(record)).is_err() {
+        return Err(PyValueError::new_err("a model class whose __new__ sets a value"));
     }
     Ok(object.unbind())
 }

@@ -161,7 +161,7 @@ def _records_match_their_classes(value: Any, seen: List[str]) -> None:
             _records_match_their_classes(item, seen)
     elif isinstance(value, Model):
         cls = type(value)
-        assert value._data.wires() == [wire for wire, _ in cls._fields.values()], cls.__name__
+        assert value._wires() == [wire for wire, _ in cls._fields.values()], cls.__name__
         seen.append(cls.__name__)
         for name in cls._fields:
             _records_match_their_classes(getattr(value, name), seen)
