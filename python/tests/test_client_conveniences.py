@@ -303,6 +303,41 @@ def test_each_attempt_is_logged_without_secrets(sandbox: Sandbox, caplog: pytest
     assert not [r for r in caplog.records if r.name == "pspkit"]
 
 
+def test_logging_code_may_make_a_call_while_a_walk_logs(sandbox: Sandbox) -> None:
+    """A walk fetches its pages on pspkit's runtime thread, which also hands the attempts to
+    `logging`: Python code run there (here a filter of the `pspkit` logger) that makes a call of
+    its own must not stop the runtime. (A handler's `emit` runs holding the handler's lock, so a
+    handler that makes a call whose attempts it would also log waits for itself.)"""
+    client = sandbox.client("onepay")
+    asked: List[bool] = []
+    made: List[str] = []
+
+    class Calling(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            # once, on the runtime's thread (the call's own attempts are logged too)
+            if not asked and threading.current_thread() is not threading.main_thread():
+                asked.append(True)
+                made.append(a_cashout_id(client))
+            return True
+
+    logger, calling = logging.getLogger("pspkit"), Calling()
+    logger.addFilter(calling)
+    logger.setLevel(logging.INFO)
+    walked: List[int] = []
+    try:
+        walk = threading.Thread(
+            target=lambda: walked.append(sum(1 for _ in client.cashouts.list_all(page_size=5, max_items=20))),
+            daemon=True,
+        )
+        walk.start()
+        walk.join(30)
+        assert not walk.is_alive(), "the walk stopped: the call made from logging never finished"
+    finally:
+        logger.removeFilter(calling)
+        logger.setLevel(logging.NOTSET)
+    assert walked == [20] and len(made) == 1
+
+
 def test_pspkit_log_prints_attempts_to_stderr(sandbox: Sandbox) -> None:
     script = (
         "from pspkit.onepay import OnePay\n"
