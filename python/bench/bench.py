@@ -718,16 +718,16 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         "",
         "Targets:",
         "",
-        f"- pspkit sync >= 3x httpx + pydantic on (b) and >= 4x on (c): **{b_x:.2f}x** on (b), **{c_x:.2f}x** on "
-        f"(c): {met(b_x >= 3 and c_x >= 4)}. (a): {ratio(ps['a']['rate'], hp['a']['rate'])}; "
+        f"- pspkit sync >= 3x httpx + pydantic on (b) and >= 4x on (c): **{b_x:.2f}x** on (b), {met(b_x >= 3)}; "
+        f"**{c_x:.2f}x** on (c), {met(c_x >= 4)}. (a): {ratio(ps['a']['rate'], hp['a']['rate'])}; "
         f"async pspkit vs async httpx: (a) {ratio(r['pspkit-async']['a']['rate'], r['httpx-async+pydantic']['a']['rate'])}, "
         f"(b) {ratio(r['pspkit-async']['b']['rate'], r['httpx-async+pydantic']['b']['rate'])}, "
         f"(c) {ratio(r['pspkit-async']['c']['rate'], r['httpx-async+pydantic']['c']['rate'])}.",
         f"- pspkit sync >= 0.9x the transport alone on (a): **{ps['a']['rate'] / fl['a']['rate']:.2f}x**: "
         f"{met(ps['a']['rate'] >= 0.9 * fl['a']['rate'])}.",
         f"- pspkit sync >= 2x httpx + msgspec on (b) and (c): **{ps['b']['rate'] / ms['b']['rate']:.2f}x** on (b), "
-        f"**{ps['c']['rate'] / ms['c']['rate']:.2f}x** on (c): "
-        f"{met(ps['b']['rate'] >= 2 * ms['b']['rate'] and ps['c']['rate'] >= 2 * ms['c']['rate'])}.",
+        f"{met(ps['b']['rate'] >= 2 * ms['b']['rate'])}; **{ps['c']['rate'] / ms['c']['rate']:.2f}x** on (c), "
+        f"{met(ps['c']['rate'] >= 2 * ms['c']['rate'])}.",
         f"- pagination peak RSS < 1.2x one page: walking {ITEMS:,} cashouts peaks at "
         f"{ps['c']['peak_rss_kb'] / 1024:.1f} MiB against {ps['b']['peak_rss_kb'] / 1024:.1f} MiB for one page "
         f"(**{ps['c']['peak_rss_kb'] / ps['b']['peak_rss_kb']:.2f}x**): "
@@ -835,9 +835,10 @@ def summary(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], imp
     return "\n".join([
         *table,
         "",
-        f"pspkit sync is {ps['b']['rate'] / hp['b']['rate']:.1f}x httpx + pydantic on a page and "
-        f"{ps['c']['rate'] / hp['c']['rate']:.1f}x on the walk (targets 3x and 4x: "
-        f"{'met' if ps['b']['rate'] / hp['b']['rate'] >= 3 and ps['c']['rate'] / hp['c']['rate'] >= 4 else 'not met'}; "
+        f"pspkit sync is {ps['b']['rate'] / hp['b']['rate']:.2f}x httpx + pydantic on a page (target 3x: "
+        f"{'met' if ps['b']['rate'] >= 3 * hp['b']['rate'] else 'not met'}) and "
+        f"{ps['c']['rate'] / hp['c']['rate']:.2f}x on the walk (target 4x: "
+        f"{'met' if ps['c']['rate'] >= 4 * hp['c']['rate'] else 'not met'}; "
         "docs/benchmarks.md compares with the transport alone); walking 100,000 cashouts peaks at "
         f"{ps['c']['peak_rss_kb'] / ps['b']['peak_rss_kb']:.2f}x the memory of one page. The Rust client runs at "
         f"{rows['a']:.2f} / {rows['b']:.2f} / {rows['c']:.2f} of a hand-written reqwest + serde client that decodes "
