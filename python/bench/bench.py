@@ -20,7 +20,8 @@ set size (`ru_maxrss`). Before the clients, a load generator (`examples/bench_lo
 connections) measures what the server itself can answer, so the report shows it is not the limit.
 
 `just bench` builds what this needs and runs it; `--reuse` rewrites the report from the last
-run's Python figures (target/bench/python.json) without measuring again.
+run's Python figures (target/bench/python.json) without measuring again. `--pages URL N read`
+(or `fetch`) runs (b) N times without a clock, for valgrind's callgrind (see `read_pages`).
 """
 
 from __future__ import annotations
@@ -448,6 +449,23 @@ def breakdown(url: str) -> Dict[str, float]:
     return out
 
 
+def read_pages(url: str, pages: int, read: bool) -> None:
+    """(b) without a clock, for an instruction profiler: `pages` pages fetched after a warm-up, and
+    the four fields of each item read when `read`. Run it under valgrind's callgrind with two page
+    counts and both modes: the difference per page between the counts is one page's cost, and
+    between the modes what Python spends on it (`--pages URL N read|fetch`)."""
+    from pspkit.onepay import OnePay
+
+    client = OnePay(KEY, base_url=url)
+    for _ in range(5):
+        touch(client.cashouts.list(limit=100).data, attr)
+    for _ in range(pages):
+        page = client.cashouts.list(limit=100)
+        if read:
+            for item in page.data:
+                item.id, item.amount, item.created_at, item.status
+
+
 def walk_waits(client: Any) -> Dict[str, float]:
     """Where a walk's time goes: the pages of (c) read as (c) reads them, timing apart how long
     the script waits for each next page (fetched ahead while it worked on the one before)."""
@@ -862,6 +880,9 @@ def main() -> None:
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--breakdown":
         print(json.dumps(breakdown(sys.argv[2])))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--pages":
+        read_pages(sys.argv[2], int(sys.argv[3]), sys.argv[4] == "read")
         return
     parser = argparse.ArgumentParser(description="just bench: Python, Rust and build figures")
     parser.add_argument("--server", type=Path, required=True, help="the bench_server binary")
