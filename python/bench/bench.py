@@ -451,7 +451,7 @@ def breakdown(url: str) -> Dict[str, float]:
 
 def read_pages(url: str, pages: int, read: bool) -> None:
     """(b) without a clock, for an instruction profiler: `pages` pages fetched after a warm-up, and
-    the four fields of each item read when `read`. Run it under valgrind's callgrind with two page
+    each used as (b) uses it (`touch`) when `read`. Run it under valgrind's callgrind with two page
     counts and both modes: the difference per page between the counts is one page's cost, and
     between the modes what Python spends on it (`--pages URL N read|fetch`)."""
     from pspkit.onepay import OnePay
@@ -462,8 +462,7 @@ def read_pages(url: str, pages: int, read: bool) -> None:
     for _ in range(pages):
         page = client.cashouts.list(limit=100)
         if read:
-            for item in page.data:
-                item.id, item.amount, item.created_at, item.status
+            touch(page.data, attr)
 
 
 def walk_waits(client: Any) -> Dict[str, float]:
@@ -630,9 +629,9 @@ def where_the_time_goes(py: Dict[str, Any]) -> List[str]:
         "",
         "### Where pspkit's time goes on (b), per item",
         "",
-        f"{BREAKDOWN_PAGES} pages of 100, each fetched and then used as (b) uses it, each step timed apart "
-        f"(median of {RUNS} fresh processes). Fetching a page (HTTP and decoding, in Rust with the GIL released, and the page "
-        f"object) took {split['fetch_ms_per_page']:.3f} ms, {fetch_us:.2f} us per item. "
+        f"{BREAKDOWN_PAGES} pages of 100, each fetched and then used as (b) uses it, each step timed "
+        f"apart (median of {RUNS} fresh processes). Fetching a page (HTTP and decoding, in Rust with the "
+        f"GIL released, and the page object) took {split['fetch_ms_per_page']:.3f} ms, {fetch_us:.2f} us per item. "
         "In Python, per item:",
         "",
         "| step | us per item |",

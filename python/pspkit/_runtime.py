@@ -425,6 +425,7 @@ class Model(_native.ModelBase):
     _required: ClassVar[frozenset[str]] = frozenset()
     _send_null: ClassVar[frozenset[str]] = frozenset()
     _wire_cache: ClassVar[Optional[Dict[str, str]]] = None
+
     def __init__(self, **fields: Any) -> None:
         self._set_json(_pack_fields(type(self), fields, ""))
 
