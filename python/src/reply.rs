@@ -64,8 +64,8 @@ impl Reply {
 
 /// The value of a response and the response with a unit value (its metadata).
 fn take_value<T>(response: pspkit::Response<T>) -> (T, pspkit::Response<()>) {
-    let pspkit::Response { value, status, headers, request_id, attempts, idempotency_key } = response;
-    (value, pspkit::Response { value: (), status, headers, request_id, attempts, idempotency_key })
+    let pspkit::Response { value, status, headers, attempts, idempotency_key } = response;
+    (value, pspkit::Response { value: (), status, headers, attempts, idempotency_key })
 }
 
 /// One page of a walk: its items and what the provider said about the walk.
@@ -98,12 +98,13 @@ pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<P
     };
     let meta = if raw {
         let a = reply.answer;
+        let request_id = a.request_id().map(str::to_owned);
         let headers: Vec<(String, String)> = a
             .headers
             .iter()
             .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        (a.status, headers, a.request_id, a.attempts, a.idempotency_key).into_pyobject(py)?.into_any()
+        (a.status, headers, request_id, a.attempts, a.idempotency_key).into_pyobject(py)?.into_any()
     } else {
         py.None().into_bound(py)
     };

@@ -84,7 +84,7 @@ async fn send_with_response_keeps_status_headers_and_request_id() {
     }])
     .await;
     let response = onepay(&server).get_cashout("c-1").send_with_response().await.expect("decodes");
-    assert_eq!((response.status, response.request_id.as_deref()), (201, Some("req-7")));
+    assert_eq!((response.status, response.request_id()), (201, Some("req-7")));
     assert_eq!(response.headers.get("x-request-id").map(|v| v.to_str().ok()), Some(Some("req-7")));
     assert_eq!(response.value.id, "c-1");
 }
@@ -150,4 +150,42 @@ async fn a_per_call_policy_replaces_the_clients_for_that_call_only() {
     assert_eq!(server.received().len(), 1, "one attempt with the call's policy");
     let _ = client.get_cashout("c-1").send().await.expect_err("503");
     assert_eq!(server.received().len(), 1 + 4, "the client's policy is untouched");
+}
+
+#[tokio::test]
+async fn a_base_url_with_a_path_keeps_it_before_the_operations_path() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout()), Step::json(200, cashout())]).await;
+    let client = OnePay::new("sk_test_abc").expect("client").with_policy(fast());
+    for base in [format!("{}/api/v2/", server.base_url), format!("{}/api/./v2", server.base_url)] {
+        client.with_base_url(&base).get_cashout("c 1/x?").send().await.expect("decodes");
+    }
+    let targets: Vec<_> = server.received().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(targets, ["/api/v2/cashouts/c%201%2Fx%3F"; 2], "the parameter stays one encoded segment");
+}
+
+#[tokio::test]
+async fn a_base_url_that_is_no_url_fails_the_call_without_panicking() {
+    for base in ["not a url", "mailto:ops@example.com", "https://exa mple.com", "http://[::1"] {
+        let client = OnePay::new("sk_test_abc").expect("client").with_base_url(base);
+        assert_eq!(client.base_url(), base, "kept as given");
+        let err = client.get_cashout("c-1").send().await.expect_err("no URL to send to");
+        let Error::InvalidRequest { field, .. } = &err else { panic!("{base}: {err:?}") };
+        assert_eq!(field, "request", "{base}: {err}");
+    }
+}
+
+#[tokio::test]
+async fn a_call_is_sent_only_when_awaited() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    let call = client.get_cashout("c-1").send_with_response();
+    assert_eq!(format!("{call:?}"), r#"Sending("get_cashout")"#);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(server.received().is_empty(), "made, not yet awaited: nothing sent");
+    drop(call);
+    drop(client.get_cashout("c-1").send());
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(server.received().is_empty(), "dropped unawaited: nothing sent");
+    assert_eq!(client.get_cashout("c-1").send().await.expect("decodes").id, "c-1");
+    assert_eq!(server.received().len(), 1);
 }

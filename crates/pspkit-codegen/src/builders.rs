@@ -224,7 +224,71 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
                 .map(|group| quote!(::pspkit::validate::require_one_of(#name, &self.body, &[#(#group),*])?;)),
         )
         .collect();
-    let sending = if op.streams { positional_call(op, body_ty.is_some()) } else { request(op, index)? };
+    let invalid = quote! {
+        if let ::core::option::Option::Some((field, rule)) = self.invalid {
+            return ::core::result::Result::Err(::pspkit::Error::InvalidRequest {
+                operation: #name,
+                field: field.into(),
+                rule: rule.into(),
+            });
+        }
+    };
+    let sending = if op.streams {
+        let call = positional_call(op, body_ty.is_some());
+        quote! {
+            /// Sends the request and returns the decoded payload.
+            pub async fn send(self) -> ::core::result::Result<#success, ::pspkit::Error> {
+                self.send_with_response().await.map(::pspkit::Response::into_value)
+            }
+
+            /// Sends the request and returns the payload with the answer's status, headers,
+            /// request id, attempts and idempotency key.
+            pub async fn send_with_response(self) -> ::core::result::Result<::pspkit::Response<#success>, ::pspkit::Error> {
+                #invalid
+                #(#checks)*
+                #call
+            }
+        }
+    } else {
+        let request = request(op)?;
+        let payload = if op.success.kind == Kind::Unit { quote!(empty) } else { quote!(json) };
+        quote! {
+            /// Sends the request and returns the decoded payload.
+            ///
+            /// The request is made and checked when this is called (a bad argument is the
+            /// future's error); nothing is sent until the future is awaited.
+            pub fn send(self) -> impl ::core::future::Future<Output = ::core::result::Result<#success, ::pspkit::Error>> + ::core::marker::Send + 'static {
+                let sending = self.send_with_response();
+                async move { sending.await.map(::pspkit::Response::into_value) }
+            }
+
+            /// Sends the request and returns the payload with the answer's status, headers,
+            /// request id, attempts and idempotency key.
+            ///
+            /// The request is made and checked when this is called (a bad argument is the
+            /// future's error); nothing is sent until the future is awaited.
+            pub fn send_with_response(self) -> ::pspkit::Sending<#success> {
+                match self.request() {
+                    ::core::result::Result::Ok(request) => ::pspkit::send(
+                        self.client.context(),
+                        self.client.raw().client(),
+                        &super::SPEC.operations[#index],
+                        &self.options,
+                        request,
+                        ::pspkit::Payload::#payload(),
+                    ),
+                    ::core::result::Result::Err(error) => ::pspkit::Sending::failed(error),
+                }
+            }
+
+            /// The request as the spec describes it, its arguments checked.
+            fn request(&self) -> ::core::result::Result<::reqwest::RequestBuilder, ::pspkit::Error> {
+                #invalid
+                #(#checks)*
+                #request
+            }
+        }
+    };
 
     let doc = operation_doc(op);
     let client_method = quote! {
@@ -290,24 +354,7 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
                 self
             }
 
-            /// Sends the request and returns the decoded payload.
-            pub async fn send(self) -> ::core::result::Result<#success, ::pspkit::Error> {
-                self.send_with_response().await.map(::pspkit::Response::into_value)
-            }
-
-            /// Sends the request and returns the payload with the answer's status, headers,
-            /// request id, attempts and idempotency key.
-            pub async fn send_with_response(self) -> ::core::result::Result<::pspkit::Response<#success>, ::pspkit::Error> {
-                if let ::core::option::Option::Some((field, rule)) = self.invalid {
-                    return ::core::result::Result::Err(::pspkit::Error::InvalidRequest {
-                        operation: #name,
-                        field: field.into(),
-                        rule: rule.into(),
-                    });
-                }
-                #(#checks)*
-                #sending
-            }
+            #sending
 
             #paging
         }
@@ -315,9 +362,9 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
     Ok((client_method, builder_item))
 }
 
-/// The body of `send_with_response` for a JSON (or empty) answer: the request made from the
-/// builder's fields as the spec describes it, sent by `pspkit::send`.
-fn request(op: &Operation, index: usize) -> Result<TokenStream, String> {
+/// The rest of the builder's `request` for a JSON (or empty) answer: the request made from the
+/// builder's fields as the spec describes it, which `send_with_response` sends by `pspkit::send`.
+fn request(op: &Operation) -> Result<TokenStream, String> {
     let name = &op.name;
     let mut statements = Vec::new();
     // required parameters first, in the order of the arguments, so the first missing one is named
@@ -325,7 +372,7 @@ fn request(op: &Operation, index: usize) -> Result<TokenStream, String> {
         let (f, key) = (format_ident!("{}", p.rust), &p.rust);
         statements.push(quote!(::pspkit::validate::required(#name, #key, self.#f.as_ref())?;));
     }
-    // the URL: the base, then the path template with each parameter percent-encoded
+    // the URL's path: the template with each parameter percent-encoded (the base goes before it)
     let mut literal = 0;
     let mut url = Vec::new();
     let mut rest = op.path.as_str();
@@ -368,29 +415,19 @@ fn request(op: &Operation, index: usize) -> Result<TokenStream, String> {
         let key = if p.idempotency { "idempotency_key" } else { p.rust.as_str() };
         quote!(let request = ::pspkit::request::header(request, #name, #key, #wire, self.#f.as_ref())?;)
     });
-    let payload = if op.success.kind == Kind::Unit { quote!(empty) } else { quote!(json) };
     Ok(quote! {
         #(#statements)*
-        let raw = self.client.raw();
-        let mut url = ::std::string::String::with_capacity(raw.baseurl().len() + #room);
-        url.push_str(raw.baseurl());
+        let mut url = ::std::string::String::with_capacity(#room);
         #(#url)*
-        let request = raw
-            .client()
-            .request(::reqwest::Method::#method, url)
+        let request = self
+            .client
+            .base()
+            .request(self.client.raw().client(), ::reqwest::Method::#method, &url)
             .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
             #(#queries)*
             #json;
         #(#headers)*
-        ::pspkit::send(
-            self.client.context(),
-            raw.client(),
-            &super::SPEC.operations[#index],
-            &self.options,
-            request,
-            ::pspkit::Payload::#payload(),
-        )
-        .await
+        ::core::result::Result::Ok(request)
     })
 }
 

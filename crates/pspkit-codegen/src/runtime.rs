@@ -132,7 +132,15 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
         #[derive(Clone, Debug)]
         pub struct #client {
             // shared: every request builder holds a clone of the client
-            raw: ::std::sync::Arc<Client>,
+            shared: ::std::sync::Arc<Shared>,
+        }
+
+        /// What every clone of a client shares.
+        #[derive(Debug)]
+        struct Shared {
+            raw: Client,
+            // parsed once, for the URL of every call
+            base: ::pspkit::request::BaseUrl,
         }
 
         impl #client {
@@ -147,36 +155,47 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
             /// A client for `base_url` with a prepared context.
             pub fn with_context(base_url: &str, context: ::pspkit::Context) -> Self {
                 let http = context.http_client();
-                Self { raw: ::std::sync::Arc::new(Client::new_with_client(base_url.trim_end_matches('/'), http, context)) }
+                Self::sharing(base_url, http, context)
             }
 
             /// The same client (same connection pool) with another retry policy: attempts,
             /// per-attempt timeout and overall deadline, e.g. for one slow call.
             pub fn with_policy(&self, policy: ::pspkit::RetryPolicy) -> Self {
-                let context = self.raw.inner().with_policy(policy);
-                Self { raw: ::std::sync::Arc::new(Client::new_with_client(self.raw.baseurl(), self.raw.client().clone(), context)) }
+                let context = self.context().with_policy(policy);
+                Self::sharing(self.base_url(), self.raw().client().clone(), context)
             }
 
             /// The same client (same connection pool and credentials) sending to another base URL,
             /// e.g. the sandbox.
             pub fn with_base_url(&self, base_url: &str) -> Self {
-                Self { raw: ::std::sync::Arc::new(Client::new_with_client(base_url.trim_end_matches('/'), self.raw.client().clone(), self.raw.inner().clone())) }
+                Self::sharing(base_url, self.raw().client().clone(), self.context().clone())
+            }
+
+            fn sharing(base_url: &str, http: ::reqwest::Client, context: ::pspkit::Context) -> Self {
+                let base = ::pspkit::request::BaseUrl::new(base_url);
+                let raw = Client::new_with_client(base.as_str(), http, context);
+                Self { shared: ::std::sync::Arc::new(Shared { raw, base }) }
             }
 
             /// The generated client underneath: progenitor's `ResponseValue` and `Error`, the same
             /// signing and retries.
             pub fn raw(&self) -> &Client {
-                &self.raw
+                &self.shared.raw
             }
 
             /// The runtime context: spec facts, credentials (redacted in `Debug`), retry policy.
             pub fn context(&self) -> &::pspkit::Context {
-                self.raw.inner()
+                self.shared.raw.inner()
             }
 
             /// The base URL requests go to.
             pub fn base_url(&self) -> &str {
-                self.raw.baseurl()
+                self.shared.base.as_str()
+            }
+
+            /// The base URL, parsed, for the request builders.
+            pub(crate) fn base(&self) -> &::pspkit::request::BaseUrl {
+                &self.shared.base
             }
 
             #methods

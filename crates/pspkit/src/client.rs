@@ -29,7 +29,7 @@ mod time_limit;
 
 pub use answer::decode_answer;
 pub use options::{CallOptions, Response};
-pub use send::{Payload, send};
+pub use send::{Payload, Sending, send};
 pub use time_limit::time_limit;
 
 use crate::auth::{Credentials, new_idempotency_key};
@@ -253,22 +253,24 @@ pub fn exec<'a>(
     if key.is_some() {
         record(|c| c.idempotency_key = key.clone());
     }
+    let attempts = Attempts { context: context.clone(), http: http.clone(), name, class, policy, key };
+    // progenitor's answer carries the request's URL
+    let url = request.url().clone();
     Box::pin(async move {
-        let attempts = Attempts { context, http, name, class, policy, key: key.as_deref() };
-        let (ended, attempts, request) = attempts.run(request).await;
+        let Finished { ended, attempts, .. } = attempts.run(request).await;
         record(|c| c.attempts = attempts);
         match ended {
             Ended::Answer(answer) => {
                 let status = answer.status;
-                Ok(hand_over(answer, status, request.url()))
+                Ok(hand_over(answer, status, &url))
             }
             // the generated code reads 400 as the documented error; the record keeps the status
-            Ended::Refused(failed) => Ok(hand_over(failed, 400, request.url())),
+            Ended::Refused(failed) => Ok(hand_over(failed, 400, &url)),
             Ended::Failed(failure, error) => {
                 record(|c| c.failure = Some(failure));
                 match error {
                     Some(e) => Err(e),
-                    None => Ok(Buffered::synthetic(request.url())),
+                    None => Ok(Buffered::synthetic(&url)),
                 }
             }
         }
@@ -285,32 +287,43 @@ enum Ended {
     Failed(Error, Option<reqwest::Error>),
 }
 
-/// The attempts of one logical call, and what they need besides the request.
-struct Attempts<'a> {
-    context: &'a Context,
-    http: &'a reqwest::Client,
+/// The attempts of one logical call, and what they need besides the request. It owns all of it
+/// (the client's parts are shared, cheap to clone), so that a call's future borrows nothing.
+struct Attempts {
+    context: Context,
+    http: reqwest::Client,
     name: &'static str,
     class: RetryClass,
     policy: RetryPolicy,
-    key: Option<&'a str>,
+    key: Option<String>,
 }
 
-impl<'a> Attempts<'a> {
+/// What the attempts of a call hand back once they have ended.
+struct Finished {
+    ended: Ended,
+    /// Attempts made, the first included.
+    attempts: u32,
+    /// The idempotency key sent, for an operation the provider deduplicates.
+    key: Option<String>,
+}
+
+/// The future of a call's attempts.
+type Running = Pin<Box<dyn Future<Output = Finished> + Send>>;
+
+impl Attempts {
     /// Signs each attempt afresh, retries what the operation's `x-retry` allows within the
     /// policy's attempts and deadline (honouring `Retry-After`), reads bodies up to the size
-    /// limit and unwraps the provider's envelope. Returns how the call ended, the number of
-    /// attempts and the request (whose URL the raw client's answer carries).
+    /// limit and unwraps the provider's envelope. Returns how the call ended, with the number
+    /// of attempts and the idempotency key.
     ///
     /// The call's state lives on the heap, in two allocations small enough for the system
     /// allocator's fast path (a large one costs several times more): this loop's, and each
     /// attempt's. Nothing held across a wait is larger than it must be: every extra field of the
     /// state is paid for on every call.
-    fn run(
-        self,
-        request: reqwest::Request,
-    ) -> Pin<Box<dyn Future<Output = (Ended, u32, reqwest::Request)> + Send + 'a>> {
+    fn run(self, request: reqwest::Request) -> Running {
         Box::pin(async move {
             let Attempts { context, http, name, class, policy, key } = self;
+            let (context, http) = (&context, &http);
             let spec = context.spec();
             let started = Instant::now();
             // A caller's "no deadline" (`Duration::MAX`) must not overflow the clock: a century will do.
@@ -337,20 +350,23 @@ impl<'a> Attempts<'a> {
                     let outcome = {
                         let this_try = match signed_copy(context, &request) {
                             Ok(this_try) => this_try,
-                            Err(failure) => return (Ended::Failed(failure, None), attempt, request),
+                            Err(failure) => {
+                                return Finished { ended: Ended::Failed(failure, None), attempts: attempt, key };
+                            }
                         };
                         let remaining = deadline.saturating_duration_since(Instant::now());
                         let limit = context.0.max_body_bytes;
-                        // Boxed on its own, so that neither this state nor the attempt's is large.
-                        Box::pin(
-                            time_limit(policy.attempt_timeout.min(remaining), async move {
-                                let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
-                                read_limited(response, limit).await
-                            })
-                            .instrument(span.clone()),
-                        )
+                        // The attempt (reqwest's call and the body read, most of a call's state) is
+                        // boxed first and only once: each layer around a future moves it whole, and
+                        // the attempt is several hundred bytes where the box is a pointer.
+                        let attempt = Box::pin(async move {
+                            let response = http.execute(this_try).await.map_err(AttemptError::Http)?;
+                            read_limited(response, limit).await
+                        });
+                        let limited = time_limit(policy.attempt_timeout.min(remaining), attempt);
+                        // entered on every poll and drop when someone listens, else not wrapped at all
+                        if span.is_disabled() { limited.await } else { limited.instrument(span.clone()).await }
                     }
-                    .await
                     .unwrap_or(Err(AttemptError::TimedOut));
                     let latency = sent.elapsed();
                     span.record("latency_ms", latency.as_millis() as u64);
@@ -358,16 +374,19 @@ impl<'a> Attempts<'a> {
                         span.record("status", buffered.status);
                     }
                     let attempted = Attempted { spec, name, class, attempt, latency, deadline, started };
-                    attempted.next_step(outcome, &policy, &mut last_answer, key)
+                    attempted.next_step(outcome, &policy, &mut last_answer, key.as_deref())
                 };
-                let wait = match step {
-                    Step::Answer(answer) => return (Ended::Answer(answer), attempt, request),
-                    Step::Refused(failed) => return (Ended::Refused(failed), attempt, request),
-                    Step::Fail(failure, error) => return (Ended::Failed(failure, error), attempt, request),
-                    Step::Retry(wait) => wait,
+                let ended = match step {
+                    Step::Answer(answer) => Ended::Answer(answer),
+                    Step::Refused(failed) => Ended::Refused(failed),
+                    Step::Fail(failure, error) => Ended::Failed(failure, error),
+                    Step::Retry(wait) => {
+                        // Boxed: a retry is rare, and a timer held inline would enlarge every call's state.
+                        Box::pin(tokio::time::sleep(wait)).await;
+                        continue;
+                    }
                 };
-                // Boxed: a retry is rare, and a timer held inline would enlarge every call's state.
-                Box::pin(tokio::time::sleep(wait)).await;
+                return Finished { ended, attempts: attempt, key };
             }
         })
     }
@@ -380,10 +399,22 @@ fn fail(failure: Error, url: &reqwest::Url) -> reqwest::Response {
 }
 
 /// A copy of the request for one attempt, signed (or given its credentials) afresh.
+///
+/// A request without a body (most reads) is copied from its parts: `Request::try_clone` also
+/// sets reqwest's own timeout on the copy, which allocates a map of extensions for it on every
+/// attempt, and pspkit never sets that timeout (its time limits are its own) nor any extension.
+/// A body is shared with the copy by `try_clone`, not copied.
 fn signed_copy(context: &Context, request: &reqwest::Request) -> Result<reqwest::Request, Error> {
-    let mut this_try = request
-        .try_clone()
-        .ok_or_else(|| Error::Config("a streaming request body cannot be retried or signed".into()))?;
+    let mut this_try = if request.body().is_none() {
+        let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+        *copy.headers_mut() = request.headers().clone();
+        *copy.version_mut() = request.version();
+        copy
+    } else {
+        request
+            .try_clone()
+            .ok_or_else(|| Error::Config("a streaming request body cannot be retried or signed".into()))?
+    };
     // credentials that sign nothing were set once, by `prepare`
     if context.0.fixed_header.is_none() {
         context.0.credentials.apply(&mut this_try)?;
@@ -723,7 +754,6 @@ where
             // exec moved the answer's headers into the record (the response progenitor read has none)
             let headers = record.last_headers;
             Ok(Response {
-                request_id: options::request_id(&headers),
                 status,
                 headers,
                 attempts: record.attempts,

@@ -32,7 +32,8 @@ pub mod webhooks;
 
 pub use auth::Credentials;
 pub use client::{
-    CallOptions, Context, Payload, Response, call_stream_with, call_with, decode_answer, exec, send, time_limit,
+    CallOptions, Context, Payload, Response, Sending, call_stream_with, call_with, decode_answer, exec, send,
+    time_limit,
 };
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;

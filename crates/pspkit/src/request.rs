@@ -1,12 +1,12 @@
-//! Pieces of a request as the generated builders make it from an operation's parameters: path
-//! segments and header parameters. Query parameters and JSON bodies go through `reqwest` as
+//! Pieces of a request as the generated builders make it from an operation's parameters: the
+//! URL under the client's base, path segments and header parameters. Query parameters and JSON bodies go through `reqwest` as
 //! progenitor's own methods send them, so both paths put the same bytes on the wire.
 
 use std::fmt::Display;
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use reqwest::RequestBuilder;
 use reqwest::header::HeaderValue;
+use reqwest::{Method, RequestBuilder, Url};
 
 use crate::error::Error;
 
@@ -24,6 +24,50 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'/')
     .add(b'%');
+
+/// A client's base URL, parsed once.
+///
+/// Each call's URL is the parsed base with the operation's path set on it. Handing reqwest the
+/// URL as text instead has it parse all of it again on every call (scheme, host with its IDNA
+/// mapping, port): about 6,000 instructions, several percent of a small GET on loopback.
+#[derive(Clone, Debug)]
+pub struct BaseUrl {
+    /// As given, without a trailing `/`.
+    text: String,
+    /// `None` when the text is no URL that paths can be put under: each call then hands reqwest
+    /// the text, which refuses it with its own error when the request is built.
+    parsed: Option<Url>,
+}
+
+impl BaseUrl {
+    /// `text` (a trailing `/` dropped), parsed.
+    pub fn new(text: &str) -> Self {
+        let text = text.trim_end_matches('/').to_owned();
+        let parsed = Url::parse(&text)
+            .ok()
+            .filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none());
+        Self { text, parsed }
+    }
+
+    /// The base URL as given, without a trailing `/`.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// A request to `path` (from its leading `/`, its parameters already percent-encoded) under
+    /// this base: the same URL as the base's text followed by `path`, parsed.
+    pub fn request(&self, http: &reqwest::Client, method: Method, path: &str) -> RequestBuilder {
+        let Some(base) = &self.parsed else {
+            return http.request(method, format!("{}{path}", self.text));
+        };
+        let mut url = base.clone();
+        match base.path().trim_end_matches('/') {
+            "" => url.set_path(path),
+            prefix => url.set_path(&[prefix, path].concat()),
+        }
+        http.request(method, url)
+    }
+}
 
 /// Appends `value` to `url` as one path segment, percent-encoded.
 pub fn push_segment(url: &mut String, value: &str) {

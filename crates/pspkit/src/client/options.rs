@@ -56,8 +56,6 @@ pub struct Response<T> {
     pub status: u16,
     /// The answer's headers.
     pub headers: HeaderMap,
-    /// The provider's request id, from the first of `x-request-id`, `request-id` and `cf-ray`.
-    pub request_id: Option<String>,
     /// Attempts made, the first included.
     pub attempts: u32,
     /// The idempotency key sent, for an operation the provider deduplicates.
@@ -69,6 +67,12 @@ impl<T> Response<T> {
     pub fn into_value(self) -> T {
         self.value
     }
+
+    /// The provider's request id, from the first of `x-request-id`, `request-id` and `cf-ray`
+    /// (read from the headers when asked: most calls never ask).
+    pub fn request_id(&self) -> Option<&str> {
+        request_id_of(&self.headers)
+    }
 }
 
 /// Request-id headers, in the order they are looked for (as header names: a lookup by text
@@ -78,5 +82,9 @@ pub(crate) const REQUEST_ID_HEADERS: [HeaderName; 3] =
 
 /// The first request-id header of an answer.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h).and_then(|v| v.to_str().ok()).map(str::to_owned))
+    request_id_of(headers).map(str::to_owned)
+}
+
+fn request_id_of(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS.iter().find_map(|h| headers.get(h).and_then(|v| v.to_str().ok()))
 }

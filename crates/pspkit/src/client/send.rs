@@ -6,10 +6,15 @@
 //! that type cannot carry; on a small answer that round trip was about a tenth of a call's
 //! instructions.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
+
 use serde::de::DeserializeOwned;
 
-use super::{Attempts, Buffered, CallOptions, CallRecord, Context, Ended, Locate, Response, api_error, decode_error};
-use super::{describe, locate_decode_error, options, prepare};
+use super::{Attempts, Buffered, CallOptions, CallRecord, Context, Ended, Finished, Locate, Response, Running};
+use super::{api_error, decode_error};
+use super::{describe, locate_decode_error, prepare};
 use crate::error::Error;
 use crate::operation::{OperationSpec, ProviderSpec};
 
@@ -61,32 +66,96 @@ impl Payload<()> {
     }
 }
 
-/// Sends one call of `operation` built by a generated request builder and returns its decoded
-/// payload with the answer's metadata, or one [`Error`].
+/// Sends one call of `operation` built by a generated request builder: the [`Sending`] future
+/// of its payload with the answer's metadata, or one [`Error`].
 ///
 /// `request` is the call as the spec describes it (method, URL, parameters, JSON body); this
 /// adds the caller's `options` (extra headers, policy), the credentials, the idempotency key of
 /// an operation the provider deduplicates, and runs the attempts (signing, retries, deadline,
 /// body limit, envelope). A 2xx answer is decoded as the payload; any other is the provider's
 /// error, read from its body and headers.
-pub async fn send<T>(
+///
+/// The request is made and checked here, before the future exists; nothing is sent until the
+/// future is polled. The future holds only the running attempts (on the heap) and what decodes
+/// their answer, so the layers that await it move a few words, not the request.
+pub fn send<T>(
     context: &Context,
     http: &reqwest::Client,
     operation: &'static OperationSpec,
     options: &CallOptions,
     request: reqwest::RequestBuilder,
     payload: Payload<T>,
-) -> Result<Response<T>, Error> {
+) -> Sending<T> {
     let name = operation.name;
-    let mut request = request.build().map_err(|e| Error::InvalidRequest {
-        operation: name,
-        field: "request".into(),
-        rule: format!("cannot be sent: {}", describe(&e)),
-    })?;
-    let (policy, key) = prepare(context, Some(operation), name, &mut request, Some(options))?;
-    let attempts = Attempts { context, http, name, class: operation.retry, policy, key: key.as_deref() };
-    let (ended, attempts, _) = attempts.run(request).await;
-    finish(context.spec(), name, ended, attempts, key, payload)
+    let prepared = request
+        .build()
+        .map_err(|e| Error::InvalidRequest {
+            operation: name,
+            field: "request".into(),
+            rule: format!("cannot be sent: {}", describe(&e)),
+        })
+        .and_then(|mut request| {
+            let (policy, key) = prepare(context, Some(operation), name, &mut request, Some(options))?;
+            let attempts =
+                Attempts { context: context.clone(), http: http.clone(), name, class: operation.retry, policy, key };
+            Ok(attempts.run(request))
+        });
+    match prepared {
+        Ok(running) => Sending(State::Running { running, spec: context.spec(), name, payload }),
+        Err(error) => Sending::failed(error),
+    }
+}
+
+/// The future of one call sent by [`send`]: its decoded payload with the answer's metadata, or
+/// one [`Error`]. Nothing is sent until it is first polled; dropping it abandons the call.
+#[must_use = "a call is sent only when its future is awaited"]
+pub struct Sending<T>(State<T>);
+
+enum State<T> {
+    /// The call's attempts, and how their answer is read.
+    Running { running: Running, spec: &'static ProviderSpec, name: &'static str, payload: Payload<T> },
+    /// The request could not be made: this error, on first poll.
+    Invalid(Error),
+    /// The output was returned.
+    Done,
+}
+
+impl<T> Sending<T> {
+    /// A call that cannot be made: awaiting it gives `error`, and nothing is sent.
+    pub fn failed(error: Error) -> Self {
+        Sending(State::Invalid(error))
+    }
+}
+
+impl<T> std::fmt::Debug for Sending<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.0 {
+            State::Running { name, .. } => name,
+            State::Invalid(_) => "invalid request",
+            State::Done => "done",
+        };
+        f.debug_tuple("Sending").field(&state).finish()
+    }
+}
+
+impl<T> Future for Sending<T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        if let State::Running { running, .. } = &mut this.0 {
+            let finished = std::task::ready!(running.as_mut().poll(cx));
+            let State::Running { spec, name, payload, .. } = std::mem::replace(&mut this.0, State::Done) else {
+                unreachable!("matched above")
+            };
+            let Finished { ended, attempts, key, .. } = finished;
+            return Poll::Ready(finish(spec, name, ended, attempts, key, payload));
+        }
+        match std::mem::replace(&mut this.0, State::Done) {
+            State::Invalid(error) => Poll::Ready(Err(error)),
+            _ => panic!("`Sending` polled after it returned"),
+        }
+    }
 }
 
 /// What a call returns once its attempts have ended.
@@ -106,14 +175,7 @@ fn finish<T>(
         Ended::Failed(failure, _) => return Err(failure),
     };
     match (payload.decode)(&answer.body) {
-        Ok(value) => Ok(Response {
-            request_id: options::request_id(&answer.headers),
-            status: answer.status,
-            headers: answer.headers,
-            attempts,
-            idempotency_key,
-            value,
-        }),
+        Ok(value) => Ok(Response { status: answer.status, headers: answer.headers, attempts, idempotency_key, value }),
         Err(e) => Err(decode_error(spec, operation, answer.status, &answer.body, &e, payload.locate)),
     }
 }
