@@ -99,6 +99,21 @@ def test_validation_error_before_anything_is_sent(sandbox: Sandbox) -> None:
     assert sandbox.requests("onepay", "createCashout") == sent
 
 
+@pytest.mark.parametrize("value", ["", ".", "..", "..\\invoices\\INV-1"])
+def test_a_path_parameter_that_would_change_the_route_is_refused_before_sending(
+    clients: Dict[str, Any], sandbox: Sandbox, value: str
+) -> None:
+    # `..` or `\` in an id would send the cancel to another resource (URLs resolve `..` and read
+    # `\` as `/`), and a download the same
+    firekassa = clients["firekassa"]
+    sent = sandbox.inspect()["requests_total"]
+    for call in (firekassa.transactions.cancel, firekassa.transactions.download_receipt):
+        with pytest.raises(pspkit.ValidationError) as raised:
+            call(id=value)
+        assert raised.value.field == "id", raised.value
+    assert sandbox.inspect()["requests_total"] == sent
+
+
 def test_outcome_unknown_for_an_unsafe_write_that_may_have_arrived(clients: Dict[str, Any], sandbox: Sandbox) -> None:
     before = sandbox.requests("onchainpay", "createOrder")
     sandbox.inject("reset")

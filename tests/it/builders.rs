@@ -164,6 +164,23 @@ async fn a_base_url_with_a_path_keeps_it_before_the_operations_path() {
 }
 
 #[tokio::test]
+async fn a_base_url_is_kept_as_parsed_and_its_secrets_stay_out_of_debug() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let client = OnePay::new("sk_test_abc").expect("client").with_policy(fast());
+    // the URL parser drops white space at the ends; the text kept is the parsed one, so the
+    // generated client underneath (file downloads) goes where the builders go
+    let spaced = client.with_base_url(&format!(" {}/api/v2/ ", server.base_url));
+    assert_eq!(spaced.base_url(), format!("{}/api/v2", server.base_url));
+    spaced.get_cashout("c-1").send().await.expect("decodes");
+    assert_eq!(server.received()[0].target, "/api/v2/cashouts/c-1");
+    for base in ["https://ops:pa55word@psp.example/v1", "https://psp.example/v1?api_key=pa55word", "no url pa55word"] {
+        let shown = format!("{:?}", client.with_base_url(base));
+        assert!(shown.contains("OnePay") && shown.contains("base_url"), "{shown}");
+        assert!(!shown.contains("pa55word") && !shown.contains("sk_test_abc"), "a secret in {shown}");
+    }
+}
+
+#[tokio::test]
 async fn a_base_url_that_is_no_url_fails_the_call_without_panicking() {
     for base in ["not a url", "mailto:ops@example.com", "https://exa mple.com", "http://[::1"] {
         let client = OnePay::new("sk_test_abc").expect("client").with_base_url(base);

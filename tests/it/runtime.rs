@@ -176,8 +176,9 @@ async fn a_write_whose_url_cannot_be_built_is_refused_as_invalid_not_an_unknown_
 }
 
 #[tokio::test]
-async fn an_empty_path_segment_or_an_identifier_with_spaces_is_refused_before_sending() {
-    // `/cashouts/` is another route than `/cashouts/{id}`; FireKassa and FirstPay ids are `^\S+$`
+async fn a_path_parameter_that_would_change_the_route_or_an_identifier_with_spaces_is_refused_before_sending() {
+    // `/cashouts/` is another route than `/cashouts/{id}`; `..` and `\` would climb out of the
+    // operation's path (a cancel sent to another resource); FireKassa and FirstPay ids are `^\S+$`
     let server = ScriptedServer::start(vec![]).await;
     let onepay = onepay(&server);
     let firekassa = pspkit_firekassa::FireKassa::new(&server.base_url, "token").expect("client").with_policy(fast());
@@ -190,6 +191,21 @@ async fn an_empty_path_segment_or_an_identifier_with_spaces_is_refused_before_se
     let status_of = |id: &str| pspkit_firstpay::types::PaymentStatusRequest::builder().payment_id(id).build();
     let refusals = [
         (onepay.get_cashout("").send().await.map(drop), "get_cashout", "id", "is empty"),
+        (onepay.get_cashout("..").send().await.map(drop), "get_cashout", "id", "`.` or `..`"),
+        (onepay.get_cashout(".").send().await.map(drop), "get_cashout", "id", "`.` or `..`"),
+        (
+            firekassa.cancel_transaction("..\\invoices\\INV-1").send().await.map(drop),
+            "cancel_transaction",
+            "id",
+            "reads as `/`",
+        ),
+        // a file download, whose URL progenitor encodes
+        (
+            firekassa.download_transaction_receipt("1\\..\\..\\settings").send().await.map(drop),
+            "download_transaction_receipt",
+            "id",
+            "reads as `/`",
+        ),
         (
             firstpay.get_payment_status(status_of("pay 1").expect("body")).send().await.map(drop),
             "get_payment_status",

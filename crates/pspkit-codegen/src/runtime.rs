@@ -127,20 +127,31 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
          gives none. [`Self::raw`] is the generated client underneath."
     );
     let (methods, builders) = crate::builders::render(model)?;
+    let client_name = client.to_string();
     Ok(quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug)]
+        #[derive(Clone)]
         pub struct #client {
             // shared: every request builder holds a clone of the client
             shared: ::std::sync::Arc<Shared>,
         }
 
         /// What every clone of a client shares.
-        #[derive(Debug)]
         struct Shared {
             raw: Client,
             // parsed once, for the URL of every call
             base: ::pspkit::request::BaseUrl,
+        }
+
+        /// The base URL without user-info or query, and the context with its credentials
+        /// redacted: nothing that may be a secret.
+        impl ::core::fmt::Debug for #client {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#client_name)
+                    .field("base_url", &self.shared.base)
+                    .field("context", self.context())
+                    .finish()
+            }
         }
 
         impl #client {

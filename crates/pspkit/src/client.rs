@@ -648,10 +648,7 @@ fn jittered(policy: &RetryPolicy, attempt: u32) -> Duration {
 fn describe(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     if let Some(url) = error.url() {
-        let mut safe = url.clone();
-        let _ = safe.set_username("");
-        let _ = safe.set_password(None);
-        safe.set_query(None);
+        let safe = crate::request::without_secrets(url);
         // a path built from a caller's 100 KB argument is not repeated in full
         text = text.replace(url.as_str(), &excerpt(safe.as_str(), 200));
     }

@@ -11,7 +11,9 @@ use reqwest::{Method, RequestBuilder, Url};
 use crate::error::Error;
 
 /// What is percent-encoded in a path parameter: what would end the segment or the path (`/`,
-/// `?`, `#`), `%` itself, and what a URL may not hold as it is. The set progenitor encodes.
+/// `?`, `#`, and `\`, which URLs read as `/`), `%` itself, and what a URL may not hold as it is.
+/// The set progenitor encodes, plus `\`. The values that would still change the route (empty,
+/// `.`, `..`) are refused before this, by [`crate::validate::path_segment`].
 const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
@@ -23,6 +25,7 @@ const SEGMENT: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}')
     .add(b'/')
+    .add(b'\\')
     .add(b'%');
 
 /// A client's base URL, parsed once.
@@ -30,9 +33,14 @@ const SEGMENT: &AsciiSet = &CONTROLS
 /// Each call's URL is the parsed base with the operation's path set on it. Handing reqwest the
 /// URL as text instead has it parse all of it again on every call (scheme, host with its IDNA
 /// mapping, port): about 6,000 instructions, several percent of a small GET on loopback.
-#[derive(Clone, Debug)]
+///
+/// Its `Debug` leaves out what a URL may carry as a secret (user-info, query).
+#[derive(Clone)]
 pub struct BaseUrl {
-    /// As given, without a trailing `/`.
+    /// The URL as parsed (the form reqwest would send), or as given when it is no URL; without
+    /// a trailing `/`. The generated client underneath is given this text too, so that every
+    /// call goes to the same place (`Url::parse` drops white space at the ends, say, which the
+    /// text followed by a path would have kept as `%20`).
     text: String,
     /// `None` when the text is no URL that paths can be put under: each call then hands reqwest
     /// the text, which refuses it with its own error when the request is built.
@@ -40,16 +48,16 @@ pub struct BaseUrl {
 }
 
 impl BaseUrl {
-    /// `text` (a trailing `/` dropped), parsed.
+    /// `text` parsed, a trailing `/` dropped.
     pub fn new(text: &str) -> Self {
-        let text = text.trim_end_matches('/').to_owned();
-        let parsed = Url::parse(&text)
+        let parsed = Url::parse(text)
             .ok()
             .filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none());
+        let text = parsed.as_ref().map_or(text, Url::as_str).trim_end_matches('/').to_owned();
         Self { text, parsed }
     }
 
-    /// The base URL as given, without a trailing `/`.
+    /// The base URL, without a trailing `/`: as parsed when it is a URL, else as given.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -67,6 +75,25 @@ impl BaseUrl {
         }
         http.request(method, url)
     }
+}
+
+impl std::fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.parsed {
+            Some(url) => f.debug_tuple("BaseUrl").field(&without_secrets(url).as_str()).finish(),
+            // no URL, so nothing in it can be told apart from a secret
+            None => f.debug_tuple("BaseUrl").field(&format_args!("<not a URL, {} bytes>", self.text.len())).finish(),
+        }
+    }
+}
+
+/// `url` without what it may carry as a secret: user name, password and query.
+pub(crate) fn without_secrets(url: &Url) -> Url {
+    let mut safe = url.clone();
+    let _ = safe.set_username("");
+    let _ = safe.set_password(None);
+    safe.set_query(None);
+    safe
 }
 
 /// Appends `value` to `url` as one path segment, percent-encoded.

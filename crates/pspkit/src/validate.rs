@@ -26,17 +26,25 @@ pub fn required<T>(operation: &'static str, field: &str, value: Option<T>) -> Re
     value.ok_or_else(|| Error::InvalidRequest { operation, field: field.to_owned(), rule: "is required".into() })
 }
 
-/// A path parameter's value: an empty one would change the route (`/cashouts/` instead of
-/// `/cashouts/{id}`), whatever the spec says of it.
+/// A path parameter's value, refused when it would send the call to another route:
+///
+/// - empty: `/cashouts/` is another route than `/cashouts/{id}`;
+/// - `.` or `..`: URL parsers resolve those segments (WHATWG URL, which `reqwest` follows), so
+///   `cancel_transaction("..")` would cancel at the parent path; percent-encoding them does not
+///   help, as `%2e` is read as a dot too;
+/// - holding `\`: in an `http(s)` URL it is read as `/`, so `"..\\invoices\\INV-1"` would
+///   climb to another resource. The builders encode it, but a file download goes through
+///   progenitor's path encoding, which does not, so the value is refused for every call alike.
+///
+/// The rest of a value is percent-encoded into one segment.
 pub fn path_segment(operation: &'static str, field: &str, value: Option<&str>) -> Result<(), Error> {
-    match value {
-        Some("") => Err(Error::InvalidRequest {
-            operation,
-            field: field.to_owned(),
-            rule: "is empty (it is a segment of the URL path)".into(),
-        }),
-        _ => Ok(()),
-    }
+    let rule = match value {
+        Some("") => "is empty (it is a segment of the URL path)",
+        Some("." | "..") => "is `.` or `..`, which a URL reads as this or the parent path, not as a value",
+        Some(v) if v.contains('\\') => "holds `\\`, which a URL reads as `/` (it is a segment of the URL path)",
+        _ => return Ok(()),
+    };
+    Err(Error::InvalidRequest { operation, field: field.to_owned(), rule: rule.into() })
 }
 
 /// A value the spec gives the pattern `^\S+$` (an identifier): at least one character, none of
