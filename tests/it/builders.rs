@@ -76,6 +76,23 @@ async fn a_generated_key_is_reported_and_identical_across_attempts() {
 }
 
 #[tokio::test]
+async fn an_abandoned_write_is_sent_again_with_the_key_its_future_told() {
+    // the caller's own timeout drops the first call while the provider may be working on it
+    let stall = Step::Delay(Duration::from_secs(1), Box::new(Step::json(200, cashout())));
+    let server = ScriptedServer::start(vec![stall, Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    let sending = client.create_cashout(request()).send_with_response();
+    let key = sending.idempotency_key().expect("OnePay deduplicates a cashout by its key").to_owned();
+    tokio::time::timeout(Duration::from_millis(200), sending).await.expect_err("abandoned by the caller");
+    let again = client.create_cashout(request()).idempotency_key(&key).send_with_response().await.expect("answered");
+    assert_eq!(again.idempotency_key.as_deref(), Some(key.as_str()));
+    let seen = server.received();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen.iter().all(|r| r.header("x-idempotency") == Some(key.as_str())), "{seen:?}");
+    assert_eq!(client.get_cashout("c-1").send_with_response().idempotency_key(), None, "a read has no key");
+}
+
+#[tokio::test]
 async fn send_with_response_keeps_status_headers_and_request_id() {
     let server = ScriptedServer::start(vec![Step::Respond {
         status: 201,

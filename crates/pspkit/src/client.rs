@@ -303,8 +303,6 @@ struct Finished {
     ended: Ended,
     /// Attempts made, the first included.
     attempts: u32,
-    /// The idempotency key sent, for an operation the provider deduplicates.
-    key: Option<String>,
 }
 
 /// The future of a call's attempts.
@@ -351,7 +349,7 @@ impl Attempts {
                         let this_try = match signed_copy(context, &request) {
                             Ok(this_try) => this_try,
                             Err(failure) => {
-                                return Finished { ended: Ended::Failed(failure, None), attempts: attempt, key };
+                                return Finished { ended: Ended::Failed(failure, None), attempts: attempt };
                             }
                         };
                         let remaining = deadline.saturating_duration_since(Instant::now());
@@ -386,7 +384,7 @@ impl Attempts {
                         continue;
                     }
                 };
-                return Finished { ended, attempts: attempt, key };
+                return Finished { ended, attempts: attempt };
             }
         })
     }

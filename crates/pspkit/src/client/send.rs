@@ -96,24 +96,38 @@ pub fn send<T>(
         })
         .and_then(|mut request| {
             let (policy, key) = prepare(context, Some(operation), name, &mut request, Some(options))?;
+            let sent_key = key.clone();
             let attempts =
                 Attempts { context: context.clone(), http: http.clone(), name, class: operation.retry, policy, key };
-            Ok(attempts.run(request))
+            Ok((attempts.run(request), sent_key))
         });
     match prepared {
-        Ok(running) => Sending(State::Running { running, spec: context.spec(), name, payload }),
+        Ok((running, key)) => Sending(State::Running { running, spec: context.spec(), name, payload, key }),
         Err(error) => Sending::failed(error),
     }
 }
 
 /// The future of one call sent by [`send`]: its decoded payload with the answer's metadata, or
 /// one [`Error`]. Nothing is sent until it is first polled; dropping it abandons the call.
+///
+/// A write that was abandoned (the future dropped, or cut short by the caller's own timeout) may
+/// still have reached the provider. For an operation the provider deduplicates,
+/// [`idempotency_key`](Self::idempotency_key) tells the key before the future is awaited: the
+/// same call sent again with that key (`.idempotency_key(key)` on its builder) is deduplicated,
+/// not done twice.
 #[must_use = "a call is sent only when its future is awaited"]
 pub struct Sending<T>(State<T>);
 
 enum State<T> {
     /// The call's attempts, and how their answer is read.
-    Running { running: Running, spec: &'static ProviderSpec, name: &'static str, payload: Payload<T> },
+    Running {
+        running: Running,
+        spec: &'static ProviderSpec,
+        name: &'static str,
+        payload: Payload<T>,
+        /// The idempotency key every attempt sends (the attempts hold their own copy).
+        key: Option<String>,
+    },
     /// The request could not be made: this error, on first poll.
     Invalid(Error),
     /// The output was returned.
@@ -124,6 +138,17 @@ impl<T> Sending<T> {
     /// A call that cannot be made: awaiting it gives `error`, and nothing is sent.
     pub fn failed(error: Error) -> Self {
         Sending(State::Invalid(error))
+    }
+
+    /// The idempotency key this call sends on every attempt (the one given to the builder, or
+    /// one generated), for an operation the provider deduplicates; `None` for any other
+    /// operation, for a call that could not be made, and once the future has returned (the
+    /// [`Response`] or the error then carries it).
+    pub fn idempotency_key(&self) -> Option<&str> {
+        match &self.0 {
+            State::Running { key, .. } => key.as_deref(),
+            _ => None,
+        }
     }
 }
 
@@ -145,10 +170,10 @@ impl<T> Future for Sending<T> {
         let this = self.get_mut();
         if let State::Running { running, .. } = &mut this.0 {
             let finished = std::task::ready!(running.as_mut().poll(cx));
-            let State::Running { spec, name, payload, .. } = std::mem::replace(&mut this.0, State::Done) else {
+            let State::Running { spec, name, payload, key, .. } = std::mem::replace(&mut this.0, State::Done) else {
                 unreachable!("matched above")
             };
-            let Finished { ended, attempts, key, .. } = finished;
+            let Finished { ended, attempts } = finished;
             return Poll::Ready(finish(spec, name, ended, attempts, key, payload));
         }
         match std::mem::replace(&mut this.0, State::Done) {
