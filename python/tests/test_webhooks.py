@@ -29,6 +29,15 @@ def test_onepay_sign_verify_and_tamper() -> None:
         webhooks.onepay.verify(body, {}, "wh_secret", now=SAMPLE_TIME)
 
 
+def test_an_empty_secret_verifies_nothing() -> None:
+    # an unset environment variable: a webhook forged with an empty key must not pass
+    body = b'{"event":{"type":"cashout.processed","timestamp":1767225600},"cashout":{"id":"c1","amount":1500}}'
+    with pytest.raises(pspkit.WebhookVerificationError, match="empty"):
+        webhooks.onepay.verify(body, {"x-signature": webhooks.onepay.sign(body, "")}, "", now=SAMPLE_TIME)
+    with pytest.raises(pspkit.WebhookVerificationError, match="empty"):
+        webhooks.onchainpay.verify(body, {"x-api-signature": webhooks.onchainpay.sign(body, "")}, "")
+
+
 def test_onepay_replays_are_refused_outside_the_tolerance() -> None:
     body = b'{"event":{"type":"cashout.processed","timestamp":1767225600},"cashout":{"id":"c1","amount":1500}}'
     headers = {"x-signature": webhooks.onepay.sign(body, "wh_secret")}

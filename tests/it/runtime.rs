@@ -131,6 +131,25 @@ async fn a_caller_given_idempotency_key_is_used_unchanged_and_reported_on_failur
 }
 
 #[tokio::test]
+async fn a_write_that_may_have_arrived_stays_unknown_when_later_attempts_cannot_connect() {
+    // the first attempt reaches the provider and the answer is lost; then its host is gone:
+    // the last attempt's "connection refused" does not mean the cashout was never made
+    let server = ScriptedServer::start(vec![Step::ResetAndGoAway]).await;
+    let err = onepay(&server).create_cashout(cashout_request()).send().await.expect_err("no answer");
+    let seen = server.received();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let Error::OutcomeUnknown { idempotency_key, reason, .. } = &err else {
+        panic!("expected OutcomeUnknown, got {err:?}")
+    };
+    assert_eq!(idempotency_key.as_deref(), seen[0].header("x-idempotency"), "the key to send it again with");
+    assert!(reason.contains("earlier attempt"), "{reason}");
+    // a read in the same plight is a transport error: nothing to double
+    let server = ScriptedServer::start(vec![Step::ResetAndGoAway]).await;
+    let err = onepay(&server).get_cashout("c-1").send().await.expect_err("no answer");
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+}
+
+#[tokio::test]
 async fn a_reset_onchainpay_create_is_not_retried_and_the_outcome_is_unknown() {
     let server = ScriptedServer::start(vec![
         Step::ResetAfterRequest,

@@ -214,3 +214,23 @@ sys.stdout.write("|".join(k + "=" + render(body[k]) for k in sorted(body)))
         .expect("openssl runs");
     assert!(String::from_utf8_lossy(&out.stdout).contains("Verified OK"), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+#[test]
+fn a_key_whose_line_breaks_were_lost_is_refused_without_quoting_it() {
+    // a PEM pasted into an environment variable on one line, `\n` written out or turned to spaces
+    let body: String = keys::MERCHANT_PRIVATE_PEM.lines().filter(|l| !l.starts_with("-----")).collect();
+    for flattened in [keys::MERCHANT_PRIVATE_PEM.replace('\n', "\\n"), keys::MERCHANT_PRIVATE_PEM.replace('\n', " ")] {
+        let err = signing::RsaSigningKey::from_pem(&flattened).expect_err("no line breaks");
+        let shown = format!("{err} {err:?}");
+        assert!(shown.contains("line breaks"), "{shown}");
+        for piece in body.as_bytes().chunks(16) {
+            let piece = std::str::from_utf8(piece).expect("base64");
+            assert!(!shown.contains(piece), "a piece of the key in: {shown}");
+        }
+        // the byte list the PEM reader's own error would have carried
+        assert!(!shown.contains(&format!("{:?}", &flattened.as_bytes()[..12])[1..20]), "{shown}");
+    }
+    let public = keys::MERCHANT_PUBLIC_PEM.replace('\n', " ");
+    let err = RsaVerifyingKey::from_pem(&public).expect_err("no line breaks");
+    assert!(err.to_string().contains("line breaks"), "{err}");
+}

@@ -300,3 +300,27 @@ fn firstpay_returns_only_the_fields_its_signature_covers() {
     assert!(postback.unverified_fields.contains(&"card".to_owned()));
     assert!(!postback.data.get().contains("5555"), "and it is not handed out as verified");
 }
+
+#[test]
+fn an_empty_secret_or_token_verifies_nothing() {
+    // a variable of the environment that is not set: anyone can sign with an empty key, so a
+    // webhook signed with one must not pass
+    let empty = SecretString::from("");
+    let body = br#"{"id":"wd-1","status":"success","amount":"10.5"}"#;
+    let forged = onchainpay::sign(&empty, body);
+    assert_eq!(
+        onchainpay::verify(body, Some(&forged), None, &empty).map(drop),
+        Err(WebhookError::EmptySecret("secret"))
+    );
+    let forged = onepay::sign(&empty, ONEPAY_BODY);
+    assert_eq!(
+        verify_sample(ONEPAY_BODY, Some(&forged), None, &empty, None).map(drop),
+        Err(WebhookError::EmptySecret("secret"))
+    );
+    let secret = SecretString::from("wh_tok_TESTSECRET0123456789");
+    for blank in ["", "  "] {
+        let refused =
+            verify_sample(ONEPAY_BODY, Some(ONEPAY_SIGNATURE), Some(blank), &secret, Some(&SecretString::from(blank)));
+        assert_eq!(refused.map(drop), Err(WebhookError::EmptySecret("token")));
+    }
+}

@@ -77,6 +77,9 @@ pub enum Step {
     /// Read the whole request, then reset the connection (TCP RST) without answering: the
     /// request reached the server, the client learns nothing.
     ResetAfterRequest,
+    /// As `ResetAfterRequest`, then stop listening: every later connection is refused, as when
+    /// the provider's host goes down while processing the request.
+    ResetAndGoAway,
     /// Send the status line, headers and half the body, then reset.
     ResetMidBody {
         /// HTTP status.
@@ -198,6 +201,10 @@ impl ScriptedServer {
                         let _ = stream.shutdown().await;
                     }
                     Step::ResetAfterRequest => reset(stream),
+                    Step::ResetAndGoAway => {
+                        reset(stream);
+                        return;
+                    }
                     Step::ResetMidBody { status, body } => {
                         let head = format!(
                             "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",

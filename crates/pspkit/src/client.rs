@@ -332,6 +332,9 @@ impl Attempts {
             // The last HTTP answer of a read: if a later attempt is cut short (by the deadline,
             // say), the provider's answer says more than "timed out".
             let mut last_answer: Option<Buffered> = None;
+            // Whether an earlier attempt may have reached the provider: if so, a last attempt
+            // that cannot connect does not mean the write never happened.
+            let mut sent_before = false;
             loop {
                 attempt += 1;
                 // in a block of its own, so that none of it is kept while waiting to retry
@@ -371,7 +374,9 @@ impl Attempts {
                     if let Ok(buffered) = &outcome {
                         span.record("status", buffered.status);
                     }
-                    let attempted = Attempted { spec, name, class, attempt, latency, deadline, started };
+                    let connected = !matches!(&outcome, Err(AttemptError::Http(e)) if e.is_connect() || e.is_builder());
+                    let attempted = Attempted { spec, name, class, attempt, latency, deadline, started, sent_before };
+                    sent_before |= connected;
                     attempted.next_step(outcome, &policy, &mut last_answer, key.as_deref())
                 };
                 let ended = match step {
@@ -442,6 +447,8 @@ struct Attempted {
     latency: Duration,
     deadline: Instant,
     started: Instant,
+    /// Whether an earlier attempt of the call may have reached the provider.
+    sent_before: bool,
 }
 
 impl Attempted {
@@ -530,6 +537,19 @@ impl Attempted {
         }
         let elapsed = self.started.elapsed();
         let typed = match (kind, class) {
+            // the first attempts of a write the provider deduplicates may have done it: the
+            // caller needs the key to send it again, not a "never received"
+            (Failure::ConnectFailed, RetryClass::Unsafe | RetryClass::Idempotent) if self.sent_before => {
+                Error::OutcomeUnknown {
+                    provider: spec.name,
+                    operation: name,
+                    reason: format!(
+                        "an earlier attempt may have reached the provider, and the last could not connect ({})",
+                        error.as_ref().map(describe).unwrap_or_else(|| "connection failed".into())
+                    ),
+                    idempotency_key: key.map(str::to_owned),
+                }
+            }
             (Failure::ConnectFailed, _) => Error::Transport {
                 provider: spec.name,
                 operation: name,

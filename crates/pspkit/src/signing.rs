@@ -143,8 +143,9 @@ impl std::fmt::Debug for RsaSigningKey {
 impl RsaSigningKey {
     /// Reads a PEM private key.
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
-        let der = PrivateKeyDer::from_pem_slice(pem.as_bytes())
-            .map_err(|e| Error::Config(format!("the RSA private key is not a PEM private key ({e:?})")))?;
+        let der = PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| {
+            Error::Config(format!("the RSA private key is not a PEM private key ({})", pem_problem(&e)))
+        })?;
         let pair = match &der {
             PrivateKeyDer::Pkcs8(k) => signature::RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
             PrivateKeyDer::Pkcs1(k) => signature::RsaKeyPair::from_der(k.secret_pkcs1_der()),
@@ -177,7 +178,7 @@ impl RsaVerifyingKey {
     /// Reads a `PUBLIC KEY` PEM (SubjectPublicKeyInfo).
     pub fn from_pem(pem: &str) -> Result<Self, Error> {
         let spki = SubjectPublicKeyInfoDer::from_pem_slice(pem.as_bytes())
-            .map_err(|e| Error::Config(format!("the RSA public key is not a PUBLIC KEY PEM ({e:?})")))?;
+            .map_err(|e| Error::Config(format!("the RSA public key is not a PUBLIC KEY PEM ({})", pem_problem(&e))))?;
         spki_rsa_public_key(spki.as_ref())
             .map(Self)
             .ok_or_else(|| Error::Config("the public key is not an RSA SubjectPublicKeyInfo".into()))
@@ -408,4 +409,19 @@ fn js_string(s: &str, out: &mut String) {
     }
     out.push_str(&s[start..]);
     out.push('"');
+}
+
+/// What is wrong with a PEM text, in words that quote none of it: the PEM reader's own errors
+/// carry the offending line, which for a private key pasted on one line (newlines lost in an
+/// environment variable) is the whole key.
+fn pem_problem(error: &rustls::pki_types::pem::Error) -> &'static str {
+    use rustls::pki_types::pem::Error as Pem;
+    match error {
+        Pem::MissingSectionEnd { .. } => "its END line is missing; were its line breaks lost?",
+        Pem::IllegalSectionStart { .. } => "a BEGIN line is malformed; were its line breaks lost?",
+        Pem::Base64Decode(_) => "its body is not base64",
+        Pem::NoItemsFound => "no key of that kind is in it",
+        Pem::SectionTooLarge => "a section is over 256 MB",
+        _ => "it cannot be read",
+    }
 }

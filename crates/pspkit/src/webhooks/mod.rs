@@ -26,6 +26,11 @@ pub enum WebhookError {
     /// The signature does not match the body and the key: tampered, or signed with another key.
     #[error("the webhook signature does not match its body")]
     BadSignature,
+    /// The secret (or expected token) given to check the webhook with is empty: anyone can
+    /// compute a signature with an empty key, so nothing would be verified. Usually a variable
+    /// of the environment that is not set.
+    #[error("the webhook {0} to verify with is empty, so any sender could forge a webhook that passes")]
+    EmptySecret(&'static str),
     /// OnePay's static `x-webhook-token` is missing or wrong.
     #[error("the webhook token does not match")]
     BadToken,

@@ -55,6 +55,9 @@ pub fn verify_with(
     options: &VerifyOptions,
 ) -> Result<Event, WebhookError> {
     options.check_size(body)?;
+    if secret.expose().is_empty() {
+        return Err(WebhookError::EmptySecret("secret"));
+    }
     let signature = signature.ok_or(WebhookError::MissingSignature)?;
     if !signing::verify_hmac_sha256_hex(secret.expose().as_bytes(), body, signature) {
         return Err(WebhookError::BadSignature);

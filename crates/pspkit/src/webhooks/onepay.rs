@@ -107,7 +107,13 @@ pub fn verify_with(
     options: &VerifyOptions,
 ) -> Result<Event, WebhookError> {
     options.check_size(body)?;
+    if secret.expose().is_empty() {
+        return Err(WebhookError::EmptySecret("secret"));
+    }
     if let Some(expected) = expected_token {
+        if expected.expose().trim().is_empty() {
+            return Err(WebhookError::EmptySecret("token"));
+        }
         let given = token.ok_or(WebhookError::BadToken)?;
         if !signing::constant_time_eq(given.trim().as_bytes(), expected.expose().as_bytes()) {
             return Err(WebhookError::BadToken);
