@@ -150,6 +150,23 @@ async fn a_write_that_may_have_arrived_stays_unknown_when_later_attempts_cannot_
 }
 
 #[tokio::test]
+async fn a_redirect_is_the_providers_answer_and_is_not_followed() {
+    // a 307 would have the client send the cashout again, and its credentials, to another host
+    let elsewhere = ScriptedServer::start(vec![Step::json(200, json!({"id": "c-1"}))]).await;
+    let location = format!("{}/steal", elsewhere.base_url);
+    let server = ScriptedServer::start(vec![Step::Respond {
+        status: 307,
+        headers: vec![("location", location)],
+        body: "{}".into(),
+    }])
+    .await;
+    let err = onepay(&server).create_cashout(cashout_request()).send().await.expect_err("a 307 is no success");
+    assert!(matches!(&err, Error::Api(api) if api.status == 307), "{err:?}");
+    assert_eq!(server.received().len(), 1, "not retried");
+    assert!(elsewhere.received().is_empty(), "nothing went to the Location");
+}
+
+#[tokio::test]
 async fn a_reset_onchainpay_create_is_not_retried_and_the_outcome_is_unknown() {
     let server = ScriptedServer::start(vec![
         Step::ResetAfterRequest,

@@ -110,10 +110,16 @@ impl Context {
 
     /// A reqwest client with this context's connect timeout (rustls on ring). Attempt timeouts
     /// and the deadline are enforced per call by [`exec`].
+    ///
+    /// Redirects are not followed: a `3xx` is the provider's answer, handed back as its error.
+    /// Following one would re-send a write (`307`/`308`) or turn it into a `GET` (`303`) outside
+    /// the retry rules, and would carry the credential headers (an API key) to whatever host the
+    /// `Location` names.
     pub fn http_client(&self) -> reqwest::Client {
         crate::install_crypto_provider();
         reqwest::Client::builder()
             .connect_timeout(self.0.policy.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("a reqwest client with rustls and an installed provider builds")
     }
