@@ -114,6 +114,20 @@ def test_a_path_parameter_that_would_change_the_route_is_refused_before_sending(
     assert sandbox.inspect()["requests_total"] == sent
 
 
+def test_an_idempotency_key_that_cannot_be_sent_as_given_is_refused(sandbox: Sandbox) -> None:
+    # replaced by a fresh one, the key would not match the caller's earlier attempt at the same
+    # cashout, and the provider would make it twice
+    client = _onepay(sandbox)
+    sent = sandbox.requests("onepay", "createCashout")
+    for key in ["pedido-ñ-42", ""]:
+        with pytest.raises(pspkit.ValidationError) as raised:
+            client.cashouts.create(
+                account_id="a", amount=Decimal(10), currency="COP", customer_id="c", method="ACH", idempotency_key=key
+            )
+        assert raised.value.field == "idempotency_key", raised.value
+    assert sandbox.requests("onepay", "createCashout") == sent
+
+
 def test_outcome_unknown_for_an_unsafe_write_that_may_have_arrived(clients: Dict[str, Any], sandbox: Sandbox) -> None:
     before = sandbox.requests("onchainpay", "createOrder")
     sandbox.inject("reset")

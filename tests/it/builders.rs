@@ -67,6 +67,20 @@ async fn the_given_idempotency_key_is_sent_on_every_attempt() {
 }
 
 #[tokio::test]
+async fn a_given_idempotency_key_that_cannot_be_sent_as_given_is_refused() {
+    // replaced by a fresh key, it would not match the key of the caller's earlier attempt at the
+    // same cashout, and the provider would make it twice
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    for (key, rule) in [("pedido-ñ-42", "visible ASCII"), ("", "is empty"), ("  ", "is empty")] {
+        let err = onepay(&server).create_cashout(request()).idempotency_key(key).send().await.expect_err(key);
+        let Error::InvalidRequest { field, rule: said, .. } = &err else { panic!("{key:?}: {err:?}") };
+        assert_eq!(field, "idempotency_key");
+        assert!(said.contains(rule), "{key:?}: {said}");
+    }
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
 async fn a_generated_key_is_reported_and_identical_across_attempts() {
     let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
     let created = onepay(&server).create_cashout(request()).send_with_response().await.expect("retried");

@@ -613,15 +613,25 @@ fn prepare(
         None => context.policy(),
     };
 
-    let key = operation.and_then(|op| op.idempotency_header).map(|header| {
-        let given = request.headers().get(header).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
-        let key = given.map(str::to_owned).unwrap_or_else(new_idempotency_key);
-        if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
-            request.headers_mut().insert(header, value);
-        }
-        key
-    });
-    Ok((policy, key))
+    let Some(header) = operation.and_then(|op| op.idempotency_header) else { return Ok((policy, None)) };
+    // A key the caller gave is sent as given or the call is refused: replaced by a fresh one, it
+    // would no longer match the key of the caller's earlier attempt at the same write, and the
+    // provider would do it twice.
+    let key = match request.headers().get(header).map(|v| v.to_str()) {
+        None => new_idempotency_key(),
+        Some(Ok(given)) if !given.trim().is_empty() => given.to_owned(),
+        Some(Ok(_)) => return Err(bad_key(name, "is empty")),
+        Some(Err(_)) => return Err(bad_key(name, "must be visible ASCII (it is sent as a header)")),
+    };
+    if let Ok(value) = reqwest::header::HeaderValue::from_str(&key) {
+        request.headers_mut().insert(header, value);
+    }
+    Ok((policy, Some(key)))
+}
+
+/// The refusal of an idempotency key the caller gave.
+fn bad_key(operation: &'static str, rule: &str) -> Error {
+    Error::InvalidRequest { operation, field: "idempotency_key".into(), rule: rule.into() }
 }
 
 /// Reports one attempt to whoever listens through `tracing` (target `pspkit`, level INFO): the
