@@ -68,7 +68,12 @@ def _log_from_environment() -> None:
 
 _log_from_environment()
 
-_SECRET = re.compile(r"secret|password|passwd|token|private|api_?key|cvv|cvc|signature", re.IGNORECASE)
+# Field names whose values are masked in a model's repr: credentials, signatures, one-time codes,
+# card data, and OnePay's webhook `header` (the `x-webhook-token` value).
+_SECRET = re.compile(
+    r"secret|password|passwd|token|private|api_?key|cvv|cvc|signature|otp|pin\b|card_number|card_expire|^header$",
+    re.IGNORECASE,
+)
 
 
 def _invalid(path: str, rule: str) -> ValidationError:
@@ -682,7 +687,8 @@ class _Base:
         return bool(self._native.closed)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # without the user-info or query a base URL may carry
+        return f"{type(self).__name__}(base_url={self._native.shown_base_url!r})"
 
 
 class Client(_Closes, _Base):

@@ -380,8 +380,14 @@ impl Client {
         &self.base_url
     }
 
+    /// The base URL without the user-info or query it may carry, for a `repr`.
+    #[getter]
+    fn shown_base_url(&self) -> String {
+        pspkit::request::BaseUrl::new(&self.base_url).redacted()
+    }
+
     fn __repr__(&self) -> String {
-        format!("<pspkit {} client for {}>", self.provider, self.base_url)
+        format!("<pspkit {} client for {}>", self.provider, self.shown_base_url())
     }
 }
 

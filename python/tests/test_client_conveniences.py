@@ -49,6 +49,14 @@ def test_per_call_timeout_cuts_a_slow_call_short(sandbox: Sandbox) -> None:
     assert client.cashouts.get(id=cashout_id).id == cashout_id
 
 
+def test_a_clients_repr_shows_its_base_url_without_secrets() -> None:
+    for base in ["https://ops:pa55word@psp.example/v1", "https://psp.example/v1?api_key=pa55word"]:
+        client = OnePay(SECRET, base_url=base)
+        assert "psp.example/v1" in repr(client) and "pa55word" not in repr(client), repr(client)
+        assert SECRET not in repr(client)
+        client.close()
+
+
 def test_with_options_makes_a_copy_with_other_settings(sandbox: Sandbox) -> None:
     client = sandbox.client("onepay")
     cashout_id = a_cashout_id(client)

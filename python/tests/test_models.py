@@ -56,6 +56,15 @@ def test_repr_masks_secrets() -> None:
     assert "'***'" in repr(key)
 
 
+def test_repr_masks_a_webhook_token() -> None:
+    from pspkit.onepay import Webhook
+
+    hook = Webhook.from_dict({"id": "wh-1", "header": "wh_hdr_0123456789"})
+    assert "wh_hdr_0123456789" not in repr(hook) and "header='***'" in repr(hook), repr(hook)
+    assert hook.header == "wh_hdr_0123456789", "the value itself is kept"
+    assert "wh-1" in repr(hook), "the other fields are shown"
+
+
 def test_requests_accept_models_and_plain_dicts(clients: Dict[str, Any]) -> None:
     from pspkit.firstpay import ClientFieldValue
 

@@ -77,13 +77,23 @@ impl BaseUrl {
     }
 }
 
+impl BaseUrl {
+    /// The base URL to show (in `Debug`, a Python `repr`, a log): without user-info or query,
+    /// and for a text that is no URL, only its length, as nothing in it can be told apart from
+    /// a secret.
+    pub fn redacted(&self) -> String {
+        // a URL with a query or a fragment is kept as text, but is still a URL to strip
+        let reparsed = || Url::parse(&self.text).ok();
+        match self.parsed.clone().or_else(reparsed) {
+            Some(url) => without_secrets(&url).as_str().trim_end_matches('/').to_owned(),
+            None => format!("<not a URL, {} bytes>", self.text.len()),
+        }
+    }
+}
+
 impl std::fmt::Debug for BaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.parsed {
-            Some(url) => f.debug_tuple("BaseUrl").field(&without_secrets(url).as_str()).finish(),
-            // no URL, so nothing in it can be told apart from a secret
-            None => f.debug_tuple("BaseUrl").field(&format_args!("<not a URL, {} bytes>", self.text.len())).finish(),
-        }
+        f.debug_tuple("BaseUrl").field(&self.redacted()).finish()
     }
 }
 
