@@ -234,3 +234,27 @@ fn a_key_whose_line_breaks_were_lost_is_refused_without_quoting_it() {
     let err = RsaVerifyingKey::from_pem(&public).expect_err("no line breaks");
     assert!(err.to_string().contains("line breaks"), "{err}");
 }
+
+#[test]
+fn the_compact_form_writes_numbers_as_javascript_does() {
+    // JSON.stringify(JSON.parse(raw)) in a JavaScript engine, for each
+    let cases: [(&str, &str); 9] = [
+        ("[1e300]", "[1e+300]"),
+        ("[-1e300]", "[-1e+300]"),
+        ("[1.5e-7]", "[1.5e-7]"),
+        ("[1e21]", "[1e+21]"),
+        ("[123e20]", "[1.23e+22]"),
+        ("[1e20]", "[100000000000000000000]"),
+        ("[0.000001]", "[0.000001]"),
+        ("[1.2e-6]", "[0.0000012]"),
+        ("[150000.50, -0.0, 2.5e3]", "[150000.5,0,2500]"),
+    ];
+    for (raw, js) in cases {
+        let compact = signing::js_compact(raw.as_bytes()).expect("json");
+        assert_eq!(String::from_utf8(compact).expect("utf-8"), js, "{raw}");
+    }
+    // a body of huge numbers makes a form of about its own size, not fifty times it
+    let body = format!("[{}1e300]", "1e300,".repeat(10_000));
+    let compact = signing::js_compact(body.as_bytes()).expect("json");
+    assert!(compact.len() <= body.len() * 2, "{} bytes from {}", compact.len(), body.len());
+}

@@ -324,3 +324,18 @@ fn an_empty_secret_or_token_verifies_nothing() {
         assert_eq!(refused.map(drop), Err(WebhookError::EmptySecret("token")));
     }
 }
+
+#[test]
+fn onepay_reads_the_form_its_signature_covers_not_an_amount_nobody_signed() {
+    // ONEPAY_BODY is compact and signed as it is; a raw body whose compact form is the same
+    // (numbers written as JavaScript writes them) passes the signature, and must be read as signed
+    let secret = SecretString::from("wh_tok_TESTSECRET0123456789");
+    let forged = String::from_utf8(ONEPAY_BODY.to_vec())
+        .expect("utf-8")
+        .replace("\"amount\":150000", "\"amount\": 150000.00000000001")
+        .into_bytes();
+    let event = verify_sample(&forged, Some(ONEPAY_SIGNATURE), None, &secret, None).expect("the signed form matches");
+    let payment: serde_json::Value = event.data_as().expect("json");
+    assert_eq!(payment["amount"].to_string(), "150000", "the signed amount, not the raw body's");
+    assert!(!event.data.get().contains("00000000001"), "{}", event.data.get());
+}

@@ -288,8 +288,25 @@ impl<'de> serde::de::Visitor<'de> for Compact<'_> {
     }
     fn visit_f64<E>(self, v: f64) -> Result<(), E> {
         use std::fmt::Write as _;
-        // JavaScript numbers are f64 too; integral values print without a fraction
-        let _ = if v.fract() == 0.0 && v.abs() < 1e21 { write!(self.0, "{v:.0}") } else { write!(self.0, "{v}") };
+        // JavaScript numbers are f64 too, written in their shortest form: integral values without
+        // a fraction, and in exponent form from 1e21 up and below 1e-6 (`1e+300`, `1.5e-7`), where
+        // Rust's `Display` would write every digit (301 of them for `1e300`: a forged body of
+        // such numbers made a form fifty times its size)
+        let magnitude = v.abs();
+        let _ = if magnitude >= 1e21 || (magnitude < 1e-6 && v != 0.0) {
+            let text = format!("{v:e}");
+            match text.split_once('e') {
+                Some((mantissa, exponent)) if !exponent.starts_with('-') => write!(self.0, "{mantissa}e+{exponent}"),
+                _ => write!(self.0, "{text}"),
+            }
+        } else if v == 0.0 {
+            // `-0` too: JavaScript writes it as `0`
+            write!(self.0, "0")
+        } else if v.fract() == 0.0 {
+            write!(self.0, "{v:.0}")
+        } else {
+            write!(self.0, "{v}")
+        };
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {

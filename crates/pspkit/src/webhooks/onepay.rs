@@ -121,14 +121,21 @@ pub fn verify_with(
     }
     let signature = signature.ok_or(WebhookError::MissingSignature)?;
     let key = secret.expose().as_bytes();
-    let valid = signing::verify_hmac_sha256_hex(key, body, signature)
-        || signing::js_compact(body)
-            .is_some_and(|compact| compact != body && signing::verify_hmac_sha256_hex(key, &compact, signature));
-    if !valid {
-        return Err(WebhookError::BadSignature);
-    }
+    // What is read is what was signed. When the signature covers the compact form, that form is
+    // read, not the raw body: the compact form writes numbers as JavaScript does (f64), so a raw
+    // `150000.00000000001` has the compact form of a signed `150000`, and reading the raw body
+    // would hand over an amount nobody signed.
+    let compact;
+    let signed = if signing::verify_hmac_sha256_hex(key, body, signature) {
+        body
+    } else {
+        compact = signing::js_compact(body)
+            .filter(|compact| compact != body && signing::verify_hmac_sha256_hex(key, compact, signature))
+            .ok_or(WebhookError::BadSignature)?;
+        &compact
+    };
     // only a signed timestamp means anything, so the age is checked after the signature
-    let event = parse(body)?;
+    let event = parse(signed)?;
     options.check_timestamp(event.timestamp)?;
     Ok(event)
 }
