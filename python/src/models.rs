@@ -565,7 +565,10 @@ impl ToPy for serde_json::Value {
             Value::Number(n) => match (n.as_i64(), n.as_u64()) {
                 (Some(i), _) => i.to_py(py),
                 (_, Some(u)) => u.to_py(py),
-                // the number's own digits, as json.loads(parse_float=Decimal) keeps them
+                // A Decimal of the shortest text that reads back as the same f64: an untyped field
+                // (`serde_json::Value`) keeps a fraction as an f64, so more than 17 significant
+                // digits are not the provider's own. Money is never untyped: the spec lint refuses
+                // a plain `number`, and the money types keep every digit.
                 _ => decimal(py, &n.to_string()),
             },
             Value::String(s) => s.to_py(py),
