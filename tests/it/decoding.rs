@@ -291,6 +291,40 @@ fn a_body_that_is_not_utf8_is_a_decoding_error_that_says_where() {
     assert_eq!(d.path, "data[0].customer_id", "{}", d.message);
 }
 
+#[test]
+fn an_amount_of_endless_leading_zeros_is_a_decoding_error_not_a_stack_overflow() {
+    // the exact parser underneath takes one call per digit, and zeros never end it by overflow;
+    // run on a thread with a small stack, as a tokio worker's or Python's would be
+    let zeros = "0".repeat(200_000);
+    let run = move || {
+        let headers = http::HeaderMap::new();
+        let item = |amount: &str| {
+            format!(
+                r#"{{"data": [{{"id": "c-1", "customer_id": "cu-1", "account_id": "ac-1", "is_test": true,
+                "amount": {amount}, "status": "pending", "created_at": "2024-10-17T18:07:18Z", "method": "ACH"}}],
+                "next_page_url": null}}"#
+            )
+        };
+        [item(&format!("\"{zeros}1.5\"")), item(&format!("{zeros}1")), item(&format!("0.{zeros}1"))].map(|body| {
+            pspkit::decode_answer::<pspkit_onepay::types::CashoutList>(
+                &pspkit_onepay::SPEC,
+                "listCashouts",
+                200,
+                &headers,
+                body.as_bytes(),
+            )
+            .map(drop)
+            .map_err(|e| e.to_string())
+        })
+    };
+    let results =
+        std::thread::Builder::new().stack_size(256 * 1024).spawn(run).expect("thread").join().expect("no crash");
+    for result in results {
+        let message = result.expect_err("no amount has 200,000 digits");
+        assert!(message.contains("amount"), "{message}");
+    }
+}
+
 /// Amounts written plainly take a one-pass reader; it must agree with the general exact parser
 /// on value, scale and refusal, at every length around the 18 digits it reads itself.
 #[test]

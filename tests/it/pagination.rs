@@ -237,3 +237,72 @@ async fn the_next_page_is_fetched_while_the_current_one_is_consumed_and_only_one
     tokio::time::sleep(Duration::from_millis(600)).await;
     assert_eq!(log.count(), 3, "still one page ahead");
 }
+
+/// A walk's items until its first error, with the error; bounded, so a walk that would go on
+/// forever fails the test instead of hanging it.
+async fn walk_until_error<T>(stream: impl futures_util::Stream<Item = Result<T, Error>>) -> (usize, Option<Error>) {
+    let walk = async {
+        futures_util::pin_mut!(stream);
+        let mut n = 0;
+        while let Some(item) = stream.next().await {
+            match item {
+                Ok(_) => n += 1,
+                Err(e) => return (n, Some(e)),
+            }
+        }
+        (n, None)
+    };
+    tokio::time::timeout(Duration::from_secs(20), walk).await.expect("the walk ends")
+}
+
+#[tokio::test]
+async fn a_provider_that_does_not_move_through_its_list_ends_the_walk_with_an_error() {
+    use pspkit_tests::{ScriptedServer, Step};
+    // OnePay: the same full page, always with a next page (a `page` parameter ignored)
+    let page = json!({"data": (0..100).map(onepay_cashout).collect::<Vec<_>>(), "next_page_url": "/cashouts?page=2"});
+    let server = ScriptedServer::start(vec![Step::json(200, page)]).await;
+    let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&server.base_url);
+    let (items, error) = walk_until_error(client.list_cashouts().stream(PageOptions::new())).await;
+    assert_eq!(items, 100, "the first page, once");
+    let Some(Error::Decode(d)) = error else { panic!("expected a decoding error, got {error:?}") };
+    assert!(d.message.contains("repeats a page already seen"), "{}", d.message);
+
+    // FirstPay: cursors in a cycle, A -> B -> A
+    let payments = |from: usize, next: &str| {
+        let items: Vec<Value> = (from..from + 10)
+            .map(|i| json!({"id": format!("p-{i:05}"), "status": "SUCCESS", "paymentMethodId": "pm-1", "currencyCode": "BDT", "amount": 1}))
+            .collect();
+        Step::json(
+            200,
+            json!({"payments": items, "total": 20, "totalSucceed": 20, "totalFailed": 0, "amounts": [], "nextId": next}),
+        )
+    };
+    let server = ScriptedServer::start(vec![payments(0, "B"), payments(10, "A"), payments(0, "B")]).await;
+    let client = pspkit_firstpay::FirstPay::new(
+        &server.base_url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .unwrap();
+    let body = pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(0)
+        .created_at_to(1_800_000_000_000_i64)
+        .build()
+        .unwrap();
+    let (items, error) = walk_until_error(client.list_payments(body).stream(PageOptions::new().page_size(10))).await;
+    assert_eq!(items, 20, "each page once");
+    assert!(matches!(error, Some(Error::Decode(_))), "{error:?}");
+}
+
+#[tokio::test]
+async fn a_walk_started_at_the_last_page_number_ends_instead_of_wrapping() {
+    use pspkit_tests::{ScriptedServer, Step};
+    let page = json!({"data": (0..100).map(onepay_cashout).collect::<Vec<_>>(), "next_page_url": "/cashouts?page=0"});
+    let server = ScriptedServer::start(vec![Step::json(200, page)]).await;
+    let client = pspkit_onepay::OnePay::new("sk_test_x").unwrap().with_base_url(&server.base_url);
+    let (items, error) = walk_until_error(client.list_cashouts().stream(PageOptions::new().start_at(u64::MAX))).await;
+    assert_eq!((items, error.map(|e| e.to_string())), (100, None), "no page after u64::MAX");
+    let targets: Vec<String> = server.received().iter().map(|r| r.target.clone()).collect();
+    assert_eq!(targets.len(), 1, "no wrap to page 0: {targets:?}");
+    assert!(targets[0].contains(&format!("page={}", u64::MAX)), "{targets:?}");
+}

@@ -143,3 +143,13 @@ fn retry_after_parsing_saturates_ignores_or_honours() {
     assert_eq!(parse_retry_after(&httpdate::fmt_http_date(now - Duration::from_secs(30)), now), Some(Duration::ZERO));
     assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", now), Some(Duration::ZERO));
 }
+
+#[test]
+fn a_backoff_capped_at_the_longest_duration_does_not_divide_by_zero() {
+    // a caller's "no cap" (`Duration::MAX`) reached by the doubling: the cap is past u64 nanoseconds
+    let policy = RetryPolicy { base_delay: Duration::MAX, max_delay: Duration::MAX, ..RetryPolicy::default() };
+    for random in [0, 1, u64::MAX - 1, u64::MAX] {
+        let wait = pspkit::retry::backoff(&policy, 5, random);
+        assert!(wait <= Duration::from_nanos(u64::MAX), "{wait:?}");
+    }
+}

@@ -589,12 +589,11 @@ fn pages(model: &Model, op: &Operation) -> Result<TokenStream, String> {
                 #(#edits)*
                 ::std::boxed::Box::pin(async move {
                     let response = call.send().await?;
-                    let info = ::pspkit::paginate::PageInfo {
-                        total_pages: #total_pages,
-                        has_next_url: #has_next_url,
-                        next_cursor: #next_cursor,
-                    };
-                    ::core::result::Result::Ok((::pspkit::paginate::IntoItems::into_items(#items), info))
+                    let (total_pages, has_next_url, next_cursor) = (#total_pages, #has_next_url, #next_cursor);
+                    let items: ::std::vec::Vec<#item> = ::pspkit::paginate::IntoItems::into_items(#items);
+                    let fingerprint = ::pspkit::paginate::fingerprint(&items);
+                    let info = ::pspkit::paginate::PageInfo { total_pages, has_next_url, next_cursor, fingerprint };
+                    ::core::result::Result::Ok((items, info))
                 })
             });
             ::pspkit::paginate::Pages::new(&super::SPEC, #name, options, fetch)

@@ -55,7 +55,7 @@ impl Inbox {
                             .iter()
                             .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
                             .collect();
-                        log.lock().expect("inbox").push(Delivery { provider, headers, body });
+                        crate::sync::lock(&log).push(Delivery { provider, headers, body });
                         "ok"
                     }
                 },
@@ -71,6 +71,6 @@ impl Inbox {
 
     /// Everything received so far, in arrival order.
     pub fn received(&self) -> Vec<Delivery> {
-        self.received.lock().expect("inbox").clone()
+        crate::sync::lock(&self.received).clone()
     }
 }

@@ -129,7 +129,7 @@ impl Sandbox {
     /// kind.
     pub fn sample_id(&self, provider: Provider, op: &str) -> Option<String> {
         let (resource, role) = store::resource_of(provider, op)?;
-        let store = self.state.store.lock().expect("store");
+        let store = lock(&self.state.store);
         let first = store.objects.get(&(provider, resource.kind))?.first()?;
         let field = match role {
             Role::Get(IdFrom::Path("external_id")) => "aggregator_external_id",

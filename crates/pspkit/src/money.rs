@@ -49,6 +49,10 @@ pub fn is_plain_decimal(text: &str) -> bool {
     digits(whole) && fraction.is_none_or(digits)
 }
 
+/// The longest decimal text read: far past any amount (28 significant digits, zeros to pad a
+/// scale of 28, a point, a sign and an exponent), and short enough that no parse of it is deep.
+const MAX_DECIMAL_TEXT: usize = 100;
+
 /// Parses a decimal written as text (`"12.30"`, `"-5"`, `"1e-7"`, `"+3"`), ignoring ASCII white
 /// space around it (no JSON writer pads an amount with other spaces, and this runs for every
 /// amount of every page).
@@ -59,6 +63,16 @@ pub fn parse_decimal_text(text: &str) -> Result<Decimal, String> {
     }
     if let Some(value) = short_plain_decimal(text) {
         return Ok(value);
+    }
+    // rust_decimal's parser takes one call per digit, and a run of leading zeros never ends it
+    // by overflow: a hostile "000…0001" of some thousands of digits would take the stack. No
+    // amount a decimal holds (28 digits, a point, a sign, an exponent) comes near this length.
+    if text.len() > MAX_DECIMAL_TEXT {
+        return Err(format!(
+            "{:?} is {} characters long, more than any decimal amount ({MAX_DECIMAL_TEXT})",
+            excerpt(text),
+            text.len()
+        ));
     }
     let unsigned = text.strip_prefix('+').unwrap_or(text);
     // rust_decimal's parsers also skip `_` (`"1_000"` would be a thousand): not an amount.

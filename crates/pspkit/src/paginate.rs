@@ -85,6 +85,34 @@ pub struct PageInfo {
     pub has_next_url: Option<bool>,
     /// The cursor of the next page (keyset style).
     pub next_cursor: Option<String>,
+    /// A hash of the page's first and last items ([`fingerprint`]): a page whose hash was seen
+    /// before ends the walk with an error, so a provider that does not move through its list
+    /// (a page parameter ignored, cursors in a cycle) cannot keep a walk going forever.
+    pub fingerprint: u64,
+}
+
+/// The [`PageInfo::fingerprint`] of a page: a hash of its first and last items, as JSON, and of
+/// how many there are. Two pages of one list share it only when one repeats the other.
+pub fn fingerprint<T: serde::Serialize>(items: &[T]) -> u64 {
+    use std::hash::Hasher as _;
+    /// Feeds what serde_json writes straight into the hasher, with no buffer.
+    struct Feed<'a>(&'a mut std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Feed<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write_usize(items.len());
+    for item in [items.first(), items.last()].into_iter().flatten() {
+        // an item that does not serialize adds nothing; the others still tell pages apart
+        let _ = serde_json::to_writer(Feed(&mut hasher), item);
+    }
+    hasher.finish()
 }
 
 /// One page of a walk.
@@ -114,10 +142,12 @@ pub fn next_request(
     if len == 0 {
         return None;
     }
-    let next_page = PageRequest { position: request.position + 1, ..request.clone() };
+    // past u64's last page or offset there is nothing: the walk ends rather than wraps to the start
+    let next_position = request.position.checked_add(1)?;
+    let next_page = PageRequest { position: next_position, ..request.clone() };
     match style {
         PaginationStyle::PageNumber => match info.total_pages {
-            Some(total) => (request.position + 1 - first_page < total).then_some(next_page),
+            Some(total) => (next_position.saturating_sub(first_page) < total).then_some(next_page),
             None => (!short).then_some(next_page),
         },
         PaginationStyle::PageUntilShort => (!short).then_some(next_page),
@@ -132,7 +162,8 @@ pub fn next_request(
             _ => None,
         },
         PaginationStyle::Offset => {
-            (!short).then(|| PageRequest { position: request.position + len as u64, ..request.clone() })
+            let position = request.position.checked_add(len as u64)?;
+            (!short).then(|| PageRequest { position, ..request.clone() })
         }
     }
 }
@@ -143,7 +174,10 @@ type InFlight<T> = (PageRequest, tokio::task::JoinHandle<Result<(Vec<T>, PageInf
 pub struct Pages<T> {
     fetch: FetchPage<T>,
     pagination: Pagination,
+    provider: &'static str,
     operation: &'static str,
+    /// The fingerprints of the pages seen so far.
+    seen: std::collections::HashSet<u64>,
     next: Option<PageRequest>,
     in_flight: Option<InFlight<T>>,
     remaining: Option<u64>,
@@ -183,7 +217,9 @@ impl<T: Send + 'static> Pages<T> {
         Self {
             fetch,
             pagination,
+            provider: spec.name,
             operation,
+            seen: std::collections::HashSet::new(),
             next: if remaining == Some(0) { None } else { Some(first) },
             in_flight: None,
             remaining,
@@ -235,6 +271,13 @@ impl<T: Send + 'static> Stream for Pages<T> {
             }
         };
         let len = items.len();
+        if len > 0 && !this.seen.insert(info.fingerprint) {
+            if let Some((_, handle)) = this.in_flight.take() {
+                handle.abort();
+            }
+            this.next = None;
+            return Poll::Ready(Some(Err(repeated_page(this.provider, this.operation, &request))));
+        }
         if let Some(remaining) = this.remaining.as_mut() {
             items.truncate(usize::try_from(*remaining).unwrap_or(usize::MAX));
             *remaining -= items.len() as u64;
@@ -246,6 +289,26 @@ impl<T: Send + 'static> Stream for Pages<T> {
         }
         Poll::Ready(Some(Ok(Page { request, items, info })))
     }
+}
+
+/// The error of a page that repeats one seen before in the same walk.
+fn repeated_page(provider: &'static str, operation: &'static str, request: &PageRequest) -> Error {
+    let at = match &request.cursor {
+        Some(_) => "the page after a cursor".to_owned(),
+        None => format!("page (or offset) {}", request.position),
+    };
+    Error::Decode(Box::new(crate::error::DecodeError {
+        provider,
+        operation,
+        status: 200,
+        path: ".".into(),
+        message: format!(
+            "{at} repeats a page already seen in this walk (the same first and last items): the provider \
+             is not moving through the list, so the walk stops instead of going round forever"
+        ),
+        excerpt: String::new(),
+        raw_body: String::new(),
+    }))
 }
 
 impl<T> Drop for Pages<T> {

@@ -65,8 +65,10 @@ pub fn is_retryable(class: RetryClass, failure: Failure) -> bool {
 pub fn backoff(policy: &RetryPolicy, attempt: u32, random: u64) -> Duration {
     let exp = policy.base_delay.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
     let cap = exp.min(policy.max_delay);
-    let nanos = cap.as_nanos() as u64;
-    if nanos == 0 { Duration::ZERO } else { Duration::from_nanos(random % (nanos + 1)) }
+    // a cap past u64 nanoseconds (584 years, a caller's `Duration::MAX`) is held to u64::MAX,
+    // where `+ 1` would wrap to a division by zero
+    let nanos = u64::try_from(cap.as_nanos()).unwrap_or(u64::MAX);
+    if nanos == 0 { Duration::ZERO } else { Duration::from_nanos(random % nanos.saturating_add(1)) }
 }
 
 /// Parses `Retry-After`: delay-seconds or an HTTP date (RFC 9110 section 10.2.3).

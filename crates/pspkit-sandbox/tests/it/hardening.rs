@@ -47,6 +47,8 @@ async fn a_panicking_handler_costs_one_500_in_the_providers_shape_and_nothing_el
     let listed = http.get(&cashouts).header("authorization", onepay_auth(&sb)).send().await.unwrap();
     assert_eq!(listed.status().as_u16(), 200);
     assert_eq!(sb.inspect()["requests"]["onepay"]["listBanks"], json!(2), "the panicked request is counted");
+    // and so does the embedding program's own access to the store
+    assert!(sb.sample_id(Provider::OnePay, "getCashout").is_some(), "the store is read after the panic");
 
     // OnChainPay's 500 is its failure envelope
     let creds = credentials(&sb, Provider::OnChainPay);
