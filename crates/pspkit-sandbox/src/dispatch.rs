@@ -9,7 +9,7 @@ use crate::refusal::now_secs;
 use crate::respond::Answer;
 use crate::server::State;
 use crate::spec::Op;
-use crate::store::{self, IdFrom, Role};
+use crate::store::{self, IdFrom, Role, Store};
 use crate::sync::lock;
 
 /// The object's fields copied onto a response template where the template has the same field.
@@ -76,6 +76,16 @@ pub(crate) fn dispatch(
                     Answer::error(provider, 409, "The idempotency key was already used with a different request")
                 };
             }
+            // the object, and for a keyed create the request and the response kept for the key
+            let size = serde_json::to_string(&body).map_or(0, |text| text.len()) * if key.is_some() { 3 } else { 1 };
+            if store.created_bytes.saturating_add(size) > Store::CREATED_BYTES_LIMIT {
+                let message = format!(
+                    "The sandbox holds its limit of {} MiB of objects created by clients; restart it to begin again",
+                    Store::CREATED_BYTES_LIMIT >> 20
+                );
+                return Answer::error(provider, 507, &message);
+            }
+            store.created_bytes += size;
             let template = store::template(resource, ops).unwrap_or(json!({}));
             store.next_id += 1;
             let n = store.next_id;

@@ -32,6 +32,9 @@ use crate::validate::{Incoming, Rules};
 /// a larger one is refused with 413.
 pub const MAX_BODY_BYTES: usize = 4 << 20;
 
+/// The most injected faults waiting for requests at once.
+pub const MAX_INJECTED: usize = 10_000;
+
 /// How to run a sandbox.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -50,6 +53,10 @@ pub struct Config {
     pub faults: FaultPlan,
     /// Where webhooks and postbacks go (`<url>/<provider>`), if anywhere.
     pub webhook_url: Option<String>,
+    /// How long a client may take to send a request's head, and then its body (default 30 s):
+    /// a connection that trickles bytes, or sends nothing, is closed (or its request answered
+    /// 408) instead of being held open for good.
+    pub slow_client_timeout: Duration,
 }
 
 impl Default for Config {
@@ -62,6 +69,7 @@ impl Default for Config {
             credentials: Credentials::default(),
             faults: FaultPlan::default(),
             webhook_url: None,
+            slow_client_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -210,13 +218,18 @@ pub async fn start(config: Config) -> std::io::Result<Sandbox> {
         http,
     });
     let app = router(state.clone(), &rules);
-    let task = tokio::spawn(serve(listener, app));
+    let task = tokio::spawn(serve(listener, app, state.config.slow_client_timeout));
     Ok(Sandbox { addr, state, task })
 }
 
 impl State {
-    fn inject(&self, faults: &[Fault]) {
-        lock(&self.injected).extend(faults.iter().copied());
+    /// Queues `faults` for the next requests, up to [`MAX_INJECTED`] waiting; returns how many
+    /// were queued (an endless stream of injections cannot grow the queue without bound).
+    fn inject(&self, faults: &[Fault]) -> usize {
+        let mut queue = lock(&self.injected);
+        let room = MAX_INJECTED.saturating_sub(queue.len());
+        queue.extend(faults.iter().take(room).copied());
+        faults.len().min(room)
     }
 }
 
@@ -238,8 +251,8 @@ fn router(state: Arc<State>, rules: &HashMap<(Provider, String), Arc<Rules>>) ->
                     .flatten()
                     .filter_map(|f| f.as_str().and_then(Fault::parse))
                     .collect();
-                state.inject(&faults);
-                axum::Json(json!({"queued": faults.len()}))
+                let queued = state.inject(&faults);
+                axum::Json(json!({"queued": queued}))
             }),
         )
         .route(
@@ -307,13 +320,15 @@ async fn guarded(state: Arc<State>, op: Arc<Op>, rules: Arc<Rules>, request: Req
 }
 
 /// The request's body, or the status refusing it: 413 over the limit (by its declared length,
-/// before reading, or while reading), 400 when it cannot be read.
-async fn read_body(headers: &HashMap<String, String>, body: axum::body::Body) -> Result<Bytes, u16> {
+/// before reading, or while reading), 408 when it does not arrive within `limit`, 400 when it
+/// cannot be read.
+async fn read_body(headers: &HashMap<String, String>, body: axum::body::Body, limit: Duration) -> Result<Bytes, u16> {
     let declared = headers.get("content-length").and_then(|n| n.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return Err(413);
     }
-    axum::body::to_bytes(body, MAX_BODY_BYTES).await.map_err(|e| {
+    let read = tokio::time::timeout(limit, axum::body::to_bytes(body, MAX_BODY_BYTES)).await.map_err(|_| 408u16)?;
+    read.map_err(|e| {
         // to_bytes reports the limit only through the error's source chain
         let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(&e);
         while let Some(s) = source {
@@ -337,11 +352,12 @@ async fn handle(state: Arc<State>, op: Arc<Op>, rules: Arc<Rules>, request: Requ
         .collect();
     let uri = request.uri().clone();
     let path_and_query = uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let body = match read_body(&headers, request.into_body()).await {
+    let body = match read_body(&headers, request.into_body(), state.config.slow_client_timeout).await {
         Ok(body) => body,
         Err(status) => {
             let message = match status {
                 413 => format!("The request body is larger than {MAX_BODY_BYTES} bytes"),
+                408 => "The request body did not arrive in time".to_owned(),
                 _ => "The request body could not be read".to_owned(),
             };
             let answer = Answer::error(provider, status, &message);

@@ -268,6 +268,15 @@ pub struct Store {
     pub next_id: u64,
     /// Position of each object by its id, per (provider, kind): gets stay fast on large data sets.
     pub ids: HashMap<(Provider, &'static str), HashMap<String, usize>>,
+    /// What clients' creates hold, in bytes of JSON (the object, and for a keyed create the
+    /// request and response kept for the key): bounded by [`Store::CREATED_BYTES_LIMIT`].
+    pub created_bytes: usize,
+}
+
+impl Store {
+    /// The most that clients' creates may hold (256 MiB): past it a create is answered 507, so a
+    /// client creating in a loop with large bodies cannot take the machine's memory.
+    pub const CREATED_BYTES_LIMIT: usize = 256 << 20;
 }
 
 /// The OnChainPay nonces seen most recently: every signed request adds one, reads included, so

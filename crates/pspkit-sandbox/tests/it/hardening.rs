@@ -177,3 +177,92 @@ fn the_nonce_memory_is_bounded_and_still_refuses_recent_replays() {
     assert!(!nonces.insert(("pub".to_owned(), "10".to_owned())), "the oldest kept is still refused");
     assert!(nonces.insert(entry(0)), "the oldest were forgotten: memory stays bounded");
 }
+
+#[tokio::test]
+async fn a_client_that_trickles_its_request_is_cut_off() {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let config = pspkit_sandbox::Config {
+        seed_size: 10,
+        slow_client_timeout: Duration::from_millis(300),
+        ..pspkit_sandbox::Config::default()
+    };
+    let sb = pspkit_sandbox::start(config).await.expect("sandbox starts");
+    let address = sb.url().trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let answer = |head: String| {
+        let address = address.clone();
+        async move {
+            let mut socket = tokio::net::TcpStream::connect(&address).await.expect("connects");
+            socket.write_all(head.as_bytes()).await.expect("writes");
+            let mut got = Vec::new();
+            // the server ends it: a 408 then close, or a close; never a wait past the test's bound
+            let read = tokio::time::timeout(Duration::from_secs(10), socket.read_to_end(&mut got)).await;
+            assert!(read.is_ok(), "the connection is still open after 10 s");
+            String::from_utf8_lossy(&got).into_owned()
+        }
+    };
+    // a head that never ends
+    let cut = answer("GET /onepay/cashouts HTTP/1.1\r\nhost: x\r\n".into()).await;
+    assert!(cut.is_empty() || cut.starts_with("HTTP/1.1 408"), "{cut}");
+    // a body that never comes: 100 bytes promised, one sent
+    let head = format!(
+        "POST /onepay/cashouts HTTP/1.1\r\nhost: x\r\nauthorization: {}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{",
+        onepay_auth(&sb)
+    );
+    let late = answer(head).await;
+    assert!(late.starts_with("HTTP/1.1 408"), "{late}");
+    // and the sandbox still serves
+    let banks = reqwest::Client::new()
+        .get(format!("{}/accounts/banks", sb.base_url("onepay")))
+        .header("authorization", onepay_auth(&sb))
+        .send()
+        .await
+        .expect("served");
+    assert_eq!(banks.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_injections_at_theirs() {
+    let sb = sandbox().await;
+    let http = reqwest::Client::new();
+    let note = "n".repeat(3 << 20);
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let body = json!({"account_id": "acc-1", "amount": 1000, "currency": "COP", "customer_id": "cus-1",
+            "method": "ACH", "description": note});
+        let response = http
+            .post(format!("{}/cashouts", sb.base_url("onepay")))
+            .header("authorization", onepay_auth(&sb))
+            .header("x-idempotency", format!("key-{i}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("answered");
+        statuses.push(response.status().as_u16());
+        if statuses.last() == Some(&507) {
+            break;
+        }
+    }
+    assert_eq!(statuses.last(), Some(&507), "{statuses:?}");
+    assert!(statuses.len() > 20, "the limit is 256 MiB, not less: {statuses:?}");
+    // reads are still served
+    let listed = http
+        .get(format!("{}/cashouts?limit=5", sb.base_url("onepay")))
+        .header("authorization", onepay_auth(&sb))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status().as_u16(), 200);
+
+    let faults: Vec<_> = (0..pspkit_sandbox::server::MAX_INJECTED + 5).map(|_| "503").collect();
+    let queued: Value = http
+        .post(format!("{}/_sandbox/faults", sb.url()))
+        .json(&json!({ "faults": faults }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(queued["queued"], json!(pspkit_sandbox::server::MAX_INJECTED), "{queued}");
+}
