@@ -4,7 +4,8 @@
 //! - `GET /onepay/cashouts/{id}`: one cashout (the sandbox's answer for its first cashout);
 //! - `GET /onepay/cashouts?page=N`: page N of `items / 100` pages of 100 cashouts, each the
 //!   sandbox's first page with its page fields (`current_page`, `from`, `to`, `next_page_url`)
-//!   set for N, so a client walks exactly `items` cashouts. Every page is rendered up front.
+//!   set for N and its cashouts' ids numbered through the list, so a client walks exactly
+//!   `items` distinct cashouts. Every page is rendered up front.
 //!
 //! Every answer, head and body, is rendered before the first connection, and each connection
 //! has a thread of its own that blocks on its socket: a request costs one read, one parse of its
@@ -89,7 +90,7 @@ pub async fn start(items: usize) -> Result<FixedServer, Box<dyn std::error::Erro
     let bodies = (1..=count)
         .map(|n| {
             let filled = PAGE_SIZE.min(items - (n - 1) * PAGE_SIZE);
-            page(n, Value::Array(data[..filled.min(data.len())].to_vec()))
+            page(n, Value::Array(numbered(&data[..filled.min(data.len())], n)))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let page_bytes = bodies.first().map_or(0, Vec::len);
@@ -117,6 +118,21 @@ pub async fn start(items: usize) -> Result<FixedServer, Box<dyn std::error::Erro
         }
     })?;
     Ok(FixedServer { base_url: format!("http://{address}/onepay"), cashout_id, page_bytes, address, stopped })
+}
+
+/// The first page's items as page `n` holds them: each with an id of its own, of the same
+/// length (its trailing digits replaced by its place in the list), so that a walk sees distinct
+/// cashouts, as from a provider, and every page has the same size.
+fn numbered(items: &[Value], n: usize) -> Vec<Value> {
+    let mut items = items.to_vec();
+    for (i, item) in items.iter_mut().enumerate() {
+        if let Some(id) = item["id"].as_str() {
+            let stem = id.trim_end_matches(|c: char| c.is_ascii_digit());
+            let width = id.len() - stem.len();
+            item["id"] = json!(format!("{stem}{:0width$}", (n - 1) * PAGE_SIZE + i));
+        }
+    }
+    items
 }
 
 /// A whole HTTP/1.1 answer: status line, head and body.
