@@ -106,6 +106,24 @@ async fn serve(log: Log) -> String {
     format!("http://{addr}")
 }
 
+fn firstpay(url: &str) -> pspkit_firstpay::FirstPay {
+    pspkit_firstpay::FirstPay::new(
+        url,
+        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
+        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
+    )
+    .unwrap()
+}
+
+/// FirstPay's list of payments over all time.
+fn all_payments() -> pspkit_firstpay::types::PaymentsListRequest {
+    pspkit_firstpay::types::PaymentsListRequest::builder()
+        .created_at_from(0)
+        .created_at_to(1_800_000_000_000_i64)
+        .build()
+        .unwrap()
+}
+
 async fn collect<T>(stream: impl futures_util::Stream<Item = Result<T, Error>>) -> Vec<T> {
     stream.map(|r| r.expect("every page decodes")).collect().await
 }
@@ -167,17 +185,7 @@ async fn page_until_short_style_firekassa() {
 async fn keyset_style_firstpay() {
     let log = Log::default();
     let url = serve(log.clone()).await;
-    let client = pspkit_firstpay::FirstPay::new(
-        &url,
-        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
-        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
-    )
-    .unwrap();
-    let body = pspkit_firstpay::types::PaymentsListRequest::builder()
-        .created_at_from(0)
-        .created_at_to(1_800_000_000_000_i64)
-        .build()
-        .unwrap();
+    let (client, body) = (firstpay(&url), all_payments());
     let all = collect(client.list_payments(body.clone()).stream(PageOptions::new().page_size(200))).await;
     expect_all(ids(&all, |p| p.id.to_string()), "p-", true);
     assert_eq!(log.count(), 13);
@@ -278,17 +286,7 @@ async fn a_provider_that_does_not_move_through_its_list_ends_the_walk_with_an_er
         )
     };
     let server = ScriptedServer::start(vec![payments(0, "B"), payments(10, "A"), payments(0, "B")]).await;
-    let client = pspkit_firstpay::FirstPay::new(
-        &server.base_url,
-        pspkit_tests::keys::FIRSTPAY_PUBLIC_PEM,
-        pspkit_tests::keys::MERCHANT_PRIVATE_PEM,
-    )
-    .unwrap();
-    let body = pspkit_firstpay::types::PaymentsListRequest::builder()
-        .created_at_from(0)
-        .created_at_to(1_800_000_000_000_i64)
-        .build()
-        .unwrap();
+    let (client, body) = (firstpay(&server.base_url), all_payments());
     let (items, error) = walk_until_error(client.list_payments(body).stream(PageOptions::new().page_size(10))).await;
     assert_eq!(items, 20, "each page once");
     assert!(matches!(error, Some(Error::Decode(_))), "{error:?}");

@@ -8,7 +8,7 @@ use pspkit::{Error, RetryPolicy, SecretString};
 use pspkit_sandbox::{Fault, Provider};
 use serde_json::{Value, json};
 
-use crate::{credentials, sandbox};
+use crate::{credentials, queue_faults, sandbox};
 
 fn fast() -> RetryPolicy {
     RetryPolicy { base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20), ..RetryPolicy::default() }
@@ -319,15 +319,7 @@ async fn faults_can_be_queued_over_http_and_inspection_counts_requests() {
     let sb = sandbox().await;
     pspkit::install_crypto_provider();
     let http = reqwest::Client::new();
-    let queued: Value = http
-        .post(format!("{}/_sandbox/faults", sb.url()))
-        .json(&json!({"faults": ["503", "nonsense"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queued = queue_faults(&sb, &["503", "nonsense"]).await;
     assert_eq!(queued, json!({"queued": 1}), "unknown fault names are ignored");
     let url = format!("{}/accounts/banks", sb.base_url("onepay"));
     let auth = format!("Bearer {}", sb.credentials().onepay_secret_key);

@@ -4,7 +4,7 @@
 use pspkit_sandbox::Provider;
 use serde_json::{Value, json};
 
-use crate::{credentials, sandbox};
+use crate::{credentials, queue_faults, sandbox};
 
 fn onepay_auth(sb: &pspkit_sandbox::Sandbox) -> String {
     format!("Bearer {}", sb.credentials().onepay_secret_key)
@@ -254,15 +254,7 @@ async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_inject
         .unwrap();
     assert_eq!(listed.status().as_u16(), 200);
 
-    let faults: Vec<_> = (0..pspkit_sandbox::server::MAX_INJECTED + 5).map(|_| "503").collect();
-    let queued: Value = http
-        .post(format!("{}/_sandbox/faults", sb.url()))
-        .json(&json!({ "faults": faults }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let faults = vec!["503"; pspkit_sandbox::server::MAX_INJECTED + 5];
+    let queued = queue_faults(&sb, &faults).await;
     assert_eq!(queued["queued"], json!(pspkit_sandbox::server::MAX_INJECTED), "{queued}");
 }

@@ -13,6 +13,20 @@ pub async fn sandbox() -> Sandbox {
     pspkit_sandbox::start(Config { seed_size: 250, ..Config::default() }).await.expect("sandbox starts")
 }
 
+/// Queues `faults` (by name) with `POST /_sandbox/faults`; the sandbox's answer.
+pub async fn queue_faults(sandbox: &Sandbox, faults: &[&str]) -> serde_json::Value {
+    pspkit::install_crypto_provider();
+    reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", sandbox.url()))
+        .json(&serde_json::json!({ "faults": faults }))
+        .send()
+        .await
+        .expect("answered")
+        .json()
+        .await
+        .expect("JSON")
+}
+
 /// pspkit credentials that the sandbox accepts, per provider.
 pub fn credentials(sandbox: &Sandbox, provider: Provider) -> Credentials {
     let c = sandbox.credentials();
