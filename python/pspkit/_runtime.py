@@ -157,7 +157,19 @@ class _Decimal(Conv):
     __slots__ = ()
 
     def decode(self, value: Any) -> Any:
-        return value if isinstance(value, Decimal) else Decimal(value)
+        # what ``from_dict`` was given (a webhook's data, a caller's dict): money is an exact
+        # finite number, never a float's binary expansion, ``NaN`` or ``Infinity``
+        if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
+            raise _invalid("value", f"must be a Decimal, int or str, not {type(value).__name__}")
+        if isinstance(value, str) and "_" in value:  # Decimal reads "1_000" as a thousand
+            raise _invalid("value", f"{value[:40]!r} is not a decimal number")
+        try:
+            exact = value if isinstance(value, Decimal) else Decimal(value)
+        except ArithmeticError:
+            raise _invalid("value", f"{str(value)[:40]!r} is not a decimal number") from None
+        if not exact.is_finite():
+            raise _invalid("value", f"must be a finite number, not {exact}")
+        return exact
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, float):
@@ -293,7 +305,9 @@ class Obj(Conv):
 
     def encode(self, value: Any, path: str) -> Any:
         if isinstance(value, self.model):
-            return value._json_form()
+            # checked as any dict is: one built with ``from_dict`` holds the caller's values as
+            # given (a float amount would otherwise reach the wire)
+            return _plain(value._json_form(), path)
         if not isinstance(value, Mapping):  # another model class is not a Mapping either
             raise _invalid(path, f"must be a {self.model.__name__} or a dict, not {type(value).__name__}")
         return _pack_fields(self.model, value, path)
@@ -344,7 +358,7 @@ def _plain(value: Any, path: str) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Model):
-        return value._json_form()
+        return _plain(value._json_form(), path)
     if isinstance(value, Mapping):
         return {str(k): _plain(v, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -394,7 +408,10 @@ def _field(wire: str, conv: Conv, position: int) -> Any:
     def python(self: Model) -> Any:
         data = self._data
         value = None if data is None else data.get(wire)
-        return None if value is None else decode(value)
+        try:
+            return None if value is None else decode(value)
+        except ValidationError as refused:  # a value ``from_dict`` was given, named by its field
+            raise _invalid(wire, refused.rule) from None
 
     return _native.Field(position, python)
 

@@ -325,6 +325,31 @@ fn an_amount_of_endless_leading_zeros_is_a_decoding_error_not_a_stack_overflow()
     }
 }
 
+#[test]
+fn a_timestamp_outside_the_years_1_to_9999_is_a_decoding_error_naming_its_field() {
+    // chrono reads these; Python's datetime (and most databases) cannot hold them, so they are
+    // refused where the body is decoded, with the field's path, not later when a caller reads it
+    for created in ["0000-01-01T00:00:00Z", "+10000-01-01T00:00:00Z", "10000-01-01 00:00:00+00:00"] {
+        let body = format!(
+            r#"{{"data": [{{"id": "c-1", "customer_id": "cu-1", "account_id": "ac-1", "is_test": true,
+            "amount": 5, "status": "pending", "created_at": "{created}", "method": "ACH"}}], "next_page_url": null}}"#
+        );
+        let decoded = pspkit::decode_answer::<pspkit_onepay::types::CashoutList>(
+            &pspkit_onepay::SPEC,
+            "listCashouts",
+            200,
+            &http::HeaderMap::new(),
+            body.as_bytes(),
+        );
+        let Err(pspkit::Error::Decode(d)) = decoded else { panic!("{created}: decoded") };
+        assert_eq!(d.path, "data[0].created_at", "{created}: {}", d.message);
+    }
+    assert_eq!(
+        "9999-12-31T23:59:59Z".parse::<pspkit::Timestamp>().map(|t| t.to_string()).ok().as_deref(),
+        Some("9999-12-31T23:59:59Z")
+    );
+}
+
 /// Amounts written plainly take a one-pass reader; it must agree with the general exact parser
 /// on value, scale and refusal, at every length around the 18 digits it reads itself.
 #[test]

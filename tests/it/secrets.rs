@@ -109,3 +109,30 @@ async fn secrets_never_show_in_debug_display_errors_or_traces() {
         assert!(wire.contains(secret), "{secret} was sent");
     }
 }
+
+#[test]
+fn a_body_naming_a_secret_is_not_quoted_in_an_error_message() {
+    // a create-API-key or create-webhook answer that fails to decode still holds the secret
+    let body = br#"{"data": 5, "secret": "whsec_live_0123456789"}"#;
+    let decoded = pspkit::decode_answer::<pspkit_onepay::types::CashoutList>(
+        &pspkit_onepay::SPEC,
+        "listCashouts",
+        200,
+        &http::HeaderMap::new(),
+        body,
+    );
+    let Err(err @ pspkit::Error::Decode(_)) = decoded else { panic!("decoded") };
+    assert!(!err.to_string().contains("whsec_live"), "{err}");
+    assert!(err.to_string().contains("data"), "the path is still named: {err}");
+    let pspkit::Error::Decode(d) = &err else { unreachable!() };
+    assert!(d.raw_body.contains("whsec_live"), "the body is kept whole");
+    // a body without such a field is still quoted, to show what came
+    let plain = pspkit::decode_answer::<pspkit_onepay::types::CashoutList>(
+        &pspkit_onepay::SPEC,
+        "listCashouts",
+        200,
+        &http::HeaderMap::new(),
+        br#"{"data": 5}"#,
+    );
+    assert!(plain.expect_err("no list").to_string().contains(r#"{"data": 5}"#));
+}

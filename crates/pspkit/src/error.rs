@@ -45,7 +45,7 @@ impl fmt::Display for ApiError {
         }
         match &self.message {
             Some(m) => write!(f, ": {m}")?,
-            None if !self.raw_body.is_empty() => write!(f, ": {}", excerpt(&self.raw_body, 200))?,
+            None if !self.raw_body.is_empty() => write!(f, ": {}", shown(&excerpt(&self.raw_body, 200)))?,
             None => {}
         }
         for fe in &self.field_errors {
@@ -85,7 +85,12 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "{} {}: cannot decode the response (HTTP {}) at {}: {}; body starts: {}",
-            self.provider, self.operation, self.status, self.path, self.message, self.excerpt
+            self.provider,
+            self.operation,
+            self.status,
+            self.path,
+            self.message,
+            shown(&self.excerpt)
         )
     }
 }
@@ -185,6 +190,20 @@ impl Error {
 }
 
 /// The first `max` characters of `s`, on one line.
+/// The start of a body as a message shows it, or a note in its place when it names a field that
+/// may hold a secret (an API key's `secret`, a webhook's `token`): a message ends up in logs and
+/// tracebacks, and a body that failed to decode is no less secret. The body itself is kept whole
+/// in the error's `raw_body`.
+fn shown(start: &str) -> std::borrow::Cow<'_, str> {
+    const SECRET_WORDS: [&str; 7] = ["secret", "password", "passwd", "token", "private", "api_key", "apikey"];
+    let lower = start.to_ascii_lowercase();
+    if SECRET_WORDS.iter().any(|word| lower.contains(word)) {
+        "(not shown: it names a field that may hold a secret; the body is kept in raw_body)".into()
+    } else {
+        start.into()
+    }
+}
+
 pub(crate) fn excerpt(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if s.chars().nth(max).is_some() {

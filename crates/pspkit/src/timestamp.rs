@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::Deref;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time with the offset the provider wrote it in.
@@ -39,32 +39,42 @@ impl FromStr for Timestamp {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim_ascii();
-        if let Some(t) = strict_rfc3339(s) {
-            return Ok(Self(t));
+        let t = parse_any(s.trim_ascii())?;
+        // what Python's datetime (and most databases) hold: a year 0 or 10000 that chrono reads
+        // would fail later, when a caller reads the field, instead of here with its path
+        if !(1..=9999).contains(&t.0.year()) {
+            return Err(format!("{:?} is outside the years 1 to 9999", s.trim_ascii()));
         }
-        if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-            return Ok(Self(t));
-        }
-        let with_t = s.replacen(' ', "T", 1);
-        if let Ok(t) = DateTime::parse_from_rfc3339(&with_t) {
-            return Ok(Self(t));
-        }
-        for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
-            if let Ok(t) = DateTime::parse_from_str(&with_t, format) {
-                return Ok(Self(t));
-            }
-        }
-        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-            if let Ok(t) = NaiveDateTime::parse_from_str(&with_t, format) {
-                return Ok(Self(t.and_utc().fixed_offset()));
-            }
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            return Ok(Self(d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset()));
-        }
-        Err(format!("{s:?} is not a date-time pspkit recognises"))
+        Ok(t)
     }
+}
+
+/// `s` in any of the spellings providers use (see [`Timestamp`]), whatever its year.
+fn parse_any(s: &str) -> Result<Timestamp, String> {
+    if let Some(t) = strict_rfc3339(s) {
+        return Ok(Timestamp(t));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(Timestamp(t));
+    }
+    let with_t = s.replacen(' ', "T", 1);
+    if let Ok(t) = DateTime::parse_from_rfc3339(&with_t) {
+        return Ok(Timestamp(t));
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M:%S%.f%#z"] {
+        if let Ok(t) = DateTime::parse_from_str(&with_t, format) {
+            return Ok(Timestamp(t));
+        }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(&with_t, format) {
+            return Ok(Timestamp(t.and_utc().fixed_offset()));
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Timestamp(d.and_time(chrono::NaiveTime::MIN).and_utc().fixed_offset()));
+    }
+    Err(format!("{s:?} is not a date-time pspkit recognises"))
 }
 
 /// The spelling almost every answer uses, read in one pass:
