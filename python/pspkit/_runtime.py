@@ -151,39 +151,37 @@ class _Bool(Conv):
         return value
 
 
+def _exact(value: Any, path: str) -> Decimal:
+    """``value`` as an exact, finite ``Decimal``, or a ``ValidationError`` naming ``path``: never a
+    float's binary expansion, ``NaN`` or ``Infinity``."""
+    if isinstance(value, float):
+        raise _invalid(path, "must be a Decimal, int or str, not float (binary floating point loses cents)")
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
+        raise _invalid(path, f"must be a Decimal, int or str, not {type(value).__name__}")
+    try:
+        exact = Decimal(value)
+    except InvalidOperation:
+        raise _invalid(path, f"{value!r} is not a decimal number") from None
+    if not exact.is_finite():
+        raise _invalid(path, "must be a finite number")
+    return exact
+
+
 class _Decimal(Conv):
     """Money and other exact numbers: ``Decimal`` in, ``Decimal`` out, never ``float``."""
 
     __slots__ = ()
 
     def decode(self, value: Any) -> Any:
-        # what ``from_dict`` was given (a webhook's data, a caller's dict): money is an exact
-        # finite number, never a float's binary expansion, ``NaN`` or ``Infinity``
-        if isinstance(value, (float, bool)) or not isinstance(value, (Decimal, int, str)):
-            raise _invalid("value", f"must be a Decimal, int or str, not {type(value).__name__}")
+        # what ``from_dict`` was given (a webhook's data, a caller's dict); the field getter
+        # names the field in a refusal
         if isinstance(value, str) and "_" in value:  # Decimal reads "1_000" as a thousand
             raise _invalid("value", f"{value[:40]!r} is not a decimal number")
-        try:
-            exact = value if isinstance(value, Decimal) else Decimal(value)
-        except ArithmeticError:
-            raise _invalid("value", f"{str(value)[:40]!r} is not a decimal number") from None
-        if not exact.is_finite():
-            raise _invalid("value", f"must be a finite number, not {exact}")
-        return exact
+        return _exact(value, "value")
 
     def encode(self, value: Any, path: str) -> Any:
-        if isinstance(value, float):
-            raise _invalid(path, "must be a Decimal, int or str, not float (binary floating point loses cents)")
-        if isinstance(value, bool) or not isinstance(value, (Decimal, int, str)):
-            raise _invalid(path, f"must be a Decimal, int or str, not {type(value).__name__}")
-        try:
-            exact = Decimal(value)
-        except InvalidOperation:
-            raise _invalid(path, f"{value!r} is not a decimal number") from None
-        if not exact.is_finite():
-            raise _invalid(path, "must be a finite number")
         # sent as text, so no digit is lost; Rust writes it as a number or a string per the spec
-        return str(exact)
+        return str(_exact(value, path))
 
 
 _FAST_ISO = sys.version_info >= (3, 11)
