@@ -83,9 +83,12 @@ impl BaseUrl {
     /// a secret.
     pub fn redacted(&self) -> String {
         // a URL with a query or a fragment is kept as text, but is still a URL to strip
-        let reparsed = || Url::parse(&self.text).ok();
-        match self.parsed.clone().or_else(reparsed) {
-            Some(url) => without_secrets(&url).as_str().trim_end_matches('/').to_owned(),
+        let safe = match &self.parsed {
+            Some(url) => Some(without_secrets(url)),
+            None => Url::parse(&self.text).ok().map(|url| without_secrets(&url)),
+        };
+        match safe {
+            Some(url) => url.as_str().trim_end_matches('/').to_owned(),
             None => format!("<not a URL, {} bytes>", self.text.len()),
         }
     }

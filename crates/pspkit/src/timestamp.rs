@@ -39,11 +39,12 @@ impl FromStr for Timestamp {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        let t = parse_any(s.trim_ascii())?;
+        let s = s.trim_ascii();
+        let t = parse_any(s)?;
         // what Python's datetime (and most databases) hold: a year 0 or 10000 that chrono reads
         // would fail later, when a caller reads the field, instead of here with its path
         if !(1..=9999).contains(&t.0.year()) {
-            return Err(format!("{:?} is outside the years 1 to 9999", s.trim_ascii()));
+            return Err(format!("{s:?} is outside the years 1 to 9999"));
         }
         Ok(t)
     }

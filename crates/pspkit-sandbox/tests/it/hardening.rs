@@ -10,6 +10,16 @@ fn onepay_auth(sb: &pspkit_sandbox::Sandbox) -> String {
     format!("Bearer {}", sb.credentials().onepay_secret_key)
 }
 
+/// `GET` of a OnePay path (with its query) under the sandbox, with the sandbox's credentials.
+async fn onepay_get(sb: &pspkit_sandbox::Sandbox, path: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}{path}", sb.base_url("onepay")))
+        .header("authorization", onepay_auth(sb))
+        .send()
+        .await
+        .expect("answered")
+}
+
 /// POSTs an empty JSON object to `path`, signed as the provider's client signs.
 async fn post_signed(sb: &pspkit_sandbox::Sandbox, provider: Provider, path: &str) -> reqwest::Response {
     let http = reqwest::Client::new();
@@ -114,12 +124,7 @@ async fn invalid_json_and_invalid_fields_get_the_providers_own_refusal() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["errors"][0]["key"], json!("body"), "{body}");
     // OnePay: a query parameter out of its bounds
-    let response = http
-        .get(format!("{}/cashouts?limit=0", sb.base_url("onepay")))
-        .header("authorization", onepay_auth(&sb))
-        .send()
-        .await
-        .unwrap();
+    let response = onepay_get(&sb, "/cashouts?limit=0").await;
     assert_eq!(response.status().as_u16(), 422);
     let body: Value = response.json().await.unwrap();
     let keys: Vec<&str> = body["errors"].as_array().unwrap().iter().filter_map(|e| e["key"].as_str()).collect();
@@ -212,12 +217,7 @@ async fn a_client_that_trickles_its_request_is_cut_off() {
     let late = answer(head).await;
     assert!(late.starts_with("HTTP/1.1 408"), "{late}");
     // and the sandbox still serves
-    let banks = reqwest::Client::new()
-        .get(format!("{}/accounts/banks", sb.base_url("onepay")))
-        .header("authorization", onepay_auth(&sb))
-        .send()
-        .await
-        .expect("served");
+    let banks = onepay_get(&sb, "/accounts/banks").await;
     assert_eq!(banks.status().as_u16(), 200);
 }
 
@@ -246,12 +246,7 @@ async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_inject
     assert_eq!(statuses.last(), Some(&507), "{statuses:?}");
     assert!(statuses.len() > 20, "the limit is 256 MiB, not less: {statuses:?}");
     // reads are still served
-    let listed = http
-        .get(format!("{}/cashouts?limit=5", sb.base_url("onepay")))
-        .header("authorization", onepay_auth(&sb))
-        .send()
-        .await
-        .unwrap();
+    let listed = onepay_get(&sb, "/cashouts?limit=5").await;
     assert_eq!(listed.status().as_u16(), 200);
 
     let faults = vec!["503"; pspkit_sandbox::server::MAX_INJECTED + 5];
