@@ -26,6 +26,7 @@ __all__ = [
     "sandbox_credentials",
     "__version__",
     "cli_main",
+    "is_secret_field",
     "reconcile",
     "wait_idle",
 ]
@@ -99,6 +100,7 @@ def reconcile(
     ledger: bytes, clients: List[Client], providers: List[str], since: Optional[str] = None, until: Optional[str] = None
 ) -> List[_Entry]: ...
 def cli_main(argv: List[str]) -> int: ...
+def is_secret_field(name: str) -> bool: ...
 
 # status, headers, request id, attempts, idempotency key
 _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]

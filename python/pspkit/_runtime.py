@@ -68,12 +68,9 @@ def _log_from_environment() -> None:
 
 _log_from_environment()
 
-# Field names whose values are masked in a model's repr: credentials, signatures, one-time codes,
-# card data, and OnePay's webhook `header` (the `x-webhook-token` value).
-_SECRET = re.compile(
-    r"secret|password|passwd|token|private|api_?key|cvv|cvc|signature|otp|pin\b|card_number|card_expire|^header$",
-    re.IGNORECASE,
-)
+# Whether a field's value is masked in a model's repr: credentials, signatures, one-time codes,
+# card data, OnePay's webhook `header`. The rule is the Rust crate's, shared with its error messages.
+_is_secret_field = _native.is_secret_field
 
 
 def _invalid(path: str, rule: str) -> ValidationError:
@@ -486,7 +483,7 @@ class Model(_native.ModelBase):
             value = getattr(self, name)
             if value is None:
                 continue
-            shown = "'***'" if _SECRET.search(name) else repr(value)
+            shown = "'***'" if _is_secret_field(name) else repr(value)
             parts.append(f"{name}={shown}")
         return f"{type(self).__name__}({', '.join(parts)})"
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any, Mapping, Optional, Sequence
 
 from . import _native
+from .errors import WebhookVerificationError
 
 __all__ = ["Event", "onepay", "onchainpay", "firstpay"]
 
@@ -52,7 +53,13 @@ def _header(headers: Mapping[str, str], name: str) -> Optional[str]:
 
 
 def _json(text: str) -> Any:
-    return json.loads(text, parse_float=Decimal)
+    """The verified payload as Python values. Its JSON is well formed (checked in Rust), but
+    Python refuses to read an integer of over 4,300 digits (a guard against quadratic-time
+    conversion): that is no payment a provider sends, and refused like any unreadable body."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except ValueError as error:
+        raise WebhookVerificationError(f"the webhook's JSON cannot be read: {error}") from None
 
 
 class _OnePay:

@@ -45,8 +45,9 @@ where
     let future = event_loop.call_method0(intern!(py, "create_future"))?;
     let completions = Completions::of(&event_loop)?;
     let future_ref = future.clone().unbind();
+    let runtime = runtime().map_err(|e| to_py(py, e))?;
     let guard = InFlight::start();
-    let task = runtime().spawn(async move {
+    let task = runtime.spawn(async move {
         let result = work.await;
         completions.push(Finished {
             future: future_ref,
@@ -175,7 +176,7 @@ impl Canceller {
 }
 
 /// How often a blocking call looks for a signal (Ctrl-C) while it waits.
-const SIGNAL_CHECK: Duration = Duration::from_millis(50);
+pub(crate) const SIGNAL_CHECK: Duration = Duration::from_millis(50);
 
 /// Why a blocking call ended without its result.
 pub(crate) enum Interrupted {
@@ -206,7 +207,7 @@ pub(crate) fn run_blocking<T: Send + 'static>(
 ) -> Result<T, Interrupted> {
     use std::sync::mpsc::{RecvTimeoutError, sync_channel};
     let (sender, receiver) = sync_channel(1);
-    let task = runtime().spawn(async move {
+    let task = runtime()?.spawn(async move {
         let _ = sender.send(work.await);
     });
     let wait = move || loop {
@@ -249,7 +250,7 @@ pub(crate) fn run_blocking<T: Send + 'static>(
 /// Every [`SIGNAL_CHECK`] the thread takes the GIL to run Python's signal handlers: when one
 /// raises (Ctrl-C), the call is dropped (its request abandoned) and the exception returned.
 pub(crate) fn run_here<T>(work: impl std::future::Future<Output = Result<T, Error>>) -> Result<T, Interrupted> {
-    caller_runtime().block_on(async {
+    caller_runtime()?.block_on(async {
         catch_up().await;
         let mut work = std::pin::pin!(work);
         loop {
@@ -278,8 +279,11 @@ pub(crate) fn inside_a_call() -> bool {
 /// which is a blocking call's (Python code run while it waits, a log handler or a signal
 /// handler): that thread runs them itself.
 pub(crate) fn close_idle_connections() {
-    if !inside_a_call() {
-        caller_runtime().block_on(catch_up());
+    // without a runtime there are no connections to close
+    if !inside_a_call()
+        && let Ok(runtime) = caller_runtime()
+    {
+        runtime.block_on(catch_up());
     }
 }
 
@@ -300,7 +304,9 @@ async fn catch_up() {
 /// one worker instead of two on 2 cores (64 asyncio calls in flight: the same). Its thread gets
 /// an 8 MiB stack: a call's future (signing, retries, TLS, URL parsing) is deep, more so in
 /// debug builds, and tokio's 2 MiB default overflowed there.
-pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+///
+/// An error when it cannot start (no thread or no epoll left in the process).
+pub(crate) fn runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
     static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
     per_process(
         &CURRENT,
@@ -320,7 +326,7 @@ pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
 /// The runtime of blocking calls, run on the calling thread (see [`run_here`]). It has no
 /// threads of its own: whichever thread is inside a blocking call drives it, and a call made
 /// while another thread drives it is driven by that thread until one of them finishes.
-fn caller_runtime() -> &'static tokio::runtime::Runtime {
+fn caller_runtime() -> Result<&'static tokio::runtime::Runtime, Error> {
     static CURRENT: AtomicPtr<(u32, tokio::runtime::Runtime)> = AtomicPtr::new(std::ptr::null_mut());
     per_process(&CURRENT, || tokio::runtime::Builder::new_current_thread().enable_all().build(), || ())
 }
@@ -336,23 +342,23 @@ fn per_process(
     slot: &'static AtomicPtr<(u32, tokio::runtime::Runtime)>,
     build: fn() -> std::io::Result<tokio::runtime::Runtime>,
     after_fork: fn(),
-) -> &'static tokio::runtime::Runtime {
+) -> Result<&'static tokio::runtime::Runtime, Error> {
     let pid = std::process::id();
     let current = slot.load(Ordering::Acquire);
     if let Some((owner, runtime)) = leaked(current)
         && *owner == pid
     {
-        return runtime;
+        return Ok(runtime);
     }
     if !current.is_null() {
         after_fork();
     }
-    let built = build().expect("the tokio runtime starts");
+    let built = build().map_err(|e| Error::Config(format!("pspkit cannot start its async runtime: {e}")))?;
     let fresh: &'static mut (u32, tokio::runtime::Runtime) = Box::leak(Box::new((pid, built)));
     match slot.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
-        Ok(_) => &fresh.1,
+        Ok(_) => Ok(&fresh.1),
         // another thread of this process built one first: use that one (this one stays idle)
-        Err(other) => leaked(other).map(|(_, r)| r).unwrap_or(&fresh.1),
+        Err(other) => Ok(leaked(other).map(|(_, r)| r).unwrap_or(&fresh.1)),
     }
 }
 

@@ -12,10 +12,9 @@
 //! `pspkit.testing`); this file holds the `Client` and `Pager` classes and the module.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -33,6 +32,7 @@ mod normalized;
 mod reconcile;
 mod reply;
 mod sandbox;
+mod walk;
 mod webhooks;
 
 pub use pspkit_cli::{Args, unknown_operation};
@@ -354,9 +354,9 @@ impl Client {
             options = options.max_items(n);
         }
         // Pages start fetching on the runtime: enter it while building the walk
-        let _guard = runtime().enter();
+        let _guard = runtime().map_err(|e| to_py(py, e))?.enter();
         let stream = client.pages(operation, args, options, call_options).map_err(|e| to_py(py, e))?;
-        Ok(Pager { stream: Arc::new(tokio::sync::Mutex::new(Some(stream))) })
+        Ok(Pager(walk::Walk::new(stream)))
     }
 
     /// The client's normalized payments created in `[since, until)` (RFC 3339 text, `None` for an
@@ -371,7 +371,7 @@ impl Client {
         let client = self.client().map_err(|e| to_py(py, e))?;
         let range = normalized::range(parse_time("since", since)?, parse_time("until", until)?);
         // the walk's first page is requested on the runtime, when Python asks for it
-        let _guard = asyncio::runtime().enter();
+        let _guard = asyncio::runtime().map_err(|e| to_py(py, e))?.enter();
         Ok(normalized::PaymentPager::new(client.payment_pages(range)))
     }
 
@@ -394,24 +394,13 @@ impl Client {
 /// One walk over a list: `next_page` (blocking, GIL released) or `next_page_async`; each returns
 /// `(items_json, position, total_pages, next_cursor)`, or `None` at the end or once closed.
 #[pyclass(frozen, module = "pspkit._native")]
-struct Pager {
-    stream: Arc<tokio::sync::Mutex<Option<PageStream>>>,
-}
-
-/// The next page of a walk (`None` at its end or once the pager is closed).
-async fn next_page(stream: Arc<tokio::sync::Mutex<Option<PageStream>>>) -> Result<Option<reply::PageReply>, Error> {
-    let mut stream = stream.lock().await;
-    match stream.as_mut() {
-        Some(s) => s.0.next().await.transpose(),
-        None => Ok(None),
-    }
-}
+struct Pager(walk::Walk<PageStream>);
 
 #[pymethods]
 impl Pager {
     fn next_page(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        let stream = self.stream.clone();
-        match py.detach(|| run_blocking(next_page(stream))) {
+        let next = self.0.next();
+        match py.detach(|| run_blocking(next)) {
             Ok(None) => Ok(None),
             Ok(Some(page)) => page_to_py(py, page).map(Some),
             Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
@@ -421,7 +410,7 @@ impl Pager {
     }
 
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, next_page(self.stream.clone()), |py, page| match page {
+        awaitable(py, self.0.next(), |py, page| match page {
             None => Ok(py.None()),
             Some(page) => page_to_py(py, page),
         })
@@ -429,22 +418,48 @@ impl Pager {
 
     /// Stops the walk: the page being fetched ahead is dropped, and later pages are `None`.
     fn close(&self) {
-        // a call holding the lock is fetching: it ends with its page, then finds the walk closed
-        if let Ok(mut stream) = self.stream.try_lock() {
-            *stream = None;
-        } else {
-            let stream = self.stream.clone();
-            runtime().spawn(async move { *stream.lock().await = None });
-        }
+        self.0.close();
     }
 }
 
 /// Runs the `pspkit` command with `argv` (the program name first) and returns its exit code:
 /// the same code as the `pspkit` binary, for the package's console script. The GIL is released
 /// while it runs.
+///
+/// The command runs on a thread of its own while this one runs Python's signal handlers every
+/// moment: under Python, Ctrl-C only sets a flag that the handlers turn into
+/// `KeyboardInterrupt`, and the command, waiting on the network, would never look at it. The
+/// interrupt is raised here at once; the command's thread is left to end with the process (as
+/// the binary's whole process ends on Ctrl-C).
 #[pyfunction]
-fn cli_main(py: Python<'_>, argv: Vec<String>) -> u8 {
-    py.detach(|| pspkit_cli::run(argv))
+fn cli_main(py: Python<'_>, argv: Vec<String>) -> PyResult<u8> {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("pspkit-cli".to_owned())
+        .spawn(move || {
+            let _ = sender.send(pspkit_cli::run(argv));
+        })
+        .map_err(|e| pyo3::exceptions::PyOSError::new_err(format!("cannot start the pspkit command: {e}")))?;
+    py.detach(move || {
+        loop {
+            match receiver.recv_timeout(asyncio::SIGNAL_CHECK) {
+                Ok(code) => return Ok(code),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| py.check_signals())?,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                        "the pspkit command ended abnormally (a bug; please report it)",
+                    ));
+                }
+            }
+        }
+    })
+}
+
+/// Whether a field of this name may hold a secret or card data (its value is masked in a
+/// model's `repr`): the rule of `pspkit::secret::is_secret_field`.
+#[pyfunction]
+fn is_secret_field(name: &str) -> bool {
+    pspkit::secret::is_secret_field(name)
 }
 
 /// The native module.
@@ -456,6 +471,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<normalized::PaymentPager>()?;
     m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(is_secret_field, m)?)?;
     m.add_class::<models::ModelBase>()?;
     m.add_class::<Canceller>()?;
     m.add_class::<asyncio::Drain>()?;

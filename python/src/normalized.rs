@@ -2,19 +2,16 @@
 //! each handed to Python as a tuple of ready values (`Decimal`, aware `datetime`) that
 //! `pspkit.normalized.Payment` is built from.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use pspkit::Error;
 use pspkit::normalized::{Payment, PaymentPages, Range};
 
 use crate::asyncio::{Interrupted, run_blocking};
 use crate::errors::to_py;
 use crate::models::ToPy;
+use crate::walk::Walk;
 
 /// One payment as `(provider, provider_id, reference, direction, amount, currency, status,
 /// raw_status, fee, created, updated)`, in `Payment`'s field order.
@@ -54,21 +51,11 @@ pub(crate) fn range(since: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) 
 /// A walk over a client's normalized payments: `next_page()` gives a list of payment tuples,
 /// then `None`.
 #[pyclass(frozen, module = "pspkit._native")]
-pub(crate) struct PaymentPager {
-    pages: Arc<tokio::sync::Mutex<Option<PaymentPages>>>,
-}
+pub(crate) struct PaymentPager(Walk<PaymentPages>);
 
 impl PaymentPager {
     pub(crate) fn new(pages: PaymentPages) -> Self {
-        Self { pages: Arc::new(tokio::sync::Mutex::new(Some(pages))) }
-    }
-}
-
-async fn next(pages: Arc<tokio::sync::Mutex<Option<PaymentPages>>>) -> Result<Option<Vec<Payment>>, Error> {
-    let mut pages = pages.lock().await;
-    match pages.as_mut() {
-        Some(p) => p.next().await.transpose(),
-        None => Ok(None),
+        Self(Walk::new(pages))
     }
 }
 
@@ -76,8 +63,8 @@ async fn next(pages: Arc<tokio::sync::Mutex<Option<PaymentPages>>>) -> Result<Op
 impl PaymentPager {
     /// The next page's payments (tuples), or `None` after the last.
     fn next_page(&self, py: Python<'_>) -> PyResult<Option<Vec<Py<PyAny>>>> {
-        let pages = self.pages.clone();
-        match py.detach(|| run_blocking(next(pages))) {
+        let next = self.0.next();
+        match py.detach(|| run_blocking(next)) {
             Ok(None) => Ok(None),
             Ok(Some(page)) => page.iter().map(|p| payment_to_py(py, p)).collect::<PyResult<Vec<_>>>().map(Some),
             Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
@@ -88,8 +75,6 @@ impl PaymentPager {
 
     /// Stops the walk.
     fn close(&self) {
-        if let Ok(mut pages) = self.pages.try_lock() {
-            *pages = None;
-        }
+        self.0.close();
     }
 }

@@ -84,7 +84,7 @@ pub(crate) fn reconcile(
     let range = Range { since: crate::parse_time("since", since)?, until: crate::parse_time("until", until)? };
     let reconciler = Reconciler::new(ledger, &providers).with_range(range);
     let walks = {
-        let _guard = crate::asyncio::runtime().enter();
+        let _guard = crate::asyncio::runtime().map_err(|e| to_py(py, e))?.enter();
         clients
             .iter()
             .map(|c| c.get().client().map(|c| c.payment_pages(range)))

@@ -69,7 +69,7 @@ fn take_value<T>(response: pspkit::Response<T>) -> (T, pspkit::Response<()>) {
 }
 
 /// One page of a walk: its items and what the provider said about the walk.
-pub(crate) struct PageReply {
+pub struct PageReply {
     items: Native,
     info: pspkit::paginate::PageInfo,
     position: u64,
@@ -86,6 +86,14 @@ impl PageStream {
         Self(Box::pin(pages.map(move |page| {
             page.map(|p| PageReply { items: native(p.items), info: p.info, position: p.request.position })
         })))
+    }
+}
+
+impl Stream for PageStream {
+    type Item = Result<PageReply, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
     }
 }
 

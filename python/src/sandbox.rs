@@ -12,7 +12,8 @@ use pyo3::types::PyBytes;
 
 use pspkit_sandbox::{Config, Credentials, Fault, FaultPlan, Inbox};
 
-use crate::asyncio::runtime;
+use crate::asyncio::{Interrupted, run_blocking};
+use crate::errors::to_py;
 
 /// One delivery as Python gets it: `(provider, headers, body)`.
 type Delivery<'py> = (String, HashMap<String, String>, Bound<'py, PyBytes>);
@@ -74,15 +75,24 @@ pub(crate) fn sandbox_credentials() -> HashMap<&'static str, String> {
     credentials_map(&Credentials::default())
 }
 
+/// Runs `work` on the runtime and waits for it without the GIL, as a sync call does: Ctrl-C
+/// (any signal handler that raises) aborts it within a moment and raises here.
+fn block_on<T: Send + 'static>(py: Python<'_>, work: impl Future<Output = T> + Send + 'static) -> PyResult<T> {
+    match py.detach(|| run_blocking(async move { Ok(work.await) })) {
+        Ok(value) => Ok(value),
+        Err(Interrupted::Failed(e)) => Err(to_py(py, e)),
+        Err(Interrupted::Signal(raised)) => Err(raised),
+    }
+}
+
 impl Sandbox {
     fn state(&self) -> MutexGuard<'_, Option<Running>> {
         // a panic while the lock was held leaves the data usable: take it back
         self.running.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `work` on the running sandbox without the GIL, or raises when it was closed. The
-    /// lock is waited for without the GIL too: its holder may be in `advance`, delivering to a
-    /// receiver written in Python, which needs the GIL to answer.
+    /// Runs `work` on the running sandbox without the GIL, or raises when it was closed. `work`
+    /// is short (the lock is held meanwhile): what takes time (`advance`, `close`) runs after.
     fn with<T: Send>(&self, py: Python<'_>, work: impl FnOnce(&Running) -> T + Send) -> PyResult<T> {
         py.detach(|| {
             let state = self.state();
@@ -109,24 +119,22 @@ impl Sandbox {
     ) -> PyResult<Self> {
         let faults = parse_faults(&faults)?;
         // seeding thousands of objects and compiling every validator takes a moment: without the GIL
-        let running = py.detach(|| {
-            runtime().block_on(async move {
-                let inbox = match &webhook_url {
-                    Some(_) => None,
-                    None => Some(Inbox::start().await?),
-                };
-                let config = Config {
-                    port,
-                    seed,
-                    seed_size: size,
-                    webhook_url: webhook_url.or_else(|| inbox.as_ref().map(|i| i.url.clone())),
-                    faults: FaultPlan { every: fault_every, faults },
-                    ..Config::default()
-                };
-                let sandbox = pspkit_sandbox::start(config).await?;
-                std::io::Result::Ok(Running { sandbox, inbox })
-            })
-        })?;
+        let running = block_on(py, async move {
+            let inbox = match &webhook_url {
+                Some(_) => None,
+                None => Some(Inbox::start().await?),
+            };
+            let config = Config {
+                port,
+                seed,
+                seed_size: size,
+                webhook_url: webhook_url.or_else(|| inbox.as_ref().map(|i| i.url.clone())),
+                faults: FaultPlan { every: fault_every, faults },
+                ..Config::default()
+            };
+            let sandbox = pspkit_sandbox::start(config).await?;
+            std::io::Result::Ok(Running { sandbox, inbox })
+        })??;
         let url = running.sandbox.url();
         let inbox_url = running.inbox.as_ref().map(|i| i.url.clone());
         Ok(Self { url, inbox_url, running: Mutex::new(Some(running)) })
@@ -173,9 +181,11 @@ impl Sandbox {
     }
 
     /// `POST /_sandbox/advance` (statuses move on, webhooks are delivered before it returns), as
-    /// JSON text. Blocks without the GIL.
+    /// JSON text. Blocks without the GIL, and without holding the sandbox: the receiver of its
+    /// webhooks may use it meanwhile.
     fn advance(&self, py: Python<'_>) -> PyResult<String> {
-        self.with(py, |r| runtime().block_on(r.sandbox.advance()).to_string())
+        let advance = self.with(py, |r| r.sandbox.advance())?;
+        Ok(block_on(py, advance)?.to_string())
     }
 
     /// What the built-in receiver got, in arrival order: `(provider, headers, body)`.
@@ -189,14 +199,15 @@ impl Sandbox {
 
     /// Stops the sandbox and its receiver, and waits until the port is closed. Calling it again
     /// does nothing.
-    fn close(&self, py: Python<'_>) {
-        py.detach(|| {
-            let running = self.state().take();
-            if let Some(Running { sandbox, inbox }) = running {
-                runtime().block_on(sandbox.stop());
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let running = py.detach(|| self.state().take());
+        if let Some(Running { sandbox, inbox }) = running {
+            block_on(py, async move {
+                sandbox.stop().await;
                 drop(inbox);
-            }
-        });
+            })?;
+        }
+        Ok(())
     }
 
     /// Its URL and state; never its credentials.

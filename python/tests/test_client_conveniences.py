@@ -388,6 +388,45 @@ def test_a_client_works_in_a_forked_child(sandbox: Sandbox) -> None:
     assert client.cashouts.get(id=cashout_id).id == cashout_id
 
 
+def _walk_in_child(out: Any) -> None:
+    pages = _PARENT_WALK[0]
+    try:
+        next(pages)
+        out.put("the parent's walk went on")
+    except ConfigurationError as error:
+        out.put(f"refused: {error}")
+    # a walk started here works
+    out.put(len(next(iter(_PARENT_CLIENT[0].cashouts.list_pages(page_size=10)))))
+
+
+_PARENT_WALK: List[Any] = []
+
+
+def test_a_walk_started_before_fork_is_refused_in_the_child_not_hung(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    pages = iter(client.cashouts.list_pages(page_size=10))
+    # the walk now fetches its next page ahead, on the parent's runtime, over the parent's
+    # sockets: going on in the child would hang on that work, or read from a socket the parent
+    # reads too
+    next(pages)
+    _PARENT_CLIENT[:] = [client]
+    _PARENT_WALK[:] = [pages]
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_walk_in_child, args=(out,))
+    child.start()
+    child.join(30)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("the walk in the forked child hung")
+    assert child.exitcode == 0
+    refused = out.get(timeout=5)
+    assert refused.startswith("refused:") and "another process" in refused, refused
+    assert out.get(timeout=5) == 10
+    # the parent's walk goes on
+    assert len(next(pages)) == 10
+
+
 def test_ctrl_c_interrupts_a_blocking_write_and_reports_its_key(sandbox: Sandbox) -> None:
     if threading.current_thread() is not threading.main_thread():
         pytest.skip("signals reach the main thread only")

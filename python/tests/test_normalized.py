@@ -176,3 +176,29 @@ def test_the_console_script_runs_the_cli(own_sandbox: Sandbox, tmp_path: Path) -
         bad = run(*args, stdin=stdin)
         assert bad.returncode == 2, (args, bad.stderr)
         assert named in bad.stderr and len(bad.stderr.strip().splitlines()) == 1 and not bad.stdout, (args, bad.stderr)
+
+
+def test_ctrl_c_stops_the_console_script_while_it_waits_on_the_network(own_sandbox: Sandbox) -> None:
+    """Under Python, Ctrl-C only raises `KeyboardInterrupt` where Python code runs: the script
+    must notice it while the command waits for a slow provider, as the binary would."""
+    import signal
+    import time
+
+    pspkit = str(Path(sys.executable).parent / "pspkit")
+    own_sandbox.inject("delay:20000")
+    process = subprocess.Popen(
+        [pspkit, "onepay", "cashouts", "list", "--limit", "1"],
+        env=sandbox_env(own_sandbox), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        time.sleep(2.0)  # the script starts and sends; the sandbox holds the request 20 s
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code in (-signal.SIGINT, 128 + signal.SIGINT, 1), (code, process.stderr.read() if process.stderr else "")
+    assert took < 1.0, f"the script ended {took:.2f} s after Ctrl-C"

@@ -328,6 +328,62 @@ def test_webhooks_go_to_a_url_of_your_own_when_given() -> None:
                 sandbox.webhooks()
 
 
+class _InspectingReceiver(BaseHTTPRequestHandler):
+    """A receiver that looks at the sandbox while the sandbox delivers to it, as a test's handler
+    checking what was created would."""
+
+    sandbox: List[Sandbox] = []
+    seen: List[int] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers.get("content-length", "0")))
+        _InspectingReceiver.seen.append(self.sandbox[0].inspect()["webhooks_sent"])
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_receiver_may_use_the_sandbox_while_advance_delivers_to_it() -> None:
+    with loopback(_InspectingReceiver) as url:
+        with Sandbox(size=20, webhook_url=f"{url}/hooks") as sandbox:
+            _InspectingReceiver.sandbox[:] = [sandbox]
+            created_everywhere(sandbox)
+            started = time.monotonic()
+            moved = sandbox.advance()
+            assert len(moved) == 3
+            assert len(_InspectingReceiver.seen) == 3, "every delivery was answered"
+            assert time.monotonic() - started < 10, "advance waited on its own receiver"
+
+
+def test_ctrl_c_interrupts_advance_while_a_receiver_hangs() -> None:
+    import os
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        pytest.skip("signals reach the main thread only")
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        with Sandbox(size=20, webhook_url=f"http://127.0.0.1:{port}/hooks") as sandbox:
+            created_everywhere(sandbox)
+            sent_at: List[float] = []
+
+            def press_ctrl_c() -> None:
+                time.sleep(0.5)
+                sent_at.append(time.monotonic())
+                os.kill(os.getpid(), signal.SIGINT)
+
+            threading.Thread(target=press_ctrl_c).start()
+            with pytest.raises(KeyboardInterrupt):
+                sandbox.advance()
+            latency = time.monotonic() - sent_at[0]
+            assert latency < 0.2, f"KeyboardInterrupt came {latency * 1000:.0f} ms after the signal"
+            assert sandbox.inspect()["objects"]["onepay"]["cashout"] > 0, "the sandbox still answers"
+
+
 # --- the pytest plugin and the command ---------------------------------------------------------
 
 

@@ -97,6 +97,19 @@ def test_onchainpay_sign_and_verify() -> None:
         webhooks.onchainpay.verify(body, {"x-api-signature": "00" * 32}, "secret")
 
 
+def test_a_signed_body_python_cannot_read_is_a_verification_error() -> None:
+    # valid JSON, correctly signed, with an integer Python refuses to convert (over 4,300 digits)
+    body = b'{"id":"o1","status":"processed","amount":' + b"9" * 5000 + b"}"
+    signature = webhooks.onchainpay.sign(body, "secret")
+    with pytest.raises(pspkit.WebhookVerificationError, match="cannot be read"):
+        webhooks.onchainpay.verify(body, {"x-api-signature": signature, "x-api-public-key": "pub"}, "secret")
+    # a long but ordinary amount is read exactly
+    body = b'{"id":"o1","status":"processed","amount":123456789012345678901234567890.01}'
+    signature = webhooks.onchainpay.sign(body, "secret")
+    event = webhooks.onchainpay.verify(body, {"x-api-signature": signature, "x-api-public-key": "pub"}, "secret")
+    assert event.data["amount"] == Decimal("123456789012345678901234567890.01")
+
+
 def test_firstpay_rsa_postback(keys: Dict[str, str]) -> None:
     body = json.dumps({"id": 77, "status": "SUCCESS", "amount": 100.5, "publicKey": keys["firstpay-public"]}).encode()
     signed = webhooks.firstpay.sign(body, keys["firstpay-private"])

@@ -407,6 +407,25 @@ async fn an_endless_body_ends_at_the_attempt_timeout_and_a_huge_one_at_the_size_
 }
 
 #[tokio::test]
+async fn a_huge_error_body_is_kept_raw_and_not_read_as_json() {
+    // 2.4 MiB of `[]`: read as a JSON tree it would take about 25 times that
+    let body = format!(r#"{{"message":"too big","errors":[{}[]]}}"#, "[],".repeat(800_000));
+    let server = ScriptedServer::start(vec![Step::json(422, &body)]).await;
+    let err = onepay(&server).create_cashout(cashout_request()).send().await.expect_err("422");
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status, 422);
+    assert_eq!(api.message, None, "a body over 1 MiB is not read for its message");
+    assert!(api.field_errors.is_empty());
+    assert_eq!(api.raw_body, body, "the body is kept whole");
+
+    // the same answer under 1 MiB is read
+    let body = r#"{"message":"too big","errors":[[],[]]}"#;
+    let server = ScriptedServer::start(vec![Step::json(422, body)]).await;
+    let err = onepay(&server).create_cashout(cashout_request()).send().await.expect_err("422");
+    assert_eq!(err.api().expect("an API error").message.as_deref(), Some("too big"));
+}
+
+#[tokio::test]
 async fn provider_errors_keep_code_message_fields_and_raw_body() {
     let body = json!({"message": "Fondos insuficientes", "code": 10501, "code_name": "insufficient_funds",
         "errors": [{"key": "amount", "description": "exceeds the available balance"}]});

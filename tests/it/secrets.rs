@@ -136,3 +136,41 @@ fn a_body_naming_a_secret_is_not_quoted_in_an_error_message() {
     );
     assert!(plain.expect_err("no list").to_string().contains(r#"{"data": 5}"#));
 }
+
+#[test]
+fn one_rule_names_secret_fields_in_any_case_or_separator() {
+    use pspkit::secret::{is_secret_field, names_a_secret_field};
+    for name in [
+        "secret",
+        "secretKey",
+        "api_key",
+        "apiKey",
+        "API-KEY",
+        "webhook_token",
+        "private_pem",
+        "password",
+        "cvv",
+        "card_number",
+        "cardNumber",
+        "card_expire_month",
+        "signature",
+        "otp",
+        "pin",
+        "card_pin",
+        "cardPin",
+        "header",
+    ] {
+        assert!(is_secret_field(name), "{name} is secret");
+    }
+    for name in ["amount", "shipping", "spinner", "pinned_note", "headers", "reference", "status", "tokenless"] {
+        let expected = name == "tokenless"; // a name holding `token` is masked, erring on the safe side
+        assert_eq!(is_secret_field(name), expected, "{name}");
+    }
+    // keys count, values do not: a provider's "invalid signature" message is still shown
+    assert!(names_a_secret_field(r#"{"message": "ok", "secretKey": "x"}"#));
+    assert!(names_a_secret_field(r#"{"a": {"card_number" : "4111"}}"#));
+    assert!(!names_a_secret_field(r#"{"message": "invalid signature", "code": "token_expired"}"#));
+    assert!(!names_a_secret_field(r#"{"note": "a \"secret\": quoted", "n": 1}"#));
+    // cut off inside a key: judged on what is there
+    assert!(names_a_secret_field(r#"{"data": [], "password"#));
+}

@@ -128,9 +128,11 @@ impl Sandbox {
         admin::inspect(&self.state)
     }
 
-    /// Moves client-created objects one status on (and sends their webhooks).
-    pub async fn advance(&self) -> Value {
-        admin::advance(self.state.clone()).await
+    /// Moves client-created objects one status on (and sends their webhooks). The work holds
+    /// no borrow of the sandbox: a caller may run it while the sandbox is used elsewhere (a
+    /// webhook receiver that inspects it, say).
+    pub fn advance(&self) -> impl Future<Output = Value> + Send + use<> {
+        admin::advance(self.state.clone())
     }
 
     /// An id that the get (or cancel) operation `op` of `provider` finds: the first object of its

@@ -859,7 +859,13 @@ fn decode_error(
 
 fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallRecord) -> Error {
     let status = record.last_status.unwrap_or(0);
-    let body: Option<serde_json::Value> = serde_json::from_slice(&record.last_body).ok();
+    // A JSON tree takes many times the memory of its text (each `[]` of a body is a 3-byte
+    // text and a 32-byte value): a hostile error body at the size cap would cost hundreds of
+    // megabytes. No provider's error needs more than a few kilobytes; a larger one keeps only
+    // its raw body.
+    let body: Option<serde_json::Value> = (record.last_body.len() <= MAX_PARSED_ERROR_BODY)
+        .then(|| serde_json::from_slice(&record.last_body).ok())
+        .flatten();
     let text_at = |pointers: &[&str]| -> Option<String> {
         pointers.iter().find_map(|p| match body.as_ref()?.pointer(p)? {
             serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
@@ -900,6 +906,9 @@ fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallR
         _ => Error::Api(api),
     }
 }
+
+/// The largest error body whose code, message and field errors are read (1 MiB).
+const MAX_PARSED_ERROR_BODY: usize = 1 << 20;
 
 /// Field errors as providers send them: `[{key, description}]`, `[{field, message}]` or
 /// `{field: [messages]}`.

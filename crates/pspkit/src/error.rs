@@ -189,21 +189,19 @@ impl Error {
     }
 }
 
-/// The first `max` characters of `s`, on one line.
 /// The start of a body as a message shows it, or a note in its place when it names a field that
-/// may hold a secret (an API key's `secret`, a webhook's `token`): a message ends up in logs and
-/// tracebacks, and a body that failed to decode is no less secret. The body itself is kept whole
-/// in the error's `raw_body`.
+/// may hold a secret (an API key's `secret`, a webhook's `token`; see
+/// [`crate::secret::is_secret_field`]): a message ends up in logs and tracebacks, and a body that
+/// failed to decode is no less secret. The body itself is kept whole in the error's `raw_body`.
 fn shown(start: &str) -> std::borrow::Cow<'_, str> {
-    const SECRET_WORDS: [&str; 7] = ["secret", "password", "passwd", "token", "private", "api_key", "apikey"];
-    let lower = start.to_ascii_lowercase();
-    if SECRET_WORDS.iter().any(|word| lower.contains(word)) {
+    if crate::secret::names_a_secret_field(start) {
         "(not shown: it names a field that may hold a secret; the body is kept in raw_body)".into()
     } else {
         start.into()
     }
 }
 
+/// The first `max` characters of `s`, on one line.
 pub(crate) fn excerpt(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max).map(|c| if c.is_control() { ' ' } else { c }).collect();
     if s.chars().nth(max).is_some() {
