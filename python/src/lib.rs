@@ -154,8 +154,9 @@ impl Client {
     }
 
     /// What a call needs, with the GIL held: the client, its settings and arguments (an
-    /// idempotency key generated here when the operation takes one and the caller gave none, so
-    /// that an interrupted call can name it), and the logger's level.
+    /// idempotency key generated here when the operation takes one and the caller gave none, as
+    /// an argument or as the provider's header in `extra_headers`, so that an interrupted call
+    /// can name it), and the logger's level.
     fn prepare(
         &self,
         py: Python<'_>,
@@ -172,7 +173,13 @@ impl Client {
         if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
             && map.get(arg).is_none_or(serde_json::Value::is_null)
         {
-            map.insert(arg.to_owned(), pspkit::auth::new_idempotency_key().into());
+            // a key sent as the provider's header in `extra_headers` is the caller's key
+            let header = client.context().spec().operation(operation).and_then(|op| op.idempotency_header);
+            let given = header.and_then(|header| {
+                options.headers.iter().flatten().find(|(name, _)| name.eq_ignore_ascii_case(header)).map(|(_, v)| v)
+            });
+            let key = given.cloned().unwrap_or_else(pspkit::auth::new_idempotency_key);
+            map.insert(arg.to_owned(), key.into());
         }
         let options = call_options(&client, options.timeout, options.headers)?;
         Ok((client, args, options))

@@ -128,6 +128,22 @@ def test_extra_headers_are_sent_and_checked_before_sending(recorder: Any) -> Non
         assert len(Recorder.seen) == before
 
 
+def test_an_idempotency_key_in_extra_headers_is_the_calls_key(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    account = client.accounts.list(limit=1).data[0]
+    fields: Dict[str, Any] = dict(
+        account_id=account.id, amount="10.00", currency="COP", customer_id=account.customer_id, method="ACH"
+    )
+    first = client.cashouts.with_raw_response.create(**fields, extra_headers={"X-Idempotency": "extra-key-1"})
+    assert first.idempotency_key == "extra-key-1"
+    # the provider deduplicates by it: the same key again is the same cashout
+    again = client.cashouts.create(**fields, extra_headers={"x-idempotency": "extra-key-1"})
+    assert again.id == first.parse().id
+    with pytest.raises(ValidationError, match="twice") as refused:
+        client.cashouts.create(**fields, idempotency_key="k-1", extra_headers={"x-idempotency": "k-2"})
+    assert refused.value.field == "idempotency_key"
+
+
 def test_raw_response_has_the_answer_and_parses_to_the_model(recorder: Any, sandbox: Sandbox) -> None:
     url, cashout = recorder
     with OnePay(secret_key=SECRET, base_url=url) as client:

@@ -131,6 +131,41 @@ async fn a_caller_given_idempotency_key_is_used_unchanged_and_reported_on_failur
 }
 
 #[tokio::test]
+async fn an_idempotency_key_given_as_a_header_is_the_key_and_two_different_keys_are_refused() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout()), Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    let sent = client
+        .create_cashout(cashout_request())
+        .header("X-Idempotency", "from-header-1")
+        .send_with_response()
+        .await
+        .expect("answered");
+    assert_eq!(sent.idempotency_key.as_deref(), Some("from-header-1"));
+    assert_eq!(server.received()[0].header("x-idempotency"), Some("from-header-1"));
+
+    let err = client
+        .create_cashout(cashout_request())
+        .idempotency_key("order-42")
+        .header("x-idempotency", "order-43")
+        .send()
+        .await
+        .expect_err("two keys");
+    let Error::InvalidRequest { field, rule, .. } = &err else { panic!("expected InvalidRequest, got {err:?}") };
+    assert_eq!(field, "idempotency_key");
+    assert!(rule.contains("twice"), "{rule}");
+    assert_eq!(server.received().len(), 1, "the refused write was not sent");
+    // the same key both ways is one key
+    client
+        .create_cashout(cashout_request())
+        .idempotency_key("order-44")
+        .header("x-idempotency", "order-44")
+        .send()
+        .await
+        .expect("one key");
+    assert_eq!(server.received()[1].header("x-idempotency"), Some("order-44"));
+}
+
+#[tokio::test]
 async fn a_write_that_may_have_arrived_stays_unknown_when_later_attempts_cannot_connect() {
     // the first attempt reaches the provider and the answer is lost; then its host is gone:
     // the last attempt's "connection refused" does not mean the cashout was never made

@@ -617,6 +617,13 @@ fn prepare(
     // A key the caller gave is sent as given or the call is refused: replaced by a fresh one, it
     // would no longer match the key of the caller's earlier attempt at the same write, and the
     // provider would do it twice.
+    // the same key given twice (the builder's and an extra header) must agree: sending one and
+    // dropping the other would break the caller's retry of an earlier attempt either way
+    if let (Some(set), Some(extra)) = (request.headers().get(header), options.and_then(|o| o.headers.get(header)))
+        && set != extra
+    {
+        return Err(bad_key(name, &format!("is given twice and differently: as the key and in the {header} header")));
+    }
     let key = match request.headers().get(header).map(|v| v.to_str()) {
         None => new_idempotency_key(),
         Some(Ok(given)) if !given.trim().is_empty() => given.to_owned(),
