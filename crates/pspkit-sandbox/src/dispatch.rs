@@ -55,6 +55,7 @@ pub(crate) fn dispatch(
     path: &HashMap<String, String>,
     query: &HashMap<String, String>,
     body: Value,
+    body_bytes: usize,
 ) -> Answer {
     let provider = op.provider;
     let ok = |value: Option<Value>| Answer { status: op.status, body: value, headers: Vec::new(), failed: false };
@@ -76,8 +77,9 @@ pub(crate) fn dispatch(
                     Answer::error(provider, 409, "The idempotency key was already used with a different request")
                 };
             }
-            // the object, and for a keyed create the request and the response kept for the key
-            let size = serde_json::to_string(&body).map_or(0, |text| text.len()) * if key.is_some() { 3 } else { 1 };
+            // the object, and for a keyed create the request and the response kept for the key,
+            // counted by the request's size as it came (not written out again under the lock)
+            let size = body_bytes.saturating_mul(if key.is_some() { 3 } else { 1 });
             if store.created_bytes.saturating_add(size) > Store::CREATED_BYTES_LIMIT {
                 let message = format!(
                     "The sandbox holds its limit of {} MiB of objects created by clients; restart it to begin again",
