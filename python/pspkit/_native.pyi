@@ -68,7 +68,7 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
-    ) -> Awaitable[Tuple[Any, Optional[_Meta]]]: ...
+    ) -> Tuple[Awaitable[Tuple[Any, Optional[_Meta]]], Optional[BaseException]]: ...
     def pages(
         self,
         operation: str,

@@ -10,6 +10,7 @@ converts that field alone, in Rust, once.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import enum
 import json
@@ -73,6 +74,20 @@ _log_from_environment()
 _is_secret_field = _native.is_secret_field
 
 
+def _masked(value: Any, depth: int = 0) -> Any:
+    """A dict or list value for a repr, with the values of secret-named keys inside it masked
+    (an open object of headers holds `Authorization`); anything else as it is."""
+    if depth > 32:
+        return "..."
+    if isinstance(value, dict):
+        return {
+            k: "***" if isinstance(k, str) and _is_secret_field(k) else _masked(v, depth + 1) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked(v, depth + 1) for v in value]
+    return value
+
+
 def _invalid(path: str, rule: str) -> ValidationError:
     return ValidationError(f"invalid request: {path}: {rule}", field=path, rule=rule)
 
@@ -93,16 +108,20 @@ def _seconds(name: str, value: Any) -> Optional[float]:
     return seconds
 
 
-def _count(name: str, value: Any) -> Optional[int]:
+def _count(name: str, value: Any, low: int = 0, high: int = 2**64 - 1) -> Optional[int]:
     """A caller's whole number (``page_size``, ``max_items``, ``max_attempts``), or ``None``;
-    refused, naming it, when it is not a whole number from 0 to 2**64 - 1."""
+    refused, naming it, when it is not a whole number from ``low`` to ``high``."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise _invalid(name, f"must be a whole number, not {type(value).__name__}")
-    if not 0 <= value < 2**64:
-        raise _invalid(name, f"must be a whole number from 0 to 2**64 - 1, not {value}")
+    if not low <= value <= high:
+        raise _invalid(name, f"must be a whole number from {low} to {high}, not {value}")
     return value
+
+
+# attempts are counted in 32 bits on the Rust side
+_MAX_ATTEMPTS = 2**32 - 1
 
 
 class Conv:
@@ -199,6 +218,9 @@ def _parse_datetime(text: str) -> datetime:
         return datetime.fromisoformat(text)
     day, clock, fraction, zone = match.groups()
     micro = (fraction or "0")[:6].ljust(6, "0")
+    if clock.endswith(":60"):
+        # a leap second, which datetime cannot hold: its last microsecond, as a decoded one reads
+        clock, micro = clock[:-2] + "59", "999999"
     parsed = datetime.fromisoformat(f"{day}T{clock}.{micro}")
     if zone is None or zone == "Z":
         return parsed.replace(tzinfo=timezone.utc)
@@ -338,27 +360,45 @@ ANY = Conv()
 BYTES = _Bytes()
 
 
-def _plain(value: Any, path: str) -> Any:
+class _At:
+    """Where a value is inside an open field, written out only for an error: a path built for
+    every item up front cost its length per item, quadratic in a long key holding a long list."""
+
+    __slots__ = ("parent", "step")
+
+    def __init__(self, parent: "_At | str", step: str) -> None:
+        self.parent, self.step = parent, step
+
+    def __str__(self) -> str:
+        return f"{self.parent}{self.step}"
+
+
+_MAX_DEPTH = 128
+
+
+def _plain(value: Any, path: "_At | str", depth: int = 0) -> Any:
     """Any value to JSON, for fields the spec leaves open."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
+    if depth > _MAX_DEPTH:  # deeper, or a dict or list that holds itself
+        raise _invalid(str(path), f"nested more than {_MAX_DEPTH} levels deep")
     if isinstance(value, float):
-        raise _invalid(path, "must not be a float (binary floating point); use Decimal or str")
+        raise _invalid(str(path), "must not be a float (binary floating point); use Decimal or str")
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime):
-        return DATETIME.encode(value, path)
+        return DATETIME.encode(value, str(path))
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Model):
-        return _plain(value._json_form(), path)
+        return _plain(value._json_form(), path, depth + 1)
     if isinstance(value, Mapping):
-        return {str(k): _plain(v, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): _plain(v, _At(path, f".{k}"), depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    raise _invalid(path, f"cannot send a {type(value).__name__}")
+        return [_plain(v, _At(path, f"[{i}]"), depth + 1) for i, v in enumerate(value)]
+    raise _invalid(str(path), f"cannot send a {type(value).__name__}")
 
 
 def encode(conv: Conv, value: Any, path: str) -> Any:
@@ -480,10 +520,14 @@ class Model(_native.ModelBase):
     def __repr__(self) -> str:
         parts = []
         for name in type(self)._fields:
-            value = getattr(self, name)
+            try:
+                value = getattr(self, name)
+            except Exception as error:  # a repr is for logs and debuggers: it never raises
+                parts.append(f"{name}=<unreadable: {type(error).__name__}>")
+                continue
             if value is None:
                 continue
-            shown = "'***'" if _is_secret_field(name) else repr(value)
+            shown = "'***'" if _is_secret_field(name) else repr(_masked(value))
             parts.append(f"{name}={shown}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
@@ -658,7 +702,7 @@ class _Base:
             self._provider,
             dict(credentials),
             base_url,
-            _count("max_attempts", max_attempts),
+            _count("max_attempts", max_attempts, 1, _MAX_ATTEMPTS),
             _seconds("timeout", timeout),
             _seconds("deadline", deadline),
         )
@@ -680,7 +724,7 @@ class _Base:
             max_retries: Retries after the first attempt, for the calls the spec lets retry.
             deadline: Seconds a whole call may take, retries and waits included.
         """
-        retries = _count("max_retries", max_retries)
+        retries = _count("max_retries", max_retries, 0, _MAX_ATTEMPTS - 1)
         clone = object.__new__(type(self))
         attempts = None if retries is None else retries + 1
         clone._native = self._native.with_options(
@@ -817,7 +861,15 @@ def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[List[Tuple[
         return None
     if not isinstance(extra_headers, Mapping):
         raise _invalid("extra_headers", f"must be a mapping of header names to values, not {type(extra_headers).__name__}")
-    return [(str(k), str(v)) for k, v in extra_headers.items()]
+    headers = []
+    for name, value in extra_headers.items():
+        # str() would send None as the text "None": as an idempotency key, the same key on every
+        # call, and the provider would take separate writes for one
+        if not isinstance(name, str) or not isinstance(value, str):
+            shown = name if isinstance(name, str) else type(name).__name__
+            raise _invalid(f"extra_headers[{shown!r}]", f"a header name and value must be str, not {type(value).__name__}")
+        headers.append((name, value))
+    return headers
 
 
 class Group:
@@ -855,9 +907,17 @@ class Group:
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
         native = self._client._native
-        reply = await native.call_async(
+        call, lost = native.call_async(
             operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
         )
+        try:
+            reply = await call
+        except asyncio.CancelledError as cancelled:
+            # a cancelled write (asyncio.wait_for, a task cancelled) may have reached the
+            # provider: its key, to repeat it safely, is on the OutcomeUnknownError it is chained to
+            if lost is not None:
+                raise cancelled from lost
+            raise
         return self._result(reply)
 
     def _pager(

@@ -49,8 +49,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if not 0 <= args.port <= 65535:
         parser.error(f"--port must be between 0 and 65535, not {args.port}")
     for name in ("seed", "size", "fault_every"):
-        if getattr(args, name) < 0:
-            parser.error(f"--{name.replace('_', '-')} must not be negative")
+        if not 0 <= getattr(args, name) < 2**63:
+            parser.error(f"--{name.replace('_', '-')} must be from 0 to 2**63 - 1")
     try:
         sandbox = Sandbox(
             port=args.port, size=args.size, seed=args.seed, webhook_url=args.webhook_url,

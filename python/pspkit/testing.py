@@ -247,6 +247,9 @@ class Sandbox:
                 raise ValueError(f"{name} must not be negative, not {value}")
         if port > 65535:
             raise ValueError(f"port must be at most 65535, not {port}")
+        for name, value in (("size", size), ("seed", seed), ("fault_every", fault_every)):
+            if value >= 2**63:  # what the native side counts in
+                raise ValueError(f"{name} must be below 2**63, not {value}")
         self._native = _NativeSandbox(port, size, seed, webhook_url, fault_every, list(faults))
         self._webhook_url = webhook_url if webhook_url is not None else self._native.inbox_url
         self._credentials = Credentials(self._native.credentials())

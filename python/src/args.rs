@@ -15,14 +15,39 @@ const MAX_DEPTH: usize = 128;
 /// `float`, `str`, lists, tuples and dicts with `str` keys (what the generated modules pack them
 /// into). A value that cannot be sent is the caller's error, naming where it is (`body.meta`).
 pub(crate) fn from_python(args: &Bound<'_, PyAny>, operation: &'static str) -> Result<serde_json::Value, Error> {
-    value(args, operation, "", 0)
+    value(args, operation, Path::Root, 0)
 }
 
-fn value(v: &Bound<'_, PyAny>, operation: &'static str, path: &str, depth: usize) -> Result<serde_json::Value, Error> {
+/// Where a value is among the arguments, written out only for an error: building each item's
+/// path up front cost the length of its path for every item, quadratic in a long key holding a
+/// long list.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `body.meta[3]`, or `arguments` for the whole.
+    fn written(&self) -> String {
+        match self {
+            Path::Root => "arguments".to_owned(),
+            Path::Key(Path::Root, key) => (*key).to_owned(),
+            Path::Key(parent, key) => format!("{}.{key}", parent.written()),
+            Path::Index(parent, i) => format!("{}[{i}]", parent.written()),
+        }
+    }
+}
+
+fn value(
+    v: &Bound<'_, PyAny>,
+    operation: &'static str,
+    path: Path<'_>,
+    depth: usize,
+) -> Result<serde_json::Value, Error> {
     use serde_json::Value;
-    let field = if path.is_empty() { "arguments" } else { path };
-    let refuse = |rule: String| Error::InvalidRequest { operation, field: field.to_owned(), rule };
-    let within = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    let refuse = |rule: String| Error::InvalidRequest { operation, field: path.written(), rule };
     if depth > MAX_DEPTH {
         return Err(refuse(format!("nested more than {MAX_DEPTH} levels deep")));
     }
@@ -53,7 +78,7 @@ fn value(v: &Bound<'_, PyAny>, operation: &'static str, path: &str, depth: usize
         for (k, item) in d.iter() {
             let key = k.cast::<PyString>().map_err(|_| refuse("has a key that is not a string".into()))?;
             let key = key.to_cow().map_err(|_| refuse("has a key that is not valid text".into()))?;
-            let item = value(&item, operation, &within(&key), depth + 1)?;
+            let item = value(&item, operation, Path::Key(&path, &key), depth + 1)?;
             map.insert(key.into_owned(), item);
         }
         return Ok(Value::Object(map));
@@ -66,5 +91,5 @@ fn value(v: &Bound<'_, PyAny>, operation: &'static str, path: &str, depth: usize
         let kind = v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
         return Err(refuse(format!("cannot send a {kind}")));
     };
-    items.iter().enumerate().map(|(i, item)| value(item, operation, &format!("{field}[{i}]"), depth + 1)).collect()
+    items.iter().enumerate().map(|(i, item)| value(item, operation, Path::Index(&path, i), depth + 1)).collect()
 }

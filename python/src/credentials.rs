@@ -24,5 +24,17 @@ pub(crate) fn connect(
 ) -> Result<AnyClient, Error> {
     let base_url =
         base_url.or_else(|| credential(given, provider, "base_url")).map(|u| u.trim_end_matches('/').to_owned());
+    if let Some(url) = &base_url {
+        check_base_url(url)?;
+    }
     AnyClient::connect(provider, base_url.as_deref(), |name| credential(given, provider, name))
+}
+
+/// A base URL from a setting, refused as a configuration error when it cannot be one (its text
+/// is not quoted: a URL may carry a password).
+pub(crate) fn check_base_url(url: &str) -> Result<(), Error> {
+    match pspkit::request::BaseUrl::new(url).problem() {
+        Some(problem) => Err(Error::Config(format!("base_url {problem}"))),
+        None => Ok(()),
+    }
 }

@@ -46,6 +46,21 @@ use reply::{page_to_py, reply_to_py};
 
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
+/// The arguments of a walk over a list paged in its request body, with each of `fields` (the
+/// page's position and size) set in the body where the caller gave none: the body's type
+/// requires them, and the walk sets them on every page.
+fn with_paging_placeholders(mut args: serde_json::Value, fields: &[(&str, u64)]) -> serde_json::Value {
+    if let serde_json::Value::Object(map) = &mut args {
+        let body = map.entry("body").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let serde_json::Value::Object(body) = body {
+            for (field, placeholder) in fields {
+                body.entry(*field).or_insert_with(|| (*placeholder).into());
+            }
+        }
+    }
+    args
+}
+
 /// A number of seconds from Python as a `Duration`, refused with the argument's name when it is
 /// negative (or zero, when `positive`), not a number, or too large (1e300 is the caller's mistake
 /// to report, not a panic).
@@ -173,7 +188,8 @@ impl Client {
         if let (Some(arg), serde_json::Value::Object(map)) = (client.idempotency_arg(operation), &mut args)
             && map.get(arg).is_none_or(serde_json::Value::is_null)
         {
-            // a key sent as the provider's header in `extra_headers` is the caller's key
+            // a key sent as the provider's header in `extra_headers` is the caller's key (given
+            // twice under names that differ in case, the runtime refuses it unless they agree)
             let header = client.context().spec().operation(operation).and_then(|op| op.idempotency_header);
             let given = header.and_then(|header| {
                 options.headers.iter().flatten().find(|(name, _)| name.eq_ignore_ascii_case(header)).map(|(_, v)| v)
@@ -202,23 +218,35 @@ struct CallArgs {
     headers: Option<Vec<(String, String)>>,
 }
 
-/// Ctrl-C during a call: `KeyboardInterrupt`, caused (`__cause__`) by an `OutcomeUnknownError`
-/// when the call may have changed something at the provider (its idempotency key included, to
-/// repeat it safely).
-fn interrupted(py: Python<'_>, client: &AnyClient, operation: &str, args: &serde_json::Value, signal: PyErr) -> PyErr {
+/// What an interrupted call (Ctrl-C, or a cancelled asyncio call) may have left at the provider:
+/// an `OutcomeUnknownError` (with the idempotency key, to repeat the call safely) when the call
+/// may have changed something there, else `None` (a read: nothing is lost by stopping).
+fn lost_outcome(
+    py: Python<'_>,
+    client: &AnyClient,
+    operation: &str,
+    args: &serde_json::Value,
+    how: &str,
+) -> Option<PyErr> {
     let spec = client.context().spec();
-    let Some(op) = spec.operation(operation).filter(|op| op.retry != pspkit::RetryClass::Safe) else {
-        return signal;
-    };
+    let op = spec.operation(operation).filter(|op| op.retry != pspkit::RetryClass::Safe)?;
     let idempotency_key =
         client.idempotency_arg(operation).and_then(|arg| args.get(arg)).and_then(|v| v.as_str()).map(str::to_owned);
     let lost = Error::OutcomeUnknown {
         provider: spec.name,
         operation: op.name,
-        reason: "interrupted (KeyboardInterrupt) while the request may have been in flight".into(),
+        reason: format!("{how} while the request may have been in flight"),
         idempotency_key,
     };
-    signal.set_cause(py, Some(to_py(py, lost)));
+    Some(to_py(py, lost))
+}
+
+/// Ctrl-C during a call: `KeyboardInterrupt`, caused (`__cause__`) by the lost outcome when
+/// there may be one.
+fn interrupted(py: Python<'_>, client: &AnyClient, operation: &str, args: &serde_json::Value, signal: PyErr) -> PyErr {
+    if let Some(lost) = lost_outcome(py, client, operation, args, "interrupted (KeyboardInterrupt)") {
+        signal.set_cause(py, Some(lost));
+    }
     signal
 }
 
@@ -264,6 +292,9 @@ impl Client {
             (connection.client.clone().expect("current() checked it is open"), connection.blocking.clone())
         };
         let policy = policy(client.context().policy(), max_attempts, timeout, deadline)?;
+        if let Some(url) = &base_url {
+            credentials::check_base_url(url).map_err(|e| to_py(py, e))?;
+        }
         let derive = |client: AnyClient| {
             let client = match &base_url {
                 Some(url) => client.with_base_url(url.trim_end_matches('/')),
@@ -322,7 +353,9 @@ impl Client {
         }
     }
 
-    /// The same as an awaitable, on the shared tokio runtime.
+    /// The same as an awaitable, on the shared tokio runtime, with what cancelling it may leave
+    /// at the provider: `(awaitable, lost)`, `lost` the `OutcomeUnknownError` (idempotency key
+    /// included) to chain to the `CancelledError` of a cancelled write, `None` for a read.
     #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
     fn call_async<'py>(
         &self,
@@ -332,11 +365,14 @@ impl Client {
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         raw: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<(Bound<'py, PyAny>, Option<Py<PyAny>>)> {
         let (client, args, options) = self.prepare(py, &operation, &args, CallArgs { timeout, headers }, false)?;
-        awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
+        let lost =
+            lost_outcome(py, &client, &operation, &args, "cancelled (asyncio)").map(|e| e.into_value(py).into_any());
+        let future = awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
             reply_to_py(py, reply, raw)
-        })
+        })?;
+        Ok((future, lost))
     }
 
     /// The pages of list operation `operation`.

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -50,11 +50,29 @@ def test_per_call_timeout_cuts_a_slow_call_short(sandbox: Sandbox) -> None:
 
 
 def test_a_clients_repr_shows_its_base_url_without_secrets() -> None:
-    for base in ["https://ops:pa55word@psp.example/v1", "https://psp.example/v1?api_key=pa55word"]:
-        client = OnePay(SECRET, base_url=base)
-        assert "psp.example/v1" in repr(client) and "pa55word" not in repr(client), repr(client)
-        assert SECRET not in repr(client)
-        client.close()
+    client = OnePay(SECRET, base_url="https://ops:pa55word@psp.example/v1")
+    assert "psp.example/v1" in repr(client) and "pa55word" not in repr(client), repr(client)
+    assert SECRET not in repr(client)
+    client.close()
+
+
+@pytest.mark.parametrize(
+    "base, problem",
+    [
+        ("not a url", "is not a URL"),
+        ("", "is not a URL"),
+        ("ftp://psp.example", "http or https"),
+        ("https://psp.example/v1?api_key=pa55word", "query"),
+        ("https://psp.example/v1#frag", "fragment"),
+    ],
+)
+def test_a_base_url_that_cannot_be_one_is_a_configuration_error(base: str, problem: str) -> None:
+    with pytest.raises(ConfigurationError, match="base_url") as refused:
+        OnePay(SECRET, base_url=base)
+    assert problem in str(refused.value) and "pa55word" not in str(refused.value)
+    client = OnePay(SECRET, base_url="https://psp.example")
+    with pytest.raises(ConfigurationError, match=problem):
+        client.with_options(base_url=base)
 
 
 def test_with_options_makes_a_copy_with_other_settings(sandbox: Sandbox) -> None:
@@ -441,6 +459,68 @@ def test_a_walk_started_before_fork_is_refused_in_the_child_not_hung(sandbox: Sa
     assert out.get(timeout=5) == 10
     # the parent's walk goes on
     assert len(next(pages)) == 10
+
+
+def _causes(error: BaseException) -> List[BaseException]:
+    chain: List[BaseException] = []
+    current: Optional[BaseException] = error
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__
+    return chain
+
+
+def test_a_cancelled_async_write_names_its_key_and_a_read_nothing(sandbox: Sandbox) -> None:
+    async def main() -> None:
+        async with sandbox.async_client("onepay") as client:
+            account = (await client.accounts.list(limit=1)).data[0]
+            sandbox.inject("delay:5000")
+            with pytest.raises(asyncio.TimeoutError) as caught:
+                await asyncio.wait_for(
+                    client.cashouts.create(
+                        account_id=account.id, amount="10.00", currency="COP", customer_id=account.customer_id,
+                        method="ACH",
+                    ),
+                    0.3,
+                )
+            lost = [e for e in _causes(caught.value) if isinstance(e, OutcomeUnknownError)]
+            assert lost, f"no OutcomeUnknownError in {_causes(caught.value)!r}"
+            assert lost[0].idempotency_key and lost[0].operation == "create_cashout"
+            # the key given by the caller is the one named
+            sandbox.inject("delay:5000")
+            task = asyncio.ensure_future(client.cashouts.create(
+                account_id=account.id, amount="10.00", currency="COP", customer_id=account.customer_id,
+                method="ACH", idempotency_key="mine-7",
+            ))
+            await asyncio.sleep(0.2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError) as cancelled:
+                await task
+            assert isinstance(cancelled.value.__cause__, OutcomeUnknownError)
+            assert cancelled.value.__cause__.idempotency_key == "mine-7"
+            # a cancelled read has nothing to report
+            sandbox.inject("delay:5000")
+            with pytest.raises(asyncio.TimeoutError) as read:
+                await asyncio.wait_for(client.accounts.list(limit=1), 0.3)
+            assert not [e for e in _causes(read.value) if isinstance(e, OutcomeUnknownError)]
+
+    asyncio.run(main())
+
+
+def test_extra_headers_must_be_text(sandbox: Sandbox) -> None:
+    client = sandbox.client("onepay")
+    account = client.accounts.list(limit=1).data[0]
+    fields: Dict[str, Any] = dict(
+        account_id=account.id, amount="10.00", currency="COP", customer_id=account.customer_id, method="ACH"
+    )
+    before = sandbox.requests("onepay", "createCashout")
+    with pytest.raises(ValidationError, match="X-Idempotency") as refused:
+        client.cashouts.create(**fields, extra_headers={"X-Idempotency": None})
+    assert "must be str" in str(refused.value)
+    # the same header twice, in two cases and with two keys
+    with pytest.raises(ValidationError, match="twice"):
+        client.cashouts.create(**fields, extra_headers={"x-idempotency": "k1", "X-IDEMPOTENCY": "k2"})
+    assert sandbox.requests("onepay", "createCashout") == before, "nothing was sent"
 
 
 def test_ctrl_c_interrupts_a_blocking_write_and_reports_its_key(sandbox: Sandbox) -> None:

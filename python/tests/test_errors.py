@@ -181,3 +181,15 @@ def test_hostile_client_options_are_refused_with_the_option_named(name: str, val
 
     with pytest.raises(ValueError, match=name):
         OnePay("sk_test", base_url="http://127.0.0.1:9", **{name: value})
+
+
+@pytest.mark.parametrize("value", [0, -1, 2**32, 2**40])
+def test_attempt_counts_out_of_range_are_validation_errors_naming_them(value: int) -> None:
+    from pspkit.onepay import OnePay
+
+    with pytest.raises(pspkit.ValidationError, match="max_attempts") as refused:
+        OnePay("sk_test", base_url="http://127.0.0.1:9", max_attempts=value)
+    assert refused.value.field == "max_attempts"
+    client = OnePay("sk_test", base_url="http://127.0.0.1:9")
+    with pytest.raises(pspkit.ValidationError, match="max_retries"):
+        client.with_options(max_retries=value if value > 0 else -1)

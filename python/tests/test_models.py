@@ -69,6 +69,22 @@ def test_repr_masks_a_webhook_token() -> None:
     assert "wh-1" in repr(hook), "the other fields are shown"
 
 
+def test_repr_masks_secret_keys_inside_open_objects_and_never_raises() -> None:
+    from pspkit.onchainpay import WebhookDelivery
+    from pspkit.onepay import Cashout
+
+    delivery = WebhookDelivery.from_dict(
+        {"requestHeaders": {"x-api-signature": "SIG-0123", "Authorization": "Bearer TOK-0123", "x-trace": "t-1"}}
+    )
+    shown = repr(delivery)
+    assert "SIG-0123" not in shown and "TOK-0123" not in shown, shown
+    assert "t-1" in shown, "the other headers are shown"
+    assert delivery.request_headers["Authorization"] == "Bearer TOK-0123", "the value itself is kept"
+    # a model built from a dict with a value its type refuses: the repr says so instead of raising
+    shown = repr(Cashout.from_dict({"id": "c-1", "amount": 1.1}))
+    assert "c-1" in shown and "amount=<unreadable" in shown, shown
+
+
 def test_requests_accept_models_and_plain_dicts(clients: Dict[str, Any]) -> None:
     from pspkit.firstpay import ClientFieldValue
 
@@ -228,9 +244,17 @@ def test_a_response_time_keeps_its_instant_and_offset(clients: Dict[str, Any], s
     cashout = clients["onepay"].cashouts.list(limit=1).data[0].to_json()
     _OneCashout.body = json.dumps({**cashout, "created_at": sent}).encode()
     with loopback(_OneCashout) as url:
-        got = client("onepay", url).cashouts.get(id=cashout["id"]).created_at
+        whole = client("onepay", url).cashouts.get(id=cashout["id"])
+    got = whole.created_at
     assert got == read and got.utcoffset() == read.utcoffset()
     assert type(got) is datetime and (got.tzinfo is timezone.utc) == (read.tzinfo is timezone.utc)
+    # a copy, a pickle and a model rebuilt from its JSON read the same instant (a leap second too)
+    import copy
+    import pickle
+
+    assert copy.deepcopy(whole).created_at == read
+    assert pickle.loads(pickle.dumps(whole)).created_at == read
+    assert type(whole).from_dict(whole.to_json()).created_at == read
 
 
 def test_a_response_time_python_cannot_hold_is_a_clear_error(clients: Dict[str, Any]) -> None:

@@ -30,6 +30,16 @@ def test_offset_style_in_the_body(clients: Dict[str, Any]) -> None:
     assert len(orders) == 230 and len({o.order_id for o in orders}) == 230
 
 
+def test_a_body_that_requires_the_position_and_size_is_walked_with_page_size_alone(clients: Dict[str, Any]) -> None:
+    # listPersonalAddresses requires `limit` and `offset` in its body: the walk sets them
+    client = clients["onchainpay"]
+    one_call = client.personal_addresses.list(limit=1000, offset=0)
+    walked = list(client.personal_addresses.list_all(page_size=7))
+    assert [a.id for a in walked] == [a.id for a in one_call], "the same addresses, page by page"
+    pages = list(client.personal_addresses.list_pages(page_size=7, max_items=10))
+    assert sum(len(p) for p in pages) == min(10, len(walked))
+
+
 def test_page_number_style(clients: Dict[str, Any], sandbox: Sandbox) -> None:
     transactions = list(clients["firekassa"].transactions.list_all(page_size=70))
     assert len(transactions) == sandbox.objects("firekassa", "transaction")

@@ -104,6 +104,9 @@ def test_an_exception_in_the_block_still_stops_it() -> None:
 def test_options_are_checked_and_the_port_can_be_chosen() -> None:
     with pytest.raises(ValueError, match="size"):
         Sandbox(size=-1)
+    for name in ("size", "seed", "fault_every"):
+        with pytest.raises(ValueError, match=name):
+            Sandbox(**{name: 10**30})
     with pytest.raises(ValueError, match="unknown fault .nope."):
         Sandbox(size=20, fault_every=1, faults=["nope"])
     with pytest.raises(TypeError, match="sequence"):
@@ -220,6 +223,9 @@ def test_inject_refuses_an_unknown_fault_and_queues_nothing(sandbox: Sandbox) ->
     client = sandbox.client("onepay", max_attempts=1)
     with pytest.raises(ValueError, match="unknown fault .boom."):
         sandbox.inject("503", "boom")
+    for typo in ("delay:-5", "429:nan", "500:junk", "delay:", "reset:1"):
+        with pytest.raises(ValueError, match="unknown fault"):
+            sandbox.inject(typo)
     assert client.balances.get() is not None  # the 503 was not queued either
 
 
@@ -452,7 +458,8 @@ def test_python_m_pspkit_sandbox_serves_until_ctrl_c() -> None:
 
 
 def test_python_m_pspkit_sandbox_refuses_bad_arguments() -> None:
-    for args in (["--port", "70000"], ["--size", "-1"], ["--size", "many"], ["--fault-every", "1", "--faults", "boom"]):
+    for args in (["--port", "70000"], ["--size", "-1"], ["--size", "many"], ["--size", "99999999999999999999"],
+                 ["--fault-every", "1", "--faults", "boom"]):
         result = subprocess.run(
             [sys.executable, "-m", "pspkit.sandbox", *args], capture_output=True, text=True, timeout=60
         )

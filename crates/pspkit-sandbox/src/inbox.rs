@@ -24,12 +24,21 @@ impl Delivery {
     }
 }
 
-/// A receiver on 127.0.0.1 that answers 200 to `POST <url>/<provider>` and keeps every delivery.
+/// A receiver on 127.0.0.1 that answers 200 to `POST <url>/<provider>` and keeps each delivery,
+/// up to [`Inbox::MAX_KEPT`] of them and [`Inbox::MAX_KEPT_BYTES`] of bodies (then it answers 507
+/// and keeps nothing more): anything on the machine may post to it.
 pub struct Inbox {
     /// The URL to configure as the webhook URL.
     pub url: String,
-    received: Arc<Mutex<Vec<Delivery>>>,
+    received: Arc<Mutex<Kept>>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// The deliveries kept, and their bodies' total size.
+#[derive(Default)]
+struct Kept {
+    deliveries: Vec<Delivery>,
+    bytes: usize,
 }
 
 impl Drop for Inbox {
@@ -39,9 +48,14 @@ impl Drop for Inbox {
 }
 
 impl Inbox {
+    /// The most deliveries kept.
+    pub const MAX_KEPT: usize = 10_000;
+    /// The most bytes of bodies kept (64 MiB).
+    pub const MAX_KEPT_BYTES: usize = 64 << 20;
+
     /// Starts the receiver on a free port.
     pub async fn start() -> std::io::Result<Self> {
-        let received: Arc<Mutex<Vec<Delivery>>> = Arc::default();
+        let received: Arc<Mutex<Kept>> = Arc::default();
         let log = received.clone();
         let app = axum::Router::new().route(
             "/hooks/{provider}",
@@ -55,8 +69,14 @@ impl Inbox {
                             .iter()
                             .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
                             .collect();
-                        crate::sync::lock(&log).push(Delivery { provider, headers, body });
-                        "ok"
+                        let mut kept = crate::sync::lock(&log);
+                        let bytes = kept.bytes.saturating_add(body.len());
+                        if kept.deliveries.len() >= Inbox::MAX_KEPT || bytes > Inbox::MAX_KEPT_BYTES {
+                            return (axum::http::StatusCode::INSUFFICIENT_STORAGE, "the inbox is full");
+                        }
+                        kept.bytes = bytes;
+                        kept.deliveries.push(Delivery { provider, headers, body });
+                        (axum::http::StatusCode::OK, "ok")
                     }
                 },
             ),
@@ -71,6 +91,6 @@ impl Inbox {
 
     /// Everything received so far, in arrival order.
     pub fn received(&self) -> Vec<Delivery> {
-        crate::sync::lock(&self.received).clone()
+        crate::sync::lock(&self.received).deliveries.clone()
     }
 }

@@ -414,7 +414,7 @@ async fn handle(state: Arc<State>, op: Arc<Op>, rules: Arc<Rules>, request: Requ
                             for (k, v) in query {
                                 single.entry(k).or_insert(v);
                             }
-                            dispatch(&state, &op, &headers, &params, &single, json_body, body.len())
+                            dispatch(&state, &op, &headers, &params, &single, json_body)
                         }
                     }
                 }

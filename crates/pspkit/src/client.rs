@@ -619,8 +619,8 @@ fn prepare(
     // provider would do it twice.
     // the same key given twice (the builder's and an extra header) must agree: sending one and
     // dropping the other would break the caller's retry of an earlier attempt either way
-    if let (Some(set), Some(extra)) = (request.headers().get(header), options.and_then(|o| o.headers.get(header)))
-        && set != extra
+    if let (Some(set), Some(options)) = (request.headers().get(header), options)
+        && options.headers.get_all(header).iter().any(|extra| extra != set)
     {
         return Err(bad_key(name, &format!("is given twice and differently: as the key and in the {header} header")));
     }

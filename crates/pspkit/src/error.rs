@@ -13,7 +13,8 @@ pub struct FieldError {
 }
 
 /// An error response from the provider, with everything needed to act on it or report it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` shows its body as `Display` does (not when it names a secret field).
+#[derive(Clone, PartialEq, Eq)]
 pub struct ApiError {
     /// Provider (`onepay`).
     pub provider: &'static str,
@@ -61,8 +62,9 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// A response that did not match the type the spec gives it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A response that did not match the type the spec gives it. `Debug` shows its body as
+/// `Display` does (not when it names a secret field).
+#[derive(Clone, PartialEq, Eq)]
 pub struct DecodeError {
     /// Provider.
     pub provider: &'static str,
@@ -92,6 +94,47 @@ impl fmt::Display for DecodeError {
             self.message,
             shown(&self.excerpt)
         )
+    }
+}
+
+/// A body in a `Debug` output: its start as an error message shows it, and its size. `Debug`
+/// ends up where messages do (`unwrap`, `tracing`'s `?err`), so it hides what they hide; the
+/// body itself is in the field.
+struct BodyShown<'a>(&'a str);
+
+impl fmt::Debug for BodyShown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} ({} bytes)", shown(&excerpt(self.0, 200)), self.0.len())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("field_errors", &self.field_errors)
+            .field("request_id", &self.request_id)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("raw_body", &BodyShown(&self.raw_body))
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("provider", &self.provider)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("raw_body", &BodyShown(&self.raw_body))
+            .finish()
     }
 }
 

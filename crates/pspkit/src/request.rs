@@ -92,6 +92,32 @@ impl BaseUrl {
             None => format!("<not a URL, {} bytes>", self.text.len()),
         }
     }
+
+    /// What is wrong with it as a base URL, if anything: it must be an `http` or `https` URL
+    /// with a host and no query or fragment (else requests would go to a path that is not the
+    /// one meant). Checked where a client is made from a setting (the Python package, the
+    /// command line), so that a typo is a configuration error, not a failed first call.
+    pub fn problem(&self) -> Option<&'static str> {
+        match Url::parse(&self.text) {
+            Err(_) => Some("is not a URL"),
+            Ok(url) if !matches!(url.scheme(), "http" | "https") => Some("must be an http or https URL"),
+            Ok(url) if url.host().is_none() => Some("has no host"),
+            Ok(_) if self.parsed.is_none() => Some("must not have a query or a fragment"),
+            Ok(_) => None,
+        }
+    }
+
+    /// The base URL as the generated client underneath is given it (the one behind a client's
+    /// `raw()`, whose `Debug` prints it): without user-info, which may be a password. The
+    /// requests pspkit builds use the base URL itself.
+    pub fn for_raw_client(&self) -> String {
+        match &self.parsed {
+            Some(url) if !url.username().is_empty() || url.password().is_some() => {
+                without_user_info(url).as_str().trim_end_matches('/').to_owned()
+            }
+            _ => self.text.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for BaseUrl {
@@ -102,10 +128,16 @@ impl std::fmt::Debug for BaseUrl {
 
 /// `url` without what it may carry as a secret: user name, password and query.
 pub(crate) fn without_secrets(url: &Url) -> Url {
+    let mut safe = without_user_info(url);
+    safe.set_query(None);
+    safe
+}
+
+/// `url` without user name and password.
+fn without_user_info(url: &Url) -> Url {
     let mut safe = url.clone();
     let _ = safe.set_username("");
     let _ = safe.set_password(None);
-    safe.set_query(None);
     safe
 }
 

@@ -58,12 +58,12 @@ impl fmt::Display for SecretString {
 
 /// Whether a field of this name may hold a secret or card data, by the one rule every masked
 /// output follows (a model's `repr`, the body an error message would quote): credentials
-/// (`secret`, `password`, `token`, `private`, `api_key`), signatures, one-time codes, card
+/// (`secret`, `password`, `token`, `private`, `api_key`, `Authorization`, `Cookie`), signatures, one-time codes, card
 /// numbers, expiry dates and security codes, a PIN, and OnePay's webhook `header` (it carries
 /// the `x-webhook-token` value). Case, `_` and `-` are ignored: `apiKey`, `api_key` and
 /// `API-KEY` are one name.
 pub fn is_secret_field(name: &str) -> bool {
-    const PARTS: [&str; 12] = [
+    const PARTS: [&str; 14] = [
         "secret",
         "password",
         "passwd",
@@ -76,6 +76,8 @@ pub fn is_secret_field(name: &str) -> bool {
         "otp",
         "cardnumber",
         "cardexpire",
+        "authorization",
+        "cookie",
     ];
     let plain: String = name.chars().filter(|c| !matches!(c, '_' | '-')).map(|c| c.to_ascii_lowercase()).collect();
     // a PIN is a word of its own (`pin`, `card_pin`, `cardPin`), not part of `shipping`
@@ -92,35 +94,39 @@ pub fn is_secret_field(name: &str) -> bool {
     PARTS.iter().any(|part| plain.contains(part)) || plain == "header" || pin
 }
 
-/// Whether a body (JSON, or the start of it) has a key that [`is_secret_field`] names: an error
-/// message that would quote the body quotes a note in its place. Only keys count (`"token":`),
-/// not values, so that `{"message": "invalid signature"}` is still shown.
+/// Whether a body (JSON, a form, or the start of either) names a field that [`is_secret_field`]
+/// calls secret: an error message that would quote the body quotes a note in its place. A name
+/// counts where it names something: a key (`"token":`), a form field (`access_token=`), or a
+/// whole string (`{"key": "password", "value": ...}`, and a string cut off at the end). A word
+/// inside a sentence does not, so `{"message": "invalid signature"}` is still shown.
 pub fn names_a_secret_field(body: &str) -> bool {
-    let mut rest = body;
-    while let Some(open) = rest.find('"') {
-        let after = &rest[open + 1..];
-        // the string's end: the next quote not escaped by a backslash
-        let mut end = None;
-        let mut escaped = false;
-        for (i, c) in after.char_indices() {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => {
-                    end = Some(i);
-                    break;
-                }
-                _ => escaped = false,
-            }
+    let bytes = body.as_bytes();
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_word(bytes[start]) {
+            start += 1;
+            continue;
         }
-        let Some(end) = end else {
-            // cut off inside a string: its name may still be telling
-            return is_secret_field(after);
-        };
-        let next = after[end + 1..].trim_start();
-        if next.starts_with(':') && is_secret_field(&after[..end]) {
+        let mut end = start;
+        while end < bytes.len() && is_word(bytes[end]) {
+            end += 1;
+        }
+        let quoted_before = start > 0 && bytes[start - 1] == b'"';
+        let mut next = end;
+        if next < bytes.len() && bytes[next] == b'"' {
+            next += 1;
+        }
+        while next < bytes.len() && bytes[next].is_ascii_whitespace() {
+            next += 1;
+        }
+        let names = matches!(bytes.get(next), Some(b':' | b'='))
+            || (quoted_before && bytes.get(end).is_none_or(|&b| b == b'"'));
+        // the word is ASCII: the slice is on character boundaries
+        if names && is_secret_field(&body[start..end]) {
             return true;
         }
-        rest = &after[end + 1..];
+        start = end;
     }
     false
 }

@@ -44,10 +44,22 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
                 #reply
             }
         });
-        if op.pagination().is_some() {
+        if let Some(pagination) = op.pagination() {
             let call = build(&paging);
+            // a body that carries the page's position and size must have them to be read; the
+            // walk sets them on every page
+            let placeholders = match pagination.place {
+                crate::extensions::ParamPlace::Body => {
+                    let (position, size) = pagination.position_and_size();
+                    let pairs =
+                        position.map(|p| quote!((#p, 0u64),)).into_iter().chain(size.map(|s| quote!((#s, 1u64),)));
+                    quote!(let args = crate::with_paging_placeholders(args, &[#(#pairs)*]);)
+                }
+                _ => quote!(),
+            };
             page_arms.push(quote! {
                 #name => {
+                    #placeholders
                     #call
                     ::core::result::Result::Ok(crate::PageStream::new(call.options(call_options).pages(options)))
                 }

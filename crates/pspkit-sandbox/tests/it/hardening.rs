@@ -253,3 +253,52 @@ async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_inject
     let queued = queue_faults(&sb, &faults).await;
     assert_eq!(queued["queued"], json!(pspkit_sandbox::server::MAX_INJECTED), "{queued}");
 }
+
+#[tokio::test]
+async fn the_memory_limit_counts_what_a_body_takes_held_not_its_length() {
+    // 1.8 MB of `[]` is 600,000 JSON values once held: about 30 MB, not 1.8
+    let sb = sandbox().await;
+    let http = reqwest::Client::new();
+    let junk = format!("[{}[]]", "[],".repeat(600_000));
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let body = format!(
+            r#"{{"customer_id": "cus-1", "account_id": "acc-1", "amount": 1000, "metadata": {{"junk": {junk}}}}}"#
+        );
+        let response = http
+            .post(format!("{}/charges", sb.base_url("onepay")))
+            .header("authorization", onepay_auth(&sb))
+            .header("content-type", "application/json")
+            .header("x-idempotency", format!("key-{i}"))
+            .body(body)
+            .send()
+            .await
+            .expect("answered");
+        statuses.push(response.status().as_u16());
+        if statuses.last() == Some(&507) {
+            break;
+        }
+    }
+    assert_eq!(statuses.last(), Some(&507), "{statuses:?}");
+    assert!(statuses.len() <= 6, "each create is counted at its held size: {statuses:?}");
+    assert!(statuses[0] < 300, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn the_webhook_inbox_keeps_at_most_its_limit() {
+    let inbox = pspkit_sandbox::Inbox::start().await.unwrap();
+    let http = reqwest::Client::new();
+    let body = vec![b'x'; 1_500_000];
+    let mut statuses = Vec::new();
+    for _ in 0..60 {
+        let status = http.post(format!("{}/onepay", inbox.url)).body(body.clone()).send().await.unwrap().status();
+        statuses.push(status.as_u16());
+        if status.as_u16() == 507 {
+            break;
+        }
+    }
+    let kept = pspkit_sandbox::Inbox::MAX_KEPT_BYTES / body.len();
+    assert_eq!(statuses.len(), kept + 1, "{statuses:?}");
+    assert_eq!(statuses.last(), Some(&507));
+    assert_eq!(inbox.received().len(), kept);
+}
