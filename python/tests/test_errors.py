@@ -193,3 +193,15 @@ def test_attempt_counts_out_of_range_are_validation_errors_naming_them(value: in
     client = OnePay("sk_test", base_url="http://127.0.0.1:9")
     with pytest.raises(pspkit.ValidationError, match="max_retries"):
         client.with_options(max_retries=value if value > 0 else -1)
+
+
+def test_an_amount_past_the_specs_digits_is_refused_before_sending(sandbox: Sandbox) -> None:
+    from decimal import Decimal
+
+    client = sandbox.client("firekassa")
+    before = sandbox.requests("firekassa", "createInvoice")
+    for amount in (Decimal("100.0000000000000"), "0.1234567890123", Decimal("12345678901234567")):
+        with pytest.raises(pspkit.ValidationError, match="decimal point") as refused:
+            client.invoices.create(amount=amount, order_id="o-digits")
+        assert refused.value.field is not None and "amount" in refused.value.field
+    assert sandbox.requests("firekassa", "createInvoice") == before, "nothing was sent"

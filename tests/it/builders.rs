@@ -237,3 +237,32 @@ async fn a_call_is_sent_only_when_awaited() {
     assert_eq!(client.get_cashout("c-1").send().await.expect("decodes").id, "c-1");
     assert_eq!(server.received().len(), 1);
 }
+
+#[tokio::test]
+async fn an_amount_past_the_specs_digits_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    for (amount, rule) in
+        [("0.1234567890123", "after the decimal point"), ("12345678901234567", "before the decimal point")]
+    {
+        let mut body = request();
+        body.amount = amount.parse::<pspkit::Decimal>().expect("a decimal").into();
+        let err = client.create_cashout(body).send().await.expect_err("refused");
+        let Error::InvalidRequest { field, rule: said, .. } = &err else { panic!("{err:?}") };
+        assert_eq!(field, "body.amount");
+        assert!(said.contains(rule), "{said}");
+    }
+    assert!(server.received().is_empty(), "nothing was sent");
+    // at the limits it goes out
+    let mut body = request();
+    body.amount = "1234567890123456.123456789012".parse::<pspkit::Decimal>().expect("a decimal").into();
+    client.create_cashout(body).send().await.expect("sent");
+    assert_eq!(server.received().len(), 1);
+}
+
+#[test]
+fn the_amount_limits_are_the_specs_decimal_pattern() {
+    use pspkit::validate::{AMOUNT_FRACTION_DIGITS, AMOUNT_INTEGER_DIGITS};
+    let pattern = format!(r"^-?[0-9]{{1,{AMOUNT_INTEGER_DIGITS}}}(\.[0-9]{{1,{AMOUNT_FRACTION_DIGITS}}})?$");
+    assert_eq!(pattern, pspkit_codegen::lint::DECIMAL_PATTERN, "the lint's pattern and the check are one rule");
+}

@@ -63,7 +63,8 @@ fn by_value(p: &Param) -> bool {
 
 /// The checks of a parameter's value the spec allows before sending: a path segment is never
 /// empty, and an identifier (`format: id`, whose pattern the spec lint holds to `^\S+$`) has no
-/// white space. (The other patterns belong to money, times and dates, whose types hold them.)
+/// white space, and an amount keeps to the decimal pattern's digit limits. (The other patterns
+/// belong to times and dates, whose types hold them.)
 fn param_checks(operation: &str, p: &Param) -> Vec<TokenStream> {
     let f = format_ident!("{}", p.rust);
     let key = &p.rust;
@@ -74,11 +75,15 @@ fn param_checks(operation: &str, p: &Param) -> Vec<TokenStream> {
     if p.ty.kind == Kind::Id {
         checks.push(quote!(::pspkit::validate::no_white_space(#operation, #key, self.#f.as_deref())?;));
     }
+    if p.ty.kind == Kind::Money {
+        checks.push(quote!(::pspkit::validate::amount(#operation, #key, self.#f.as_ref())?;));
+    }
     checks
 }
 
 /// The same identifier check for the identifiers at the top of the request body (`paymentId`),
-/// named by their wire path (`body.paymentId`). Nested ones are left to the provider.
+/// and the decimal pattern's digit limits for its amounts, named by their wire path
+/// (`body.paymentId`). Nested ones are left to the provider.
 fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
     let operation = &op.name;
     let Some(Kind::Named(name)) = op.body.as_ref().map(|b| &b.ty.kind) else { return Vec::new() };
@@ -88,12 +93,17 @@ fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
         .filter_map(|f| {
             let field = format_ident!("{}", f.rust);
             let key = format!("body.{}", f.wire);
-            let value = match &f.ty.kind {
-                Kind::Id => quote!(::core::option::Option::Some(self.body.#field.as_str())),
-                Kind::Optional(inner) if **inner == Kind::Id => quote!(self.body.#field.as_deref()),
+            Some(match &f.ty.kind {
+                Kind::Id => quote!(::pspkit::validate::no_white_space(#operation, #key, ::core::option::Option::Some(self.body.#field.as_str()))?;),
+                Kind::Optional(inner) if **inner == Kind::Id => {
+                    quote!(::pspkit::validate::no_white_space(#operation, #key, self.body.#field.as_deref())?;)
+                }
+                Kind::Money => quote!(::pspkit::validate::amount(#operation, #key, ::core::option::Option::Some(&self.body.#field))?;),
+                Kind::Optional(inner) if **inner == Kind::Money => {
+                    quote!(::pspkit::validate::amount(#operation, #key, self.body.#field.as_ref())?;)
+                }
                 _ => return None,
-            };
-            Some(quote!(::pspkit::validate::no_white_space(#operation, #key, #value)?;))
+            })
         })
         .collect()
 }

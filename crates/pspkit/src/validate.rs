@@ -61,3 +61,33 @@ pub fn no_white_space(operation: &'static str, field: &str, value: Option<&str>)
         _ => Ok(()),
     }
 }
+
+/// The most digits before the decimal point of an amount sent (the specs' decimal pattern,
+/// `^-?[0-9]{1,16}(\.[0-9]{1,12})?$`).
+pub const AMOUNT_INTEGER_DIGITS: usize = 16;
+/// The most digits after the decimal point of an amount sent.
+pub const AMOUNT_FRACTION_DIGITS: usize = 12;
+
+/// An amount (`DecimalString`, `DecimalNumber`) as it goes on the wire, refused when it breaks
+/// the specs' decimal pattern: at most [`AMOUNT_INTEGER_DIGITS`] digits before the point and
+/// [`AMOUNT_FRACTION_DIGITS`] after it. Checked on the text sent, so the scale the caller gave
+/// counts (`100.0000000000000` has 13 digits after the point).
+pub fn amount<T: Serialize>(operation: &'static str, field: &str, value: Option<&T>) -> Result<(), Error> {
+    let Some(value) = value else { return Ok(()) };
+    let text = serde_json::to_string(value).unwrap_or_default();
+    let text = text.trim_matches('"');
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
+    let rule = if whole.len() > AMOUNT_INTEGER_DIGITS {
+        format!("has {} digits before the decimal point; at most {AMOUNT_INTEGER_DIGITS} are sent", whole.len())
+    } else if let Some(f) = fraction.filter(|f| f.len() > AMOUNT_FRACTION_DIGITS) {
+        format!(
+            "has {} digits after the decimal point; at most {AMOUNT_FRACTION_DIGITS} are sent (round it, or drop \
+             trailing zeros)",
+            f.len()
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::InvalidRequest { operation, field: field.to_owned(), rule })
+}
