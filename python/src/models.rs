@@ -611,6 +611,6 @@ impl ToPy for pspkit::Timestamp {
 
 impl ToPy for pspkit::Date {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        crate::datetimes::date(py, self)
+        crate::datetimes::date(py, &self.naive())
     }
 }

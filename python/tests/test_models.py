@@ -266,6 +266,22 @@ def test_a_response_time_python_cannot_hold_is_a_clear_error(clients: Dict[str, 
             client("onepay", url).cashouts.get(id=cashout["id"])
 
 
+def test_a_date_python_cannot_hold_is_refused_where_decoded_and_where_given(clients: Dict[str, Any]) -> None:
+    onepay = clients["onepay"]
+    customer = onepay.customers.list(limit=1).data[0].to_json()
+    for sent in ("0000-01-01", "+12345-01-01"):
+        _OneCashout.body = json.dumps({**customer, "birthdate": sent}).encode()
+        with loopback(_OneCashout) as url:
+            with pytest.raises(pspkit.DecodeError, match="birthdate"):
+                client("onepay", url).customers.get(id=customer["id"])
+    with pytest.raises(pspkit.ValidationError, match="birthdate") as refused:
+        onepay.customers.create(
+            first_name="A", last_name="B", email="a@example.com", phone="+573001234567", birthdate="0000-01-01",
+            document_type="CC", document_number="1", enable_notifications=False, user_type="natural",
+        )
+    assert "years 1 to 9999" in str(refused.value)
+
+
 @pytest.mark.parametrize("status", ["processed", "pending", "brand_new_status", ""])
 def test_a_response_status_is_its_member_or_its_text(clients: Dict[str, Any], status: str) -> None:
     from pspkit.onepay import CashoutStatus

@@ -554,3 +554,15 @@ fn firekassa_recorded_replies_decode_into_the_strict_types() {
     }
     assert!(failures.is_empty(), "recorded replies that no longer decode:\n{}", failures.join("\n"));
 }
+
+#[test]
+fn a_date_is_yyyy_mm_dd_in_the_years_1_to_9999() {
+    use pspkit::Date;
+    let leap: Date = "2024-02-29".parse().expect("a date");
+    assert_eq!(leap.to_string(), "2024-02-29");
+    assert_eq!(serde_json::to_string(&leap).unwrap(), r#""2024-02-29""#);
+    for bad in ["0000-01-01", "+12345-01-01", "2023-02-29", "2024-1-5", "2024-01-01T00:00:00Z", ""] {
+        assert!(bad.parse::<Date>().is_err(), "{bad}");
+        assert!(serde_json::from_str::<Date>(&format!("{bad:?}")).is_err(), "{bad}");
+    }
+}

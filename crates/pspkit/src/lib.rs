@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod date;
 pub mod error;
 pub mod id;
 pub mod money;
@@ -35,6 +36,7 @@ pub use client::{
     CallOptions, Context, Payload, Response, Sending, call_stream_with, call_with, decode_answer, exec, send,
     time_limit,
 };
+pub use date::Date;
 pub use error::{ApiError, DecodeError, Error, FieldError};
 pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
@@ -52,9 +54,6 @@ pub fn install_crypto_provider() {
     // An error only means a provider is already installed, which is what we want.
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
-
-/// A calendar date without a time of day (`YYYY-MM-DD`).
-pub type Date = chrono::NaiveDate;
 
 #[doc(hidden)]
 pub mod __private {

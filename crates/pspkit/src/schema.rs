@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use schemars::r#gen::SchemaGenerator;
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject, SingleOrVec, StringValidation};
 
+use crate::date::Date;
 use crate::id::Id;
 use crate::money::{DecimalNumber, DecimalString};
 use crate::timestamp::Timestamp;
@@ -81,5 +82,15 @@ impl JsonSchema for Timestamp {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         // no `format: date-time`: the decoder also reads a space for `T`, no offset and a date alone
         described(&[InstanceType::String], None, "A point in time, RFC 3339 or one of the providers' other spellings.")
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> String {
+        "Date".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        described(&[InstanceType::String], Some("date"), "A calendar date, YYYY-MM-DD, in the years 1 to 9999.")
     }
 }
