@@ -39,7 +39,9 @@ from typing import (
 from . import _native
 from .errors import ValidationError
 
-__all__ = ["Model", "OpenEnum", "Client", "AsyncClient", "Group", "RawResponse", "Page", "Pager", "AsyncPager"]
+__all__ = [
+    "Model", "OpenEnum", "Client", "AsyncClient", "Group", "Headers", "RawResponse", "Page", "Pager", "AsyncPager"
+]
 
 T = TypeVar("T")
 _C = TypeVar("_C", bound="_Base")
@@ -597,6 +599,35 @@ def _given(args: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in args.items() if v is not None}
 
 
+class Headers(Mapping[str, str]):
+    """An answer's headers: names in lower case, looked up in any case (``headers["X-Request-Id"]``),
+    a repeated header's values joined by ``, ``."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, pairs: List[Tuple[str, str]]) -> None:
+        values: Dict[str, str] = {}
+        for name, value in pairs:
+            name = name.lower()
+            values[name] = f"{values[name]}, {value}" if name in values else value
+        self._values = values
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name.lower()]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name.lower() in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Headers({self._values!r})"
+
+
 class RawResponse(Generic[T]):
     """A call's answer before its payload is turned into objects: the HTTP status, headers and
     request id, how many attempts it took and the idempotency key sent. ``parse()`` gives what
@@ -606,8 +637,8 @@ class RawResponse(Generic[T]):
 
     status_code: int
     """The HTTP status of the answer."""
-    headers: Dict[str, str]
-    """The answer's headers, names in lower case (a repeated header's values joined by ``, ``)."""
+    headers: Headers
+    """The answer's headers, looked up in any case (a repeated header's values joined by ``, ``)."""
     request_id: Optional[str]
     """The provider's request id (``x-request-id``, ``request-id`` or ``cf-ray``), if it sent one."""
     attempts: int
@@ -618,11 +649,8 @@ class RawResponse(Generic[T]):
     def __init__(self, meta: Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]],
                  parse: Callable[[], T]) -> None:
         status, pairs, request_id, attempts, idempotency_key = meta
-        headers: Dict[str, str] = {}
-        for name, value in pairs:
-            headers[name] = f"{headers[name]}, {value}" if name in headers else value
         self.status_code = status
-        self.headers = headers
+        self.headers = Headers(pairs)
         self.request_id = request_id
         self.attempts = attempts
         self.idempotency_key = idempotency_key

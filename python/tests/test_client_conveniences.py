@@ -168,6 +168,9 @@ def test_raw_response_has_the_answer_and_parses_to_the_model(recorder: Any, sand
         raw = client.cashouts.with_raw_response.get(id=cashout.id)
         assert raw.status_code == 200
         assert raw.headers["content-type"] == "application/json"
+        # looked up in any case, as HTTP header names are
+        assert raw.headers["Content-Type"] == raw.headers.get("CONTENT-TYPE") == "application/json"
+        assert "X-Request-Id" in raw.headers and raw.headers["X-Request-Id"] == "req_123"
         assert raw.request_id == "req_123"
         assert raw.attempts == 1
         assert raw.idempotency_key is None
