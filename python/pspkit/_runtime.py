@@ -10,7 +10,6 @@ converts that field alone, in Rust, once.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import enum
 import json
@@ -934,6 +933,8 @@ class Group:
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
     ) -> Any:
+        import asyncio  # here, not at the top: `import pspkit.onepay` would pay for it in sync programs
+
         native = self._client._native
         call, lost = native.call_async(
             operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw

@@ -82,3 +82,13 @@ def test_every_provider_module_imports(capsys: Any) -> None:
     for provider in ("onlyonepays", "firekassa", "firstpay", "onepay", "onchainpay"):
         seconds = _import_seconds(f"import pspkit.{provider}")
         assert seconds < 1.0, f"pspkit.{provider}: {seconds:.3f} s"
+
+
+def test_a_sync_program_does_not_import_asyncio() -> None:
+    # asyncio costs more to import than pspkit itself: only async code should pay for it
+    import subprocess
+    import sys
+
+    code = "import sys, pspkit, pspkit.onepay, pspkit.testing, pspkit.webhooks; print('asyncio' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "False", out.stdout + out.stderr
