@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
@@ -399,6 +399,21 @@ def test_pspkit_log_prints_attempts_to_stderr(sandbox: Sandbox) -> None:
 # --- processes and signals -------------------------------------------------------------------------
 
 
+def _in_a_forked_child(target: Callable[..., None], *args: Any) -> Any:
+    """Runs ``target(*args, out)`` in a child made by ``os.fork()``; fails the test when the child
+    hangs or fails; returns the queue ``out`` it wrote to."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=target, args=(*args, out))
+    child.start()
+    child.join(30)
+    if child.is_alive():
+        child.kill()
+        pytest.fail(f"{target.__name__} hung in the forked child")
+    assert child.exitcode == 0
+    return out
+
+
 def _call_in_child(base_url: str, cashout_id: str, out: Any) -> None:
     client = _PARENT_CLIENT[0]
     out.put(client.cashouts.get(id=cashout_id).id)
@@ -411,15 +426,7 @@ def test_a_client_works_in_a_forked_child(sandbox: Sandbox) -> None:
     client = sandbox.client("onepay")
     cashout_id = a_cashout_id(client)  # the parent's pool now holds a connection
     _PARENT_CLIENT[:] = [client]
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    child = ctx.Process(target=_call_in_child, args=(client.base_url, cashout_id, out))
-    child.start()
-    child.join(30)
-    if child.is_alive():
-        child.kill()
-        pytest.fail("the call in the forked child hung")
-    assert child.exitcode == 0
+    out = _in_a_forked_child(_call_in_child, client.base_url, cashout_id)
     assert out.get(timeout=5) == cashout_id
     # and the parent's client still works
     assert client.cashouts.get(id=cashout_id).id == cashout_id
@@ -448,15 +455,7 @@ def test_a_walk_started_before_fork_is_refused_in_the_child_not_hung(sandbox: Sa
     next(pages)
     _PARENT_CLIENT[:] = [client]
     _PARENT_WALK[:] = [pages]
-    ctx = multiprocessing.get_context("fork")
-    out = ctx.Queue()
-    child = ctx.Process(target=_walk_in_child, args=(out,))
-    child.start()
-    child.join(30)
-    if child.is_alive():
-        child.kill()
-        pytest.fail("the walk in the forked child hung")
-    assert child.exitcode == 0
+    out = _in_a_forked_child(_walk_in_child)
     refused = out.get(timeout=5)
     assert refused.startswith("refused:") and "another process" in refused, refused
     assert out.get(timeout=5) == 10

@@ -20,6 +20,29 @@ async fn onepay_get(sb: &pspkit_sandbox::Sandbox, path: &str) -> reqwest::Respon
         .expect("answered")
 }
 
+/// POSTs `body` to OnePay's create route `path` under a new idempotency key each time, up to 40
+/// times or until the sandbox answers 507 (full); the statuses in order.
+async fn create_until_full(sb: &pspkit_sandbox::Sandbox, path: &str, body: &str) -> Vec<u16> {
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for i in 0..40 {
+        let response = http
+            .post(format!("{}{path}", sb.base_url("onepay")))
+            .header("authorization", onepay_auth(sb))
+            .header("content-type", "application/json")
+            .header("x-idempotency", format!("key-{i}"))
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("answered");
+        statuses.push(response.status().as_u16());
+        if statuses.last() == Some(&507) {
+            break;
+        }
+    }
+    statuses
+}
+
 /// POSTs an empty JSON object to `path`, signed as the provider's client signs.
 async fn post_signed(sb: &pspkit_sandbox::Sandbox, provider: Provider, path: &str) -> reqwest::Response {
     let http = reqwest::Client::new();
@@ -224,25 +247,11 @@ async fn a_client_that_trickles_its_request_is_cut_off() {
 #[tokio::test]
 async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_injections_at_theirs() {
     let sb = sandbox().await;
-    let http = reqwest::Client::new();
     let note = "n".repeat(3 << 20);
-    let mut statuses = Vec::new();
-    for i in 0..40 {
-        let body = json!({"account_id": "acc-1", "amount": 1000, "currency": "COP", "customer_id": "cus-1",
-            "method": "ACH", "description": note});
-        let response = http
-            .post(format!("{}/cashouts", sb.base_url("onepay")))
-            .header("authorization", onepay_auth(&sb))
-            .header("x-idempotency", format!("key-{i}"))
-            .json(&body)
-            .send()
-            .await
-            .expect("answered");
-        statuses.push(response.status().as_u16());
-        if statuses.last() == Some(&507) {
-            break;
-        }
-    }
+    let body = json!({"account_id": "acc-1", "amount": 1000, "currency": "COP", "customer_id": "cus-1",
+        "method": "ACH", "description": note})
+    .to_string();
+    let statuses = create_until_full(&sb, "/cashouts", &body).await;
     assert_eq!(statuses.last(), Some(&507), "{statuses:?}");
     assert!(statuses.len() > 20, "the limit is 256 MiB, not less: {statuses:?}");
     // reads are still served
@@ -258,27 +267,10 @@ async fn creates_in_a_loop_with_large_bodies_stop_at_the_memory_limit_and_inject
 async fn the_memory_limit_counts_what_a_body_takes_held_not_its_length() {
     // 1.8 MB of `[]` is 600,000 JSON values once held: about 30 MB, not 1.8
     let sb = sandbox().await;
-    let http = reqwest::Client::new();
     let junk = format!("[{}[]]", "[],".repeat(600_000));
-    let mut statuses = Vec::new();
-    for i in 0..40 {
-        let body = format!(
-            r#"{{"customer_id": "cus-1", "account_id": "acc-1", "amount": 1000, "metadata": {{"junk": {junk}}}}}"#
-        );
-        let response = http
-            .post(format!("{}/charges", sb.base_url("onepay")))
-            .header("authorization", onepay_auth(&sb))
-            .header("content-type", "application/json")
-            .header("x-idempotency", format!("key-{i}"))
-            .body(body)
-            .send()
-            .await
-            .expect("answered");
-        statuses.push(response.status().as_u16());
-        if statuses.last() == Some(&507) {
-            break;
-        }
-    }
+    let body =
+        format!(r#"{{"customer_id": "cus-1", "account_id": "acc-1", "amount": 1000, "metadata": {{"junk": {junk}}}}}"#);
+    let statuses = create_until_full(&sb, "/charges", &body).await;
     assert_eq!(statuses.last(), Some(&507), "{statuses:?}");
     assert!(statuses.len() <= 6, "each create is counted at its held size: {statuses:?}");
     assert!(statuses[0] < 300, "{statuses:?}");
