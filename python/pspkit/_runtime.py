@@ -133,6 +133,12 @@ class Conv:
     __slots__ = ()
 
     def decode(self, value: Any) -> Any:
+        # an open object or list read from a model built in Python is the reader's own copy:
+        # changing it must not change the (read-only) model
+        if isinstance(value, (dict, list)):
+            import copy
+
+            return copy.deepcopy(value)
         return value
 
     def encode(self, value: Any, path: str) -> Any:
@@ -497,8 +503,11 @@ class Model(_native.ModelBase):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
-        """An object from its JSON form (wire names), e.g. a webhook's data."""
-        return Obj(cls).decode(dict(data))
+        """An object from its JSON form (wire names), e.g. a webhook's data. The object keeps a
+        copy: changing ``data`` afterwards does not change it."""
+        import copy
+
+        return Obj(cls).decode(copy.deepcopy(dict(data)))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} objects are read-only")

@@ -85,6 +85,18 @@ def test_repr_masks_secret_keys_inside_open_objects_and_never_raises() -> None:
     assert "c-1" in shown and "amount=<unreadable" in shown, shown
 
 
+def test_a_model_from_a_dict_is_read_only_whatever_happens_to_the_dict() -> None:
+    from pspkit.onchainpay import WebhookDelivery
+
+    source: Dict[str, Any] = {"requestHeaders": {"x-trace": "t-1"}}
+    delivery = WebhookDelivery.from_dict(source)
+    source["requestHeaders"]["x-trace"] = "changed"  # the caller's dict, changed afterwards
+    read = delivery.request_headers
+    assert read == {"x-trace": "t-1"}
+    read["x-trace"] = "changed too"  # what a read handed out, changed
+    assert delivery.request_headers == {"x-trace": "t-1"}
+
+
 def test_requests_accept_models_and_plain_dicts(clients: Dict[str, Any]) -> None:
     from pspkit.firstpay import ClientFieldValue
 
