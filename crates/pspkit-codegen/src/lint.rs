@@ -27,7 +27,8 @@ pub const FORMAT_PATTERNS: [(&str, &str, &str); 4] = [
     // leaves them out because mock generators (json-schema-faker, under Prism) only turn out
     // a `T`-separated time for `format: date-time`
     ("date-time", DATE_TIME_PATTERN, "pspkit::Timestamp"),
-    // pspkit::Date (chrono's NaiveDate): `YYYY-MM-DD`
+    // pspkit::Date: `YYYY-MM-DD`. Both time patterns start at the year 0001: the decoders refuse
+    // the year 0000 (no Python date holds it), so a mock must not generate it
     ("date", DATE_PATTERN, "pspkit::Date"),
 ];
 
@@ -36,9 +37,10 @@ pub const DECIMAL_PATTERN: &str = r"^-?[0-9]{1,16}(\.[0-9]{1,12})?$";
 /// See [`FORMAT_PATTERNS`].
 pub const ID_PATTERN: &str = r"^\S+$";
 /// See [`FORMAT_PATTERNS`].
-pub const DATE_TIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?$";
+pub const DATE_TIME_PATTERN: &str = r"^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):?[0-5][0-9])?$";
 /// See [`FORMAT_PATTERNS`].
-pub const DATE_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+pub const DATE_PATTERN: &str =
+    r"^(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
 
 /// Checks every rule; `Ok` when the spec is clean.
 pub fn lint(spec: &Spec) -> Result<(), Error> {
