@@ -95,8 +95,8 @@ impl BaseUrl {
 
     /// What is wrong with it as a base URL, if anything: it must be an `http` or `https` URL
     /// with a host and no query or fragment (else requests would go to a path that is not the
-    /// one meant). Checked where a client is made from a setting (the Python package, the
-    /// command line), so that a typo is a configuration error, not a failed first call.
+    /// one meant). The Python package checks it where a client is made from a setting, so that
+    /// a typo is a configuration error, not a failed first call.
     pub fn problem(&self) -> Option<&'static str> {
         match Url::parse(&self.text) {
             Err(_) => Some("is not a URL"),
