@@ -104,8 +104,8 @@ def is_secret_field(name: str) -> bool: ...
 
 # status, headers, request id, attempts, idempotency key
 _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]
-# items (records and plain values), position, total pages, next cursor
-_Page = Tuple[List[Any], int, Optional[int], Optional[str]]
+# items (records and plain values), position, total pages, total items, next cursor
+_Page = Tuple[List[Any], int, Optional[int], Optional[int], Optional[str]]
 
 @disjoint_base
 class ModelBase:

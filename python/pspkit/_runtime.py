@@ -110,7 +110,7 @@ def _seconds(name: str, value: Any) -> Optional[float]:
 
 
 def _count(name: str, value: Any, low: int = 0, high: int = 2**64 - 1) -> Optional[int]:
-    """A caller's whole number (``page_size``, ``max_items``, ``max_attempts``), or ``None``;
+    """A caller's whole number (``page_size``, ``max_items``, ``max_retries``), or ``None``;
     refused, naming it, when it is not a whole number from ``low`` to ``high``."""
     if value is None:
         return None
@@ -123,6 +123,13 @@ def _count(name: str, value: Any, low: int = 0, high: int = 2**64 - 1) -> Option
 
 # attempts are counted in 32 bits on the Rust side
 _MAX_ATTEMPTS = 2**32 - 1
+
+
+def _attempts(max_retries: Any) -> Optional[int]:
+    """The attempts a call may make given the caller's ``max_retries`` (retries after the first
+    attempt, as openai-python counts them), or ``None`` for the default."""
+    retries = _count("max_retries", max_retries, 0, _MAX_ATTEMPTS - 1)
+    return None if retries is None else retries + 1
 
 
 class Conv:
@@ -730,7 +737,7 @@ class _Base:
         credentials: Mapping[str, Optional[str]],
         *,
         base_url: Optional[str] = None,
-        max_attempts: Optional[int] = None,
+        max_retries: Optional[int] = None,
         timeout: Optional[float] = None,
         deadline: Optional[float] = None,
     ) -> None:
@@ -738,7 +745,7 @@ class _Base:
             self._provider,
             dict(credentials),
             base_url,
-            _count("max_attempts", max_attempts, 1, _MAX_ATTEMPTS),
+            _attempts(max_retries),
             _seconds("timeout", timeout),
             _seconds("deadline", deadline),
         )
@@ -760,11 +767,9 @@ class _Base:
             max_retries: Retries after the first attempt, for the calls the spec lets retry.
             deadline: Seconds a whole call may take, retries and waits included.
         """
-        retries = _count("max_retries", max_retries, 0, _MAX_ATTEMPTS - 1)
         clone = object.__new__(type(self))
-        attempts = None if retries is None else retries + 1
         clone._native = self._native.with_options(
-            base_url, attempts, _seconds("timeout", timeout), _seconds("deadline", deadline)
+            base_url, _attempts(max_retries), _seconds("timeout", timeout), _seconds("deadline", deadline)
         )
         return clone
 
@@ -811,13 +816,24 @@ class Page(List[T]):
     """The page's number (for page-numbered lists) or the offset of its first item."""
     total_pages: Optional[int]
     """How many pages the list has, when the provider says."""
+    total: Optional[int]
+    """How many items the whole list has, when the provider says: its count when it sent this
+    page (items added or removed meanwhile can make a walk yield another number)."""
     next_cursor: Optional[str]
     """The cursor of the next page, for lists walked by cursor."""
 
-    def __init__(self, items: List[T], position: int, total_pages: Optional[int], next_cursor: Optional[str]) -> None:
+    def __init__(
+        self,
+        items: List[T],
+        position: int,
+        total_pages: Optional[int],
+        total: Optional[int],
+        next_cursor: Optional[str],
+    ) -> None:
         super().__init__(items)
         self.position = position
         self.total_pages = total_pages
+        self.total = total
         self.next_cursor = next_cursor
 
 

@@ -442,7 +442,7 @@ impl Client {
 }
 
 /// One walk over a list: `next_page` (blocking, GIL released) or `next_page_async`; each returns
-/// `(items_json, position, total_pages, next_cursor)`, or `None` at the end or once closed.
+/// `(items, position, total_pages, total_items, next_cursor)`, or `None` at the end or once closed.
 #[pyclass(frozen, module = "pspkit._native")]
 struct Pager(walk::Walk<PageStream>);
 

@@ -119,9 +119,10 @@ pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<P
     Ok((payload, meta).into_pyobject(py)?.into_any().unbind())
 }
 
-/// `(items, position, total_pages, next_cursor)` for Python's page objects.
+/// `(items, position, total_pages, total_items, next_cursor)` for Python's page objects.
 pub(crate) fn page_to_py(py: Python<'_>, page: PageReply) -> PyResult<Py<PyAny>> {
-    Ok(((page.items)(py)?, page.position, page.info.total_pages, page.info.next_cursor)
+    let info = page.info;
+    Ok(((page.items)(py)?, page.position, info.total_pages, info.total_items, info.next_cursor)
         .into_pyobject(py)?
         .into_any()
         .unbind())

@@ -292,9 +292,17 @@ def test_pages_keep_their_metadata(sandbox: Sandbox) -> None:
     assert [len(p) for p in pages] == [50, 50, 20]
     assert [p.position for p in pages] == [1, 2, 3]
     assert all(isinstance(item, Cashout) for p in pages for item in p)
+    # what the provider counts of the whole list, its items and its pages of this size, where it
+    # sends the full paginator (charges); the simple one (cashouts here) counts nothing
+    charges = list(client.charges.list_pages(page_size=50, max_items=120))
+    everything = sum(1 for _ in client.charges.list_all(page_size=100))
+    assert everything > 120 and all(p.total == everything for p in charges)
+    assert all(p.total_pages == -(-everything // 50) for p in charges)
+    assert all(p.total is None and p.total_pages is None for p in pages)
     # a page-numbered list that says how many pages there are
     searched = next(iter(sandbox.client("onlyonepays").operations.search_pages(page_size=10)))
     assert len(searched) == 10 and searched.total_pages is not None and searched.total_pages > 1
+    assert searched.total is not None and searched.total_pages == -(-searched.total // 10)
     # a list walked by cursor reports the next page's cursor (FirstPay: times in milliseconds)
     payments = sandbox.client("firstpay").payments.list_pages(
         created_at_from=0, created_at_to=int(time.time() * 1000) + 86_400_000, page_size=10

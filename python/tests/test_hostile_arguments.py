@@ -68,7 +68,7 @@ def test_hostile_keyword_arguments_end_in_a_result_or_a_named_error() -> None:
     broken: List[str] = []
     with Sandbox(size=30, seed=11) as sandbox:
         for provider in PROVIDERS:
-            client = sandbox.client(provider, max_attempts=1, timeout=10)
+            client = sandbox.client(provider, max_retries=0, timeout=10)
             for name, method in group_methods(client):
                 for _ in range(DRAWS_PER_METHOD):
                     kwargs = arguments(rng, method)

@@ -77,7 +77,7 @@ def test_the_context_manager_starts_and_stops_it() -> None:
 
 def test_close_drops_open_connections_too() -> None:
     sandbox = Sandbox(size=20)
-    client = sandbox.client("onepay", max_attempts=1, timeout=5)
+    client = sandbox.client("onepay", max_retries=0, timeout=5)
     client.balances.get()  # the client now holds a keep-alive connection to it
     sandbox.close()
     with pytest.raises((pspkit.TransportError, pspkit.TimeoutError)):
@@ -155,7 +155,7 @@ def test_a_client_for_every_provider_makes_a_real_call(sandbox: Sandbox) -> None
 
 
 def test_client_options_are_the_clients_own(sandbox: Sandbox) -> None:
-    client = sandbox.client("onepay", max_attempts=1)
+    client = sandbox.client("onepay", max_retries=0)
     sandbox.inject("503")
     with pytest.raises(pspkit.ApiError) as raised:
         client.balances.get()
@@ -220,7 +220,7 @@ def test_inject_is_seen_as_retries(sandbox: Sandbox) -> None:
 
 
 def test_inject_refuses_an_unknown_fault_and_queues_nothing(sandbox: Sandbox) -> None:
-    client = sandbox.client("onepay", max_attempts=1)
+    client = sandbox.client("onepay", max_retries=0)
     with pytest.raises(ValueError, match="unknown fault .boom."):
         sandbox.inject("503", "boom")
     for typo in ("delay:-5", "429:nan", "500:junk", "delay:", "reset:1"):
@@ -231,7 +231,7 @@ def test_inject_refuses_an_unknown_fault_and_queues_nothing(sandbox: Sandbox) ->
 
 def test_faults_for_a_whole_run() -> None:
     with Sandbox(size=20, fault_every=2, faults=["503"]) as sandbox:
-        client = sandbox.client("onepay", max_attempts=1)
+        client = sandbox.client("onepay", max_retries=0)
         client.balances.get()
         with pytest.raises(pspkit.ApiError, match="503|unavailable"):
             client.balances.get()

@@ -148,6 +148,10 @@ async fn page_number_style_onlyonepays() {
     let all = collect(client.search_operations(body.clone()).stream(PageOptions::new().page_size(300))).await;
     expect_all(ids(&all, |o| o.id.as_ref().unwrap().to_string()), "", false);
     assert_eq!(log.count(), 9, "ceil(2500 / 300) pages, no extra request");
+    // every page carries what the provider counts of the whole list
+    let pages = collect(client.search_operations(body.clone()).pages(PageOptions::new().page_size(300))).await;
+    assert_eq!(pages.len(), 9);
+    assert!(pages.iter().all(|p| p.info.total_items == Some(N as u64) && p.info.total_pages == Some(9)));
 
     let some =
         collect(client.search_operations(body.clone()).stream(PageOptions::new().page_size(300).max_items(1000))).await;
@@ -177,6 +181,9 @@ async fn page_until_short_style_firekassa() {
     // 2500 / 250 = 10 full pages; the 11th comes back empty and ends the walk
     expect_all(ids(&all, |t| t.id.to_string()), "", false);
     assert_eq!(log.count(), 11);
+    // its pages do not count the list
+    let first = client.get_transactions().pages(PageOptions::new().page_size(250)).next().await.unwrap().unwrap();
+    assert_eq!((first.info.total_items, first.info.total_pages), (None, None));
     let some = collect(client.get_transactions().stream(PageOptions::new().page_size(250).max_items(1001))).await;
     assert_eq!(some.len(), 1001);
 }

@@ -583,6 +583,7 @@ fn pages(model: &Model, op: &Operation) -> Result<TokenStream, String> {
         })
     };
     let total_pages = info(&p.total_pages, &|f| quote!(::pspkit::paginate::PageField::count(&response.#f)))?;
+    let total_items = info(&p.total_items, &|f| quote!(::pspkit::paginate::PageField::count(&response.#f)))?;
     let has_next_url =
         info(&p.next_url, &|f| quote!(::core::option::Option::Some(::pspkit::paginate::present(&response.#f))))?;
     let next_cursor = info(&p.next_cursor, &|f| quote!(::pspkit::paginate::PageField::cursor(&response.#f)))?;
@@ -599,10 +600,11 @@ fn pages(model: &Model, op: &Operation) -> Result<TokenStream, String> {
                 #(#edits)*
                 ::std::boxed::Box::pin(async move {
                     let response = call.send().await?;
-                    let (total_pages, has_next_url, next_cursor) = (#total_pages, #has_next_url, #next_cursor);
+                    let (total_pages, total_items) = (#total_pages, #total_items);
+                    let (has_next_url, next_cursor) = (#has_next_url, #next_cursor);
                     let items: ::std::vec::Vec<#item> = ::pspkit::paginate::IntoItems::into_items(#items);
                     let fingerprint = ::pspkit::paginate::fingerprint(&items);
-                    let info = ::pspkit::paginate::PageInfo { total_pages, has_next_url, next_cursor, fingerprint };
+                    let info = ::pspkit::paginate::PageInfo { total_pages, total_items, has_next_url, next_cursor, fingerprint };
                     ::core::result::Result::Ok((items, info))
                 })
             });

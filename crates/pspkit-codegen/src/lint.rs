@@ -32,6 +32,10 @@ pub const FORMAT_PATTERNS: [(&str, &str, &str); 4] = [
     ("date", DATE_PATTERN, "pspkit::Date"),
 ];
 
+/// The response keys of `x-pagination` that any style may name: what a page says about the whole
+/// list. Each must be a field of the success response.
+const RESPONSE_METADATA: [&str; 2] = ["total-pages", "total-items"];
+
 /// See [`FORMAT_PATTERNS`].
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]{1,16}(\.[0-9]{1,12})?$";
 /// See [`FORMAT_PATTERNS`].
@@ -397,7 +401,9 @@ impl<'a> Linter<'a> {
             }
         }
         let schema = self.success_schema(op);
-        for key in response_keys {
+        // the keys any style may name, for a page's metadata
+        let optional = RESPONSE_METADATA.iter().filter(|k| !response_keys.contains(*k) && get(k).is_some());
+        for key in response_keys.iter().chain(optional) {
             match get(key) {
                 None => self.op(op, "x-pagination", format!("style {style} needs `{key}`")),
                 Some(".") if *key == "items" => {

@@ -155,9 +155,14 @@ pub struct Pagination {
     pub max_page_size: Option<u64>,
     /// Response field holding the items; `.` when the response is the array itself.
     pub items: String,
-    /// Response field with the number of pages.
+    /// Response field with the number of pages (needed by page-number lists, which end by it;
+    /// metadata of a page in the other styles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<String>,
+    /// Response field with the number of items in the whole list, when the provider sends one:
+    /// metadata of a page, never used to end a walk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_items: Option<String>,
     /// Request parameter taking the cursor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
@@ -183,6 +188,7 @@ impl Pagination {
             "page-size" => self.page_size.as_deref(),
             "items" => Some(&self.items),
             "total-pages" => self.total_pages.as_deref(),
+            "total-items" => self.total_items.as_deref(),
             "cursor" => self.cursor.as_deref(),
             "next-cursor" => self.next_cursor.as_deref(),
             "next-url" => self.next_url.as_deref(),

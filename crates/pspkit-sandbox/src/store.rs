@@ -665,6 +665,7 @@ pub fn list_response(resource: &Resource, op: &Op, objects: &[Value], params: &M
     set(map, "total", json!(total));
     set(map, "count", json!(total));
     set(map, key("total-pages"), json!(total_pages));
+    set(map, key("total-items"), json!(total));
     set(map, key("page"), json!(page_number));
     set(map, key("page-size"), json!(size));
     set(map, "page_no", json!(page_number));

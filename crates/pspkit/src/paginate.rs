@@ -79,8 +79,11 @@ pub struct PageRequest {
 /// What a response says about the next page.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PageInfo {
-    /// Number of pages, when the provider says (page-number style).
+    /// Number of pages, when the provider says (page-number lists end by it).
     pub total_pages: Option<u64>,
+    /// Number of items in the whole list, when the provider says (its count of the moment: items
+    /// added or removed during a walk can make it differ from what the walk yields).
+    pub total_items: Option<u64>,
     /// Whether a next-page URL was present, when the response has the field (next-url style).
     pub has_next_url: Option<bool>,
     /// The cursor of the next page (keyset style).

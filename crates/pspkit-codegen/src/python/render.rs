@@ -389,7 +389,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
         let cred_params: Vec<String> = credentials.iter().map(|k| format!("{}: str | None = None", k.name)).collect();
         let _ = writeln!(
             out,
-            "\n    def __init__(self, {}*, base_url: str | None = None, max_attempts: int | None = None, \
+            "\n    def __init__(self, {}*, base_url: str | None = None, max_retries: int | None = None, \
              timeout: float | None = None, deadline: float | None = None) -> None:",
             cred_params.iter().map(|p| format!("{p}, ")).collect::<String>()
         );
@@ -399,7 +399,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
             let creds: Vec<String> = credentials.iter().map(|k| format!("{}: {}", py_str(&k.name), k.name)).collect();
             let _ = writeln!(
                 out,
-                "        super().__init__({{{}}}, base_url=base_url, max_attempts=max_attempts, timeout=timeout, deadline=deadline)",
+                "        super().__init__({{{}}}, base_url=base_url, max_retries=max_retries, timeout=timeout, deadline=deadline)",
                 creds.join(", ")
             );
         }

@@ -168,6 +168,12 @@ fn pagination_must_name_real_fields() {
         "x-pagination",
     );
     expect_rule(|d| remove(d, &format!("{LIST}/x-pagination/first-page")), Some("listPayments"), "x-pagination");
+    // a page's metadata, which no style needs, must name real fields too
+    expect_rule(
+        |d| set(d, &format!("{LIST}/x-pagination/total-items"), json!("no_such_total")),
+        Some("listPayments"),
+        "x-pagination",
+    );
 }
 
 #[test]
