@@ -53,21 +53,6 @@ use reply::{page_to_py, reply_to_py};
 
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
 
-/// The arguments of a walk over a list paged in its request body, with each of `fields` (the
-/// page's position and size) set in the body where the caller gave none: the body's type
-/// requires them, and the walk sets them on every page.
-fn with_paging_placeholders(mut args: serde_json::Value, fields: &[(&str, u64)]) -> serde_json::Value {
-    if let serde_json::Value::Object(map) = &mut args {
-        let body = map.entry("body").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-        if let serde_json::Value::Object(body) = body {
-            for (field, placeholder) in fields {
-                body.entry(*field).or_insert_with(|| (*placeholder).into());
-            }
-        }
-    }
-    args
-}
-
 /// A number of seconds from Python as a `Duration`, refused with the argument's name when it is
 /// negative (or zero, when `positive`), not a number, or too large (1e300 is the caller's mistake
 /// to report, not a panic).

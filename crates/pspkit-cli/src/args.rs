@@ -67,6 +67,39 @@ impl Args {
             .map_err(|e| invalid(self.operation, &named(e.path().to_string()), &e.into_inner().to_string()))
     }
 
+    /// Sets each of `fields` (a walk's position and size, with a placeholder value) in the request
+    /// body where the caller gave none: a walk over a list paged in its body sets them on every
+    /// page, but the body's type requires them to be read at all. A body given as JSON text keeps
+    /// every value's own text, so amounts in it stay exact; one that is not a JSON object is left
+    /// as it is, for reading it to say what is wrong.
+    pub fn with_paging_placeholders(mut self, fields: &[(&str, u64)]) -> Self {
+        if let Some(text) = self.texts.get_mut("body") {
+            type Raw = Box<serde_json::value::RawValue>;
+            let Ok(mut body) = serde_json::from_str::<std::collections::BTreeMap<String, Raw>>(text) else {
+                return self;
+            };
+            let missing: Vec<_> = fields.iter().filter(|(field, _)| !body.contains_key(*field)).collect();
+            for (field, placeholder) in &missing {
+                if let Ok(raw) = serde_json::value::to_raw_value(placeholder) {
+                    body.insert((*field).to_owned(), raw);
+                }
+            }
+            if !missing.is_empty()
+                && let Ok(rewritten) = serde_json::to_string(&body)
+            {
+                *text = rewritten;
+            }
+            return self;
+        }
+        let body = self.map.entry("body").or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let serde_json::Value::Object(body) = body {
+            for (field, placeholder) in fields {
+                body.entry(*field).or_insert_with(|| (*placeholder).into());
+            }
+        }
+        self
+    }
+
     /// The request body (the `body` argument).
     pub fn take_body<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, Error> {
         self.take("body")

@@ -203,7 +203,7 @@ fn provider(model: &Model) -> TokenStream {
         let (group, method) = names.get(&op.name).cloned().unwrap_or_else(|| ("operations".into(), op.name.clone()));
         entries.push(operation_entry(model, op, &group, &method));
         let name = &op.name;
-        let call = crate::python::dispatch::take_arguments(op, &krate, &[]);
+        let call = crate::python::dispatch::take_arguments(op, &krate, false);
         let answer = if op.streams {
             quote!(crate::Output::bytes(call.options(options).send().await?).await)
         } else {
@@ -211,8 +211,7 @@ fn provider(model: &Model) -> TokenStream {
         };
         arms.push(quote!(#name => { #call #answer }));
         if op.pagination().is_some() {
-            let paging = crate::python::dispatch::paging_params(op);
-            let call = crate::python::dispatch::take_arguments(op, &krate, &paging);
+            let call = crate::python::dispatch::take_arguments(op, &krate, true);
             page_arms.push(quote!(#name => { #call ::core::result::Result::Ok(crate::JsonPages::new(call.options(call_options).pages(options))) }));
         }
     }

@@ -129,6 +129,21 @@ fn walks_every_page_as_json_lines() {
 }
 
 #[test]
+fn walks_a_list_paged_in_its_body_from_a_body_without_the_paging_fields() {
+    // listPersonalAddresses requires `limit` and `offset` in its body; `--all` sets them on every
+    // page, so a body that leaves them out is walked
+    let body = ["onchainpay", "personal-addresses", "list", "--body", "-"];
+    let one_call = run_with(&body, Some(r#"{"limit": 1000, "offset": 0}"#));
+    assert!(one_call.status.success(), "{}", text(&one_call.stderr));
+    let one_call: serde_json::Value = serde_json::from_slice(&one_call.stdout).expect("JSON");
+    let every = one_call.as_array().expect("the addresses").len();
+    assert!(every > 0, "the sandbox has personal addresses: {one_call}");
+    let walked = run_with(&[&body[..], &["--all"]].concat(), Some("{}"));
+    assert!(walked.status.success(), "{}", text(&walked.stderr));
+    assert_eq!(text(&walked.stdout).lines().count(), every, "every address once");
+}
+
+#[test]
 fn help_shows_the_spec_the_retry_class_and_money() {
     let out = run(&["onepay", "cashouts", "--help"]);
     let help = text(&out.stdout);

@@ -25,14 +25,12 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
     let mut key_arms = Vec::new();
     for op in &model.operations {
         let name = &op.name;
-        // the walk sets the position and the size itself: they are not arguments of `_pages`
-        let paging = paging_params(op);
-        let build = |skip: &[&str]| take_arguments(op, &krate, skip);
+        let build = |walk: bool| take_arguments(op, &krate, walk);
         if let Some(key) = op.params.iter().find(|p| p.idempotency) {
             let arg = &key.rust;
             key_arms.push(quote!(#name => ::core::option::Option::Some(#arg),));
         }
-        let call = build(&[]);
+        let call = build(false);
         let reply = if op.streams {
             quote!(crate::Reply::bytes(#name, call.options(options).send_with_response().await?).await)
         } else {
@@ -44,22 +42,10 @@ pub(super) fn dispatch(model: &crate::model::Model) -> TokenStream {
                 #reply
             }
         });
-        if let Some(pagination) = op.pagination() {
-            let call = build(&paging);
-            // a body that carries the page's position and size must have them to be read; the
-            // walk sets them on every page
-            let placeholders = match pagination.place {
-                crate::extensions::ParamPlace::Body => {
-                    let (position, size) = pagination.position_and_size();
-                    let pairs =
-                        position.map(|p| quote!((#p, 0u64),)).into_iter().chain(size.map(|s| quote!((#s, 1u64),)));
-                    quote!(let args = crate::with_paging_placeholders(args, &[#(#pairs)*]);)
-                }
-                _ => quote!(),
-            };
+        if op.pagination().is_some() {
+            let call = build(true);
             page_arms.push(quote! {
                 #name => {
-                    #placeholders
                     #call
                     ::core::result::Result::Ok(crate::PageStream::new(call.options(call_options).pages(options)))
                 }
@@ -124,14 +110,30 @@ pub(crate) fn paging_params(op: &crate::model::Operation) -> Vec<&str> {
     }
 }
 
+/// The body fields a walk sets itself on every page (position and size), with a placeholder
+/// each for a body given without them: the body's type requires them to be read at all.
+fn paging_placeholders(op: &crate::model::Operation) -> TokenStream {
+    match op.pagination() {
+        Some(p) if p.place == crate::extensions::ParamPlace::Body => {
+            let (position, size) = p.position_and_size();
+            let pairs = position.map(|p| quote!((#p, 0u64),)).into_iter().chain(size.map(|s| quote!((#s, 1u64),)));
+            quote!(.with_paging_placeholders(&[#(#pairs)*]))
+        }
+        _ => quote!(),
+    }
+}
+
 /// The start of one dispatch arm, shared by every surface that calls operations by name with
 /// JSON arguments (the Python module, the CLI): takes each argument into the owned value the
 /// request builder wants (`crate::Args`, a wrong one naming the field), refuses unknown ones,
-/// builds the call with the required ones and sets the optional ones that were given. `skip`
-/// leaves out the paging parameters a walk sets itself. Leaves `call` in scope.
-pub(crate) fn take_arguments(op: &crate::model::Operation, krate: &syn::Ident, skip: &[&str]) -> TokenStream {
+/// builds the call with the required ones and sets the optional ones that were given. For a
+/// `walk` (the call of each page), the paging parameters the walk sets itself are left out, and
+/// paging fields of the body get placeholders. Leaves `call` in scope.
+pub(crate) fn take_arguments(op: &crate::model::Operation, krate: &syn::Ident, walk: bool) -> TokenStream {
     use crate::model::Kind;
     let name = &op.name;
+    let skip = if walk { paging_params(op) } else { Vec::new() };
+    let placeholders = if walk { paging_placeholders(op) } else { quote!() };
     let method = format_ident!("{}", name);
     let mut takes = Vec::new();
     let mut required = Vec::new();
@@ -161,7 +163,7 @@ pub(crate) fn take_arguments(op: &crate::model::Operation, krate: &syn::Ident, s
         required.push(quote!(body));
     }
     quote! {
-        let mut args = crate::Args::new(#name, args)?;
+        let mut args = crate::Args::new(#name, args)?#placeholders;
         #(#takes)*
         args.finish()?;
         let mut call = client.#method(#(#required),*);
