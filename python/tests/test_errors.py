@@ -205,3 +205,18 @@ def test_an_amount_past_the_specs_digits_is_refused_before_sending(sandbox: Sand
             client.invoices.create(amount=amount, order_id="o-digits")
         assert refused.value.field is not None and "amount" in refused.value.field
     assert sandbox.requests("firekassa", "createInvoice") == before, "nothing was sent"
+
+
+def test_an_amount_nested_in_a_body_past_the_specs_digits_is_refused_naming_its_path(sandbox: Sandbox) -> None:
+    from decimal import Decimal
+
+    client = sandbox.client("onepay")
+    before = sandbox.requests("onepay", "createCharge")
+    splits = [
+        {"account_id": "ac-1", "split_value": 10},
+        {"account_id": "ac-2", "split_value": Decimal("0.1234567890123")},
+    ]
+    with pytest.raises(pspkit.ValidationError, match="after the decimal point") as refused:
+        client.charges.create(amount=1000, customer_id="cu-1", account_id="ac-0", splits=splits)
+    assert refused.value.field == "body.splits[1].split_value"
+    assert sandbox.requests("onepay", "createCharge") == before, "nothing was sent"

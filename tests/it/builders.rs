@@ -260,6 +260,30 @@ async fn an_amount_past_the_specs_digits_is_refused_before_sending() {
     assert_eq!(server.received().len(), 1);
 }
 
+#[tokio::test]
+async fn an_amount_nested_in_the_body_is_refused_naming_its_path() {
+    use pspkit_onepay::types::{CreateChargeRequest, SplitRequest};
+    let server = ScriptedServer::start(vec![]).await;
+    let client = onepay(&server);
+    let split = |value: &str| {
+        SplitRequest::builder()
+            .split_value(value.parse::<pspkit::Decimal>().expect("a decimal"))
+            .build()
+            .expect("a split")
+    };
+    let body = CreateChargeRequest::builder()
+        .amount(1000)
+        .customer_id("cus-1")
+        .splits(vec![split("10"), split("12345678901234567")])
+        .build()
+        .expect("a charge");
+    let err = client.create_charge(body).send().await.expect_err("refused");
+    let Error::InvalidRequest { field, rule, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(field, "body.splits[1].split_value");
+    assert!(rule.contains("before the decimal point"), "{rule}");
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
 #[test]
 fn the_amount_limits_are_the_specs_decimal_pattern() {
     use pspkit::validate::{AMOUNT_FRACTION_DIGITS, AMOUNT_INTEGER_DIGITS};

@@ -83,7 +83,8 @@ fn param_checks(operation: &str, p: &Param) -> Vec<TokenStream> {
 
 /// The same identifier check for the identifiers at the top of the request body (`paymentId`),
 /// and the decimal pattern's digit limits for its amounts, named by their wire path
-/// (`body.paymentId`). Nested ones are left to the provider.
+/// (`body.paymentId`, `body.splits[0].split_value`): at the top of the body and nested in its
+/// objects and lists. Nested identifiers are left to the provider.
 fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
     let operation = &op.name;
     let Some(Kind::Named(name)) = op.body.as_ref().map(|b| &b.ty.kind) else { return Vec::new() };
@@ -102,10 +103,72 @@ fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
                 Kind::Optional(inner) if **inner == Kind::Money => {
                     quote!(::pspkit::validate::amount(#operation, #key, self.body.#field.as_ref())?;)
                 }
-                _ => return None,
+                kind => nested_amounts(model, operation, kind, quote!(&self.body.#field), &format_path(&key), &[], 0)?,
             })
         })
         .collect()
+}
+
+/// How deep [`nested_amounts`] looks into a body field: deeper than any body of the specs, and
+/// a bound for types that hold themselves.
+const NESTED_AMOUNT_DEPTH: usize = 8;
+
+/// `path` as a literal part of a `format!` string.
+fn format_path(path: &str) -> String {
+    path.replace('{', "{{").replace('}', "}}")
+}
+
+/// The digit-limit checks of the amounts inside `value` (an expression of a reference to a value
+/// of `kind`), through options, lists and structs; `path` is the `format!` string of its wire
+/// path, with a `{}` for each list index in `indices`. `None` when it holds no amount.
+fn nested_amounts(
+    model: &Model,
+    operation: &str,
+    kind: &Kind,
+    value: TokenStream,
+    path: &str,
+    indices: &[syn::Ident],
+    depth: usize,
+) -> Option<TokenStream> {
+    if depth > NESTED_AMOUNT_DEPTH {
+        return None;
+    }
+    match kind {
+        Kind::Money => Some(quote! {
+            if let ::core::option::Option::Some(rule) = ::pspkit::validate::amount_problem(#value) {
+                return ::core::result::Result::Err(::pspkit::Error::InvalidRequest {
+                    operation: #operation,
+                    field: ::std::format!(#path, #(#indices),*),
+                    rule,
+                });
+            }
+        }),
+        Kind::Optional(inner) => {
+            let item = format_ident!("value_{depth}");
+            let check = nested_amounts(model, operation, inner, quote!(#item), path, indices, depth + 1)?;
+            Some(quote!(if let ::core::option::Option::Some(#item) = (#value).as_ref() { #check }))
+        }
+        Kind::List(inner) => {
+            let (index, item) = (format_ident!("index_{depth}"), format_ident!("item_{depth}"));
+            let indices: Vec<_> = indices.iter().cloned().chain([index.clone()]).collect();
+            let check =
+                nested_amounts(model, operation, inner, quote!(#item), &format!("{path}[{{}}]"), &indices, depth + 1)?;
+            Some(quote!(for (#index, #item) in (#value).iter().enumerate() { #check }))
+        }
+        Kind::Named(name) => {
+            let Some(Shape::Struct(fields)) = model.types.get(name).map(|t| &t.shape) else { return None };
+            let checks: Vec<TokenStream> = fields
+                .iter()
+                .filter_map(|f| {
+                    let field = format_ident!("{}", f.rust);
+                    let path = format!("{path}.{}", format_path(&f.wire));
+                    nested_amounts(model, operation, &f.ty.kind, quote!(&(#value).#field), &path, indices, depth + 1)
+                })
+                .collect();
+            (!checks.is_empty()).then(|| quote!(#(#checks)*))
+        }
+        _ => None,
+    }
 }
 
 fn is_text(p: &Param) -> bool {

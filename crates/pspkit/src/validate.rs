@@ -73,21 +73,29 @@ pub const AMOUNT_FRACTION_DIGITS: usize = 12;
 /// [`AMOUNT_FRACTION_DIGITS`] after it. Checked on the text sent, so the scale the caller gave
 /// counts (`100.0000000000000` has 13 digits after the point).
 pub fn amount<T: Serialize>(operation: &'static str, field: &str, value: Option<&T>) -> Result<(), Error> {
-    let Some(value) = value else { return Ok(()) };
+    match value.and_then(amount_problem) {
+        Some(rule) => Err(Error::InvalidRequest { operation, field: field.to_owned(), rule }),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with an amount as it goes on the wire (see [`amount`]), or `None` when it
+/// keeps to the digit limits: for an amount nested in a request body, whose path (with its list
+/// indices) is only written out when it is refused.
+pub fn amount_problem<T: Serialize>(value: &T) -> Option<String> {
     let text = serde_json::to_string(value).unwrap_or_default();
     let text = text.trim_matches('"');
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = digits.split_once('.').map_or((digits, None), |(w, f)| (w, Some(f)));
-    let rule = if whole.len() > AMOUNT_INTEGER_DIGITS {
-        format!("has {} digits before the decimal point; at most {AMOUNT_INTEGER_DIGITS} are sent", whole.len())
-    } else if let Some(f) = fraction.filter(|f| f.len() > AMOUNT_FRACTION_DIGITS) {
-        format!(
-            "has {} digits after the decimal point; at most {AMOUNT_FRACTION_DIGITS} are sent (round it, or drop \
-             trailing zeros)",
-            f.len()
-        )
+    if whole.len() > AMOUNT_INTEGER_DIGITS {
+        Some(format!("has {} digits before the decimal point; at most {AMOUNT_INTEGER_DIGITS} are sent", whole.len()))
     } else {
-        return Ok(());
-    };
-    Err(Error::InvalidRequest { operation, field: field.to_owned(), rule })
+        fraction.filter(|f| f.len() > AMOUNT_FRACTION_DIGITS).map(|f| {
+            format!(
+                "has {} digits after the decimal point; at most {AMOUNT_FRACTION_DIGITS} are sent (round it, or drop \
+                 trailing zeros)",
+                f.len()
+            )
+        })
+    }
 }
