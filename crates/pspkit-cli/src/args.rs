@@ -69,25 +69,30 @@ impl Args {
 
     /// Sets each of `fields` (a walk's position and size, with a placeholder value) in the request
     /// body where the caller gave none: a walk over a list paged in its body sets them on every
-    /// page, but the body's type requires them to be read at all. A body given as JSON text keeps
-    /// every value's own text, so amounts in it stay exact; one that is not a JSON object is left
-    /// as it is, for reading it to say what is wrong.
+    /// page, but the body's type requires them to be read at all. A body given as JSON text gets
+    /// them written in after its opening brace, the rest of the text untouched: its amounts keep
+    /// their digits, and what reading it refuses (a repeated key) is refused as without a walk.
+    /// A text that is not a JSON object is left as it is, for reading it to say what is wrong.
     pub fn with_paging_placeholders(mut self, fields: &[(&str, u64)]) -> Self {
         if let Some(text) = self.texts.get_mut("body") {
             type Raw = Box<serde_json::value::RawValue>;
-            let Ok(mut body) = serde_json::from_str::<std::collections::BTreeMap<String, Raw>>(text) else {
+            let Ok(body) = serde_json::from_str::<std::collections::BTreeMap<String, Raw>>(text) else {
                 return self;
             };
-            let missing: Vec<_> = fields.iter().filter(|(field, _)| !body.contains_key(*field)).collect();
-            for (field, placeholder) in &missing {
-                if let Ok(raw) = serde_json::value::to_raw_value(placeholder) {
-                    body.insert((*field).to_owned(), raw);
-                }
-            }
-            if !missing.is_empty()
-                && let Ok(rewritten) = serde_json::to_string(&body)
+            let missing: Vec<String> = fields
+                .iter()
+                .filter(|(field, _)| !body.contains_key(*field))
+                .filter_map(|(field, placeholder)| {
+                    Some(format!("{}:{placeholder}", serde_json::to_string(field).ok()?))
+                })
+                .collect();
+            // it read as an object, so its first character that is not white space is the brace
+            if let Some(brace) = text.find('{')
+                && !missing.is_empty()
             {
-                *text = rewritten;
+                let rest = &text[brace + 1..];
+                let separator = if rest.trim_start().starts_with('}') { "" } else { "," };
+                *text = format!("{}{{{}{separator}{rest}", &text[..brace], missing.join(","));
             }
             return self;
         }

@@ -141,6 +141,10 @@ fn walks_a_list_paged_in_its_body_from_a_body_without_the_paging_fields() {
     let walked = run_with(&[&body[..], &["--all"]].concat(), Some("{}"));
     assert!(walked.status.success(), "{}", text(&walked.stderr));
     assert_eq!(text(&walked.stdout).lines().count(), every, "every address once");
+    // the body is read as given: a key given twice is refused, with or without the walk
+    let twice = r#"{"network": ["tron"], "network": ["bsc"]}"#;
+    refused(&run_with(&[&body[..], &["--all"]].concat(), Some(twice)), "duplicate field");
+    refused(&run_with(&body, Some(twice)), "duplicate field");
 }
 
 #[test]
