@@ -99,10 +99,7 @@ fn body_checks(model: &Model, op: &Operation) -> Vec<TokenStream> {
                 Kind::Optional(inner) if **inner == Kind::Id => {
                     quote!(::pspkit::validate::no_white_space(#operation, #key, self.body.#field.as_deref())?;)
                 }
-                Kind::Money => quote!(::pspkit::validate::amount(#operation, #key, ::core::option::Option::Some(&self.body.#field))?;),
-                Kind::Optional(inner) if **inner == Kind::Money => {
-                    quote!(::pspkit::validate::amount(#operation, #key, self.body.#field.as_ref())?;)
-                }
+                // amounts at the top of the body as well as inside it
                 kind => nested_amounts(model, operation, kind, quote!(&self.body.#field), &format_path(&key), &[], 0)?,
             })
         })
