@@ -39,6 +39,7 @@ mod normalized;
 mod reconcile;
 mod reply;
 mod sandbox;
+mod slot;
 mod walk;
 mod webhooks;
 

@@ -25,6 +25,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyType};
 use serde::Serialize;
 
+use crate::slot::Slots;
+
 /// A Rust value as a Python object: text as `str`, exact numbers as `Decimal`, times as aware
 /// `datetime`, structs as [`Record`]s.
 pub trait ToPy {
@@ -94,9 +96,13 @@ pub struct Origin<'a> {
 }
 
 /// One empty cache slot per field of `value`.
-fn empty_slots(value: &dyn Fields) -> Box<[OnceLock<Py<PyAny>>]> {
-    value.wires().iter().map(|_| OnceLock::new()).collect()
+fn empty_slots(value: &dyn Fields) -> Slots {
+    Slots::new(value.wires().len())
 }
+
+/// The steps from a response's value to a struct inside it: held inline up to two deep (a
+/// page's items, and a struct in one of them), as most are, sparing each item an allocation.
+type Path = smallvec::SmallVec<[Step; 2]>;
 
 /// A decoded response struct, read by Python one field at a time; each field is converted on
 /// its first read and kept. The model object of the struct's class holds it.
@@ -104,15 +110,15 @@ pub struct Record {
     /// The decoded value of the whole response, shared by the records of the structs inside it.
     root: Arc<dyn Fields>,
     /// The steps from `root` to this record's struct (none for the response's own).
-    path: Box<[Step]>,
-    converted: Box<[OnceLock<Py<PyAny>>]>,
+    path: Path,
+    converted: Slots,
 }
 
 impl Record {
     /// A record of a decoded struct.
     pub fn new<T: Fields>(value: T) -> Self {
         let converted = empty_slots(&value);
-        Record { root: Arc::new(value), path: Box::default(), converted }
+        Record { root: Arc::new(value), path: Path::new(), converted }
     }
 
     /// A record of the struct `value`, found from `origin` by `step`.
@@ -140,13 +146,13 @@ impl Record {
         let Some(slot) = self.converted.get(position) else {
             return Ok(py.None());
         };
-        let value = match slot.get() {
-            Some(done) => done.bind(py).clone(),
+        let value = match slot.get(py) {
+            Some(done) => done,
             None => {
                 let origin = Origin { root: &self.root, path: &self.path };
                 let value = self.value()?.convert(py, &origin, position)?.into_bound(py);
                 // Another thread may have converted it meanwhile: either result is the same value.
-                slot.get_or_init(|| value.unbind()).bind(py).clone()
+                slot.keep(value)
             }
         };
         if let Ok(list) = value.cast::<PyList>() {
@@ -332,6 +338,16 @@ fn object(py: Python<'_>, class: &Bound<'_, PyAny>, record: Record) -> PyResult<
     if made.get().data.set(Data::Decoded(record)).is_err() {
         return Err(PyValueError::new_err("a model class whose __new__ sets a value"));
     }
+    // A decoded object takes no part in a reference cycle: what it holds (its fields' values,
+    // made from the Rust value, and the objects of the structs inside it) never refers back to
+    // it, and Python code cannot add to it (the model classes have no `__dict__` and no setter;
+    // a list or a dict field is handed out as a copy). So the cycle collector need not track it:
+    // tracked, the hundred objects of each page made it run a collection every few pages, each
+    // going through every object made since.
+    // SAFETY: `object` is a live object of a class with `Py_TPFLAGS_HAVE_GC` (every pyclass and
+    // its subclasses), tracked by its `tp_alloc`; untracking it is what a type that knows its
+    // objects hold no cycles does, and its `tp_dealloc` untracks only what is still tracked.
+    unsafe { pyo3::ffi::PyObject_GC_UnTrack(object.as_ptr().cast()) };
     Ok(object.unbind())
 }
 

@@ -175,6 +175,36 @@ def test_a_response_field_is_converted_once_and_kept(clients: Dict[str, Any]) ->
     assert rebuilt.data[0].created_at == cashout.created_at and rebuilt.data[0].status is cashout.status
 
 
+def test_decoded_objects_are_freed_by_reference_counting_alone(clients: Dict[str, Any]) -> None:
+    """A decoded object holds no reference cycle, so the cycle collector does not track it:
+    dropping a page frees its objects and the values their reads made, with the collector off."""
+    import gc
+    import tracemalloc
+
+    onepay = clients["onepay"]
+
+    def read_a_page() -> None:
+        page = onepay.cashouts.list(limit=20)
+        for item in page.data:
+            assert not gc.is_tracked(item)
+            item.id, item.amount, item.created_at, item.status, item.account_id
+
+    read_a_page()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        read_a_page()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(40):
+            read_a_page()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    # 40 pages of 20 objects with 5 values read: kept, they would be well over 200 KB
+    assert grown < 48 * 1024, grown
+
+
 def test_arguments_nested_too_deep_are_refused_before_sending(clients: Dict[str, Any], sandbox: Any) -> None:
     """Keyword arguments reach Rust as Python objects (no JSON text): hostile nesting is refused
     with an error naming where, and nothing is sent."""
