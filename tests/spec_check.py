@@ -31,7 +31,7 @@ METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 def extension_validators() -> dict[str, Draft7Validator]:
-    """One validator per place an extension sits: `document`, `operation`, `source`."""
+    """One validator per place an extension sits: `document`, `operation`, `source`, `sensitive`."""
     schema = json.loads((ROOT / "specs/extensions.schema.json").read_text())
     return {
         place: Draft7Validator({**sub, "definitions": schema["definitions"]})
@@ -63,6 +63,8 @@ def extension_failures(doc: dict, name: str) -> list[str]:
         if isinstance(node, dict):
             if id(node) not in operations and "x-source" in node:
                 report("source", node["x-source"], pointer + "/x-source")
+            if "x-sensitive" in node:
+                report("sensitive", node["x-sensitive"], pointer + "/x-sensitive")
             for key, value in node.items():
                 if not (id(node) in operations and key.startswith("x-")):
                     walk(value, f"{pointer}/{key}")
@@ -166,6 +168,9 @@ def self_test() -> int:
     unknown_extension = copy.deepcopy(doc)
     unknown_extension["x-envelop"] = {}
     cases["unknown document extension"] = (unknown_extension, "x-envelop")
+    bad_sensitive = copy.deepcopy(doc)
+    bad_sensitive["components"]["schemas"]["Payment"]["properties"]["id"]["x-sensitive"] = "yes"
+    cases["x-sensitive other than true"] = (bad_sensitive, "x-sensitive")
     with tempfile.TemporaryDirectory() as tmp:
         ok = pathlib.Path(tmp) / "good.yaml"
         ok.write_text(yaml.safe_dump(doc))

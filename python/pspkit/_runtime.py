@@ -470,14 +470,17 @@ def define(
     fields: Dict[str, Tuple[str, Conv]],
     required: Tuple[str, ...] = (),
     send_null: Tuple[str, ...] = (),
+    sensitive: Tuple[str, ...] = (),
 ) -> None:
     """Gives a generated model its field table (Python name -> wire name, converter), the fields a
     request must carry (``required``) and those it carries as ``null`` when given ``None``
-    (``send_null``: required but nullable), and a property per field. Called once per model
-    when its module is imported."""
+    (``send_null``: required but nullable), those that may hold a secret or card data
+    (``sensitive``: masked in ``repr``), and a property per field. Called once per model when
+    its module is imported."""
     model._fields = fields
     model._required = frozenset(required)
     model._send_null = frozenset(send_null)
+    model._sensitive = frozenset(sensitive)
     for position, (name, (wire, conv)) in enumerate(fields.items()):
         if hasattr(Model, name):  # a field named like a method (to_dict...) leaves the method be
             continue
@@ -495,6 +498,7 @@ class Model(_native.ModelBase):
     _fields: ClassVar[Dict[str, Tuple[str, Conv]]] = {}
     _required: ClassVar[frozenset[str]] = frozenset()
     _send_null: ClassVar[frozenset[str]] = frozenset()
+    _sensitive: ClassVar[frozenset[str]] = frozenset()
     _wire_cache: ClassVar[Optional[Dict[str, str]]] = None
 
     def __init__(self, **fields: Any) -> None:
@@ -544,7 +548,8 @@ class Model(_native.ModelBase):
                 continue
             if value is None:
                 continue
-            shown = "'***'" if _is_secret_field(name) else repr(_masked(value))
+            masked = name in type(self)._sensitive or _is_secret_field(name)
+            shown = "'***'" if masked else repr(_masked(value))
             parts.append(f"{name}={shown}")
         return f"{type(self).__name__}({', '.join(parts)})"
 

@@ -606,6 +606,14 @@ impl ToPy for pspkit::DecimalNumber {
     }
 }
 
+impl ToPy for pspkit::Sensitive {
+    /// The text itself: a Python caller reads a field to use its value; the model's `repr`
+    /// masks it.
+    fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.expose().to_owned().to_py(py)
+    }
+}
+
 impl ToPy for pspkit::Id {
     fn to_py(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.0.to_py(py)

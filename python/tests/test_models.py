@@ -69,6 +69,18 @@ def test_repr_masks_a_webhook_token() -> None:
     assert "wh-1" in repr(hook), "the other fields are shown"
 
 
+def test_repr_masks_card_data_the_spec_marks_sensitive(clients: Dict[str, Any]) -> None:
+    """FireKassa's `account` holds the card number a payout went to: not a secret by its name,
+    but marked `x-sensitive` in the spec, so a transaction's repr masks it (as `card_number`)."""
+    transactions = clients["firekassa"].transactions.list().items
+    with_account = [t for t in transactions if t.account]
+    assert with_account, "the sandbox's transactions carry an account"
+    for transaction in with_account:
+        shown = repr(transaction)
+        assert "account='***'" in shown and repr(transaction.account) not in shown, shown
+        assert transaction.id in shown, "the other fields are shown"
+
+
 def test_repr_masks_secret_keys_inside_open_objects_and_never_raises() -> None:
     from pspkit.onchainpay import WebhookDelivery
     from pspkit.onepay import Cashout

@@ -191,3 +191,80 @@ fn the_generated_client_underneath_never_prints_a_password_of_the_base_url() {
     // the requests pspkit builds still use the base URL as given
     assert_eq!(client.base_url(), "https://merchant:hunter2@api.example/v1");
 }
+
+/// Every text field whose name the secret-name rule matches (`card_number`, `card_cvv`, `otp`,
+/// `password`, a `token` or `secret` a provider hands out) carries `x-sensitive: true` in its
+/// spec, which types it `pspkit::Sensitive` (a redacted `Debug`): a field added without the mark
+/// fails here, naming it.
+#[test]
+fn every_text_field_named_like_a_secret_is_marked_sensitive() {
+    let mut marked = 0;
+    for provider in pspkit_tests::PROVIDERS {
+        let spec = pspkit_codegen::Spec::load(pspkit_tests::spec_path(provider)).expect("spec");
+        pspkit_codegen::spec::walk_schemas(&spec.doc, &mut |schema, site| {
+            let Some((parent, name)) = site.pointer.rsplit_once('/') else { return };
+            if !parent.ends_with("/properties") {
+                return;
+            }
+            let plain_text = schema.get("type") == Some(&json!("string")) && schema.get("format").is_none();
+            let sensitive = schema.get("x-sensitive") == Some(&json!(true));
+            if plain_text && pspkit::secret::is_secret_field(name) {
+                assert!(sensitive, "{provider}: {} is named like a secret but not marked x-sensitive", site.pointer);
+            }
+            marked += usize::from(sensitive);
+        });
+    }
+    assert!(marked >= 30, "only {marked} fields are marked x-sensitive");
+}
+
+/// A FireKassa transaction's `account` (the card number a payout went to) and `card_number`
+/// are decoded from the sandbox over HTTP, readable with `expose()`, and absent from `Debug`.
+#[tokio::test]
+async fn card_data_in_a_response_is_redacted_in_debug() {
+    let sandbox =
+        pspkit_sandbox::start(pspkit_sandbox::Config { seed_size: 5, ..Default::default() }).await.expect("sandbox");
+    let c = sandbox.credentials();
+    let firekassa = pspkit_firekassa::FireKassa::new_signed(
+        &sandbox.base_url("firekassa"),
+        &c.firekassa_token,
+        c.firekassa_sign_token.as_deref().expect("the sandbox's site signs"),
+    )
+    .expect("client");
+    let list = firekassa.get_transactions().send().await.expect("transactions");
+    let accounts: Vec<&str> =
+        list.items.iter().filter_map(|t| t.account.as_ref()).map(pspkit::Sensitive::expose).collect();
+    assert!(!accounts.is_empty(), "the sandbox's transactions carry an account");
+    let shown = format!("{list:?}");
+    assert!(shown.contains("Sensitive([redacted])"), "{shown}");
+    for account in accounts {
+        assert!(!shown.contains(&format!("\"{account}\"")), "{account} shows in {shown}");
+    }
+}
+
+/// A body naming a field the provider's spec marks `x-sensitive` is not quoted in an error
+/// message either (FireKassa's `account` is not a secret by its name alone).
+#[test]
+fn a_body_naming_a_sensitive_field_is_not_quoted_in_an_error_message() {
+    let decode = |body: &[u8]| {
+        pspkit::decode_answer::<pspkit_firekassa::types::TransactionList>(
+            &pspkit_firekassa::SPEC,
+            "getTransactions",
+            200,
+            &http::HeaderMap::new(),
+            body,
+        )
+        .expect_err("not a list")
+    };
+    let err = decode(br#"{"items": 5, "account": "4111111111111111"}"#);
+    assert!(!err.to_string().contains("4111"), "{err}");
+    assert!(!format!("{err:?}").contains("4111"), "{err:?}");
+    assert!(decode(br#"{"items": 5}"#).to_string().contains(r#"{"items": 5}"#));
+}
+
+#[test]
+fn a_sensitive_value_is_redacted_in_debug_and_sent_as_itself() {
+    let body = pspkit_tests::card_payout();
+    assert!(!format!("{body:?}").contains("4111"), "{body:?}");
+    let wire = serde_json::to_value(&body).expect("serialized");
+    assert_eq!(wire["account"], json!("4111111111111111"));
+}

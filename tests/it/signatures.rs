@@ -138,12 +138,7 @@ async fn firekassa_signs_path_query_and_body_with_hmac_sha512() {
     let sign_token = "fk-sign-token";
     let client = pspkit_firekassa::FireKassa::new_signed(&server.base_url, "fk-bearer", sign_token).expect("client");
     client.get_transactions().page_number(2).send().await.expect("list");
-    let body = pspkit_firekassa::types::CreateWithdrawalRequest::builder()
-        .account("4111111111111111")
-        .amount("100.00".parse::<pspkit::Decimal>().expect("a decimal"))
-        .order_id("order-1")
-        .build()
-        .expect("body");
+    let body = pspkit_tests::card_payout();
     let _ = client
         .create_withdrawal_transaction(pspkit_firekassa::types::CreateWithdrawalTransactionType::Card, body)
         .send()

@@ -12,6 +12,16 @@ pub fn spec_path(provider: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("specs").join(format!("{provider}.yaml"))
 }
 
+/// A FireKassa payout of 100.00 to the card `4111111111111111` (its `account`), order `order-1`.
+pub fn card_payout() -> pspkit_firekassa::types::CreateWithdrawalRequest {
+    pspkit_firekassa::types::CreateWithdrawalRequest::builder()
+        .account("4111111111111111")
+        .amount("100.00".parse::<pspkit::Decimal>().expect("a decimal"))
+        .order_id("order-1")
+        .build()
+        .expect("body")
+}
+
 /// Decodes a JSON text into `T` exactly as the generated client does (serde_json from bytes).
 pub fn decode<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), String> {
     serde_json::from_slice::<T>(json.as_bytes()).map(drop).map_err(|e| e.to_string())

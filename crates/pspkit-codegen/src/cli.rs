@@ -131,7 +131,7 @@ fn value_kind(kind: &Kind) -> TokenStream {
         Kind::Money => quote!(crate::catalog::ValueKind::Money),
         Kind::Integer { .. } => quote!(crate::catalog::ValueKind::Integer),
         Kind::Bool => quote!(crate::catalog::ValueKind::Bool),
-        Kind::Text | Kind::Id | Kind::OpenEnum(_) | Kind::Timestamp | Kind::Date => {
+        Kind::Text | Kind::Sensitive | Kind::Id | Kind::OpenEnum(_) | Kind::Timestamp | Kind::Date => {
             quote!(crate::catalog::ValueKind::Text)
         }
         Kind::List(_) => quote!(crate::catalog::ValueKind::List),

@@ -403,6 +403,12 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, in_response: bool) {
     // client (typify's `regress`), so they are checked by the spec tests and the sandbox.
     obj.remove("pattern");
     let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
+    // a field that may hold a secret or card data: text whose `Debug` is redacted (the lint
+    // allows the mark on plain text only)
+    if obj.get("x-sensitive") == Some(&Value::Bool(true)) && ty.as_deref() == Some("string") {
+        obj.insert("x-rust-type".into(), rust_type("pspkit::Sensitive"));
+        return;
+    }
     match obj.get("format").and_then(Value::as_str) {
         Some("decimal") => {
             let path = if in_parameter || ty.as_deref() == Some("string") {

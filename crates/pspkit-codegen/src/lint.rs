@@ -488,6 +488,18 @@ impl<'a> Linter<'a> {
                     format!("{}: `x-source` is {s}; one of {SOURCES:?}", at()),
                 ));
             }
+            if let Some(mark) = schema.get("x-sensitive")
+                && (mark != &Value::Bool(true) || ty != Some("string") || format.is_some() || !is_property)
+            {
+                found.push((
+                    site.operation.clone(),
+                    "sensitive",
+                    format!(
+                        "{}: `x-sensitive` is `true` on a plain text field (`type: string` without `format`), or absent",
+                        at()
+                    ),
+                ));
+            }
             if let Some(values) = schema.get("enum").and_then(Value::as_array)
                 && ty == Some("string")
                 && !values.iter().all(|v| v.is_string() || v.is_null())

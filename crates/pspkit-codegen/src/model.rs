@@ -104,6 +104,9 @@ pub enum Kind {
     Named(String),
     /// Text.
     Text,
+    /// Text that may hold a secret or card data (`pspkit::Sensitive`, the spec's `x-sensitive`):
+    /// masked wherever pspkit shows a value.
+    Sensitive,
     /// A whole number; `positive` when zero is refused (`NonZeroU64`).
     Integer {
         /// Zero is refused.
@@ -124,6 +127,16 @@ pub enum Kind {
     Unit,
     /// Any other type (JSON values, tagged unions).
     Other,
+}
+
+impl Kind {
+    /// Whether a value of this kind is `kind`, or an optional value, a list or a map of it.
+    pub fn holds(&self, kind: &Kind) -> bool {
+        match self {
+            Kind::Optional(inner) | Kind::List(inner) | Kind::Map(inner) => inner.holds(kind),
+            other => other == kind,
+        }
+    }
 }
 
 /// The request body of an operation.
@@ -325,6 +338,22 @@ impl Model {
         self.operations.iter().find(|o| o.name == name)
     }
 
+    /// The wire names of the struct fields the spec marks `x-sensitive`, each once, in order.
+    pub fn sensitive_fields(&self) -> Vec<&str> {
+        let names: BTreeSet<&str> = self
+            .types
+            .values()
+            .filter_map(|t| match &t.shape {
+                Shape::Struct(fields) => Some(fields),
+                _ => None,
+            })
+            .flatten()
+            .filter(|f| f.ty.kind.holds(&Kind::Sensitive))
+            .map(|f| f.wire.as_str())
+            .collect();
+        names.into_iter().collect()
+    }
+
     /// The kind of one item of the pages a list operation (`x-pagination`) returns: of the
     /// success payload when it is the list itself (`items: .`), else of its `items` field.
     pub fn page_item<'m>(&'m self, op: &'m Operation) -> Option<&'m Kind> {
@@ -521,6 +550,7 @@ fn builtin_kind(name: &str) -> Kind {
     match name.trim_start_matches("::") {
         "pspkit::DecimalString" | "pspkit::DecimalNumber" => Kind::Money,
         "pspkit::Id" => Kind::Id,
+        "pspkit::Sensitive" => Kind::Sensitive,
         "pspkit::Timestamp" => Kind::Timestamp,
         "pspkit::Date" => Kind::Date,
         "bool" => Kind::Bool,

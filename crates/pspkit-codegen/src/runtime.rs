@@ -97,6 +97,7 @@ fn spec_table(model: &Model) -> TokenStream {
             }
         }
     });
+    let sensitive = model.sensitive_fields();
     quote! {
         /// What the spec says about this provider and each operation, for the runtime.
         pub static SPEC: ::pspkit::ProviderSpec = ::pspkit::ProviderSpec {
@@ -112,6 +113,7 @@ fn spec_table(model: &Model) -> TokenStream {
             },
             api_key_header: #api_key_header,
             operations: &[#(#operations),*],
+            sensitive_fields: &[#(#sensitive),*],
         };
     }
 }

@@ -596,7 +596,8 @@ pub fn api_key_header(doc: &Value) -> Option<&str> {
 }
 
 /// The JSON Schema of every extension: `document` and `operation` (the `x-*` keys of each),
-/// and `source` for `x-source` on schemas, properties and parameters.
+/// `source` for `x-source` on schemas, properties and parameters, and `sensitive` for
+/// `x-sensitive` on a text property (only `true` means anything; the lint checks where it sits).
 pub fn json_schema() -> Value {
     let generator = schemars::r#gen::SchemaSettings::draft07().into_generator();
     let mut generator = generator;
@@ -617,6 +618,10 @@ pub fn json_schema() -> Value {
             "document": document,
             "operation": operation,
             "source": source,
+            "sensitive": {
+                "description": "The property may hold a secret or card data: its Rust type redacts it in Debug, Python's repr masks it, and error messages do not quote a body naming it.",
+                "const": true,
+            },
         },
         "definitions": definitions,
     })

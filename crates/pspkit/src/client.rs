@@ -509,6 +509,7 @@ impl Attempted {
                         message: format!("the response body is larger than the {limit}-byte limit"),
                         excerpt: String::new(),
                         raw_body: String::new(),
+                        sensitive: spec.sensitive_fields,
                     })),
                     None,
                 );
@@ -861,6 +862,7 @@ fn decode_error(
         message,
         excerpt: excerpt(&text, 120),
         raw_body: text.into_owned(),
+        sensitive: spec.sensitive_fields,
     }))
 }
 
@@ -898,6 +900,7 @@ fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallR
         idempotency_key: record.idempotency_key,
         raw_body: String::from_utf8_lossy(&record.last_body).into_owned(),
         attempts: record.attempts,
+        sensitive: spec.sensitive_fields,
     });
     match status {
         401 | 403 => Error::Unauthorized(api),

@@ -36,6 +36,8 @@ pub struct ApiError {
     pub raw_body: String,
     /// How many attempts were made.
     pub attempts: u32,
+    /// The provider's `x-sensitive` field names: a body naming one is not quoted.
+    pub(crate) sensitive: &'static [&'static str],
 }
 
 impl fmt::Display for ApiError {
@@ -46,7 +48,9 @@ impl fmt::Display for ApiError {
         }
         match &self.message {
             Some(m) => write!(f, ": {m}")?,
-            None if !self.raw_body.is_empty() => write!(f, ": {}", shown(&excerpt(&self.raw_body, 200)))?,
+            None if !self.raw_body.is_empty() => {
+                write!(f, ": {}", shown(&excerpt(&self.raw_body, 200), self.sensitive))?
+            }
             None => {}
         }
         for fe in &self.field_errors {
@@ -80,6 +84,8 @@ pub struct DecodeError {
     pub excerpt: String,
     /// The whole body as received (lossy UTF-8).
     pub raw_body: String,
+    /// The provider's `x-sensitive` field names: a body naming one is not quoted.
+    pub(crate) sensitive: &'static [&'static str],
 }
 
 impl fmt::Display for DecodeError {
@@ -92,7 +98,7 @@ impl fmt::Display for DecodeError {
             self.status,
             self.path,
             self.message,
-            shown(&self.excerpt)
+            shown(&self.excerpt, self.sensitive)
         )
     }
 }
@@ -100,11 +106,11 @@ impl fmt::Display for DecodeError {
 /// A body in a `Debug` output: its start as an error message shows it, and its size. `Debug`
 /// ends up where messages do (`unwrap`, `tracing`'s `?err`), so it hides what they hide; the
 /// body itself is in the field.
-struct BodyShown<'a>(&'a str);
+struct BodyShown<'a>(&'a str, &'static [&'static str]);
 
 impl fmt::Debug for BodyShown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?} ({} bytes)", shown(&excerpt(self.0, 200)), self.0.len())
+        write!(f, "{:?} ({} bytes)", shown(&excerpt(self.0, 200), self.1), self.0.len())
     }
 }
 
@@ -119,7 +125,7 @@ impl fmt::Debug for ApiError {
             .field("field_errors", &self.field_errors)
             .field("request_id", &self.request_id)
             .field("idempotency_key", &self.idempotency_key)
-            .field("raw_body", &BodyShown(&self.raw_body))
+            .field("raw_body", &BodyShown(&self.raw_body, self.sensitive))
             .field("attempts", &self.attempts)
             .finish()
     }
@@ -133,7 +139,7 @@ impl fmt::Debug for DecodeError {
             .field("status", &self.status)
             .field("path", &self.path)
             .field("message", &self.message)
-            .field("raw_body", &BodyShown(&self.raw_body))
+            .field("raw_body", &BodyShown(&self.raw_body, self.sensitive))
             .finish()
     }
 }
@@ -234,10 +240,12 @@ impl Error {
 
 /// The start of a body as a message shows it, or a note in its place when it names a field that
 /// may hold a secret (an API key's `secret`, a webhook's `token`; see
-/// [`crate::secret::is_secret_field`]): a message ends up in logs and tracebacks, and a body that
-/// failed to decode is no less secret. The body itself is kept whole in the error's `raw_body`.
-fn shown(start: &str) -> std::borrow::Cow<'_, str> {
-    if crate::secret::names_a_secret_field(start) {
+/// [`crate::secret::is_secret_field`]) or one of the provider's `sensitive` fields (its spec's
+/// `x-sensitive`, FireKassa's `account`): a message ends up in logs and tracebacks, and a body
+/// that failed to decode is no less secret. The body itself is kept whole in the error's
+/// `raw_body`.
+fn shown<'a>(start: &'a str, sensitive: &[&str]) -> std::borrow::Cow<'a, str> {
+    if crate::secret::names_a_field(start, |name| crate::secret::is_secret_field(name) || sensitive.contains(&name)) {
         "(not shown: it names a field that may hold a secret; the body is kept in raw_body)".into()
     } else {
         start.into()

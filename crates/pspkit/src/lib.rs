@@ -42,7 +42,7 @@ pub use id::Id;
 pub use money::{Decimal, DecimalNumber, DecimalString};
 pub use operation::{Envelope, ErrorFields, OperationSpec, Pagination, PaginationStyle, ProviderSpec, RetryClass};
 pub use retry::RetryPolicy;
-pub use secret::SecretString;
+pub use secret::{SecretString, Sensitive};
 pub use timestamp::Timestamp;
 
 /// Installs rustls' ring crypto provider as the process default, unless one is installed.

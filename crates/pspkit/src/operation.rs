@@ -102,6 +102,9 @@ pub struct ProviderSpec {
     pub api_key_header: Option<&'static str>,
     /// Every generated operation.
     pub operations: &'static [OperationSpec],
+    /// The wire names of the fields the spec marks `x-sensitive` (they may hold a secret or card
+    /// data): an error message does not quote a body that names one.
+    pub sensitive_fields: &'static [&'static str],
 }
 
 impl ProviderSpec {

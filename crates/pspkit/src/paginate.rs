@@ -311,6 +311,7 @@ fn repeated_page(provider: &'static str, operation: &'static str, request: &Page
         ),
         excerpt: String::new(),
         raw_body: String::new(),
+        sensitive: &[],
     }))
 }
 

@@ -9,6 +9,7 @@ use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject, SingleOrVec
 use crate::date::Date;
 use crate::id::Id;
 use crate::money::{DecimalNumber, DecimalString};
+use crate::secret::Sensitive;
 use crate::timestamp::Timestamp;
 
 fn described(types: &[InstanceType], format: Option<&str>, description: &str) -> Schema {
@@ -92,5 +93,15 @@ impl JsonSchema for Date {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         described(&[InstanceType::String], Some("date"), "A calendar date, YYYY-MM-DD, in the years 1 to 9999.")
+    }
+}
+
+impl JsonSchema for Sensitive {
+    fn schema_name() -> String {
+        "Sensitive".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        described(&[InstanceType::String], None, "Text that may hold a secret or card data (redacted in Debug output).")
     }
 }

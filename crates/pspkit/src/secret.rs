@@ -56,6 +56,57 @@ impl fmt::Display for SecretString {
     }
 }
 
+/// A field of a request or response that may hold a secret or card data: a card number, its
+/// expiry date or security code, a password, a token or key a provider hands out, or a field the
+/// spec marks `x-sensitive` (FireKassa's `account`, which holds the card number a payout went
+/// to). It is sent and decoded as the plain JSON string it is, but `Debug` prints
+/// `Sensitive([redacted])`, so logging a request or a response with `{:?}` does not log it, and
+/// it has no `Display`: [`Sensitive::expose`] reads it where it is needed.
+#[derive(Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Sensitive(String);
+
+impl Sensitive {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value itself, owned.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl From<String> for Sensitive {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Sensitive {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<&String> for Sensitive {
+    fn from(value: &String) -> Self {
+        Self(value.clone())
+    }
+}
+
+impl fmt::Debug for Sensitive {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive([redacted])")
+    }
+}
+
 /// Whether a field of this name may hold a secret or card data, by the one rule every masked
 /// output follows (a model's `repr`, the body an error message would quote): credentials
 /// (`secret`, `password`, `token`, `private`, `api_key`, `Authorization`, `Cookie`), signatures, one-time codes, card
@@ -100,6 +151,12 @@ pub fn is_secret_field(name: &str) -> bool {
 /// whole string (`{"key": "password", "value": ...}`, and a string cut off at the end). A word
 /// inside a sentence does not, so `{"message": "invalid signature"}` is still shown.
 pub fn names_a_secret_field(body: &str) -> bool {
+    names_a_field(body, is_secret_field)
+}
+
+/// Whether a body names a field for which `is_named` holds, where [`names_a_secret_field`] says
+/// a name counts.
+pub(crate) fn names_a_field(body: &str, is_named: impl Fn(&str) -> bool) -> bool {
     let bytes = body.as_bytes();
     let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut start = 0;
@@ -123,7 +180,7 @@ pub fn names_a_secret_field(body: &str) -> bool {
         let names = matches!(bytes.get(next), Some(b':' | b'='))
             || (quoted_before && bytes.get(end).is_none_or(|&b| b == b'"'));
         // the word is ASCII: the slice is on character boundaries
-        if names && is_secret_field(&body[start..end]) {
+        if names && is_named(&body[start..end]) {
             return true;
         }
         start = end;

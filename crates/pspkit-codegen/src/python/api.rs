@@ -104,6 +104,8 @@ pub(super) struct Field {
     pub(super) required: bool,
     /// Required but nullable: the field is always on the wire, and `None` sends `null`.
     pub(super) send_null: bool,
+    /// May hold a secret or card data (`x-sensitive`): masked in the object's `repr`.
+    pub(super) sensitive: bool,
     pub(super) doc: String,
 }
 
@@ -202,6 +204,7 @@ impl Api {
                                 ty: to_ty(&f.ty.kind, model, Some(&api.aliases)),
                                 required: f.must_be_given(),
                                 send_null: f.sends_null(),
+                                sensitive: f.ty.kind.holds(&Kind::Sensitive),
                                 doc: f.description.as_deref().unwrap_or("").trim().to_owned(),
                             }
                         })
@@ -294,7 +297,7 @@ fn to_ty(kind: &Kind, model: &model::Model, aliases: Option<&BTreeMap<String, Ty
     let recurse = |k: &Kind| to_ty(k, model, aliases);
     match kind {
         Kind::Money => Ty::Decimal,
-        Kind::Id | Kind::Text => Ty::Str,
+        Kind::Id | Kind::Text | Kind::Sensitive => Ty::Str,
         Kind::Timestamp => Ty::DateTime,
         Kind::Date => Ty::Date,
         Kind::OpenEnum(name) => Ty::Enum(name.clone()),

@@ -239,9 +239,12 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                 m.fields.iter().map(|f| format!("{}: ({}, {})", py_str(&f.py), py_str(&f.wire), f.ty.conv())).collect();
             let required: Vec<String> = m.fields.iter().filter(|f| f.required).map(|f| py_str(&f.py)).collect();
             let send_null: Vec<String> = m.fields.iter().filter(|f| f.send_null).map(|f| py_str(&f.py)).collect();
+            let sensitive: Vec<String> = m.fields.iter().filter(|f| f.sensitive).map(|f| py_str(&f.py)).collect();
+            let sensitive =
+                if sensitive.is_empty() { String::new() } else { format!(", sensitive=({})", tuple(&sensitive)) };
             let _ = writeln!(
                 out,
-                "_r.define({}, {{{}}}, required=({}), send_null=({}))",
+                "_r.define({}, {{{}}}, required=({}), send_null=({}){sensitive})",
                 m.name,
                 fields.join(", "),
                 tuple(&required),

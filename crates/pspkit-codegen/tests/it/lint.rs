@@ -142,6 +142,11 @@ fn floats_closed_objects_and_money_in_unions() {
     expect_rule(|d| set(d, "/components/schemas/Payment/properties/fee", json!({"type": "number"})), None, "no-float");
     expect_rule(|d| set(d, "/components/schemas/Payment/additionalProperties", json!(false)), None, "open-objects");
     expect_rule(
+        |d| set(d, "/components/schemas/Payment/properties/amount/x-sensitive", json!(true)),
+        None,
+        "sensitive",
+    );
+    expect_rule(
         |d| {
             set(
                 d,
