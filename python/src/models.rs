@@ -140,8 +140,8 @@ impl Record {
     }
 
     /// The field at `position` (in the model's order) as its Python value: converted on the first
-    /// read and kept; `None` when it is absent. A list or a dict is handed
-    /// out as a fresh copy, so changing what one read returned leaves the object as it was.
+    /// read and kept; `None` when it is absent. Lists and dicts, at any depth, are handed out as
+    /// fresh copies ([`fresh`]), so changing what one read returned leaves the object as it was.
     fn read(&self, py: Python<'_>, position: usize) -> PyResult<Py<PyAny>> {
         let Some(slot) = self.converted.get(position) else {
             return Ok(py.None());
@@ -155,14 +155,27 @@ impl Record {
                 slot.keep(value)
             }
         };
-        if let Ok(list) = value.cast::<PyList>() {
-            return Ok(list.get_slice(0, list.len()).into_any().unbind());
-        }
-        if let Ok(dict) = value.cast::<PyDict>() {
-            return Ok(dict.copy()?.into_any().unbind());
-        }
-        Ok(value.unbind())
+        Ok(fresh(&value)?.unbind())
     }
+}
+
+/// `value` with every list and dict in it copied (the rest, immutable or a model object, is
+/// shared): what a read hands out, so that changing it, at any depth, leaves the object as it
+/// was and cannot make the object refer to itself.
+fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    if let Ok(list) = value.cast::<PyList>() {
+        let items = list.iter().map(|item| fresh(&item)).collect::<PyResult<Vec<_>>>()?;
+        return Ok(PyList::new(py, items)?.into_any());
+    }
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let copy = PyDict::new(py);
+        for (key, item) in dict.iter() {
+            copy.set_item(key, fresh(&item)?)?;
+        }
+        return Ok(copy.into_any());
+    }
+    Ok(value.clone())
 }
 
 /// What a model object holds.
@@ -341,9 +354,9 @@ fn object(py: Python<'_>, class: &Bound<'_, PyAny>, record: Record) -> PyResult<
     // A decoded object takes no part in a reference cycle: what it holds (its fields' values,
     // made from the Rust value, and the objects of the structs inside it) never refers back to
     // it, and Python code cannot add to it (the model classes have no `__dict__` and no setter;
-    // a list or a dict field is handed out as a copy). So the cycle collector need not track it:
-    // tracked, the hundred objects of each page made it run a collection every few pages, each
-    // going through every object made since.
+    // its lists and dicts are handed out as copies, at every depth). So the cycle collector need
+    // not track it: tracked, the hundred objects of each page made it run a collection every few
+    // pages, each going through every object made since.
     // SAFETY: `object` is a live object of a class with `Py_TPFLAGS_HAVE_GC` (every pyclass and
     // its subclasses), tracked by its `tp_alloc`; untracking it is what a type that knows its
     // objects hold no cycles does, and its `tp_dealloc` untracks only what is still tracked.

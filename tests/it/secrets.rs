@@ -258,6 +258,11 @@ fn a_body_naming_a_sensitive_field_is_not_quoted_in_an_error_message() {
     let err = decode(br#"{"items": 5, "account": "4111111111111111"}"#);
     assert!(!err.to_string().contains("4111"), "{err}");
     assert!(!format!("{err:?}").contains("4111"), "{err:?}");
+    // a card number sent as a JSON number: serde's message would quote the value it refused
+    let err = decode(br#"{"items": [{"account": 4111111111111111}], "page": {}}"#);
+    let pspkit::Error::Decode(d) = &err else { panic!("{err}") };
+    assert!(d.path.ends_with("account"), "the field is still named: {err}");
+    assert!(!err.to_string().contains("4111") && !format!("{err:?}").contains("4111"), "{err}");
     assert!(decode(br#"{"items": 5}"#).to_string().contains(r#"{"items": 5}"#));
 }
 

@@ -405,11 +405,11 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, in_response: bool) {
     let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
     // a field that may hold a secret or card data: text whose `Debug` is redacted (the lint
     // allows the mark on plain text only)
-    if obj.get("x-sensitive") == Some(&Value::Bool(true)) && ty.as_deref() == Some("string") {
+    let sensitive = obj.get("x-sensitive") == Some(&Value::Bool(true)) && ty.as_deref() == Some("string");
+    if sensitive {
         obj.insert("x-rust-type".into(), rust_type("pspkit::Sensitive"));
-        return;
     }
-    match obj.get("format").and_then(Value::as_str) {
+    match obj.get("format").and_then(Value::as_str).filter(|_| !sensitive) {
         Some("decimal") => {
             let path = if in_parameter || ty.as_deref() == Some("string") {
                 "pspkit::DecimalString"

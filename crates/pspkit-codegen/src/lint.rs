@@ -489,13 +489,17 @@ impl<'a> Linter<'a> {
                 ));
             }
             if let Some(mark) = schema.get("x-sensitive")
-                && (mark != &Value::Bool(true) || ty != Some("string") || format.is_some() || !is_property)
+                && (mark != &Value::Bool(true)
+                    || ty != Some("string")
+                    || format.is_some()
+                    || schema.get("enum").is_some()
+                    || !is_property)
             {
                 found.push((
                     site.operation.clone(),
                     "sensitive",
                     format!(
-                        "{}: `x-sensitive` is `true` on a plain text field (`type: string` without `format`), or absent",
+                        "{}: `x-sensitive` is `true` on a plain text property (`type: string`, no `format` or `enum`), or absent",
                         at()
                     ),
                 ));

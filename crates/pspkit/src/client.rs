@@ -852,7 +852,14 @@ fn decode_error(
     locate: Locate,
 ) -> Error {
     let (path, message) = locate(body).unwrap_or_else(|| (".".into(), first.to_string()));
-    let message = if body.is_empty() { "the body is empty".into() } else { message };
+    let message = if body.is_empty() {
+        "the body is empty".into()
+    } else if ends_at_a_sensitive_field(&path, spec.sensitive_fields) {
+        // serde's message quotes the value it refused (`invalid type: integer `4111...``)
+        "the value does not have the field's type (not shown: the field may hold a secret or card data)".into()
+    } else {
+        message
+    };
     let text = String::from_utf8_lossy(body);
     Error::Decode(Box::new(DecodeError {
         provider: spec.name,
@@ -864,6 +871,14 @@ fn decode_error(
         raw_body: text.into_owned(),
         sensitive: spec.sensitive_fields,
     }))
+}
+
+/// Whether a decoding path (`items[3].account`) ends at a field that may hold a secret or card
+/// data: named so by the secret-name rule, or one of the provider's `x-sensitive` fields.
+fn ends_at_a_sensitive_field(path: &str, sensitive: &[&str]) -> bool {
+    let last = path.rsplit('.').next().unwrap_or(path);
+    let field = last.split('[').next().unwrap_or(last);
+    !field.is_empty() && (crate::secret::is_secret_field(field) || sensitive.contains(&field))
 }
 
 fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallRecord) -> Error {
