@@ -878,7 +878,7 @@ fn decode_error(
 fn ends_at_a_sensitive_field(path: &str, sensitive: &[&str]) -> bool {
     let last = path.rsplit('.').next().unwrap_or(path);
     let field = last.split('[').next().unwrap_or(last);
-    !field.is_empty() && (crate::secret::is_secret_field(field) || sensitive.contains(&field))
+    !field.is_empty() && crate::secret::is_sensitive_field(field, sensitive)
 }
 
 fn api_error(spec: &'static ProviderSpec, operation: &'static str, record: CallRecord) -> Error {

@@ -245,7 +245,7 @@ impl Error {
 /// that failed to decode is no less secret. The body itself is kept whole in the error's
 /// `raw_body`.
 fn shown<'a>(start: &'a str, sensitive: &[&str]) -> std::borrow::Cow<'a, str> {
-    if crate::secret::names_a_field(start, |name| crate::secret::is_secret_field(name) || sensitive.contains(&name)) {
+    if crate::secret::names_a_field(start, |name| crate::secret::is_sensitive_field(name, sensitive)) {
         "(not shown: it names a field that may hold a secret; the body is kept in raw_body)".into()
     } else {
         start.into()

@@ -145,6 +145,12 @@ pub fn is_secret_field(name: &str) -> bool {
     PARTS.iter().any(|part| plain.contains(part)) || plain == "header" || pin
 }
 
+/// Whether a field of this name may hold a secret or card data for a provider whose spec marks
+/// `sensitive` fields `x-sensitive`: by the name rule ([`is_secret_field`]) or by the mark.
+pub(crate) fn is_sensitive_field(name: &str, sensitive: &[&str]) -> bool {
+    is_secret_field(name) || sensitive.contains(&name)
+}
+
 /// Whether a body (JSON, a form, or the start of either) names a field that [`is_secret_field`]
 /// calls secret: an error message that would quote the body quotes a note in its place. A name
 /// counts where it names something: a key (`"token":`), a form field (`access_token=`), or a
