@@ -162,13 +162,17 @@ impl Record {
 /// `value` with every list and dict in it copied (the rest, immutable or a model object, is
 /// shared): what a read hands out, so that changing it, at any depth, leaves the object as it
 /// was and cannot make the object refer to itself.
+///
+/// The lists and dicts in a kept value are the plain ones its conversion made, never a subclass,
+/// so an exact type check (a pointer comparison) finds them: `isinstance`'s check costs a call
+/// into the interpreter under the stable ABI, and this runs on every read of every field.
 fn fresh<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = value.py();
-    if let Ok(list) = value.cast::<PyList>() {
+    if let Ok(list) = value.cast_exact::<PyList>() {
         let items = list.iter().map(|item| fresh(&item)).collect::<PyResult<Vec<_>>>()?;
         return Ok(PyList::new(py, items)?.into_any());
     }
-    if let Ok(dict) = value.cast::<PyDict>() {
+    if let Ok(dict) = value.cast_exact::<PyDict>() {
         let copy = PyDict::new(py);
         for (key, item) in dict.iter() {
             copy.set_item(key, fresh(&item)?)?;
