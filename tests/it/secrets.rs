@@ -213,8 +213,57 @@ fn every_text_field_named_like_a_secret_is_marked_sensitive() {
             }
             marked += usize::from(sensitive);
         });
+        // parameters: the name is the parameter's own (a header's, a query's)
+        for (site, param) in pspkit_codegen::spec::all_parameters(&spec.doc) {
+            let (Some(name), Some(schema)) = (param.get("name").and_then(|n| n.as_str()), param.get("schema")) else {
+                continue;
+            };
+            let plain_text = schema.get("type") == Some(&json!("string")) && schema.get("format").is_none();
+            if plain_text && pspkit::secret::is_secret_field(name) {
+                assert!(
+                    schema.get("x-sensitive") == Some(&json!(true)),
+                    "{provider}: the parameter {name} ({}) is named like a secret but not marked x-sensitive",
+                    site.pointer
+                );
+            }
+        }
     }
     assert!(marked >= 30, "only {marked} fields are marked x-sensitive");
+}
+
+/// A parameter marked `x-sensitive` (OnePay's customer session token, a FireKassa card number
+/// to filter by) and a caller's extra header are absent from the request builder's `Debug`,
+/// while the requests, sent over HTTP, carry them as given.
+#[tokio::test]
+async fn sensitive_parameters_and_extra_headers_are_redacted_in_a_builders_debug() {
+    let server = ScriptedServer::start(vec![
+        Step::json(200, json!({"data": []})),
+        Step::json(200, json!({"items": [], "page": {}})),
+    ])
+    .await;
+    let onepay = pspkit_onepay::OnePay::new("sk_test_1").unwrap().with_base_url(&server.base_url);
+    let session = onepay.list_session_payment_methods("12|session-TOKEN-5150").header("X-Trace-Key", "trace-KEY-77");
+    let firekassa = pspkit_firekassa::FireKassa::new_signed(&server.base_url, "fk-token", "fk-sign").unwrap();
+    let card: pspkit_firekassa::types::GetTransactionsFilterAccount =
+        "4111111111111111".parse().expect("a card number");
+    let filtered = firekassa.get_transactions().filter_account(card);
+    let shown = format!("{session:?}\n{filtered:?}");
+    for value in ["session-TOKEN-5150", "trace-KEY-77", "4111111111111111"] {
+        assert!(!shown.contains(value), "{value} shows in {shown}");
+    }
+    assert!(shown.contains("x_customer_token: Some(\"[redacted]\")"), "the field is named: {shown}");
+    assert!(shown.contains("filter_account: Some(\"[redacted]\")"), "{shown}");
+    assert!(shown.contains("ListSessionPaymentMethods"), "{shown}");
+
+    let _ = session.send().await;
+    let _ = filtered.send().await;
+    let received = server.received();
+    assert_eq!(received.len(), 2, "both requests were sent");
+    let header =
+        |name: &str| received[0].headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+    assert_eq!(header("x-customer-token"), Some("12|session-TOKEN-5150"));
+    assert_eq!(header("x-trace-key"), Some("trace-KEY-77"));
+    assert!(received[1].target.contains("4111111111111111"), "{}", received[1].target);
 }
 
 /// A FireKassa transaction's `account` (the card number a payout went to) and `card_number`

@@ -383,9 +383,10 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
         Some(_) => pages(model, op)?,
         None => quote!(),
     };
+    let (derive_debug, debug_impl) = builder_debug(op, &builder, body_ty.is_some());
     let builder_item = quote! {
         #[doc = #builder_doc]
-        #[derive(Clone, Debug)]
+        #[derive(Clone #derive_debug)]
         #[must_use = "a request builder sends nothing until `.send()`"]
         pub struct #builder {
             pub(super) client: #client,
@@ -428,8 +429,44 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
 
             #paging
         }
+
+        #debug_impl
     };
     Ok((client_method, builder_item))
+}
+
+/// The builder's `Debug`: derived, unless a parameter is marked `x-sensitive` (a customer's
+/// session token, a card number to filter by), which a written one shows as `[redacted]` so that
+/// logging a builder with `{:?}` does not log the value. Returns what goes into the derive list,
+/// and the written impl.
+fn builder_debug(op: &Operation, builder: &syn::Ident, has_body: bool) -> (TokenStream, TokenStream) {
+    if !op.params.iter().any(|p| p.sensitive) {
+        return (quote!(, Debug), quote!());
+    }
+    let name = builder.to_string();
+    let params = op.params.iter().map(|p| {
+        let (field, key) = (format_ident!("{}", p.rust), &p.rust);
+        if p.sensitive {
+            quote!(.field(#key, &self.#field.as_ref().map(|_| "[redacted]")))
+        } else {
+            quote!(.field(#key, &self.#field))
+        }
+    });
+    let body = has_body.then(|| quote!(.field("body", &self.body)));
+    let debug = quote! {
+        impl ::core::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(#name)
+                    .field("client", &self.client)
+                    .field("options", &self.options)
+                    .field("invalid", &self.invalid)
+                    #(#params)*
+                    #body
+                    .finish()
+            }
+        }
+    };
+    (quote!(), debug)
 }
 
 /// The rest of the builder's `request` for a JSON (or empty) answer: the request made from the

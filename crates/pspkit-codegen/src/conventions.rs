@@ -404,8 +404,11 @@ fn rewrite_schema(schema: &mut Value, in_parameter: bool, in_response: bool) {
     obj.remove("pattern");
     let ty = obj.get("type").and_then(Value::as_str).map(str::to_owned);
     // a field that may hold a secret or card data: text whose `Debug` is redacted (the lint
-    // allows the mark on plain text only)
-    let sensitive = obj.get("x-sensitive") == Some(&Value::Bool(true)) && ty.as_deref() == Some("string");
+    // allows the mark on plain text only). A parameter keeps its text type, so that its length
+    // checks and its rendering into a header or query stay as they are: the request builder's
+    // `Debug` hides it instead (see `Param::sensitive`).
+    let sensitive =
+        obj.get("x-sensitive") == Some(&Value::Bool(true)) && ty.as_deref() == Some("string") && !in_parameter;
     if sensitive {
         obj.insert("x-rust-type".into(), rust_type("pspkit::Sensitive"));
     }

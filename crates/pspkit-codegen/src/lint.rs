@@ -438,6 +438,8 @@ impl<'a> Linter<'a> {
             let format = schema.get("format").and_then(Value::as_str);
             let at = || format!("schema at {}", site.pointer);
             let is_property = site.pointer.rsplit('/').nth(1) == Some("properties");
+            // a parameter's own schema (not one nested in it)
+            let is_parameter = site.in_parameter && site.pointer.ends_with("/schema");
             if is_property && schema.get("$ref").is_none() && schema.get("description").is_none() {
                 found.push((
                     site.operation.clone(),
@@ -493,13 +495,13 @@ impl<'a> Linter<'a> {
                     || ty != Some("string")
                     || format.is_some()
                     || schema.get("enum").is_some()
-                    || !is_property)
+                    || !(is_property || is_parameter))
             {
                 found.push((
                     site.operation.clone(),
                     "sensitive",
                     format!(
-                        "{}: `x-sensitive` is `true` on a plain text property (`type: string`, no `format` or `enum`), or absent",
+                        "{}: `x-sensitive` is `true` on a plain text property or parameter (`type: string`, no `format` or `enum`), or absent",
                         at()
                     ),
                 ));

@@ -76,6 +76,9 @@ pub struct Param {
     pub description: Option<String>,
     /// Whether this is the header named by `x-idempotency`.
     pub idempotency: bool,
+    /// Whether its value may be a secret or card data (`x-sensitive` on its schema): the request
+    /// builder's `Debug` shows it as redacted.
+    pub sensitive: bool,
 }
 
 /// A Rust type as rendered, with what pspkit knows about its kind.
@@ -735,6 +738,7 @@ impl<'a> Operations<'a> {
                 wire,
                 place,
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                sensitive: schema.get("x-sensitive") == Some(&Value::Bool(true)),
                 ty,
                 description: p.get("description").and_then(Value::as_str).map(str::to_owned),
             });

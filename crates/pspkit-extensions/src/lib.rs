@@ -619,7 +619,7 @@ pub fn json_schema() -> Value {
             "operation": operation,
             "source": source,
             "sensitive": {
-                "description": "The property may hold a secret or card data: its Rust type redacts it in Debug, Python's repr masks it, and error messages do not quote a body naming it.",
+                "description": "The property or parameter may hold a secret or card data: a property's Rust type redacts it in Debug, Python's repr masks it, and error messages do not quote a body naming it; a parameter is redacted in its request builder's Debug.",
                 "const": true,
             },
         },

@@ -146,6 +146,15 @@ fn floats_closed_objects_and_money_in_unions() {
         None,
         "sensitive",
     );
+    // on a parameter: its own plain text schema only
+    expect_rule(
+        |d| set(d, &format!("{LIST}/parameters/0/schema"), json!({"type": "integer", "x-sensitive": true})),
+        Some("listPayments"),
+        "sensitive",
+    );
+    let mut doc = base();
+    set(&mut doc, &format!("{LIST}/parameters/0/schema"), json!({"type": "string", "x-sensitive": true}));
+    lint(&spec_of(&doc)).expect("a text parameter may be marked");
     expect_rule(
         |d| {
             set(

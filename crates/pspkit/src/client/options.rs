@@ -37,7 +37,10 @@ impl CallOptions {
     /// Adds a request header; an invalid name or value fails the call before it is sent.
     pub fn add_header(&mut self, name: &str, value: &str) {
         match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
-            (Ok(name), Ok(value)) => {
+            (Ok(name), Ok(mut value)) => {
+                // a caller's header may carry a credential: shown as `Sensitive` by `Debug`
+                // (of these options, of a request builder holding them)
+                value.set_sensitive(true);
                 self.headers.append(name, value);
             }
             (Err(_), _) => self.invalid_header = Some(format!("{name:?} is not a valid header name")),
