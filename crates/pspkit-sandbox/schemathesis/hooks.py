@@ -191,11 +191,11 @@ class Sign(requests.auth.AuthBase):
         body = r.body.encode("utf-8") if isinstance(r.body, str) else r.body
         sent_body = body is not None or not self.declares_body
         if PROVIDER == "onepay":
-            r.headers["Authorization"] = f"Bearer {_env('ONEPAY_KEY')}"
+            self._header(r, "Authorization", f"Bearer {_env('ONEPAY_KEY')}")
         elif PROVIDER == "onlyonepays":
             self._header(r, _env("ONLYONEPAYS_HEADER"), _env("ONLYONEPAYS_KEY"))
         elif PROVIDER == "firekassa":
-            r.headers["Authorization"] = f"Bearer {_env('FIREKASSA_TOKEN')}"
+            self._header(r, "Authorization", f"Bearer {_env('FIREKASSA_TOKEN')}")
             message = r.path_url.encode("utf-8") + (body or b"")
             signature = hmac.new(_env("FIREKASSA_SIGN_TOKEN").encode(), message, hashlib.sha512).hexdigest()
             self._header(r, "Signature", signature)
