@@ -322,3 +322,56 @@ fn a_sensitive_value_is_redacted_in_debug_and_sent_as_itself() {
     let wire = serde_json::to_value(&body).expect("serialized");
     assert_eq!(wire["account"], json!("4111111111111111"));
 }
+
+/// A provider that echoes a card number in its error (message, field errors, a body without a
+/// message) has it masked in the error's `Display` and `Debug`, down to its last four digits;
+/// the error's fields and raw body keep what the provider sent.
+#[tokio::test]
+async fn card_numbers_a_provider_echoes_in_an_error_are_masked_in_messages() {
+    let policy = pspkit::RetryPolicy { max_attempts: 1, ..Default::default() };
+    let with_message = json!({"message": "La tarjeta 4111 1111 1111 1111 fue rechazada",
+        "errors": [{"key": "card_number", "description": "4111111111111112 no es válida"},
+                   {"key": "reference", "description": "order 4242424242424242 unknown"}]});
+    // no message: the body itself is quoted, a card number at its 200-character cut included
+    let cut = json!({"detail": format!("{}5555555555554444", "x".repeat(180))});
+    let server = ScriptedServer::start(vec![Step::json(422, &with_message), Step::json(402, &cut)]).await;
+    let onepay = pspkit_onepay::OnePay::new("sk_test_1").unwrap().with_base_url(&server.base_url).with_policy(policy);
+    for (sent, card) in [(&with_message, "4111"), (&cut, "555555")] {
+        let err = onepay.get_balance().send().await.expect_err("an error answer");
+        let shown = format!("{err}\n{err:?}");
+        assert!(!shown.contains(&format!("{card} 1111")) && !shown.contains(&format!("{card}1111")), "{shown}");
+        assert!(!shown.contains("4111111111111112"), "a mistyped card number on a card field: {shown}");
+        assert!(!shown.contains("55555555"), "no start of a card number at the cut: {shown}");
+        let api = err.api().expect("an API error");
+        assert_eq!(api.raw_body, sent.to_string(), "the body is kept as sent");
+        if card == "4111" {
+            assert!(shown.contains("La tarjeta [card number ending 1111] fue rechazada"), "{shown}");
+            assert!(shown.contains("card_number: [card number ending 1112] no es válida"), "{shown}");
+            assert!(shown.contains("order [card number ending 4242] unknown"), "{shown}");
+            assert_eq!(api.message.as_deref(), with_message["message"].as_str(), "the field keeps the message");
+        }
+    }
+}
+
+#[test]
+fn card_numbers_are_masked_where_they_stand_as_numbers_of_their_own() {
+    use pspkit::secret::mask_card_numbers as mask;
+    assert_eq!(mask("card 4111-1111-1111-1111."), "card [card number ending 1111].");
+    assert_eq!(mask("4000056655665556"), "[card number ending 5556]");
+    assert_eq!(mask("amount 100 4111111111111111"), "amount 100 [card number ending 1111]");
+    // not card numbers: a failed checksum, part of a word, too short or too long, an id
+    for text in [
+        "4111111111111112",
+        "id4111111111111111",
+        "4111111111111111ab",
+        "411111111111",
+        "41111111111111111111",
+        "ts 1700000000000",
+        "2026-12-03 10:00",
+    ] {
+        assert_eq!(mask(text), text);
+    }
+    // a long run of one-digit groups is read in linear time (a quadratic reading would not end)
+    let hostile = "1 ".repeat(1_000_000);
+    assert_eq!(mask(&hostile).len(), hostile.len());
+}

@@ -1,7 +1,10 @@
 //! The one error type of every pspkit client.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
+
+use crate::secret::mask_card_numbers;
 
 /// A per-field validation error the provider reported.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,17 +47,17 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}: HTTP {}", self.provider, self.operation, self.status)?;
         if let Some(code) = &self.code {
-            write!(f, " [{code}]")?;
+            write!(f, " [{}]", mask_card_numbers(code))?;
         }
         match &self.message {
-            Some(m) => write!(f, ": {m}")?,
+            Some(m) => write!(f, ": {}", mask_card_numbers(m))?,
             None if !self.raw_body.is_empty() => {
                 write!(f, ": {}", shown(&excerpt(&self.raw_body, 200), self.sensitive))?
             }
             None => {}
         }
         for fe in &self.field_errors {
-            write!(f, "; {}: {}", fe.field, fe.message)?;
+            write!(f, "; {}: {}", fe.field, self.field_message(fe))?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
@@ -97,7 +100,7 @@ impl fmt::Display for DecodeError {
             self.operation,
             self.status,
             self.path,
-            self.message,
+            mask_card_numbers(&self.message),
             shown(&self.excerpt, self.sensitive)
         )
     }
@@ -114,15 +117,42 @@ impl fmt::Debug for BodyShown<'_> {
     }
 }
 
+impl ApiError {
+    /// What the provider says about a field, as a message shows it: card numbers masked, and
+    /// for a field that holds card data (by its name or the provider's `x-sensitive`), any run
+    /// of 13 to 19 digits, whether or not it checks out as a card number.
+    fn field_message<'a>(&self, error: &'a FieldError) -> Cow<'a, str> {
+        if crate::secret::is_sensitive_field(&error.field, self.sensitive) {
+            crate::secret::mask_all_card_like_numbers(&error.message)
+        } else {
+            mask_card_numbers(&error.message)
+        }
+    }
+}
+
+/// An error's field errors in its `Debug`, their messages masked as `Display` masks them.
+struct FieldErrorsShown<'a>(&'a ApiError);
+
+impl fmt::Debug for FieldErrorsShown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = self
+            .0
+            .field_errors
+            .iter()
+            .map(|fe| FieldError { field: fe.field.clone(), message: self.0.field_message(fe).into_owned() });
+        f.debug_list().entries(shown).finish()
+    }
+}
+
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiError")
             .field("provider", &self.provider)
             .field("operation", &self.operation)
             .field("status", &self.status)
-            .field("code", &self.code)
-            .field("message", &self.message)
-            .field("field_errors", &self.field_errors)
+            .field("code", &self.code.as_deref().map(mask_card_numbers))
+            .field("message", &self.message.as_deref().map(mask_card_numbers))
+            .field("field_errors", &FieldErrorsShown(self))
             .field("request_id", &self.request_id)
             .field("idempotency_key", &self.idempotency_key)
             .field("raw_body", &BodyShown(&self.raw_body, self.sensitive))
@@ -138,7 +168,7 @@ impl fmt::Debug for DecodeError {
             .field("operation", &self.operation)
             .field("status", &self.status)
             .field("path", &self.path)
-            .field("message", &self.message)
+            .field("message", &mask_card_numbers(&self.message))
             .field("raw_body", &BodyShown(&self.raw_body, self.sensitive))
             .finish()
     }
@@ -244,18 +274,24 @@ impl Error {
 /// `x-sensitive`, FireKassa's `account`): a message ends up in logs and tracebacks, and a body
 /// that failed to decode is no less secret. The body itself is kept whole in the error's
 /// `raw_body`.
-fn shown<'a>(start: &'a str, sensitive: &[&str]) -> std::borrow::Cow<'a, str> {
+fn shown<'a>(start: &'a str, sensitive: &[&str]) -> Cow<'a, str> {
     if crate::secret::names_a_field(start, |name| crate::secret::is_sensitive_field(name, sensitive)) {
         "(not shown: it names a field that may hold a secret; the body is kept in raw_body)".into()
     } else {
-        start.into()
+        mask_card_numbers(start)
     }
 }
 
-/// The first `max` characters of `s`, on one line.
+/// The first `max` characters of `s`, on one line. A number cut at the end is left out whole:
+/// the start of a card number is more than card-data rules allow to show, and
+/// [`mask_card_numbers`] only knows a number it sees whole.
 pub(crate) fn excerpt(s: &str, max: usize) -> String {
     let mut out: String = s.chars().take(max).map(|c| if c.is_control() { ' ' } else { c }).collect();
-    if s.chars().nth(max).is_some() {
+    if let Some(next) = s.chars().nth(max) {
+        if next.is_ascii_digit() || matches!(next, ' ' | '-') {
+            let kept = out.trim_end_matches(|c: char| c.is_ascii_digit() || matches!(c, ' ' | '-')).len();
+            out.truncate(kept);
+        }
         out.push('…');
     }
     out

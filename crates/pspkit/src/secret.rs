@@ -193,3 +193,104 @@ pub(crate) fn names_a_field(body: &str, is_named: impl Fn(&str) -> bool) -> bool
     }
     false
 }
+
+/// `text` with every card number in it replaced by `[card number ending 1111]`: a run of 13 to
+/// 19 digits (alone, or in groups split by single spaces or hyphens, as people write them) that
+/// passes the Luhn check, standing as a word of its own. Providers echo what they were sent in
+/// their error messages ("card 4111 1111 1111 1111 is blocked"), and an error message ends up in
+/// logs and tracebacks; the last four digits are what card-data rules allow to be shown. The
+/// text is borrowed back unchanged when it holds none.
+pub fn mask_card_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    mask_digit_runs(text, true)
+}
+
+/// `text` with every run of 13 to 19 digits masked as [`mask_card_numbers`] masks a card
+/// number, whether it passes the Luhn check or not: for what a provider says about a field that
+/// holds card data, where a mistyped number is no less the customer's.
+pub(crate) fn mask_all_card_like_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    mask_digit_runs(text, false)
+}
+
+fn mask_digit_runs(text: &str, luhn_only: bool) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // a run starts at a digit that does not continue a word (`id9411...`, `0x41...`)
+        if !bytes[i].is_ascii_digit() || (i > 0 && is_word_byte(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let run = digit_run(bytes, i);
+        let stands_alone = bytes.get(run.end).is_none_or(|&b| !is_word_byte(b));
+        let digits = &run.digits;
+        if stands_alone && (13..=19).contains(&digits.len()) && (!luhn_only || passes_luhn(digits)) {
+            out.push_str(&text[copied..i]);
+            let last_four: String = digits[digits.len() - 4..].iter().map(|&d| char::from(b'0' + d)).collect();
+            out.push_str(&format!("[card number ending {last_four}]"));
+            copied = run.end;
+            i = run.end;
+        } else {
+            // the groups after the first are looked at on their own too: in `100 4111111111111111`
+            // the whole run is no card number, but its second group is
+            i = run.first_group_end;
+        }
+    }
+    if copied == 0 {
+        return text.into();
+    }
+    out.push_str(&text[copied..]);
+    out.into()
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Digit groups joined by one space or hyphen each (`4111 1111 1111 1111`).
+struct DigitRun {
+    /// Where the run ends (exclusive).
+    end: usize,
+    /// Where its first group ends.
+    first_group_end: usize,
+    /// The digits' values. Reading stops at the 20th, since more is not a card number: each
+    /// start reads a bounded stretch, so a long `1 1 1 1 ...` costs linear time.
+    digits: Vec<u8>,
+}
+
+/// The run of digit groups starting at `start`, which is a digit.
+fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
+    let mut digits = Vec::with_capacity(20);
+    let mut first_group_end = None;
+    let mut i = start;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_digit() && digits.len() < 20 {
+            digits.push(bytes[i] - b'0');
+            i += 1;
+        }
+        let first_group_end = *first_group_end.get_or_insert(i);
+        if digits.len() == 20 {
+            return DigitRun { end: i, first_group_end, digits };
+        }
+        let joined = matches!(bytes.get(i), Some(b' ' | b'-')) && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if !joined {
+            return DigitRun { end: i, first_group_end, digits };
+        }
+        i += 1;
+    }
+}
+
+/// The Luhn checksum every card number carries in its last digit.
+fn passes_luhn(digits: &[u8]) -> bool {
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(n, &d)| {
+            let d = u32::from(d);
+            if n % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
+        })
+        .sum();
+    sum % 10 == 0
+}
