@@ -18,4 +18,5 @@ mod secrets;
 mod signatures;
 mod snapshots;
 mod specs;
+mod tls;
 mod webhooks;

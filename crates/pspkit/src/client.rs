@@ -26,6 +26,7 @@ mod answer;
 mod options;
 mod send;
 mod time_limit;
+mod tls;
 
 pub use answer::decode_answer;
 pub use options::{CallOptions, Response};
@@ -115,9 +116,12 @@ impl Context {
     /// Following one would re-send a write (`307`/`308`) or turn it into a `GET` (`303`) outside
     /// the retry rules, and would carry the credential headers (an API key) to whatever host the
     /// `Location` names.
+    ///
+    /// The TLS configuration (the system's trusted roots, read once) is shared by the process's
+    /// clients; each client has its own connection pool.
     pub fn http_client(&self) -> reqwest::Client {
-        crate::install_crypto_provider();
         reqwest::Client::builder()
+            .tls_backend_preconfigured(tls::shared_config())
             .connect_timeout(self.0.policy.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -292,5 +292,5 @@ fn passes_luhn(digits: &[u8]) -> bool {
             if n % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
