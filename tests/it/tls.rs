@@ -1,8 +1,9 @@
 //! HTTPS through a generated client, against a TLS server on loopback holding a certificate for
 //! `localhost` from the test authority in `tests/tls/`: with the system's trusted roots the
-//! server is refused (the certificate really is checked), and in a process that trusts the test
+//! server is refused (the certificate really is checked); in a process that trusts the test
 //! authority (`SSL_CERT_FILE`, which the system roots are read from) calls go through, from
-//! several clients sharing the process's TLS configuration.
+//! several clients sharing the process's TLS configuration; and on a system without trusted
+//! roots, clients are still made and a TLS call says why it cannot succeed.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use pspkit_onepay::OnePay;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const TRUSTED_CHILD: &str = "PSPKIT_TLS_TEST_TRUSTS_TEST_CA";
+const CHILD_MODE: &str = "PSPKIT_TLS_TEST_CHILD";
 
 /// What the server saw: the `Authorization` header of each request it answered, and the reason
 /// of each handshake that failed.
@@ -82,27 +83,43 @@ async fn https_is_checked_against_the_systems_trusted_roots() {
     assert!(err.to_string().contains("certificate"), "the reason is given: {err}");
     assert!(seen.lock().unwrap().authorizations.is_empty(), "no request went out over the refused connection");
 
-    // a process that trusts the test authority calls the same kind of server
-    let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
-        .args(["tls::calls_go_through_when_the_server_is_trusted", "--exact", "--ignored", "--nocapture"])
-        .env("SSL_CERT_FILE", concat!(env!("CARGO_MANIFEST_DIR"), "/tls/ca.pem"))
-        .env(TRUSTED_CHILD, "1")
-        .output()
-        .expect("the child test runs");
-    let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success() && printed.contains("1 passed"), "{printed}");
+    // a process that trusts the test authority calls the same kind of server, and one on a
+    // system without trusted roots makes clients and is told why no TLS call can succeed
+    let empty = std::env::temp_dir().join(format!("pspkit-no-roots-{}.pem", std::process::id()));
+    std::fs::write(&empty, "").expect("an empty root file");
+    for (roots, mode) in
+        [(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tls/ca.pem")), "trusted"), (&*empty, "no-roots")]
+    {
+        let output = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+            .args(["tls::in_a_process_with_other_roots", "--exact", "--ignored", "--nocapture"])
+            .env("SSL_CERT_FILE", roots)
+            // the roots are those of the file alone (a directory named here would add its own)
+            .env_remove("SSL_CERT_DIR")
+            .env(CHILD_MODE, mode)
+            .output()
+            .expect("the child test runs");
+        let printed = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && printed.contains("1 passed"), "{mode}: {printed}");
+    }
+    let _ = std::fs::remove_file(empty);
 }
 
 /// Run by [`https_is_checked_against_the_systems_trusted_roots`] in a process of its own, whose
-/// system roots are the test authority (`SSL_CERT_FILE`): the roots are read once per process,
-/// when its first client is made. Run alone, without that setting, it has nothing to check.
+/// system roots are those of `SSL_CERT_FILE` (read once per process, when its first client is
+/// made): the test authority (`trusted`: calls from two clients go through) or none (`no-roots`:
+/// a call fails, saying so). Run alone, without those settings, it has nothing to check.
 #[tokio::test]
-#[ignore = "run by https_is_checked_against_the_systems_trusted_roots, in a process that trusts the test authority"]
-async fn calls_go_through_when_the_server_is_trusted() {
-    if std::env::var_os(TRUSTED_CHILD).is_none() {
+#[ignore = "run by https_is_checked_against_the_systems_trusted_roots, in a process with other roots"]
+async fn in_a_process_with_other_roots() {
+    let Some(mode) = std::env::var_os(CHILD_MODE) else { return };
+    let (address, seen) = tls_server().await;
+    if mode == "no-roots" {
+        let client = OnePay::new("sk_test_none").expect("a client, even without trusted roots");
+        let client = client.with_base_url(&format!("https://localhost:{}/onepay", address.port()));
+        let err = client.list_cashouts().send().await.expect_err("nothing to trust the server by");
+        assert!(err.to_string().contains("trusted root certificates could not be loaded"), "{err}");
         return;
     }
-    let (address, seen) = tls_server().await;
     for (key, host) in [("sk_test_first", "localhost"), ("sk_test_second", "127.0.0.1")] {
         let client =
             OnePay::new(key).expect("client").with_base_url(&format!("https://{host}:{}/onepay", address.port()));
