@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from decimal import Decimal
+from http.server import BaseHTTPRequestHandler
 from typing import Any, Dict
 
 import pytest
 
 import pspkit
+from conftest import loopback
 from pspkit.testing import Sandbox
 
 
@@ -220,3 +223,39 @@ def test_an_amount_nested_in_a_body_past_the_specs_digits_is_refused_naming_its_
         client.charges.create(amount=1000, customer_id="cu-1", account_id="ac-0", splits=splits)
     assert refused.value.field == "body.splits[1].split_value"
     assert sandbox.requests("onepay", "createCharge") == before, "nothing was sent"
+
+
+class _EchoesTheCard(BaseHTTPRequestHandler):
+    """A provider that repeats the card number it was sent in its error, as some do."""
+
+    body = json.dumps({
+        "message": "La tarjeta 4111 1111 1111 1111 fue rechazada",
+        "errors": [{"key": "card_number", "description": "4111111111111112 no es válida"}],
+    }).encode()
+
+    def do_GET(self) -> None:
+        self.send_response(422)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_a_card_number_the_provider_echoes_is_masked_in_str_and_repr() -> None:
+    from pspkit.onepay import OnePay
+
+    with loopback(_EchoesTheCard) as url:
+        with pytest.raises(pspkit.ApiError) as raised:
+            OnePay("sk_test_card", base_url=url, max_retries=0).balances.get()
+    error = raised.value
+    shown = f"{error}\n{error!r}"
+    assert "4111 1111 1111 1111" not in shown and "4111111111111112" not in shown, shown
+    assert "La tarjeta [card number ending 1111] fue rechazada" in shown, shown
+    assert "card_number: [card number ending 1112] no es válida" in shown, shown
+    # the attributes keep what the provider sent
+    assert error.message == "La tarjeta 4111 1111 1111 1111 fue rechazada"
+    assert error.field_errors == [("card_number", "4111111111111112 no es válida")]
+    assert "4111 1111 1111 1111" in error.body

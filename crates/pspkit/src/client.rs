@@ -505,16 +505,14 @@ impl Attempted {
             Err(AttemptError::TooLarge { status, limit }) => {
                 log_attempt(spec.name, name, attempt, Some(status), latency, "body over the size limit", None);
                 return Step::Fail(
-                    Error::Decode(Box::new(DecodeError {
-                        provider: spec.name,
-                        operation: name,
+                    Error::Decode(Box::new(DecodeError::new(
+                        spec.name,
+                        name,
                         status,
-                        path: ".".into(),
-                        message: format!("the response body is larger than the {limit}-byte limit"),
-                        excerpt: String::new(),
-                        raw_body: String::new(),
-                        sensitive: spec.sensitive_fields,
-                    })),
+                        ".",
+                        format!("the response body is larger than the {limit}-byte limit"),
+                        "",
+                    ))),
                     None,
                 );
             }
@@ -864,17 +862,8 @@ fn decode_error(
     } else {
         message
     };
-    let text = String::from_utf8_lossy(body);
-    Error::Decode(Box::new(DecodeError {
-        provider: spec.name,
-        operation,
-        status,
-        path,
-        message,
-        excerpt: excerpt(&text, 120),
-        raw_body: text.into_owned(),
-        sensitive: spec.sensitive_fields,
-    }))
+    let failure = DecodeError::new(spec.name, operation, status, path, message, String::from_utf8_lossy(body));
+    Error::Decode(Box::new(DecodeError { sensitive: spec.sensitive_fields, ..failure }))
 }
 
 /// Whether a decoding path (`items[3].account`) ends at a field that may hold a secret or card

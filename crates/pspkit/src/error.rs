@@ -91,6 +91,38 @@ pub struct DecodeError {
     pub(crate) sensitive: &'static [&'static str],
 }
 
+impl DecodeError {
+    /// A decoding failure made by hand (see [`ApiError::new`]): where in the body it failed
+    /// (`data[3].amount`, `.` for the whole body), what was wrong, and the body; the excerpt is
+    /// taken from the body as pspkit takes it.
+    ///
+    /// ```
+    /// let failure = pspkit::DecodeError::new("onepay", "list_cashouts", 200, "data", "expected a list", r#"{"data":5}"#);
+    /// let error = pspkit::Error::Decode(Box::new(failure));
+    /// assert!(error.to_string().contains(r#"at data: expected a list; body starts: {"data":5}"#), "{error}");
+    /// ```
+    pub fn new(
+        provider: &'static str,
+        operation: &'static str,
+        status: u16,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        raw_body: impl Into<String>,
+    ) -> Self {
+        let raw_body = raw_body.into();
+        Self {
+            provider,
+            operation,
+            status,
+            path: path.into(),
+            message: message.into(),
+            excerpt: excerpt(&raw_body, 120),
+            raw_body,
+            sensitive: &[],
+        }
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -118,6 +150,35 @@ impl fmt::Debug for BodyShown<'_> {
 }
 
 impl ApiError {
+    /// An error answer made by hand, for a test of your own error handling or an error of a
+    /// wrapper of your own: the status and body as a provider would send them, one attempt, and
+    /// the rest empty (set the public fields you need). Its messages hide what those of every
+    /// pspkit error hide (bodies naming a secret field, card numbers); the provider's
+    /// `x-sensitive` fields, which the generated clients pass on, are not known here.
+    ///
+    /// ```
+    /// let mut answer = pspkit::ApiError::new("onepay", "create_cashout", 422, r#"{"message":"Fondos insuficientes"}"#);
+    /// answer.message = Some("Fondos insuficientes".into());
+    /// let error = pspkit::Error::Api(Box::new(answer));
+    /// assert_eq!(error.status(), Some(422));
+    /// assert_eq!(error.to_string(), "onepay create_cashout: HTTP 422: Fondos insuficientes");
+    /// ```
+    pub fn new(provider: &'static str, operation: &'static str, status: u16, raw_body: impl Into<String>) -> Self {
+        Self {
+            provider,
+            operation,
+            status,
+            code: None,
+            message: None,
+            field_errors: Vec::new(),
+            request_id: None,
+            idempotency_key: None,
+            raw_body: raw_body.into(),
+            attempts: 1,
+            sensitive: &[],
+        }
+    }
+
     /// What the provider says about a field, as a message shows it: card numbers masked, and
     /// for a field that holds card data (by its name or the provider's `x-sensitive`), any run
     /// of 13 to 19 digits, whether or not it checks out as a card number.
