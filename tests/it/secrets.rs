@@ -359,6 +359,10 @@ fn card_numbers_are_masked_where_they_stand_as_numbers_of_their_own() {
     assert_eq!(mask("card 4111-1111-1111-1111."), "card [card number ending 1111].");
     assert_eq!(mask("4000056655665556"), "[card number ending 5556]");
     assert_eq!(mask("amount 100 4111111111111111"), "amount 100 [card number ending 1111]");
+    // a card number followed by more digits in the same run: its expiry, a year
+    assert_eq!(mask("card 4111 1111 1111 1111 12/28"), "card [card number ending 1111] 12/28");
+    assert_eq!(mask("4111111111111111 2028 declined"), "[card number ending 1111] 2028 declined");
+    assert_eq!(mask("5555-5555-5555-4444-12-28"), "[card number ending 4444]-12-28");
     // not card numbers: a failed checksum, part of a word, too short or too long, an id
     for text in [
         "4111111111111112",

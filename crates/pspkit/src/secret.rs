@@ -223,17 +223,22 @@ fn mask_digit_runs(text: &str, luhn_only: bool) -> std::borrow::Cow<'_, str> {
             continue;
         }
         let run = digit_run(bytes, i);
-        let stands_alone = bytes.get(run.end).is_none_or(|&b| !is_word_byte(b));
-        let digits = &run.digits;
-        if stands_alone && (13..=19).contains(&digits.len()) && (!luhn_only || passes_luhn(digits)) {
+        // the longest stretch of whole groups from here that is a card number: in
+        // `4111 1111 1111 1111 12/28` the whole run is none, but its first four groups are
+        let card = run.group_ends().iter().rev().find(|&&(end, count)| {
+            (13..=19).contains(&count)
+                && bytes.get(end).is_none_or(|&b| !is_word_byte(b))
+                && (!luhn_only || passes_luhn(&run.digits[..count]))
+        });
+        if let Some(&(end, count)) = card {
             out.push_str(&text[copied..i]);
-            let last_four: String = digits[digits.len() - 4..].iter().map(|&d| char::from(b'0' + d)).collect();
+            let last_four: String = run.digits[count - 4..count].iter().map(|&d| char::from(b'0' + d)).collect();
             out.push_str(&format!("[card number ending {last_four}]"));
-            copied = run.end;
-            i = run.end;
+            copied = end;
+            i = end;
         } else {
             // the groups after the first are looked at on their own too: in `100 4111111111111111`
-            // the whole run is no card number, but its second group is
+            // no stretch from `100` is a card number, but the second group is
             i = run.first_group_end;
         }
     }
@@ -248,34 +253,51 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Digit groups joined by one space or hyphen each (`4111 1111 1111 1111`).
+/// The most digits read from one start: more is not a card number.
+const MAX_DIGITS: usize = 20;
+
+/// Digit groups joined by one space or hyphen each (`4111 1111 1111 1111`), read up to the
+/// [`MAX_DIGITS`]th digit: each start reads a bounded stretch into fixed arrays, so a long
+/// `1 1 1 1 ...` costs linear time and no allocation.
 struct DigitRun {
-    /// Where the run ends (exclusive).
-    end: usize,
     /// Where its first group ends.
     first_group_end: usize,
-    /// The digits' values. Reading stops at the 20th, since more is not a card number: each
-    /// start reads a bounded stretch, so a long `1 1 1 1 ...` costs linear time.
-    digits: Vec<u8>,
+    /// Where each whole group ends, with the number of digits up to there (`groups` of them).
+    group_ends: [(usize, usize); MAX_DIGITS],
+    groups: usize,
+    /// The digits' values (`count` of them).
+    digits: [u8; MAX_DIGITS],
+    count: usize,
+}
+
+impl DigitRun {
+    fn group_ends(&self) -> &[(usize, usize)] {
+        &self.group_ends[..self.groups]
+    }
 }
 
 /// The run of digit groups starting at `start`, which is a digit.
 fn digit_run(bytes: &[u8], start: usize) -> DigitRun {
-    let mut digits = Vec::with_capacity(20);
-    let mut first_group_end = None;
+    let mut run =
+        DigitRun { first_group_end: 0, group_ends: [(0, 0); MAX_DIGITS], groups: 0, digits: [0; MAX_DIGITS], count: 0 };
     let mut i = start;
     loop {
-        while i < bytes.len() && bytes[i].is_ascii_digit() && digits.len() < 20 {
-            digits.push(bytes[i] - b'0');
+        while i < bytes.len() && bytes[i].is_ascii_digit() && run.count < MAX_DIGITS {
+            run.digits[run.count] = bytes[i] - b'0';
+            run.count += 1;
             i += 1;
         }
-        let first_group_end = *first_group_end.get_or_insert(i);
-        if digits.len() == 20 {
-            return DigitRun { end: i, first_group_end, digits };
+        if run.groups == 0 {
+            run.first_group_end = i;
         }
+        if bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            return run; // cut at the last digit read, inside a group: no group ends here
+        }
+        run.group_ends[run.groups] = (i, run.count);
+        run.groups += 1;
         let joined = matches!(bytes.get(i), Some(b' ' | b'-')) && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
-        if !joined {
-            return DigitRun { end: i, first_group_end, digits };
+        if run.count == MAX_DIGITS || !joined {
+            return run;
         }
         i += 1;
     }
