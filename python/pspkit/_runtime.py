@@ -399,7 +399,9 @@ def _plain(value: Any, path: "_At | str", depth: int = 0) -> Any:
     if isinstance(value, float):
         raise _invalid(str(path), "must not be a float (binary floating point); use Decimal or str")
     if isinstance(value, Decimal):
-        return str(value)
+        if not value.is_finite():
+            raise _invalid(str(path), f"must be a finite number, not {value}")
+        return value  # sent as a JSON number with the same digits
     if isinstance(value, datetime):
         return DATETIME.encode(value, str(path))
     if isinstance(value, date):
@@ -610,8 +612,17 @@ class OpenEnum(str, enum.Enum):
         return str(self.value)
 
 
+def _whole(text: str) -> "int | Decimal":
+    """A JSON integer as ``int``, or as ``Decimal`` past the digits Python reads into an ``int``
+    (``sys.get_int_max_str_digits()``), as the native module reads it."""
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
 def _loads(raw: bytes) -> Any:
-    return json.loads(raw, parse_float=Decimal)
+    return json.loads(raw, parse_float=Decimal, parse_int=_whole)
 
 
 def _given(args: Mapping[str, Any]) -> Dict[str, Any]:

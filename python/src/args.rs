@@ -62,7 +62,9 @@ fn value(
         return match (i.extract::<i64>(), i.extract::<u64>()) {
             (Ok(n), _) => Ok(n.into()),
             (_, Ok(n)) => Ok(n.into()),
-            _ => Err(refuse("is an integer too large to send".into())),
+            // the module's serde_json keeps a number's text (`arbitrary_precision`): every digit
+            _ => exact_number(&i.str().map_err(|_| refuse("is not a number".into()))?.to_cow().unwrap_or_default())
+                .ok_or_else(|| refuse("is an integer too large to send".into())),
         };
     }
     if let Ok(s) = v.cast::<PyString>() {
@@ -72,6 +74,14 @@ fn value(
         return serde_json::Number::from_f64(f.value())
             .map(Value::Number)
             .ok_or_else(|| refuse("is not a finite number".into()));
+    }
+    if v.is_instance(&crate::models::decimal_class(v.py()).map_err(|_| refuse("cannot read decimals".into()))?)
+        .unwrap_or(false)
+    {
+        // a finite Decimal, as a JSON number of the same digits (`Decimal('1.10')` is `1.10`)
+        let text = v.str().map_err(|_| refuse("is not a number".into()))?;
+        return exact_number(&text.to_cow().unwrap_or_default())
+            .ok_or_else(|| refuse(format!("must be a finite number, not {text}")));
     }
     if let Ok(d) = v.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
@@ -92,4 +102,10 @@ fn value(
         return Err(refuse(format!("cannot send a {kind}")));
     };
     items.iter().enumerate().map(|(i, item)| value(item, operation, Path::Index(&path, i), depth + 1)).collect()
+}
+
+/// A JSON number of exactly `text`'s digits (a Python `int` or finite `Decimal` as `str` writes
+/// them), or `None` for text that is no JSON number (`NaN`, `Infinity`).
+fn exact_number(text: &str) -> Option<serde_json::Value> {
+    text.parse::<serde_json::Number>().ok().map(serde_json::Value::Number)
 }

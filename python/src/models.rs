@@ -406,7 +406,7 @@ pub fn via_json<T: Serialize>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> 
 }
 
 /// `decimal.Decimal`, looked up once.
-fn decimal_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+pub(crate) fn decimal_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
     static DECIMAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     lookup(py, &DECIMAL, "decimal", &["Decimal"])
 }
@@ -414,6 +414,21 @@ fn decimal_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 /// `decimal.Decimal(text)`: exact, whatever the number of digits.
 fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     Ok(decimal_class(py)?.call1((text,))?.unbind())
+}
+
+/// A number of an untyped field (`serde_json::Value`) beyond 64 bits or with a fraction, from the
+/// provider's own text: this module turns on serde_json's `arbitrary_precision`, so the text is
+/// every digit the provider sent (`1e400` and a 30-digit reference included), never an `f64`'s.
+/// An integer becomes an `int` as `json.loads` makes it, or a `Decimal` when it has more digits
+/// than Python reads into an `int` (`sys.get_int_max_str_digits()`; `json.loads` raises there);
+/// any other number a `Decimal`, as `json.loads(parse_float=Decimal)` makes it.
+fn exact_number(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    if !text.contains(['.', 'e', 'E'])
+        && let Ok(whole) = py.get_type::<pyo3::types::PyInt>().call1((text,))
+    {
+        return Ok(whole.unbind());
+    }
+    decimal(py, text)
 }
 
 /// `value` as a Python `Decimal` with the same digits and exponent. A whole amount (scale 0, as
@@ -598,11 +613,7 @@ impl ToPy for serde_json::Value {
             Value::Number(n) => match (n.as_i64(), n.as_u64()) {
                 (Some(i), _) => i.to_py(py),
                 (_, Some(u)) => u.to_py(py),
-                // A Decimal of the shortest text that reads back as the same f64: an untyped field
-                // (`serde_json::Value`) keeps a fraction as an f64, so more than 17 significant
-                // digits are not the provider's own. Money is never untyped: the spec lint refuses
-                // a plain `number`, and the money types keep every digit.
-                _ => decimal(py, &n.to_string()),
+                _ => exact_number(py, &n.to_string()),
             },
             Value::String(s) => s.to_py(py),
             Value::Array(items) => items.to_py(py),

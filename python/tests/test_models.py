@@ -415,3 +415,80 @@ def test_a_response_date_is_a_date_of_the_day_sent(clients: Dict[str, Any]) -> N
     customer = onepay.customers.list(limit=1).data[0]
     made = onepay.customers.create_transaction(customer_id=customer.id, amount=1000, concept="a test")
     assert type(made.created_at) is date and made.created_at.isoformat() == made.to_json()["created_at"]
+
+
+class _Charges(BaseHTTPRequestHandler):
+    """Answers any request with ``reply`` (one OnePay charge); keeps the body of each POST."""
+
+    protocol_version = "HTTP/1.1"
+    reply: bytes = b"{}"
+    received: List[bytes] = []
+
+    def _answer(self) -> None:
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(_Charges.reply)))
+        self.end_headers()
+        self.wfile.write(_Charges.reply)
+
+    def do_GET(self) -> None:  # noqa: N802 (the handler's protocol)
+        self._answer()
+
+    def do_POST(self) -> None:  # noqa: N802
+        _Charges.received.append(self.rfile.read(int(self.headers["content-length"])))
+        self._answer()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_numbers_in_fields_the_spec_leaves_open_keep_every_digit_both_ways() -> None:
+    """A charge's ``metadata`` and ``remarks`` have no documented shape: their numbers reach Python
+    as the provider wrote them (a 30-digit reference as ``int``, 22 significant digits and
+    ``1e400`` as ``Decimal``), where reading them through binary floating point would round or
+    fail; and a ``Decimal`` or a large ``int`` sent in ``metadata`` goes out with the same digits."""
+    many = "7" * 5000  # more digits than Python reads into an int: a Decimal, not an error
+    _Charges.reply = (
+        '{"id": "ch_1", "status": "approved", "amount": 10, "metadata": {"reference": 123456789012345678901234567890,'
+        f' "share": 0.1000000000000000000001, "cap": 1e400, "count": 3, "long": {many}}}, "remarks": [1.10, -0.0]}}'
+    ).encode()
+    _Charges.received = []
+    with loopback(_Charges) as url:
+        onepay = client("onepay", url)
+        charge = onepay.charges.create(
+            amount=Decimal("10"), customer_id="cu_1", card_id="card_1", idempotency_key="key-1",
+            metadata={"fee": Decimal("0.1000000000000000000001"), "reference": 10**30, "rate": Decimal("1E-7")},
+        )
+        again = onepay.charges.get(id="ch_1")
+    sent = _Charges.received[0].decode()
+    assert '"fee":0.1000000000000000000001' in sent and f'"reference":{10**30}' in sent and '"rate":1e-7' in sent, sent
+
+    for read in (charge, again):
+        metadata = read.metadata
+        assert metadata["reference"] == 123456789012345678901234567890 and type(metadata["reference"]) is int
+        assert str(metadata["share"]) == "0.1000000000000000000001" and isinstance(metadata["share"], Decimal)
+        assert metadata["cap"] == Decimal("1e400") and metadata["count"] == 3 and type(metadata["count"]) is int
+        assert metadata["long"] == Decimal(many)
+        assert [str(r) for r in read.remarks] == ["1.10", "-0.0"]
+    # the plain forms and a model rebuilt from them keep the digits too
+    assert str(charge.to_dict()["metadata"]["share"]) == "0.1000000000000000000001"
+    assert type(charge).from_dict(charge.to_json()).metadata["reference"] == 123456789012345678901234567890
+
+
+@pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("-sNaN"), 1.5])
+def test_a_number_json_cannot_carry_exactly_is_refused_in_an_open_field(clients: Dict[str, Any], bad: Any) -> None:
+    with pytest.raises(pspkit.ValidationError, match=r"metadata\.fee"):
+        clients["onepay"].charges.create(amount=Decimal("10"), customer_id="cu_1", card_id="card_1", metadata={"fee": bad})
+
+
+def test_an_identifier_sent_as_a_long_number_keeps_every_digit() -> None:
+    """OnlyOnePays sends operation ids as numbers: one beyond 64 bits is read as its digits, where
+    binary floating point would turn it into another operation's id; a fraction is no id."""
+    _Charges.reply = b'{"items": [{"id": 123456789012345678901234567890, "status": "success"}, {"id": 7}]}'
+    with loopback(_Charges) as url:
+        onlyonepays = client("onlyonepays", url)
+        page = onlyonepays.operations.get_by_ids(id=["123456789012345678901234567890", "7"])
+        assert [item.id for item in page.items] == ["123456789012345678901234567890", "7"]
+        _Charges.reply = b'{"items": [{"id": 12.5}]}'
+        with pytest.raises(pspkit.DecodeError, match=r"items\[0\]\.id"):
+            onlyonepays.operations.get_by_ids(id=["12.5"])

@@ -251,8 +251,59 @@ fn amounts_read_exactly_from_every_serde_json_entry_point() {
         Amount(DecimalNumber),
     }
     assert!(serde_json::from_str::<Either>("7").is_ok_and(|Either::Amount(a)| a.to_string() == "7"));
-    let error = serde_json::from_str::<Either>("0.1").expect_err("a fraction seen as f64 is refused");
-    assert!(!error.to_string().is_empty());
+    // an untagged enum buffers the number: as an f64 without serde_json's `arbitrary_precision`
+    // (refused), as its text with it (read exactly); never rounded
+    match serde_json::from_str::<Either>("0.1") {
+        Err(error) => assert!(!exact_numbers_in_build() && !error.to_string().is_empty(), "{error}"),
+        Ok(Either::Amount(a)) => assert!(exact_numbers_in_build() && a.to_string() == "0.1", "{a}"),
+    }
+}
+
+/// Whether serde_json's `arbitrary_precision` is on in this build: the application's choice (the
+/// Python module turns it on), under which a number keeps its text and `1e400` is read.
+fn exact_numbers_in_build() -> bool {
+    serde_json::from_str::<serde_json::Value>("1e400").is_ok()
+}
+
+/// A field the spec leaves untyped (`serde_json::Value`) holds numbers as serde_json reads them.
+/// With `arbitrary_precision` on, every digit of the provider's text is kept: a 30-digit
+/// reference, 22 significant digits, `1e400`. Without it (serde_json's default), whole numbers up
+/// to 64 bits and fractions to 17 digits are kept, and a number beyond f64's range is a decoding
+/// error that names the field and keeps the body: never a panic, never a silent zero.
+#[tokio::test]
+async fn untyped_fields_keep_the_numbers_serde_json_can_hold() {
+    let exact = r#"{"id": "p-1", "currency": "COP", "splits": [],
+        "commission": {"fee": 1234.56, "rate": 0.0125, "count": 3, "ledger": 18446744073709551615}}"#;
+    let big = r#"{"id": "p-2", "currency": "COP", "splits": [],
+        "metadata": {"reference": 123456789012345678901234567890, "share": 0.1000000000000000000001}}"#;
+    let huge = r#"{"id": "p-3", "currency": "COP", "splits": [], "commission": {"cap": 1e400}}"#;
+    let server = ScriptedServer::start(vec![Step::json(200, exact), Step::json(200, big), Step::json(200, huge)]).await;
+    let client = pspkit_onepay::OnePay::new("sk_test_x").expect("client").with_base_url(&server.base_url);
+
+    let payment = client.get_payment("p-1").send().await.expect("decodes");
+    let commission = payment.commission.expect("commission");
+    assert_eq!(commission.to_string(), r#"{"count":3,"fee":1234.56,"ledger":18446744073709551615,"rate":0.0125}"#);
+
+    let payment = client.get_payment("p-2").send().await.expect("decodes");
+    let metadata = payment.metadata.expect("metadata").to_string();
+    if exact_numbers_in_build() {
+        assert_eq!(metadata, r#"{"reference":123456789012345678901234567890,"share":0.1000000000000000000001}"#);
+    } else {
+        assert_eq!(metadata, r#"{"reference":1.2345678901234568e+29,"share":0.1}"#);
+    }
+
+    match client.get_payment("p-3").send().await {
+        Ok(payment) => {
+            assert!(exact_numbers_in_build());
+            assert_eq!(payment.commission.expect("commission").to_string(), r#"{"cap":1e+400}"#);
+        }
+        Err(pspkit::Error::Decode(error)) => {
+            assert!(!exact_numbers_in_build());
+            assert!(error.path.contains("commission"), "{error}");
+            assert!(error.raw_body.contains("1e400"), "{error:?}");
+        }
+        Err(other) => panic!("{other}"),
+    }
 }
 
 /// A 2xx body that is not UTF-8 is a decoding error that says so, keeps the body, and names the

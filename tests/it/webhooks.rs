@@ -270,6 +270,16 @@ fn a_forged_onepay_body_with_many_keys_is_refused() {
         br#"[1,[],{"x":"a\u0001/b"}]"#.to_vec()
     );
     assert_eq!(pspkit::signing::js_compact(b"{} x"), None, "trailing bytes are not JSON");
+    // numbers as JavaScript writes them, whether serde_json hands them over as f64 or (with its
+    // `arbitrary_precision` on in the application's build) as their text; one beyond f64's range
+    // has no form JavaScript would sign
+    assert_eq!(
+        pspkit::signing::js_compact(b"[1.5e-7, 1E21, -0.0, 0.1, 100.50, 123456789012345678901234567890, 1e300, -7]")
+            .map(String::from_utf8),
+        Some(Ok("[1.5e-7,1e+21,0,0.1,100.5,1.2345678901234568e+29,1e+300,-7]".to_owned()))
+    );
+    assert_eq!(pspkit::signing::js_compact(b"[1e400]"), None);
+    assert_eq!(pspkit::signing::js_compact(br#"{"k": -1e400}"#), None);
 }
 
 #[test]

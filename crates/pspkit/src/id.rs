@@ -74,7 +74,7 @@ impl Serialize for Id {
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct IdVisitor;
-        impl Visitor<'_> for IdVisitor {
+        impl<'de> Visitor<'de> for IdVisitor {
             type Value = Id;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an identifier (a string or an integer)")
@@ -90,6 +90,23 @@ impl<'de> Deserialize<'de> for Id {
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Id, E> {
                 Ok(Id(v.to_string()))
+            }
+            /// An integer beyond 64 bits, as serde_json hands it over with `arbitrary_precision`
+            /// on: its digits, every one kept (without the feature it arrives as an `f64` and is
+            /// refused, as a rounded identifier would name another object).
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Id, A::Error> {
+                match map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    Some(key) if key == crate::money::NUMBER_TEXT => {
+                        let digits = map.next_value::<String>()?;
+                        // a fraction or an exponent is refused as it is without the feature
+                        if digits.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) {
+                            Ok(Id(digits))
+                        } else {
+                            Err(de::Error::invalid_type(de::Unexpected::Other("a number with a fraction"), &self))
+                        }
+                    }
+                    _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+                }
             }
         }
         deserializer.deserialize_any(IdVisitor)

@@ -163,6 +163,14 @@ fn excerpt(s: &str) -> String {
 /// decoding tests would say so at once.
 const RAW_JSON_TEXT: &str = "$serde_json::private::RawValue";
 
+/// The key under which serde_json hands over a number's own text when its `arbitrary_precision`
+/// feature is on in the build: in place of an `f64`, a number with a fraction or exponent (or an
+/// integer beyond 64 bits) reaches `deserialize_any` as a one-entry map of this key and the text.
+/// That is how it reaches an amount inside an untagged enum, and how an integer too large for
+/// `u64` reaches an [`Id`](crate::Id). The feature is the application's choice (it changes
+/// serde_json for the whole build), so every visitor here reads numbers with it on or off.
+pub(crate) const NUMBER_TEXT: &str = "$serde_json::private::Number";
+
 fn deserialize_exact<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
     deserializer.deserialize_newtype_struct(RAW_JSON_TEXT, Exact)
 }
@@ -180,7 +188,8 @@ impl<'de> Visitor<'de> for Exact {
         f.write_str("a decimal as a JSON string or number")
     }
 
-    /// serde_json's answer: a map of one entry, its token, then the value's JSON text. The text
+    /// serde_json's answer: a map of one entry, its token, then the value's JSON text (or, from
+    /// `deserialize_any` with `arbitrary_precision` on, the number's text: [`NUMBER_TEXT`]). The text
     /// is judged once the map is read, so that an error belongs to the field and not to the
     /// token (a decoding error's path names `data[1].amount`).
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
@@ -234,7 +243,11 @@ impl<'de> Deserialize<'de> for TokenKey {
                 f.write_str("serde_json's raw value")
             }
             fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<TokenKey, E> {
-                if key == RAW_JSON_TEXT { Ok(TokenKey) } else { Err(E::custom("expected a decimal, found an object")) }
+                if key == RAW_JSON_TEXT || key == NUMBER_TEXT {
+                    Ok(TokenKey)
+                } else {
+                    Err(E::custom("expected a decimal, found an object"))
+                }
             }
         }
         deserializer.deserialize_identifier(Token)

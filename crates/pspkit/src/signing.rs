@@ -252,6 +252,30 @@ pub fn js_compact(raw: &[u8]) -> Option<Vec<u8>> {
     Some(out.into_bytes())
 }
 
+/// A JavaScript number as `JSON.stringify` writes it.
+fn push_js_number(out: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    // JavaScript numbers are f64 too, written in their shortest form: integral values without
+    // a fraction, and in exponent form from 1e21 up and below 1e-6 (`1e+300`, `1.5e-7`), where
+    // Rust's `Display` would write every digit (301 of them for `1e300`: a forged body of
+    // such numbers made a form fifty times its size)
+    let magnitude = v.abs();
+    let _ = if magnitude >= 1e21 || (magnitude < 1e-6 && v != 0.0) {
+        let text = format!("{v:e}");
+        match text.split_once('e') {
+            Some((mantissa, exponent)) if !exponent.starts_with('-') => write!(out, "{mantissa}e+{exponent}"),
+            _ => write!(out, "{text}"),
+        }
+    } else if v == 0.0 {
+        // `-0` too: JavaScript writes it as `0`
+        write!(out, "0")
+    } else if v.fract() == 0.0 {
+        write!(out, "{v:.0}")
+    } else {
+        write!(out, "{v}")
+    };
+}
+
 /// Writes the compact form of one JSON value as it is parsed.
 struct Compact<'a>(&'a mut String);
 
@@ -287,26 +311,7 @@ impl<'de> serde::de::Visitor<'de> for Compact<'_> {
         Ok(())
     }
     fn visit_f64<E>(self, v: f64) -> Result<(), E> {
-        use std::fmt::Write as _;
-        // JavaScript numbers are f64 too, written in their shortest form: integral values without
-        // a fraction, and in exponent form from 1e21 up and below 1e-6 (`1e+300`, `1.5e-7`), where
-        // Rust's `Display` would write every digit (301 of them for `1e300`: a forged body of
-        // such numbers made a form fifty times its size)
-        let magnitude = v.abs();
-        let _ = if magnitude >= 1e21 || (magnitude < 1e-6 && v != 0.0) {
-            let text = format!("{v:e}");
-            match text.split_once('e') {
-                Some((mantissa, exponent)) if !exponent.starts_with('-') => write!(self.0, "{mantissa}e+{exponent}"),
-                _ => write!(self.0, "{text}"),
-            }
-        } else if v == 0.0 {
-            // `-0` too: JavaScript writes it as `0`
-            write!(self.0, "0")
-        } else if v.fract() == 0.0 {
-            write!(self.0, "{v:.0}")
-        } else {
-            write!(self.0, "{v}")
-        };
+        push_js_number(self.0, v);
         Ok(())
     }
     fn visit_str<E>(self, v: &str) -> Result<(), E> {
@@ -335,6 +340,7 @@ impl<'de> serde::de::Visitor<'de> for Compact<'_> {
         // the keys' hashes, checked for a repeat once the object is read (see `js_compact`):
         // sorting costs n log n whatever the keys are, so no choice of keys can make it slower
         let mut hashes = Vec::new();
+        let start = self.0.len();
         self.0.push('{');
         let mut first = true;
         loop {
@@ -346,6 +352,22 @@ impl<'de> serde::de::Visitor<'de> for Compact<'_> {
                 self.0.truncate(mark);
                 break;
             };
+            if first
+                && self.0[mark..].strip_prefix('"').and_then(|k| k.strip_suffix('"')) == Some(crate::money::NUMBER_TEXT)
+            {
+                // not an object: a number's text, as serde_json hands it over when the build has
+                // its `arbitrary_precision` on (see `money::NUMBER_TEXT`); JavaScript reads it
+                // as an f64 like any other number
+                self.0.truncate(start);
+                let text = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                return match text.parse::<f64>() {
+                    Ok(v) if v.is_finite() => {
+                        push_js_number(self.0, v);
+                        Ok(())
+                    }
+                    _ => Err(A::Error::custom("a number out of range")),
+                };
+            }
             hashes.push(hash);
             self.0.push(':');
             map.next_value_seed(Compact(self.0))?;
