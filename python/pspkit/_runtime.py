@@ -621,8 +621,18 @@ def _whole(text: str) -> "int | Decimal":
         return Decimal(text)
 
 
+def _fraction(text: str) -> Decimal:
+    """A JSON number with a fraction or exponent as ``Decimal``, or the native module's
+    ``ValueError`` for one no ``Decimal`` holds (an exponent of 19 digits)."""
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        cut = "…" if len(text) > 40 else ""
+        raise ValueError(f"the number {text[:40]}{cut} is beyond what a Python Decimal holds") from None
+
+
 def _loads(raw: bytes) -> Any:
-    return json.loads(raw, parse_float=Decimal, parse_int=_whole)
+    return json.loads(raw, parse_float=_fraction, parse_int=_whole)
 
 
 def _given(args: Mapping[str, Any]) -> Dict[str, Any]:

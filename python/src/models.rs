@@ -421,14 +421,20 @@ fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 /// every digit the provider sent (`1e400` and a 30-digit reference included), never an `f64`'s.
 /// An integer becomes an `int` as `json.loads` makes it, or a `Decimal` when it has more digits
 /// than Python reads into an `int` (`sys.get_int_max_str_digits()`; `json.loads` raises there);
-/// any other number a `Decimal`, as `json.loads(parse_float=Decimal)` makes it.
+/// any other number a `Decimal`, as `json.loads(parse_float=Decimal)` makes it. A number no
+/// `Decimal` holds is a `ValueError` that says so when the field is read.
 fn exact_number(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     if !text.contains(['.', 'e', 'E'])
         && let Ok(whole) = py.get_type::<pyo3::types::PyInt>().call1((text,))
     {
         return Ok(whole.unbind());
     }
-    decimal(py, text)
+    // `1e9999999999999999999`: an exponent past the 18 digits `Decimal` takes
+    decimal(py, text).map_err(|_| {
+        let shown: String = text.chars().take(40).collect();
+        let cut = if shown.len() < text.len() { "…" } else { "" };
+        PyValueError::new_err(format!("the number {shown}{cut} is beyond what a Python Decimal holds"))
+    })
 }
 
 /// `value` as a Python `Decimal` with the same digits and exponent. A whole amount (scale 0, as

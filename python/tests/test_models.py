@@ -475,6 +475,16 @@ def test_numbers_in_fields_the_spec_leaves_open_keep_every_digit_both_ways() -> 
     assert type(charge).from_dict(charge.to_json()).metadata["reference"] == 123456789012345678901234567890
 
 
+def test_a_number_no_decimal_holds_in_an_open_field_is_a_clear_error_when_read() -> None:
+    _Charges.reply = b'{"id": "ch_1", "status": "approved", "metadata": {"far": 1e9999999999999999999}, "remarks": [2]}'
+    with loopback(_Charges) as url:
+        charge = client("onepay", url).charges.get(id="ch_1")
+    assert charge.id == "ch_1" and charge.remarks == [2]
+    for read in (lambda: charge.metadata, charge.to_json, charge.to_dict):
+        with pytest.raises(ValueError, match=r"the number 1e\+?9{19} is beyond what a Python Decimal holds"):
+            read()
+
+
 @pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("-sNaN"), 1.5])
 def test_a_number_json_cannot_carry_exactly_is_refused_in_an_open_field(clients: Dict[str, Any], bad: Any) -> None:
     with pytest.raises(pspkit.ValidationError, match=r"metadata\.fee"):
