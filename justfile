@@ -20,6 +20,7 @@ test: lint spec-check
     just sandbox-schemathesis
     just examples
     just python-test
+    just exact-numbers
     ./run demo
 
 # The publishable crates as they would be uploaded (each verified by building it from its
@@ -32,6 +33,11 @@ package:
 # Build the Python package (debug) and install it into .venv, editable
 python-dev:
     cd python && VIRTUAL_ENV="$PWD/../.venv" ../.venv/bin/maturin develop --locked -q
+
+# The Rust decoders, webhook checks and fuzzer as the Python module builds them: with serde_json's
+# `arbitrary_precision` on (the Rust tests run with it off, an application's default)
+exact-numbers:
+    cargo test -q --locked -p pspkit-tests -p pspkit-python --test it -- decoding webhooks fuzz
 
 # The Python suite against the sandbox the package carries (the demo included), mypy --strict
 # and pyright strict on the Python examples and the demo, and stubtest (the stubs match the module)
