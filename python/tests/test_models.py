@@ -470,9 +470,15 @@ def test_numbers_in_fields_the_spec_leaves_open_keep_every_digit_both_ways() -> 
         assert metadata["cap"] == Decimal("1e400") and metadata["count"] == 3 and type(metadata["count"]) is int
         assert metadata["long"] == Decimal(many)
         assert [str(r) for r in read.remarks] == ["1.10", "-0.0"]
-    # the plain forms and a model rebuilt from them keep the digits too
+    # the plain forms, a model rebuilt from them, a pickle and a deep copy keep the digits too
+    import copy
+    import pickle
+
     assert str(charge.to_dict()["metadata"]["share"]) == "0.1000000000000000000001"
     assert type(charge).from_dict(charge.to_json()).metadata["reference"] == 123456789012345678901234567890
+    for kept in (pickle.loads(pickle.dumps(charge)), copy.deepcopy(charge)):
+        assert kept == charge and str(kept.metadata["share"]) == "0.1000000000000000000001"
+        assert kept.metadata["long"] == Decimal(many) and kept.metadata["cap"] == Decimal("1e400")
 
 
 def test_a_number_no_decimal_holds_in_an_open_field_is_a_clear_error_when_read() -> None:
