@@ -364,6 +364,13 @@ class Enum(Conv):
         raise _invalid(path, f"must be a {self.cls.__name__} or a string, not {type(value).__name__}")
 
 
+# the JSON type each kind of field takes, for ``from_dict``'s check
+_JSON_TYPES: Dict[type, Tuple[type, str]] = {
+    _Str: (str, "a string"), _Int: (int, "an integer"), _Bool: (bool, "true or false"),
+    _DateTime: (str, "an RFC 3339 string"), _Date: (str, "a YYYY-MM-DD string"), Enum: (str, "a string"),
+    ListOf: (list, "a list"), DictOf: (dict, "an object"), Obj: (dict, "an object"),
+}
+
 STR = _Str()
 INT = _Int()
 BOOL = _Bool()
@@ -516,11 +523,21 @@ class Model(_native.ModelBase):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Any:
-        """An object from its JSON form (wire names), e.g. a webhook's data. The object keeps a
-        copy: changing ``data`` afterwards does not change it."""
+        """An object from its JSON form (wire names), e.g. a webhook's data, checked field by
+        field as it is made: a value that does not fit its field (an amount that is no exact
+        number, a time that is no time, a string where a list belongs) raises
+        ``ValidationError`` naming the field (``splits[0].split_value``), so no later read can
+        fail. The object keeps a copy: changing ``data`` afterwards does not change it."""
         import copy
 
-        return Obj(cls).decode(copy.deepcopy(dict(data)))
+        if not isinstance(data, Mapping):
+            raise ValidationError(
+                f"invalid {cls.__name__} data: must be a dict, not {type(data).__name__}",
+                field="", rule=f"must be a dict, not {type(data).__name__}",
+            )
+        copied = copy.deepcopy(dict(data))
+        _check(Obj(cls), copied, "", cls.__name__)
+        return Obj(cls).decode(copied)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} objects are read-only")
@@ -575,6 +592,40 @@ class Model(_native.ModelBase):
         # pickle, copy.copy and copy.deepcopy rebuild the object from its JSON form (the
         # default protocol knows nothing of the native part, which holds the value)
         return (_rebuild, (type(self), self._json_form()))
+
+
+def _check(conv: Conv, value: Any, at: str, top: str) -> None:
+    """Checks the JSON value ``value`` (what ``from_dict`` was given) against its field's type,
+    objects, lists and maps inside it included, so that a value the field would refuse on a
+    read is refused where the object is made, named by its path from the top
+    (``splits[0].split_value``). The values of an open field are not looked into."""
+    if value is None:
+        return
+    expected = _JSON_TYPES.get(type(conv))
+    if expected is not None and (
+        not isinstance(value, expected[0]) or (expected[0] is int and isinstance(value, bool))
+    ) and not (isinstance(conv, Enum) and isinstance(value, conv.cls)):
+        _refuse(top, at, f"must be {expected[1]}, not {type(value).__name__}")
+    if isinstance(conv, Obj):
+        for wire, item_conv in conv.model._fields.values():
+            _check(item_conv, value.get(wire), f"{at}.{wire}" if at else wire, top)
+    elif isinstance(conv, ListOf):
+        for i, item in enumerate(value):
+            _check(conv.item, item, f"{at}[{i}]", top)
+    elif isinstance(conv, DictOf):
+        for key, item in value.items():
+            _check(conv.item, item, f"{at}.{key}", top)
+    elif isinstance(conv, (_Decimal, _DateTime, _Date)):
+        try:
+            conv.decode(value)
+        except ValidationError as refused:
+            _refuse(top, at, refused.rule)
+        except ValueError as refused:  # a time no datetime holds
+            _refuse(top, at, str(refused))
+
+
+def _refuse(top: str, at: str, rule: str) -> None:
+    raise ValidationError(f"invalid {top} data: {at}: {rule}", field=at, rule=rule)
 
 
 def _rebuild(model: type[Model], data: Any) -> Model:

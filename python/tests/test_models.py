@@ -92,9 +92,6 @@ def test_repr_masks_secret_keys_inside_open_objects_and_never_raises() -> None:
     assert "SIG-0123" not in shown and "TOK-0123" not in shown, shown
     assert "t-1" in shown, "the other headers are shown"
     assert delivery.request_headers["Authorization"] == "Bearer TOK-0123", "the value itself is kept"
-    # a model built from a dict with a value its type refuses: the repr says so instead of raising
-    shown = repr(Cashout.from_dict({"id": "c-1", "amount": 1.1}))
-    assert "c-1" in shown and "amount=<unreadable" in shown, shown
 
 
 def test_a_model_from_a_dict_is_read_only_whatever_happens_to_the_dict() -> None:
@@ -489,6 +486,39 @@ def test_a_number_no_decimal_holds_in_an_open_field_is_a_clear_error_when_read()
     for read in (lambda: charge.metadata, charge.to_json, charge.to_dict):
         with pytest.raises(ValueError, match=r"the number 1e\+?9{19} is beyond what a Python Decimal holds"):
             read()
+    # a repr is for logs and debuggers: it says the field is unreadable instead of raising
+    shown = repr(charge)
+    assert "id='ch_1'" in shown and "metadata=<unreadable: ValueError>" in shown, shown
+
+
+def test_from_dict_refuses_a_value_its_field_cannot_hold_where_the_object_is_made() -> None:
+    """A webhook's data (or any dict) is checked field by field when ``from_dict`` makes the
+    object, nested objects and lists included: the error names the path, and no read of an object
+    ``from_dict`` made can fail later. Fields the spec does not list are kept as given."""
+    from pspkit.onepay import CashoutList, Charge
+
+    for data, field, rule in [
+        ({"id": 5}, "id", "must be a string, not int"),
+        ({"id": "ch_1", "status": 3}, "status", "must be a string, not int"),
+        ({"id": "ch_1", "amount": "1_000"}, "amount", "is not a decimal number"),
+        ({"id": "ch_1", "amount": True}, "amount", "not bool"),
+        ({"id": "ch_1", "created_at": "yesterday"}, "created_at", "isoformat"),
+        ({"id": "ch_1", "created_at": 1700000000}, "created_at", "must be an RFC 3339 string, not int"),
+        ({"id": "ch_1", "splits": "none"}, "splits", "must be a list, not str"),
+        ({"id": "ch_1", "customer": {"id": 7}}, "customer.id", "must be a string, not int"),
+    ]:
+        with pytest.raises(pspkit.ValidationError) as raised:
+            Charge.from_dict(data)
+        assert raised.value.field == field and rule in raised.value.rule, raised.value
+        assert str(raised.value).startswith(f"invalid Charge data: {field}: "), raised.value
+    with pytest.raises(pspkit.ValidationError) as raised:
+        CashoutList.from_dict({"data": [{"id": "c-1"}, {"id": "c-2", "amount": 0.1}]})
+    assert raised.value.field == "data[1].amount" and "float" in raised.value.rule, raised.value
+    with pytest.raises(pspkit.ValidationError, match="must be a dict, not list"):
+        Charge.from_dict([("id", "ch_1")])  # type: ignore[arg-type]
+
+    made = Charge.from_dict({"id": "ch_1", "status": "approved", "amount": "10.50", "brand_new": {"n": 1}})
+    assert made.amount == Decimal("10.50") and made.to_json()["brand_new"] == {"n": 1}
 
 
 @pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("-sNaN"), 1.5])
