@@ -103,7 +103,7 @@ def cli_main(argv: List[str]) -> int: ...
 def is_secret_field(name: str) -> bool: ...
 
 # status, headers, request id, attempts, idempotency key
-_Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]]
+_Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str], bytes]
 # items (records and plain values), position, total pages, total items, next cursor
 _Page = Tuple[List[Any], int, Optional[int], Optional[int], Optional[str]]
 

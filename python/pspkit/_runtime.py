@@ -722,10 +722,12 @@ class Headers(Mapping[str, str]):
 
 class RawResponse(Generic[T]):
     """A call's answer before its payload is turned into objects: the HTTP status, headers and
-    request id, how many attempts it took and the idempotency key sent. ``parse()`` gives what
-    the method returns without ``with_raw_response``."""
+    request id, how many attempts it took, the idempotency key sent and the body as the provider
+    sent it (``content``, ``text``, ``json()``: what it says beyond the spec, such as a field it
+    added, is there). ``parse()`` gives what the method returns without ``with_raw_response``."""
 
-    __slots__ = ("status_code", "headers", "request_id", "attempts", "idempotency_key", "_parse", "_parsed")
+    __slots__ = ("status_code", "headers", "request_id", "attempts", "idempotency_key", "content", "_parse",
+                 "_parsed")
 
     status_code: int
     """The HTTP status of the answer."""
@@ -737,17 +739,30 @@ class RawResponse(Generic[T]):
     """Attempts made, the first included."""
     idempotency_key: Optional[str]
     """The idempotency key sent, for a write the provider deduplicates."""
+    content: bytes
+    """The body as received, byte for byte."""
 
-    def __init__(self, meta: Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str]],
+    def __init__(self, meta: Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str], bytes],
                  parse: Callable[[], T]) -> None:
-        status, pairs, request_id, attempts, idempotency_key = meta
+        status, pairs, request_id, attempts, idempotency_key, content = meta
         self.status_code = status
         self.headers = Headers(pairs)
         self.request_id = request_id
         self.attempts = attempts
         self.idempotency_key = idempotency_key
+        self.content = content
         self._parse = parse
         self._parsed: Any = _UNSET
+
+    @property
+    def text(self) -> str:
+        """The body as text (UTF-8; a byte that is not, as U+FFFD)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON values, every field the provider sent included: numbers with a
+        fraction as ``Decimal`` (never ``float``), whole numbers as ``int``."""
+        return _loads(self.content)
 
     def parse(self) -> T:
         """The payload as the method returns it (parsed once)."""

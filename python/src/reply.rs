@@ -64,8 +64,8 @@ impl Reply {
 
 /// The value of a response and the response with a unit value (its metadata).
 fn take_value<T>(response: pspkit::Response<T>) -> (T, pspkit::Response<()>) {
-    let pspkit::Response { value, status, headers, attempts, idempotency_key } = response;
-    (value, pspkit::Response { value: (), status, headers, attempts, idempotency_key })
+    let pspkit::Response { value, status, headers, attempts, idempotency_key, body } = response;
+    (value, pspkit::Response { value: (), status, headers, attempts, idempotency_key, body })
 }
 
 /// One page of a walk: its items and what the provider said about the walk.
@@ -98,7 +98,7 @@ impl Stream for PageStream {
 }
 
 /// `(payload, metadata)`, the metadata (status, headers, request id, attempts,
-/// idempotency key) only when `raw` asks for it (else `None`: converting headers costs).
+/// idempotency key, body) only when `raw` asks for it (else `None`: converting headers costs).
 pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<Py<PyAny>> {
     let payload = match reply.payload {
         Payload::Native(value) => value(py)?,
@@ -112,7 +112,8 @@ pub(crate) fn reply_to_py(py: Python<'_>, reply: Reply, raw: bool) -> PyResult<P
             .iter()
             .map(|(name, value)| (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
             .collect();
-        (a.status, headers, request_id, a.attempts, a.idempotency_key).into_pyobject(py)?.into_any()
+        let body = PyBytes::new(py, &a.body);
+        (a.status, headers, request_id, a.attempts, a.idempotency_key, body).into_pyobject(py)?.into_any()
     } else {
         py.None().into_bound(py)
     };

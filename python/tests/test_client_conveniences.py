@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Callable, Dict, List, Optional
 
@@ -188,11 +189,27 @@ def test_raw_response_has_the_answer_and_parses_to_the_model(recorder: Any, sand
     assert made.parse().amount is not None
 
 
+def test_raw_response_keeps_the_body_with_what_the_spec_does_not_list(recorder: Any) -> None:
+    """A field the provider added (not in the spec, so not in the model) and a number's every
+    digit are in the raw body: ``content`` byte for byte, ``text``, and ``json()`` with exact
+    numbers."""
+    url, cashout = recorder
+    sent = json.loads(Recorder.body)
+    Recorder.body = (Recorder.body.decode()[:-1] + ', "brand_new_fee": 12.345678901234567890123}').encode()
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        raw = client.cashouts.with_raw_response.get(id=cashout.id)
+    assert raw.content == Recorder.body and raw.text == Recorder.body.decode()
+    body = raw.json()
+    assert body["brand_new_fee"] == Decimal("12.345678901234567890123") and body["id"] == sent["id"]
+    assert "brand_new_fee" not in raw.parse().to_json() and raw.parse().id == cashout.id
+
+
 def test_async_raw_response(sandbox: Sandbox) -> None:
     async def main() -> None:
         async with sandbox.async_client("onepay") as client:
             raw = await client.cashouts.with_raw_response.list(limit=2)
             assert raw.status_code == 200 and len(raw.parse().data) == 2
+            assert [item["id"] for item in raw.json()["data"]] == [item.id for item in raw.parse().data]
 
     asyncio.run(main())
 

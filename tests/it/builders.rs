@@ -290,3 +290,19 @@ fn the_amount_limits_are_the_specs_decimal_pattern() {
     let pattern = format!(r"^-?[0-9]{{1,{AMOUNT_INTEGER_DIGITS}}}(\.[0-9]{{1,{AMOUNT_FRACTION_DIGITS}}})?$");
     assert_eq!(pattern, pspkit_codegen::lint::DECIMAL_PATTERN, "the lint's pattern and the check are one rule");
 }
+
+/// `send_with_response` keeps the body as the provider sent it: a field the spec does not list
+/// (dropped from the typed value) and a number's every digit are there. `Debug` shows its size
+/// only, as a body may hold a customer's details.
+#[tokio::test]
+async fn the_response_keeps_the_body_as_sent_and_debug_shows_only_its_size() {
+    let mut sent = cashout();
+    sent["brand_new_fee"] = json!("4111 1111 1111 1111 charged 12.345678901234567890123");
+    let text = sent.to_string();
+    let server = ScriptedServer::start(vec![Step::json(200, &text)]).await;
+    let got = onepay(&server).get_cashout("c-1").send_with_response().await.expect("answered");
+    assert_eq!(got.body, text.as_bytes());
+    let shown = format!("{got:?}");
+    assert!(shown.contains(&format!("body: [{} bytes]", text.len())), "{shown}");
+    assert!(!shown.contains("4111") && !shown.contains("brand_new_fee"), "{shown}");
+}

@@ -800,6 +800,7 @@ where
                 attempts: record.attempts,
                 idempotency_key: record.idempotency_key,
                 value: value.into_inner(),
+                body: record.last_body,
             })
         }
         Err(error) => Err(convert(context.spec(), operation, error, record, locate)),

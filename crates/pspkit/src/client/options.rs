@@ -51,7 +51,7 @@ impl CallOptions {
 }
 
 /// A decoded success with the HTTP answer it came from.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Response<T> {
     /// The decoded payload.
     pub value: T,
@@ -63,6 +63,24 @@ pub struct Response<T> {
     pub attempts: u32,
     /// The idempotency key sent, for an operation the provider deduplicates.
     pub idempotency_key: Option<String>,
+    /// The body as the provider sent it, which `value` was decoded from: what it says beyond
+    /// the spec (a field the provider added, a number's own digits) is here. Shared, not copied.
+    pub body: bytes::Bytes,
+}
+
+/// The body's size only: a provider's answer may hold what logs must not (a card number it
+/// echoes, a customer's details).
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("value", &self.value)
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("attempts", &self.attempts)
+            .field("idempotency_key", &self.idempotency_key)
+            .field("body", &format_args!("[{} bytes]", self.body.len()))
+            .finish()
+    }
 }
 
 impl<T> Response<T> {

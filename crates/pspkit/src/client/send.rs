@@ -200,7 +200,14 @@ fn finish<T>(
         Ended::Failed(failure, _) => return Err(failure),
     };
     match (payload.decode)(&answer.body) {
-        Ok(value) => Ok(Response { status: answer.status, headers: answer.headers, attempts, idempotency_key, value }),
+        Ok(value) => Ok(Response {
+            status: answer.status,
+            headers: answer.headers,
+            attempts,
+            idempotency_key,
+            value,
+            body: answer.body,
+        }),
         Err(e) => Err(decode_error(spec, operation, answer.status, &answer.body, &e, payload.locate)),
     }
 }
