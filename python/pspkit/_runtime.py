@@ -29,6 +29,7 @@ from typing import (
     Iterator,
     List,
     Mapping,
+    NoReturn,
     Optional,
     Tuple,
     Type,
@@ -531,13 +532,10 @@ class Model(_native.ModelBase):
         import copy
 
         if not isinstance(data, Mapping):
-            raise ValidationError(
-                f"invalid {cls.__name__} data: must be a dict, not {type(data).__name__}",
-                field="", rule=f"must be a dict, not {type(data).__name__}",
-            )
-        copied = copy.deepcopy(dict(data))
-        _check(Obj(cls), copied, "", cls.__name__)
-        return Obj(cls).decode(copied)
+            _refuse(cls.__name__, "", f"must be a dict, not {type(data).__name__}")
+        copied, shape = copy.deepcopy(dict(data)), Obj(cls)
+        _check(shape, copied, "", cls.__name__)
+        return shape.decode(copied)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} objects are read-only")
@@ -624,8 +622,10 @@ def _check(conv: Conv, value: Any, at: str, top: str) -> None:
             _refuse(top, at, str(refused))
 
 
-def _refuse(top: str, at: str, rule: str) -> None:
-    raise ValidationError(f"invalid {top} data: {at}: {rule}", field=at, rule=rule)
+def _refuse(top: str, at: str, rule: str) -> NoReturn:
+    """``from_dict``'s refusal of the value at ``at`` (the whole dict when empty)."""
+    where = f"{at}: " if at else ""
+    raise ValidationError(f"invalid {top} data: {where}{rule}", field=at, rule=rule)
 
 
 def _rebuild(model: type[Model], data: Any) -> Model:

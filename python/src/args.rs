@@ -63,8 +63,7 @@ fn value(
             (Ok(n), _) => Ok(n.into()),
             (_, Ok(n)) => Ok(n.into()),
             // the module's serde_json keeps a number's text (`arbitrary_precision`): every digit
-            _ => exact_number(&i.str().map_err(|_| refuse("is not a number".into()))?.to_cow().unwrap_or_default())
-                .ok_or_else(|| refuse("is an integer too large to send".into())),
+            _ => exact_number(v).ok_or_else(|| refuse("is an integer too large to send".into())),
         };
     }
     if let Ok(s) = v.cast::<PyString>() {
@@ -79,9 +78,10 @@ fn value(
         .unwrap_or(false)
     {
         // a finite Decimal, as a JSON number of the same digits (`Decimal('1.10')` is `1.10`)
-        let text = v.str().map_err(|_| refuse("is not a number".into()))?;
-        return exact_number(&text.to_cow().unwrap_or_default())
-            .ok_or_else(|| refuse(format!("must be a finite number, not {text}")));
+        return exact_number(v).ok_or_else(|| {
+            let shown = v.str().map(|text| text.to_string()).unwrap_or_default();
+            refuse(format!("must be a finite number, not {shown}"))
+        });
     }
     if let Ok(d) = v.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
@@ -104,8 +104,9 @@ fn value(
     items.iter().enumerate().map(|(i, item)| value(item, operation, Path::Index(&path, i), depth + 1)).collect()
 }
 
-/// A JSON number of exactly `text`'s digits (a Python `int` or finite `Decimal` as `str` writes
-/// them), or `None` for text that is no JSON number (`NaN`, `Infinity`).
-fn exact_number(text: &str) -> Option<serde_json::Value> {
-    text.parse::<serde_json::Number>().ok().map(serde_json::Value::Number)
+/// A JSON number of exactly the digits `str()` writes for `number` (a Python `int` or `Decimal`),
+/// or `None` when that is no JSON number (`NaN`, `Infinity`).
+fn exact_number(number: &Bound<'_, PyAny>) -> Option<serde_json::Value> {
+    let text = number.str().ok()?;
+    text.to_cow().ok()?.parse::<serde_json::Number>().ok().map(serde_json::Value::Number)
 }
