@@ -15,7 +15,8 @@ The clients: pspkit sync and async (`pspkit.onepay`), httpx + pydantic v2 models
 async), httpx + msgspec structs (the fastest typed decoding in Python), aiohttp + pydantic (async,
 for (d)), requests + dicts (`json.loads(..., parse_float=Decimal)`), and the transport alone
 (`http.client`, decoding nothing). Each measurement runs in a fresh process; all of them run in
-5 interleaved rounds and the figure is the median. Peak RSS is the process's maximum resident
+5 rounds, in each of which a case's clients run back to back in a rotating order; a rate is the
+median of its 5 runs and a ratio the median of the 5 per-round ratios. Peak RSS is the process's maximum resident
 set size (`ru_maxrss`). Before the clients, a load generator (`examples/bench_load.rs`, several
 connections) measures what the server itself can answer, so the report shows it is not the limit.
 
