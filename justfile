@@ -50,7 +50,7 @@ python-test: python-dev
 # Build the release wheel into target/wheels and print its size
 wheel:
     rm -f target/wheels/pspkit-*.whl
-    cd python && ../.venv/bin/maturin build --release --locked -q -o ../target/wheels
+    cd python && ../.venv/bin/maturin build --profile wheel --locked -q -o ../target/wheels
     ls -l target/wheels/pspkit-*.whl
 
 # Format check, clippy and rustdoc with warnings as errors, and the spec lint rules
