@@ -26,6 +26,7 @@ __all__ = [
     "sandbox_credentials",
     "__version__",
     "cli_main",
+    "exact_number",
     "is_secret_field",
     "reconcile",
     "wait_idle",
@@ -101,6 +102,7 @@ def reconcile(
 ) -> List[_Entry]: ...
 def cli_main(argv: List[str]) -> int: ...
 def is_secret_field(name: str) -> bool: ...
+def exact_number(text: str) -> int | Decimal: ...
 
 # status, headers, request id, attempts, idempotency key
 _Meta = Tuple[int, List[Tuple[str, str]], Optional[str], int, Optional[str], bytes]

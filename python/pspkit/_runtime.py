@@ -663,27 +663,11 @@ class OpenEnum(str, enum.Enum):
         return str(self.value)
 
 
-def _whole(text: str) -> "int | Decimal":
-    """A JSON integer as ``int``, or as ``Decimal`` past the digits Python reads into an ``int``
-    (``sys.get_int_max_str_digits()``), as the native module reads it."""
-    try:
-        return int(text)
-    except ValueError:
-        return Decimal(text)
-
-
-def _fraction(text: str) -> Decimal:
-    """A JSON number with a fraction or exponent as ``Decimal``, or the native module's
-    ``ValueError`` for one no ``Decimal`` holds (an exponent of 19 digits)."""
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        cut = "…" if len(text) > 40 else ""
-        raise ValueError(f"the number {text[:40]}{cut} is beyond what a Python Decimal holds") from None
-
-
 def _loads(raw: bytes) -> Any:
-    return json.loads(raw, parse_float=_fraction, parse_int=_whole)
+    """JSON as the getters read it: numbers through the native module's rule (``int``, or
+    ``Decimal`` with every digit; a ``ValueError`` for a number no ``Decimal`` holds), the keys in
+    the order they came."""
+    return json.loads(raw, parse_float=_native.exact_number, parse_int=_native.exact_number)
 
 
 def _given(args: Mapping[str, Any]) -> Dict[str, Any]:

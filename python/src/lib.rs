@@ -498,6 +498,15 @@ fn is_secret_field(name: &str) -> bool {
     pspkit::secret::is_secret_field(name)
 }
 
+/// A JSON number's text as Python reads an untyped field's number (`int`, or `Decimal` for a
+/// fraction, an exponent or more digits than an `int` is read from): the getters' rule, handed to
+/// `json.loads` (`parse_int`, `parse_float`) where Python decodes JSON itself, so that both read
+/// numbers alike.
+#[pyfunction]
+fn exact_number(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    models::exact_number(py, text)
+}
+
 /// The native module.
 #[pymodule]
 #[pyo3(name = "_native")]
@@ -508,6 +517,7 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reconcile::reconcile, m)?)?;
     m.add_function(wrap_pyfunction!(cli_main, m)?)?;
     m.add_function(wrap_pyfunction!(is_secret_field, m)?)?;
+    m.add_function(wrap_pyfunction!(exact_number, m)?)?;
     m.add_class::<models::ModelBase>()?;
     m.add_class::<Canceller>()?;
     m.add_class::<asyncio::Drain>()?;

@@ -423,7 +423,7 @@ fn decimal(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
 /// than Python reads into an `int` (`sys.get_int_max_str_digits()`; `json.loads` raises there);
 /// any other number a `Decimal`, as `json.loads(parse_float=Decimal)` makes it. A number no
 /// `Decimal` holds is a `ValueError` that says so when the field is read.
-fn exact_number(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+pub(crate) fn exact_number(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
     if !text.contains(['.', 'e', 'E'])
         && let Ok(whole) = py.get_type::<pyo3::types::PyInt>().call1((text,))
     {
