@@ -351,9 +351,14 @@ MAKERS: Dict[str, Callable[[str, str], Client]] = {
 # --- one measurement, in a child process ---------------------------------------------------------
 
 
+def is_async(name: str) -> bool:
+    """Whether the client `name` is an async one (its calls return awaitables)."""
+    return "-async" in name or name.startswith("aiohttp")
+
+
 def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]:
     client = MAKERS[name](url, cashout_id)
-    is_async = "-async" in name or name.startswith("aiohttp")
+    asynchronous = is_async(name)
     field = client.field
 
     def one() -> int:
@@ -398,7 +403,7 @@ def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]
         return await atimed(aone if case == "a" else apage, SECONDS)
 
     base = rss_kb()
-    if is_async:
+    if asynchronous:
         rate = asyncio.run(arun())
     elif case == "c":
         page()
@@ -411,7 +416,7 @@ def measure(name: str, case: str, url: str, cashout_id: str) -> Dict[str, float]
     return {"rate": rate, "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "base_rss_kb": base}
 
 
-SIDE_BY_SIDE = ["pspkit", "httpx+pydantic", "httpx+msgspec", "requests+dicts", FLOOR]
+SIDE_BY_SIDE = [name for name in [*CLIENTS, FLOOR] if not is_async(name)]
 """The sync clients of (a) and (b), measured again side by side in one process."""
 SLICES = 201
 SLICE = {"a": 50, "b": 20}
@@ -611,9 +616,10 @@ def round_order(round_: int, case: str) -> List[str]:
 
 def side_ratio(py: Dict[str, Any], name: str, other: str, case: str) -> Optional[Tuple[float, float, float]]:
     """`name`'s rate over `other`'s on (a) or (b) side by side (see `side_by_side`): the median of
-    the per-round ratios and their quartiles; None for a report rewritten from a run without it."""
+    the per-round ratios and their quartiles; None where the two did not both run side by side
+    (another case, an async client, or a report rewritten from a run without it)."""
     side = py.get("side_by_side", {}).get(case)
-    if not side:
+    if not side or not {name, other} <= set(SIDE_BY_SIDE):
         return None
     ratios = [a / b for a, b in zip(side[name], side[other])]
     q1, median, q3 = statistics.quantiles(ratios, n=4)
@@ -623,7 +629,7 @@ def side_ratio(py: Dict[str, Any], name: str, other: str, case: str) -> Optional
 def judged(py: Dict[str, Any], name: str, other: str, case: str) -> float:
     """The ratio a target is judged on: side by side where both clients ran so (the less noisy
     measurement), else the median of the fresh-process rounds."""
-    side = side_ratio(py, name, other, case) if {name, other} <= set(SIDE_BY_SIDE) else None
+    side = side_ratio(py, name, other, case)
     return side[0] if side else paired(py, name, other, case)[0]
 
 
@@ -811,7 +817,7 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
     def vs(other: str, case: str, name: str = "pspkit") -> str:
         x, low, high = paired(py, name, other, case)
         rounds = f"**{x:.2f}x** (rounds {low:.2f} to {high:.2f})"
-        side = side_ratio(py, name, other, case) if {name, other} <= set(SIDE_BY_SIDE) else None
+        side = side_ratio(py, name, other, case)
         if side is None:
             return rounds
         return (f"**{side[0]:.2f}x** side by side (middle half of the rounds {side[1]:.2f} to {side[2]:.2f}); "
