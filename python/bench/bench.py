@@ -915,8 +915,8 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
     lines += [
         "",
         f"Target: at least 0.95x hand-written reqwest + serde on every case: against the 6-field client "
-        f"{met(worst >= 0.95)} (lowest ratio {worst:.2f}); against the 13-field client {met(worst_all >= 0.95)} "
-        f"(lowest ratio {worst_all:.2f}).",
+        f"{met(worst >= 0.95)} (lowest ratio {worst:.3f}); against the 13-field client {met(worst_all >= 0.95)} "
+        f"(lowest ratio {worst_all:.3f}).",
         "",
         "Where a page's time goes: the same page's bytes decoded alone, no HTTP (pages/s, median of 21; "
         "pspkit through `pspkit::decode_answer`, its own decoding of a 2xx answer, which checks the body's "
