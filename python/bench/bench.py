@@ -486,7 +486,97 @@ def breakdown(url: str) -> Dict[str, float]:
     out = {"fetch_ms_per_page": spent["fetch"] * 1e3 / BREAKDOWN_PAGES}
     out.update({f"{step}_us": spent[step] * 1e6 / items for step in steps[1:]})
     out.update(walk_waits(client))
+    out.update(page_steps(url, client))
     return out
+
+
+class Plain:
+    """A cashout as plain Python attributes: what `touch` costs with nothing behind the reads."""
+
+    __slots__ = FIELDS
+
+    def __init__(self, item: Any) -> None:
+        for name in FIELDS:
+            object.__setattr__(self, name, getattr(item, name))
+
+
+def page_steps(url: str, client: Any) -> Dict[str, float]:
+    """(b) for pspkit and httpx + pydantic taken apart, the parts timed in the same rounds: the
+    wire alone (a bare socket writes the request and reads the answer's bytes, as any client must),
+    each client's fetch (pspkit: its HTTP and decoding, in Rust; httpx: its HTTP only), pydantic's
+    decoding, and the script's reads of each client's page (`touch`), beside those reads on plain
+    Python objects (the script's own loop). `PAGE_STEP_ROUNDS` rounds of the four (bare socket,
+    pspkit, httpx + pydantic, the loop) in an order that rotates; each part's mean (a collection that lands in a part is part of its cost),
+    in ms per page."""
+    import socket
+    from urllib.parse import urlsplit
+
+    import httpx
+
+    _, page_model = pydantic_models()
+    parts = urlsplit(url)
+    wire = socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 80))
+    wire.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    request = (f"GET {parts.path}/cashouts?page=1&limit=100 HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+               f"Authorization: Bearer {KEY}\r\n\r\n").encode()
+    http = httpx.Client(base_url=url, headers={"authorization": f"Bearer {KEY}"})
+    plain = [Plain(item) for item in client.cashouts.list(limit=100).data]
+
+    def bare() -> Dict[str, float]:
+        start = time.perf_counter()
+        wire.sendall(request)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += wire.recv(1 << 16) or b"!"  # a closed socket fails the check below
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length:"))
+        while len(body) < length:
+            body += wire.recv(1 << 16) or b"!"
+        assert head.startswith(b"HTTP/1.1 200") and len(body) == length, head[:40]
+        return {"wire": time.perf_counter() - start}
+
+    def pspkit() -> Dict[str, float]:
+        marks = [time.perf_counter()]
+        page = client.cashouts.list(limit=100)
+        marks.append(time.perf_counter())
+        touch(page.data, attr)
+        marks.append(time.perf_counter())
+        return {"pspkit_fetch": marks[1] - marks[0], "pspkit_reads": marks[2] - marks[1]}
+
+    def pydantic() -> Dict[str, float]:
+        marks = [time.perf_counter()]
+        response = http.get("/cashouts", params={"page": 1, "limit": 100})
+        response.raise_for_status()
+        body = response.content
+        marks.append(time.perf_counter())
+        page = page_model.model_validate_json(body)
+        marks.append(time.perf_counter())
+        touch(page.data, attr)
+        marks.append(time.perf_counter())
+        return {"httpx_fetch": marks[1] - marks[0], "pydantic_decode": marks[2] - marks[1],
+                "pydantic_reads": marks[3] - marks[2]}
+
+    def loop() -> Dict[str, float]:
+        start = time.perf_counter()
+        touch(plain, attr)
+        return {"plain_reads": time.perf_counter() - start}
+
+    units = [bare, pspkit, pydantic, loop]
+    for unit in units * 20:
+        unit()
+    spent: Dict[str, List[float]] = {}
+    for round_ in range(PAGE_STEP_ROUNDS):
+        shift = round_ % len(units)
+        for unit in units[shift:] + units[:shift]:
+            for part, seconds in unit().items():
+                spent.setdefault(part, []).append(seconds)
+    wire.close()
+    http.close()
+    return {f"steps_{part}_ms": statistics.fmean(times) * 1e3 for part, times in spent.items()}
+
+
+PAGE_STEP_ROUNDS = 400
 
 
 def read_pages(url: str, pages: int, read: bool) -> None:
@@ -726,7 +816,44 @@ def where_the_time_goes(py: Dict[str, Any]) -> List[str]:
         f"{fetch_us:.2f} us for the fetch. 3x httpx + pydantic on (b) is {target_us:.2f} us per item in all: "
         + (f"it leaves {target_us - fetch_us:.2f} us per item for everything done in Python."
            if target_us > fetch_us else "the fetch alone takes longer than that, before any Python runs."),
+        *page_step_lines(split),
         *walk_lines(py, split),
+    ]
+
+
+def page_step_lines(split: Dict[str, float]) -> List[str]:
+    """(b) for pspkit and httpx + pydantic taken apart (absent from a report rewritten from an
+    older run)."""
+    if "steps_wire_ms" not in split:
+        return []
+    s = {key.removeprefix("steps_").removesuffix("_ms"): value for key, value in split.items()
+         if key.startswith("steps_")}
+    ours = s["pspkit_fetch"] + s["pspkit_reads"]
+    theirs = s["httpx_fetch"] + s["pydantic_decode"] + s["pydantic_reads"]
+    shared = s["wire"] + s["plain_reads"]
+    return [
+        "",
+        "Both clients' (b) taken apart in the same rounds (the parts in a rotating order, "
+        f"{PAGE_STEP_ROUNDS} rounds in each of the {RUNS} processes; each part's mean time in ms per page, the "
+        "median of the processes). The wire is a bare socket writing the request and reading the answer's bytes: "
+        "what any client pays before it does anything. The script's loop is `touch` over plain Python objects "
+        "holding the same values:",
+        "",
+        "| part of one page | pspkit | httpx + pydantic |",
+        "|---|---:|---:|",
+        f"| the wire (bare socket) | {s['wire']:.3f} | {s['wire']:.3f} |",
+        f"| the client's HTTP beyond the wire | {s['pspkit_fetch'] - s['wire']:.3f} (decoding included, in Rust) "
+        f"| {s['httpx_fetch'] - s['wire']:.3f} |",
+        f"| decoding | (in the row above) | {s['pydantic_decode']:.3f} |",
+        f"| the script's reads of the page (`touch`) | {s['pspkit_reads']:.3f} | {s['pydantic_reads']:.3f} |",
+        f"| of which the script's loop itself | {s['plain_reads']:.3f} | {s['plain_reads']:.3f} |",
+        f"| **the page** | **{ours:.3f}** | **{theirs:.3f}** |",
+        "",
+        f"Taken apart this way, pspkit is {theirs / ours:.2f}x httpx + pydantic on (b). The wire and the script's "
+        f"loop, {shared:.3f} ms of each page, cost both clients the same; without them pspkit's own part is "
+        f"{ours - shared:.3f} ms against {theirs - shared:.3f} ms ({(theirs - shared) / (ours - shared):.2f}x). "
+        "pspkit's reads cost more than pydantic's because its fields are converted when first read (the "
+        "`Decimal`, the `datetime`, the enum member), where pydantic converts them all while decoding.",
     ]
 
 
