@@ -506,8 +506,8 @@ def page_steps(url: str, client: Any) -> Dict[str, float]:
     each client's fetch (pspkit: its HTTP and decoding, in Rust; httpx: its HTTP only), pydantic's
     decoding, and the script's reads of each client's page (`touch`), beside those reads on plain
     Python objects (the script's own loop). `PAGE_STEP_ROUNDS` rounds of the four (bare socket,
-    pspkit, httpx + pydantic, the loop) in an order that rotates; each part's mean (a collection that lands in a part is part of its cost),
-    in ms per page."""
+    pspkit, httpx + pydantic, the loop) in an order that rotates; each part's mean in ms per page
+    (a mean, not a median: a collection that lands in a part is part of what it costs)."""
     import socket
     from urllib.parse import urlsplit
 
