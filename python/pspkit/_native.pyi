@@ -61,6 +61,8 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
+        query: Optional[List[Tuple[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
     ) -> Tuple[Any, Optional[_Meta]]: ...
     def call_async(
         self,
@@ -69,6 +71,8 @@ class Client:
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
         raw: bool = False,
+        query: Optional[List[Tuple[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
     ) -> Tuple[Awaitable[Tuple[Any, Optional[_Meta]]], Optional[BaseException]]: ...
     def pages(
         self,
@@ -78,6 +82,8 @@ class Client:
         max_items: Optional[int] = None,
         timeout: Optional[float] = None,
         headers: Optional[List[Tuple[str, str]]] = None,
+        query: Optional[List[Tuple[str, str]]] = None,
+        body: Optional[Mapping[str, Any]] = None,
     ) -> Pager: ...
     def payment_pages(self, since: Optional[str] = None, until: Optional[str] = None) -> PaymentPager: ...
     @property

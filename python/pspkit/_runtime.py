@@ -984,20 +984,44 @@ async def _nothing() -> AsyncIterator[Any]:
     yield  # an async generator that yields nothing
 
 
-def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:
-    if extra_headers is None:
+def _text_pairs(keyword: str, what: str, given: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:
+    """``extra_headers`` or ``extra_query`` as ``(name, value)`` pairs, refused, naming the entry,
+    unless both are ``str``: ``str()`` would send ``None`` as the text "None" (as an idempotency
+    key, the same key on every call, and the provider would take separate writes for one)."""
+    if given is None:
         return None
-    if not isinstance(extra_headers, Mapping):
-        raise _invalid("extra_headers", f"must be a mapping of header names to values, not {type(extra_headers).__name__}")
-    headers = []
-    for name, value in extra_headers.items():
-        # str() would send None as the text "None": as an idempotency key, the same key on every
-        # call, and the provider would take separate writes for one
+    if not isinstance(given, Mapping):
+        raise _invalid(keyword, f"must be a mapping of {what} names to values, not {type(given).__name__}")
+    pairs = []
+    for name, value in given.items():
         if not isinstance(name, str) or not isinstance(value, str):
             shown = name if isinstance(name, str) else type(name).__name__
-            raise _invalid(f"extra_headers[{shown!r}]", f"a header name and value must be str, not {type(value).__name__}")
-        headers.append((name, value))
-    return headers
+            raise _invalid(f"{keyword}[{shown!r}]", f"a {what} name and value must be str, not {type(value).__name__}")
+        pairs.append((name, value))
+    return pairs
+
+
+def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:
+    return _text_pairs("extra_headers", "header", extra_headers)
+
+
+def _query(extra_query: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:
+    return _text_pairs("extra_query", "parameter", extra_query)
+
+
+def _body(extra_body: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """Extra body fields as JSON values, refused as an open field's value is (a float, a
+    ``NaN``, an object that has no JSON form), naming the field: ``extra_body.fee``."""
+    if extra_body is None:
+        return None
+    if not isinstance(extra_body, Mapping):
+        raise _invalid("extra_body", f"must be a mapping of field names to values, not {type(extra_body).__name__}")
+    fields = {}
+    for name, value in extra_body.items():
+        if not isinstance(name, str):
+            raise _invalid("extra_body", f"a field name must be str, not {type(name).__name__}")
+        fields[name] = _plain(value, _At("extra_body", f".{name}"))
+    return fields
 
 
 class Group:
@@ -1021,9 +1045,12 @@ class Group:
         args: Mapping[str, Any],
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
     ) -> Any:
         reply = self._client._native.call(
-            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
+            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw,
+            _query(extra_query), _body(extra_body),
         )
         return self._result(reply)
 
@@ -1033,12 +1060,15 @@ class Group:
         args: Mapping[str, Any],
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
     ) -> Any:
         import asyncio  # here, not at the top: `import pspkit.onepay` would pay for it in sync programs
 
         native = self._client._native
         call, lost = native.call_async(
-            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw
+            operation, _given(args), _seconds("timeout", timeout), _headers(extra_headers), self._raw,
+            _query(extra_query), _body(extra_body),
         )
         try:
             reply = await call
@@ -1058,6 +1088,8 @@ class Group:
         max_items: Optional[int],
         timeout: Optional[float],
         extra_headers: Optional[Mapping[str, str]],
+        extra_query: Optional[Mapping[str, str]],
+        extra_body: Optional[Mapping[str, Any]],
     ) -> Any:
         return self._client._native.pages(
             operation,
@@ -1066,6 +1098,8 @@ class Group:
             _count("max_items", max_items),
             _seconds("timeout", timeout),
             _headers(extra_headers),
+            _query(extra_query),
+            _body(extra_body),
         )
 
     def _pages(
@@ -1077,8 +1111,12 @@ class Group:
         flat: bool,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
     ) -> Pager[Any]:
-        return Pager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), flat)
+        return Pager(
+            self._pager(operation, args, page_size, max_items, timeout, extra_headers, extra_query, extra_body), flat
+        )
 
     def _apages(
         self,
@@ -1089,5 +1127,9 @@ class Group:
         flat: bool,
         timeout: Optional[float] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
+        extra_query: Optional[Mapping[str, str]] = None,
+        extra_body: Optional[Mapping[str, Any]] = None,
     ) -> AsyncPager[Any]:
-        return AsyncPager(self._pager(operation, args, page_size, max_items, timeout, extra_headers), flat)
+        return AsyncPager(
+            self._pager(operation, args, page_size, max_items, timeout, extra_headers, extra_query, extra_body), flat
+        )

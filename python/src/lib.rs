@@ -66,17 +66,22 @@ fn seconds(name: &str, value: f64, positive: bool) -> PyResult<Duration> {
 }
 
 /// The settings one call may change, from Python's keyword arguments, on top of the client's.
-fn call_options(
-    client: &AnyClient,
-    timeout: Option<f64>,
-    headers: Option<Vec<(String, String)>>,
-) -> PyResult<CallOptions> {
+fn call_options(py: Python<'_>, client: &AnyClient, operation: &'static str, given: CallArgs) -> PyResult<CallOptions> {
     let mut options = CallOptions::default();
-    if let Some(t) = timeout {
+    if let Some(t) = given.timeout {
         options.set_timeout(client.context().policy(), seconds("timeout", t, true)?);
     }
-    for (name, value) in headers.unwrap_or_default() {
+    for (name, value) in given.headers.unwrap_or_default() {
         options.add_header(&name, &value);
+    }
+    for (name, value) in given.query.unwrap_or_default() {
+        options.add_query(&name, &value);
+    }
+    if let Some(body) = given.body {
+        match from_python(body, operation).map_err(|e| to_py(py, e))? {
+            serde_json::Value::Object(fields) => options.body_fields = fields,
+            _ => return Err(PyValueError::new_err("extra_body must be a mapping of field names to values")),
+        }
     }
     Ok(options)
 }
@@ -190,7 +195,7 @@ impl Client {
             let key = given.cloned().unwrap_or_else(pspkit::auth::new_idempotency_key);
             map.insert(arg.to_owned(), key.into());
         }
-        let options = call_options(&client, options.timeout, options.headers)?;
+        let options = call_options(py, &client, name, options)?;
         Ok((client, args, options))
     }
 }
@@ -206,9 +211,14 @@ fn parse_time(name: &str, t: Option<&str>) -> PyResult<Option<chrono::DateTime<c
 }
 
 /// The per-call keywords of `call`, `call_async` and `pages`.
-struct CallArgs {
+struct CallArgs<'a, 'py> {
     timeout: Option<f64>,
     headers: Option<Vec<(String, String)>>,
+    /// Query parameters the spec does not list.
+    query: Option<Vec<(String, String)>>,
+    /// Body fields the spec does not list: a dict of JSON values (`_runtime._body` refused
+    /// what has no JSON form).
+    body: Option<&'a Bound<'py, PyAny>>,
 }
 
 /// What an interrupted call (Ctrl-C, or a cancelled asyncio call) may have left at the provider:
@@ -318,7 +328,8 @@ impl Client {
     /// Calls `operation`; returns `(payload, metadata)` (metadata only when `raw`).
     /// Runs on this thread without the GIL (on the shared runtime when made from Python code that
     /// runs during another call on this thread); Ctrl-C interrupts it.
-    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false, query=None, body=None))]
+    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
     fn call(
         &self,
         py: Python<'_>,
@@ -327,9 +338,12 @@ impl Client {
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         raw: bool,
+        query: Option<Vec<(String, String)>>,
+        body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let nested = asyncio::inside_a_call();
-        let (client, args, options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, !nested)?;
+        let given = CallArgs { timeout, headers, query, body };
+        let (client, args, options) = self.prepare(py, operation, args, given, !nested)?;
         let task_args = args.clone();
         let result = py.detach(|| {
             if nested {
@@ -349,7 +363,8 @@ impl Client {
     /// The same as an awaitable, on the shared tokio runtime, with what cancelling it may leave
     /// at the provider: `(awaitable, lost)`, `lost` the `OutcomeUnknownError` (idempotency key
     /// included) to chain to the `CancelledError` of a cancelled write, `None` for a read.
-    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false))]
+    #[pyo3(signature = (operation, args, timeout=None, headers=None, raw=false, query=None, body=None))]
+    #[allow(clippy::too_many_arguments)] // one argument per Python keyword
     fn call_async<'py>(
         &self,
         py: Python<'py>,
@@ -358,8 +373,11 @@ impl Client {
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         raw: bool,
+        query: Option<Vec<(String, String)>>,
+        body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<(Bound<'py, PyAny>, Option<Py<PyAny>>)> {
-        let (client, args, options) = self.prepare(py, &operation, &args, CallArgs { timeout, headers }, false)?;
+        let given = CallArgs { timeout, headers, query, body };
+        let (client, args, options) = self.prepare(py, &operation, &args, given, false)?;
         let lost =
             lost_outcome(py, &client, &operation, &args, "cancelled (asyncio)").map(|e| e.into_value(py).into_any());
         let future = awaitable(py, async move { client.call(&operation, args, options).await }, move |py, reply| {
@@ -369,7 +387,7 @@ impl Client {
     }
 
     /// The pages of list operation `operation`.
-    #[pyo3(signature = (operation, args, page_size=None, max_items=None, timeout=None, headers=None))]
+    #[pyo3(signature = (operation, args, page_size=None, max_items=None, timeout=None, headers=None, query=None, body=None))]
     #[allow(clippy::too_many_arguments)] // one argument per Python keyword
     fn pages(
         &self,
@@ -380,8 +398,11 @@ impl Client {
         max_items: Option<u64>,
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
+        query: Option<Vec<(String, String)>>,
+        body: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Pager> {
-        let (client, args, call_options) = self.prepare(py, operation, args, CallArgs { timeout, headers }, false)?;
+        let given = CallArgs { timeout, headers, query, body };
+        let (client, args, call_options) = self.prepare(py, operation, args, given, false)?;
         let mut options = PageOptions::new();
         if let Some(n) = page_size {
             options = options.page_size(n);

@@ -1,5 +1,5 @@
 """What a Python SDK user reaches for daily, through the public API: `with_options`, per-call
-`timeout` and `extra_headers`, `with_raw_response`, context managers that close connections,
+`timeout`, `extra_headers`, `extra_query` and `extra_body`, `with_raw_response`, context managers that close connections,
 pagers that stop and pages that keep their metadata, logging without secrets, calls in a forked
 child, and Ctrl-C during a blocking call."""
 
@@ -97,16 +97,23 @@ def test_with_options_makes_a_copy_with_other_settings(sandbox: Sandbox) -> None
 
 
 class Recorder(BaseHTTPRequestHandler):
-    """Answers `GET /cashouts/<id>` with one cashout; remembers each request's headers and each
-    connection's end."""
+    """Answers `GET /cashouts/<id>` and `POST /cashouts` with one cashout; remembers each
+    request's headers, target and body, and each connection's end."""
 
     protocol_version = "HTTP/1.1"
     body = b"{}"
     seen: List[Dict[str, str]] = []
+    targets: List[str] = []
+    bodies: List[bytes] = []
     closed = threading.Event()
+
+    def do_POST(self) -> None:
+        Recorder.bodies.append(self.rfile.read(int(self.headers.get("content-length", "0"))))
+        self.do_GET()
 
     def do_GET(self) -> None:
         Recorder.seen.append({k.lower(): v for k, v in self.headers.items()})
+        Recorder.targets.append(self.path)
         self.send_response(200)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(self.body)))
@@ -127,7 +134,7 @@ def recorder(sandbox: Sandbox) -> Any:
     client = sandbox.client("onepay")
     cashout = client.cashouts.get(id=a_cashout_id(client))
     Recorder.body = json.dumps(cashout.to_json()).encode()
-    Recorder.seen = []
+    Recorder.seen, Recorder.targets, Recorder.bodies = [], [], []
     Recorder.closed = threading.Event()
     with loopback(Recorder) as url:
         yield url, cashout
@@ -145,6 +152,60 @@ def test_extra_headers_are_sent_and_checked_before_sending(recorder: Any) -> Non
         with pytest.raises(ValidationError, match="header"):
             client.cashouts.get(id=cashout.id, extra_headers={"bad name": "x"})
         assert len(Recorder.seen) == before
+
+
+def test_extra_query_and_extra_body_reach_the_provider_as_given(recorder: Any) -> None:
+    url, cashout = recorder
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        client.cashouts.get(id=cashout.id, extra_query={"expand": "fees", "note": "a b&c"})
+        assert Recorder.targets[-1] == f"/cashouts/{cashout.id}?expand=fees&note=a+b%26c"
+        fields: Dict[str, Any] = dict(
+            account_id="acc-1", amount=Decimal("10.50"), currency="COP", customer_id="cus-1", method="ACH"
+        )
+        extra = {"fee": Decimal("1.50"), "big": Decimal("12345678901234567890.000000000001"), "tags": ["x"]}
+        client.cashouts.create(**fields, extra_body=extra)
+        # the body's own fields and the extra ones, every number with its own digits
+        sent = json.loads(Recorder.bodies[-1], parse_float=str, parse_int=str)
+        assert Decimal(sent["amount"]) == Decimal("10.50") and sent["account_id"] == "acc-1"
+        assert sent["fee"] == "1.50" and sent["big"] == "12345678901234567890.000000000001"
+        assert sent["tags"] == ["x"]
+
+
+def test_extra_query_and_extra_body_are_checked_before_anything_is_sent(recorder: Any) -> None:
+    url, cashout = recorder
+    fields: Dict[str, Any] = dict(account_id="acc-1", amount="10", currency="COP", customer_id="cus-1", method="ACH")
+    refusals: List[tuple[Callable[[OnePay], Any], str, str]] = [
+        # a parameter or field the operation sends already is set through its argument
+        (lambda c: c.cashouts.list(limit=1, extra_query={"limit": "5"}), "extra_query.limit", "sends already"),
+        (lambda c: c.cashouts.create(**fields, extra_body={"amount": "1"}), "extra_body.amount", "sends already"),
+        # money never as binary floating point, wherever it is given
+        (lambda c: c.cashouts.create(**fields, extra_body={"fee": 1.5}), "extra_body.fee", "float"),
+        (lambda c: c.cashouts.get(id=cashout.id, extra_body={"fee": "1"}), "extra_body", "sends none"),
+        (lambda c: c.cashouts.get(id=cashout.id, extra_query={"expand": None}), "extra_query['expand']", "str"),
+        (lambda c: c.cashouts.get(id=cashout.id, extra_query={"": "x"}), "extra_query", "empty"),
+        (lambda c: c.cashouts.get(id=cashout.id, extra_body=["fee"]), "extra_body", "mapping"),
+    ]
+    with OnePay(secret_key=SECRET, base_url=url) as client:
+        for call, field, rule in refusals:
+            with pytest.raises(ValidationError, match=rule) as refused:
+                call(client)
+            assert refused.value.field == field, refused.value
+        assert Recorder.targets == []
+
+
+def test_extra_query_and_extra_body_are_signed_with_the_rest_of_the_request(sandbox: Sandbox) -> None:
+    # FireKassa signs each request's path, query and body (HMAC-SHA512); the sandbox checks the
+    # signature, so an answer means it covered the request as sent, extra parts included
+    client = sandbox.client("firekassa")
+    made = client.deposits.create_transaction(
+        type="card",
+        amount=Decimal("150.00"),
+        order_id="extra-body-1",
+        extra_query={"trace": "t-1"},
+        extra_body={"partner_note": "n-1"},
+    )
+    assert made is not None
+    assert sandbox.requests("firekassa", "createDepositTransaction") == 1
 
 
 def test_an_idempotency_key_in_extra_headers_is_the_calls_key(sandbox: Sandbox) -> None:

@@ -67,6 +67,53 @@ async fn the_given_idempotency_key_is_sent_on_every_attempt() {
 }
 
 #[tokio::test]
+async fn query_params_and_body_fields_the_spec_does_not_list_go_out_on_every_attempt() {
+    let server = ScriptedServer::start(vec![Step::ResetAfterRequest, Step::json(200, cashout())]).await;
+    let fee: serde_json::Value = serde_json::from_str("1.5").expect("a JSON number");
+    onepay(&server)
+        .create_cashout(request())
+        .idempotency_key("order-7")
+        .query_param("expand", "fees")
+        .body_field("fee", fee)
+        .body_field("note", json!("a \"quoted\" note"))
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let seen = server.received();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    for attempt in &seen {
+        assert_eq!(attempt.target, "/cashouts?expand=fees");
+        let body: serde_json::Value = serde_json::from_slice(&attempt.body).expect("JSON");
+        assert_eq!(body["amount"], json!(150000));
+        assert_eq!(body["account_id"], json!("acc-1"));
+        assert_eq!(body["note"], json!("a \"quoted\" note"));
+        let text = String::from_utf8_lossy(&attempt.body);
+        assert!(text.contains("\"fee\":1.5"), "{text}");
+        assert_eq!(attempt.header("x-idempotency"), Some("order-7"));
+    }
+    assert_eq!(seen[0].body, seen[1].body, "every attempt sends the same body");
+}
+
+#[tokio::test]
+async fn an_extra_param_or_field_the_call_sends_already_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Step::json(200, cashout())]).await;
+    let client = onepay(&server);
+    let twice = client.create_cashout(request()).body_field("amount", json!(1)).send().await.expect_err("twice");
+    let no_body = client.get_cashout("c-1").body_field("fee", json!(1)).send().await.expect_err("no body");
+    let empty = client.get_cashout("c-1").query_param("", "x").send().await.expect_err("no name");
+    for (err, field, rule) in [
+        (twice, "extra_body.amount", "sends already"),
+        (no_body, "extra_body", "sends none"),
+        (empty, "extra_query", "empty"),
+    ] {
+        let Error::InvalidRequest { field: said, rule: why, .. } = &err else { panic!("{err:?}") };
+        assert_eq!(said, field);
+        assert!(why.contains(rule), "{why}");
+    }
+    assert!(server.received().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
 async fn a_given_idempotency_key_that_cannot_be_sent_as_given_is_refused() {
     // replaced by a fresh key, it would not match the key of the caller's earlier attempt at the
     // same cashout, and the provider would make it twice

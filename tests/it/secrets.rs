@@ -232,8 +232,9 @@ fn every_text_field_named_like_a_secret_is_marked_sensitive() {
 }
 
 /// A parameter marked `x-sensitive` (OnePay's customer session token, a FireKassa card number
-/// to filter by) and a caller's extra header are absent from the request builder's `Debug`,
-/// while the requests, sent over HTTP, carry them as given.
+/// to filter by), a caller's extra header, and the values of its extra query parameters and
+/// body fields (a provider's newer field may hold anything) are absent from the request builder's
+/// `Debug`, while the requests, sent over HTTP, carry them as given.
 #[tokio::test]
 async fn sensitive_parameters_and_extra_headers_are_redacted_in_a_builders_debug() {
     let server = ScriptedServer::start(vec![
@@ -242,18 +243,31 @@ async fn sensitive_parameters_and_extra_headers_are_redacted_in_a_builders_debug
     ])
     .await;
     let onepay = pspkit_onepay::OnePay::new("sk_test_1").unwrap().with_base_url(&server.base_url);
-    let session = onepay.list_session_payment_methods("12|session-TOKEN-5150").header("X-Trace-Key", "trace-KEY-77");
+    let session = onepay
+        .list_session_payment_methods("12|session-TOKEN-5150")
+        .header("X-Trace-Key", "trace-KEY-77")
+        .query_param("holder", "query-HOLDER-31");
+    let cashout = pspkit_onepay::types::CreateCashoutRequest::builder()
+        .account_id("acc-1")
+        .amount(150_000)
+        .currency("COP")
+        .customer_id("cus-1")
+        .method(pspkit_onepay::types::CashoutMethod::from("ACH"))
+        .build()
+        .expect("a complete body");
+    let extra = onepay.create_cashout(cashout).body_field("card", json!("4000056655665556"));
     let firekassa = pspkit_firekassa::FireKassa::new_signed(&server.base_url, "fk-token", "fk-sign").unwrap();
     let card: pspkit_firekassa::types::GetTransactionsFilterAccount =
         "4111111111111111".parse().expect("a card number");
     let filtered = firekassa.get_transactions().filter_account(card);
-    let shown = format!("{session:?}\n{filtered:?}");
-    for value in ["session-TOKEN-5150", "trace-KEY-77", "4111111111111111"] {
+    let shown = format!("{session:?}\n{filtered:?}\n{extra:?}");
+    for value in ["session-TOKEN-5150", "trace-KEY-77", "4111111111111111", "query-HOLDER-31", "4000056655665556"] {
         assert!(!shown.contains(value), "{value} shows in {shown}");
     }
     assert!(shown.contains("x_customer_token: Some(\"[redacted]\")"), "the field is named: {shown}");
     assert!(shown.contains("filter_account: Some(\"[redacted]\")"), "{shown}");
     assert!(shown.contains("ListSessionPaymentMethods"), "{shown}");
+    assert!(shown.contains("(\"holder\", \"[redacted]\")") && shown.contains("(\"card\", \"[redacted]\")"), "{shown}");
 
     let _ = session.send().await;
     let _ = filtered.send().await;
@@ -264,6 +278,7 @@ async fn sensitive_parameters_and_extra_headers_are_redacted_in_a_builders_debug
     assert_eq!(header("x-customer-token"), Some("12|session-TOKEN-5150"));
     assert_eq!(header("x-trace-key"), Some("trace-KEY-77"));
     assert!(received[1].target.contains("4111111111111111"), "{}", received[1].target);
+    assert!(received[0].target.ends_with("holder=query-HOLDER-31"), "{}", received[0].target);
 }
 
 /// A FireKassa transaction's `account` (the card number a payout went to) and `card_number`

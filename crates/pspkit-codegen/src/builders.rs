@@ -398,8 +398,9 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
         impl #builder {
             #(#setters)*
 
-            /// Every per-call setting at once (what [`Self::policy`], [`Self::timeout`] and
-            /// [`Self::header`] set), replacing any set before.
+            /// Every per-call setting at once (what [`Self::policy`], [`Self::timeout`],
+            /// [`Self::header`], [`Self::query_param`] and [`Self::body_field`] set), replacing
+            /// any set before.
             pub fn options(mut self, options: ::pspkit::CallOptions) -> Self {
                 self.options = options;
                 self
@@ -422,6 +423,21 @@ fn operation(model: &Model, index: usize, op: &Operation) -> Result<(TokenStream
             /// fails the call before it is sent.
             pub fn header(mut self, name: &str, value: &str) -> Self {
                 self.options.add_header(name, value);
+                self
+            }
+
+            /// A query parameter the spec does not list (one the provider added since), sent
+            /// after the operation's own; a name the operation sends already fails the call
+            /// before it is sent.
+            pub fn query_param(mut self, name: &str, value: &str) -> Self {
+                self.options.add_query(name, value);
+                self
+            }
+
+            /// A field the spec does not list, added to the JSON body; a field the body has
+            /// already, or an operation without a JSON body, fails the call before it is sent.
+            pub fn body_field(mut self, name: &str, value: ::serde_json::Value) -> Self {
+                self.options.add_body_field(name, value);
                 self
             }
 

@@ -23,6 +23,7 @@ use serde_json::value::RawValue;
 use tracing::Instrument as _;
 
 mod answer;
+mod extra;
 mod options;
 mod send;
 mod time_limit;
@@ -584,9 +585,10 @@ impl Attempted {
     }
 }
 
-/// Applies the caller's per-call options to the request (extra headers, refusing an invalid one)
-/// and, for an operation the provider deduplicates, the idempotency key: the caller's if the
-/// request carries one, else a fresh one. Returns the call's policy and the key.
+/// Applies the caller's per-call options to the request (extra headers, refusing an invalid one,
+/// and the query parameters and body fields the spec does not list) and, for an operation the
+/// provider deduplicates, the idempotency key: the caller's if the request carries one, else a
+/// fresh one. Returns the call's policy and the key.
 ///
 /// Runs before the call's state is made, so that nothing it uses is stored there.
 fn prepare(
@@ -611,6 +613,7 @@ fn prepare(
                     request.headers_mut().insert(header, value.clone());
                 }
             }
+            extra::add(name, request, options)?;
             options.policy_or(context.policy())
         }
         None => context.policy(),

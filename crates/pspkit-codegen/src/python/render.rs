@@ -44,7 +44,7 @@ pub(super) struct Params {
 }
 
 /// The keywords every operation method takes besides the operation's own, with their docs.
-const CALL_KEYWORDS: [(&str, &str); 2] = [
+const CALL_KEYWORDS: [(&str, &str); 4] = [
     (
         "timeout: float | None = None",
         "Seconds this call may take, retries and waits included (else the client's setting).",
@@ -52,6 +52,14 @@ const CALL_KEYWORDS: [(&str, &str); 2] = [
     (
         "extra_headers: Mapping[str, str] | None = None",
         "Headers to send with this call; pspkit's own (credentials, signature, idempotency key) win.",
+    ),
+    (
+        "extra_query: Mapping[str, str] | None = None",
+        "Query parameters the spec does not list, sent after the operation's own (one it sends already is refused).",
+    ),
+    (
+        "extra_body: Mapping[str, Any] | None = None",
+        "Fields the spec does not list, added to the JSON body (one it has already is refused; no floats).",
     ),
 ];
 
@@ -314,7 +322,7 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                     let call = if asynchronous { "await self._acall" } else { "self._call" };
                     let _ = writeln!(
                         out,
-                        "        return {call}({}, {{{}}}, timeout, extra_headers)",
+                        "        return {call}({}, {{{}}}, timeout, extra_headers, extra_query, extra_body)",
                         py_str(&op.rust),
                         p.packing.join(", ")
                     );
@@ -351,7 +359,8 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
                         let pager = if asynchronous { "_apages" } else { "_pages" };
                         let _ = writeln!(
                             out,
-                            "        return self.{pager}({}, {{{}}}, page_size, max_items, {}, timeout, extra_headers)",
+                            "        return self.{pager}({}, {{{}}}, page_size, max_items, {}, timeout, extra_headers, extra_query, \
+                             extra_body)",
                             py_str(&op.rust),
                             p.packing.join(", "),
                             if suffix == "all" { "True" } else { "False" }
@@ -422,8 +431,8 @@ pub(super) fn render(spec: &Spec, provider: &str, client: &str, keys: &Credentia
 
 /// The Python API of one provider in review form: each group's methods with their keyword
 /// arguments and return types, and the operation and route behind each. The per-call keywords
-/// every method takes (`timeout`, `extra_headers`) and the async and raw-response twins (same
-/// names) are left out.
+/// every method takes (`timeout`, `extra_headers`, `extra_query`, `extra_body`) and the async and
+/// raw-response twins (same names) are left out.
 pub(super) fn api_summary(client: &str, api: &Api) -> String {
     let mut out = format!("{client} (and Async{client}): Python methods by group\n");
     let mut groups: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();

@@ -21,8 +21,8 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
     assert!(
         py.stub.contains(
             "    def create(self, *, amount: Decimal | int | str, idempotency_key: str | None = None, \
-             reference: str | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None) \
-             -> Payment:"
+             reference: str | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None, \
+             extra_query: Mapping[str, str] | None = None, extra_body: Mapping[str, Any] | None = None) -> Payment:"
         ),
         "{}",
         py.stub
@@ -31,7 +31,8 @@ fn operations_are_grouped_by_tag_with_keyword_arguments_from_the_spec() {
     // paging arguments are the walk's own: not arguments of `list_all`
     assert!(py.stub.contains(
         "    def list_all(self, *, status: ListPaymentsStatus | str | None = None, page_size: int | None = None, \
-         max_items: int | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None) \
+         max_items: int | None = None, timeout: float | None = None, extra_headers: Mapping[str, str] | None = None, \
+         extra_query: Mapping[str, str] | None = None, extra_body: Mapping[str, Any] | None = None) \
          -> _r.Pager[Payment]:"
     ));
     assert!(py.stub.contains("class PaymentStatus(_r.OpenEnum):"));

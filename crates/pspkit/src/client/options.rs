@@ -1,5 +1,6 @@
-//! What a caller may set for one call (`.policy()`, `.timeout()`, `.header()` on a generated
-//! builder), and a success read together with its HTTP metadata (`.send_with_response()`).
+//! What a caller may set for one call (`.policy()`, `.timeout()`, `.header()`, `.query_param()`,
+//! `.body_field()` on a generated builder), and a success read together with its HTTP metadata
+//! (`.send_with_response()`).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use crate::retry::RetryPolicy;
 
 /// Settings of one call, on top of the client's.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct CallOptions {
     /// Another retry policy for this call only.
     pub policy: Option<RetryPolicy>,
@@ -17,6 +18,26 @@ pub struct CallOptions {
     pub headers: HeaderMap,
     /// A header name or value that is not valid HTTP, reported when the call is sent.
     pub invalid_header: Option<String>,
+    /// Query parameters the spec does not list (a provider's newer filter), sent after the
+    /// operation's own; one the operation sends already is refused when the call is sent.
+    pub query: Vec<(String, String)>,
+    /// Fields the spec does not list, added to the operation's JSON body; one the body has
+    /// already is refused when the call is sent, as is any for an operation without a JSON body.
+    pub body_fields: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The extra query parameters and body fields by name only: what a provider added may be a
+/// customer's details or card data, and a builder printed with `{:?}` must not show it.
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("policy", &self.policy)
+            .field("headers", &self.headers)
+            .field("invalid_header", &self.invalid_header)
+            .field("query", &self.query.iter().map(|(name, _)| (name, "[redacted]")).collect::<Vec<_>>())
+            .field("body_fields", &self.body_fields.keys().map(|name| (name, "[redacted]")).collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl CallOptions {
@@ -47,6 +68,16 @@ impl CallOptions {
             // the value may be a secret: never echoed
             (_, Err(_)) => self.invalid_header = Some(format!("the value of header {name:?} is not valid")),
         }
+    }
+
+    /// Adds a query parameter the spec does not list.
+    pub fn add_query(&mut self, name: &str, value: &str) {
+        self.query.push((name.to_owned(), value.to_owned()));
+    }
+
+    /// Adds a body field the spec does not list (given twice, the later value is sent).
+    pub fn add_body_field(&mut self, name: &str, value: serde_json::Value) {
+        self.body_fields.insert(name.to_owned(), value);
     }
 }
 
