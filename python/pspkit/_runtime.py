@@ -997,8 +997,18 @@ def _text_pairs(keyword: str, what: str, given: Optional[Mapping[str, str]]) -> 
         if not isinstance(name, str) or not isinstance(value, str):
             shown = name if isinstance(name, str) else type(name).__name__
             raise _invalid(f"{keyword}[{shown!r}]", f"a {what} name and value must be str, not {type(value).__name__}")
+        if not (_is_text(name) and _is_text(value)):  # a lone surrogate ('\ud800') is no text to send
+            raise _invalid(f"{keyword}[{name!r}]", f"a {what} name and value must be valid text")
         pairs.append((name, value))
     return pairs
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _headers(extra_headers: Optional[Mapping[str, str]]) -> Optional[List[Tuple[str, str]]]:

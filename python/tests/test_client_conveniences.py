@@ -184,6 +184,11 @@ def test_extra_query_and_extra_body_are_checked_before_anything_is_sent(recorder
         (lambda c: c.cashouts.get(id=cashout.id, extra_query={"expand": None}), "extra_query['expand']", "str"),
         (lambda c: c.cashouts.get(id=cashout.id, extra_query={"": "x"}), "extra_query", "empty"),
         (lambda c: c.cashouts.get(id=cashout.id, extra_body=["fee"]), "extra_body", "mapping"),
+        # a lone surrogate is no text to send: refused by name, not a UnicodeEncodeError
+        (lambda c: c.cashouts.get(id=cashout.id, extra_query={"q": "\ud800"}), "extra_query['q']", "valid text"),
+        (lambda c: c.cashouts.get(id=cashout.id, extra_headers={"X-Q": "\ud800"}), "extra_headers['X-Q']", "valid text"),
+        (lambda c: c.cashouts.create(**fields, extra_body={"\ud800": 1}), "extra_body", "valid text"),
+        (lambda c: c.cashouts.create(**fields, extra_body={"note": ["\ud800"]}), "extra_body.note[0]", "valid text"),
     ]
     with OnePay(secret_key=SECRET, base_url=url) as client:
         for call, field, rule in refusals:

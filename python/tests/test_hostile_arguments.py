@@ -45,7 +45,7 @@ HOSTILE: List[Any] = [
     Decimal("NaN"), Decimal("sNaN"), Decimal("1e999999"), Decimal("-0"), Decimal("0.1"),
     "", " ", "x" * 100_000, "a\x00b", "\ud800", "💸", "1,5", "1e3", "../../etc/passwd",
     b"bytes", bytearray(b"x"), [], [None], [[[]]], {}, {"a": float("nan")}, {1: 2}, (1, 2), {1, 2},
-    {"a": {"b": {"c": [1, {"d": None}]}}},
+    {"a": {"b": {"c": [1, {"d": None}]}}}, {"k": "\ud800"}, {"k": "x" * 100_000},
     datetime.datetime(2026, 1, 1), datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
     datetime.date(2026, 1, 1), True, False, object(), Raises(), type, print, 1j,
 ]
