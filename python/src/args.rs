@@ -18,6 +18,16 @@ pub(crate) fn from_python(args: &Bound<'_, PyAny>, operation: &'static str) -> R
     value(args, operation, Path::Root, 0)
 }
 
+/// The value of the keyword argument `name` given apart from the operation's own (`extra_body`),
+/// read as if it were one of them: as deep, and its refusals named from it (`extra_body.fee`).
+pub(crate) fn argument_from_python(
+    argument: &Bound<'_, PyAny>,
+    operation: &'static str,
+    name: &str,
+) -> Result<serde_json::Value, Error> {
+    value(argument, operation, Path::Key(&Path::Root, name), 1)
+}
+
 /// Where a value is among the arguments, written out only for an error: building each item's
 /// path up front cost the length of its path for every item, quadratic in a long key holding a
 /// long list.

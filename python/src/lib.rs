@@ -46,7 +46,7 @@ mod webhooks;
 pub use pspkit_cli::{Args, unknown_operation};
 pub use reply::{PageStream, Reply};
 
-use args::from_python;
+use args::{argument_from_python, from_python};
 use asyncio::{Canceller, Interrupted, awaitable, run_blocking, run_here, runtime, wait_idle};
 use credentials::connect;
 use errors::to_py;
@@ -78,12 +78,8 @@ fn call_options(py: Python<'_>, client: &AnyClient, operation: &'static str, giv
         options.add_query(&name, &value);
     }
     if let Some(body) = given.body {
-        // read as the argument `extra_body`, so that a refusal names it (`extra_body.fee`)
-        let named = pyo3::types::PyDict::new(py);
-        named.set_item("extra_body", body)?;
-        let mut read = from_python(named.as_any(), operation).map_err(|e| to_py(py, e))?;
-        match read.get_mut("extra_body").map(serde_json::Value::take) {
-            Some(serde_json::Value::Object(fields)) => options.body_fields = fields,
+        match argument_from_python(body, operation, "extra_body").map_err(|e| to_py(py, e))? {
+            serde_json::Value::Object(fields) => options.body_fields = fields,
             _ => return Err(PyValueError::new_err("extra_body must be a mapping of field names to values")),
         }
     }

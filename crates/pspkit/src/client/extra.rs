@@ -76,10 +76,10 @@ fn add_body_fields(
             "adds fields to a JSON body, and this operation sends a form",
         ));
     }
+    let not_an_object =
+        || refused(operation, "extra_body".into(), "adds fields to a JSON object, and this body is not one");
     // the body's own field names; their values are skipped, not read
-    let own: HashMap<String, IgnoredAny> = serde_json::from_slice(body).map_err(|_| {
-        refused(operation, "extra_body".into(), "adds fields to a JSON object, and this body is not one")
-    })?;
+    let own: HashMap<String, IgnoredAny> = serde_json::from_slice(body).map_err(|_| not_an_object())?;
     if let Some(name) = extra.keys().find(|name| own.contains_key(*name)) {
         return Err(refused(
             operation,
@@ -88,9 +88,7 @@ fn add_body_fields(
         ));
     }
     let text = body.trim_ascii_end();
-    let Some(open) = text.strip_suffix(b"}") else {
-        return Err(refused(operation, "extra_body".into(), "adds fields to a JSON object, and this body is not one"));
-    };
+    let open = text.strip_suffix(b"}").ok_or_else(not_an_object)?;
     let mut spliced = Vec::with_capacity(text.len() + 64 * extra.len());
     spliced.extend_from_slice(open);
     for (i, (name, value)) in extra.iter().enumerate() {
