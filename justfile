@@ -53,10 +53,11 @@ wheel:
     cd python && ../.venv/bin/maturin build --profile wheel --locked -q -o ../target/wheels
     ls -l target/wheels/pspkit-*.whl
 
-# Format check, clippy and rustdoc with warnings as errors, and the spec lint rules
+# Format check, clippy (the Python module also as built for the stable ABI) and rustdoc with warnings as errors, and the spec lint rules
 lint:
     cargo fmt --all --check
     cargo clippy --workspace --all-targets --locked -- -D warnings
+    cargo clippy -p pspkit-python --features abi3 --locked -- -D warnings
     cargo run -q --locked -p pspkit-codegen --bin pspkit-spec -- lint specs/*.yaml
     RUSTDOCFLAGS="-D warnings" cargo doc -q --locked --no-deps --workspace --exclude pspkit-tests --exclude pspkit-examples
 

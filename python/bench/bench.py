@@ -821,6 +821,13 @@ def where_the_time_goes(py: Dict[str, Any]) -> List[str]:
     ]
 
 
+def wheel_abi(name: str) -> str:
+    """What a wheel's name says it runs on: `cp311-cp311` (that CPython) or `cp39-abi3` (every
+    CPython from 3.9, the stable ABI)."""
+    parts = name.split("-")
+    return "-".join(parts[2:4]) if len(parts) >= 5 else "unknown ABI"
+
+
 def page_step_lines(split: Dict[str, float]) -> List[str]:
     """(b) for pspkit and httpx + pydantic taken apart (absent from a report rewritten from an
     older run)."""
@@ -1068,7 +1075,7 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         f"| clean build of the workspace (`cargo build --workspace`, dev profile, separate target dir) "
         f"| {build['clean_s']:.1f} s |",
         f"| rebuild after editing `specs/onepay.yaml` (one operation's summary) | {build['rebuild_s']:.1f} s |",
-        f"| release wheel (`just wheel`, abi3, five providers, stripped), packed | {build['wheel_bytes'] / 1e6:.1f} MB "
+        f"| release wheel (`just wheel`, {wheel_abi(build['wheel'])}, five providers, stripped), packed | {build['wheel_bytes'] / 1e6:.1f} MB "
         f"({build['wheel_bytes']:,} bytes) |",
         f"| the same wheel unpacked (installed size) | {build['wheel_unpacked_bytes'] / 1e6:.1f} MB "
         f"({build['wheel_unpacked_bytes']:,} bytes) |",

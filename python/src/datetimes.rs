@@ -5,8 +5,8 @@
 //! by `datetime.fromisoformat`, each cost a string, a call through Python and a parse; the C
 //! constructor takes the seven numbers and the `tzinfo` directly.
 //!
-//! pyo3 does not offer that API to a module built for the stable ABI (one wheel for every Python
-//! from 3.9), so its table is declared here: [`Api`] is the leading part of `PyDateTime_CAPI`
+//! pyo3 does not offer that API to a module built for the stable ABI (the `abi3` feature: one
+//! wheel for every Python from 3.9), so its table is declared here, for both builds: [`Api`] is the leading part of `PyDateTime_CAPI`
 //! (CPython's `datetime.h`), whose members have kept their order since Python 3.7 (new ones are
 //! added after them), and the table is found as every extension finds it, through the
 //! `datetime.datetime_CAPI` capsule.
