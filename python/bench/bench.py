@@ -1075,7 +1075,8 @@ def report(py: Dict[str, Any], rust: Dict[str, Any], build: Dict[str, Any], impo
         f"| clean build of the workspace (`cargo build --workspace`, dev profile, separate target dir) "
         f"| {build['clean_s']:.1f} s |",
         f"| rebuild after editing `specs/onepay.yaml` (one operation's summary) | {build['rebuild_s']:.1f} s |",
-        f"| release wheel (`just wheel`, {wheel_abi(build['wheel'])}, five providers, stripped), packed | {build['wheel_bytes'] / 1e6:.1f} MB "
+        f"| release wheel (`just wheel`, {wheel_abi(build['wheel'])}, five providers, stripped), packed "
+        f"| {build['wheel_bytes'] / 1e6:.1f} MB "
         f"({build['wheel_bytes']:,} bytes) |",
         f"| the same wheel unpacked (installed size) | {build['wheel_unpacked_bytes'] / 1e6:.1f} MB "
         f"({build['wheel_unpacked_bytes']:,} bytes) |",

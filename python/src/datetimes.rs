@@ -6,10 +6,10 @@
 //! constructor takes the seven numbers and the `tzinfo` directly.
 //!
 //! pyo3 does not offer that API to a module built for the stable ABI (the `abi3` feature: one
-//! wheel for every Python from 3.9), so its table is declared here, for both builds: [`Api`] is the leading part of `PyDateTime_CAPI`
-//! (CPython's `datetime.h`), whose members have kept their order since Python 3.7 (new ones are
-//! added after them), and the table is found as every extension finds it, through the
-//! `datetime.datetime_CAPI` capsule.
+//! wheel for every Python from 3.9), so its table is declared here, for both builds: [`Api`] is
+//! the leading part of `PyDateTime_CAPI` (CPython's `datetime.h`), whose members have kept their
+//! order since Python 3.7 (new ones are added after them), and the table is found as every
+//! extension finds it, through the `datetime.datetime_CAPI` capsule.
 
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicPtr, Ordering};
